@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The folder tree is the pipeline:
+//   CYAML (libyaml) → StratifyYAML (located YAML tree, diagnostics)
+//   → StratifyRules (rule model, expression language, checker, compiler → Program)
+//   → StratifyEngine (record validation, evaluation of a Program, tracing, explanations)
+//   StratifyIO (intake and output formats at the byte level: CSV, NDJSON, JSON)
+//   → StratifyBatch (the streaming, parallel pipeline: intake → engine → output)
+//   → stratify (the command-line tool)
+let package = Package(
+    name: "stratify",
+    products: [
+        .executable(name: "stratify", targets: ["stratify"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "StratifyYAML", dependencies: ["CYAML"]),
+        .target(name: "StratifyRules", dependencies: ["StratifyYAML", "StratifyIO"]),
+        .target(name: "StratifyEngine", dependencies: ["StratifyRules", "StratifyIO"]),
+        .target(name: "StratifyIO"),
+        .target(name: "StratifyBatch", dependencies: ["StratifyEngine", "StratifyIO"]),
+        .executableTarget(
+            name: "stratify",
+            dependencies: [
+                "StratifyBatch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.embedInCode("Resources/default.yaml")]
+        ),
+        .testTarget(
+            name: "StratifyYAMLTests",
+            dependencies: ["StratifyYAML"]
+        ),
+        .testTarget(
+            name: "StratifyRulesTests",
+            dependencies: ["StratifyRules", "StratifyEngine"]
+        ),
+        .testTarget(
+            name: "StratifyIOTests",
+            dependencies: ["StratifyIO"]
+        ),
+    ]
+)

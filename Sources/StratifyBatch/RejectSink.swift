@@ -1,0 +1,90 @@
+import StratifyIO
+
+/// Where rejected records are reported: standard error as text, or an
+/// `--errors` file as CSV (`record,patient_id,field,message`) or NDJSON
+/// (the same keys). Only the record number, identifier, field and the
+/// offending value (inside the message) are ever written: no other patient data.
+public final class RejectSink: @unchecked Sendable {
+    public enum Format: Sendable {
+        /// `file:line: record N (ID): field: message`, for people.
+        case text
+        case csv
+        case ndjson
+    }
+
+    private let sink: ByteSink
+    private let format: Format
+    private let identifierName: String
+    private var buffer = OutputBuffer(capacity: 16 << 10)
+    private var wroteHeader = false
+    public private(set) var count = 0
+
+    public init(sink: ByteSink, format: Format, identifierName: String) {
+        self.sink = sink
+        self.format = format
+        self.identifierName = identifierName
+    }
+
+    /// The format an `--errors` path's extension names.
+    public static func format(forPath path: String) -> Format? {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") { return .csv }
+        if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") { return .ndjson }
+        return nil
+    }
+
+    public func write(_ rejected: RejectedRecord) throws(BatchError) {
+        count += 1
+        switch format {
+        case .text:
+            let id = rejected.identifier.isEmpty ? "" : " (\(identifierName) \(rejected.identifier))"
+            let field = rejected.field.isEmpty ? "" : "\(rejected.field): "
+            buffer.append("\(rejected.file):\(rejected.line): record \(rejected.record)\(id): \(field)\(rejected.message)\n")
+        case .csv:
+            if !wroteHeader {
+                buffer.append("record,\(identifierName),field,message\n")
+                wroteHeader = true
+            }
+            buffer.append(decimal: rejected.record)
+            buffer.append(UInt8(ascii: ","))
+            buffer.appendCSVField(rejected.identifier)
+            buffer.append(UInt8(ascii: ","))
+            buffer.appendCSVField(rejected.field)
+            buffer.append(UInt8(ascii: ","))
+            buffer.appendCSVField(rejected.message)
+            buffer.append(10)
+        case .ndjson:
+            buffer.append("{\"record\":")
+            buffer.append(decimal: rejected.record)
+            buffer.append(",")
+            buffer.appendJSONString(identifierName)
+            buffer.append(":")
+            buffer.appendJSONString(rejected.identifier)
+            buffer.append(",\"field\":")
+            buffer.appendJSONString(rejected.field)
+            buffer.append(",\"message\":")
+            buffer.appendJSONString(rejected.message)
+            buffer.append("}\n")
+        }
+        if buffer.count >= 8 << 10 { try flush() }
+    }
+
+    /// Writes the header of an empty CSV error file, and anything buffered.
+    public func finish() throws(BatchError) {
+        if format == .csv, !wroteHeader {
+            buffer.append("record,\(identifierName),field,message\n")
+            wroteHeader = true
+        }
+        try flush()
+    }
+
+    public func flush() throws(BatchError) {
+        guard !buffer.isEmpty else { return }
+        do {
+            try sink.write(buffer)
+        } catch {
+            throw error == .brokenPipe ? BatchError.brokenPipe : BatchError.io(error)
+        }
+        buffer.removeAll()
+    }
+}

@@ -1,0 +1,203 @@
+import StratifyRules
+
+/// Evaluates a `Program` for one record at a time.
+///
+/// The record's inputs go in registers `0..<program.inputs.count` (NaN for
+/// missing); `evaluate()` fills every other register. Everything a caller
+/// wants afterwards (scores, tiers, model, rule outcomes, every
+/// sub-expression's value for a trace) is read from the registers, so there
+/// is one evaluation, whatever is done with it. An evaluator is not shared
+/// between threads: make one per thread.
+public final class Evaluator {
+    public let program: Program
+    /// The register file; see `Code` for how values are encoded.
+    public let registers: UnsafeMutableBufferPointer<Double>
+
+    private let instructions: UnsafeMutableBufferPointer<Instruction>
+    private let operands: UnsafeMutableBufferPointer<Int32>
+    private let tables: [TableCode]
+    private let layout: ScoringLayout
+
+    public init(program: Program) {
+        self.program = program
+        let code = program.code
+        registers = .allocate(capacity: max(1, code.registerCount))
+        registers.initialize(repeating: .nan)
+        for (register, value) in code.constants {
+            registers[register] = value
+        }
+        instructions = .allocate(capacity: max(1, code.instructions.count))
+        _ = instructions.initialize(from: code.instructions)
+        operands = .allocate(capacity: max(1, code.operands.count))
+        _ = operands.initialize(from: code.operands)
+        tables = code.tables
+        layout = ScoringLayout(program: program)
+    }
+
+    deinit {
+        registers.deallocate()
+        instructions.deallocate()
+        operands.deallocate()
+    }
+
+    /// Marks every input missing.
+    @inline(__always)
+    public func clearInputs() {
+        for index in 0..<program.inputs.count {
+            registers[index] = .nan
+        }
+    }
+
+    /// Evaluates the record whose inputs are in the registers.
+    public func evaluate() {
+        let code = program.code
+        run(code.recordPhase)
+        layout.scoreDomains(registers)
+        run(code.escalationPhase)
+        layout.escalate(registers)
+        run(code.modelPhase)
+        layout.chooseModel(registers)
+    }
+
+    // MARK: - Reading results
+
+    @inline(__always)
+    public func value(_ register: Int) -> Double {
+        registers[register]
+    }
+
+    /// The outcome of rule `index`.
+    @inline(__always)
+    public func outcome(ofRule index: Int) -> Outcome {
+        Outcome(registers[program.rules[index].condition.register])
+    }
+
+    @inline(__always)
+    public var modelIndex: Int {
+        Int(registers[program.modelRegister])
+    }
+
+    // MARK: - The instruction loop
+
+    @inline(__always)
+    private func run(_ range: Range<Int>) {
+        let r = registers.baseAddress!
+        let ops = operands.baseAddress!
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let instruction = instructions[index]
+            index += 1
+            let destination = Int(instruction.destination)
+            let a = r[Int(instruction.a)]
+            let b = r[Int(instruction.b)]
+            switch instruction.op {
+            case .add: r[destination] = Self.checked(a + b)
+            case .subtract: r[destination] = Self.checked(a - b)
+            case .multiply: r[destination] = Self.checked(a * b)
+            case .divide: r[destination] = Self.checked(a / b)
+            case .negate: r[destination] = -a
+            case .not: r[destination] = 1 - a
+            case .equal: r[destination] = a.isNaN || b.isNaN ? .nan : (a == b ? 1 : 0)
+            case .notEqual: r[destination] = a.isNaN || b.isNaN ? .nan : (a != b ? 1 : 0)
+            case .less: r[destination] = a.isNaN || b.isNaN ? .nan : (a < b ? 1 : 0)
+            case .lessEqual: r[destination] = a.isNaN || b.isNaN ? .nan : (a <= b ? 1 : 0)
+            case .greater: r[destination] = a.isNaN || b.isNaN ? .nan : (a > b ? 1 : 0)
+            case .greaterEqual: r[destination] = a.isNaN || b.isNaN ? .nan : (a >= b ? 1 : 0)
+            case .and:
+                var unknown = false
+                var result = 1.0
+                for k in Int(instruction.start)..<Int(instruction.start + instruction.count) {
+                    let v = r[Int(ops[k])]
+                    if v == 0 { result = 0; break }
+                    if v.isNaN { unknown = true }
+                }
+                r[destination] = result == 0 ? 0 : (unknown ? .nan : 1)
+            case .or:
+                var unknown = false
+                var result = 0.0
+                for k in Int(instruction.start)..<Int(instruction.start + instruction.count) {
+                    let v = r[Int(ops[k])]
+                    if v == 1 { result = 1; break }
+                    if v.isNaN { unknown = true }
+                }
+                r[destination] = result == 1 ? 1 : (unknown ? .nan : 0)
+            case .member, .notMember:
+                let start = Int(instruction.start)
+                let x = r[Int(ops[start])]
+                var result = 0.0
+                if x.isNaN {
+                    result = .nan
+                } else {
+                    for k in (start + 1)..<(start + Int(instruction.count)) {
+                        let v = r[Int(ops[k])]
+                        if v == x { result = 1; break }
+                        if v.isNaN { result = .nan }
+                    }
+                }
+                r[destination] = instruction.op == .member ? result : 1 - result
+            case .count, .sum, .minimum, .maximum:
+                let start = Int(instruction.start)
+                var result = instruction.op == .minimum ? Double.infinity : (instruction.op == .maximum ? -Double.infinity : 0)
+                for k in start..<(start + Int(instruction.count)) {
+                    let v = r[Int(ops[k])]
+                    switch instruction.op {
+                    case .count: result += v
+                    case .sum: result += v
+                    case .minimum: result = v < result || v.isNaN ? v : result
+                    default: result = v > result || v.isNaN ? v : result
+                    }
+                }
+                r[destination] = Self.checked(result)
+            case .cases:
+                let start = Int(instruction.start)
+                let pairs = (Int(instruction.count) - 1) / 2
+                var result = Double.nan
+                var decided = false
+                for arm in 0..<pairs {
+                    let condition = r[Int(ops[start + 2 * arm])]
+                    if condition.isNaN { decided = true; break }
+                    if condition == 1 {
+                        result = r[Int(ops[start + 2 * arm + 1])]
+                        decided = true
+                        break
+                    }
+                }
+                if !decided {
+                    let otherwise = Int(ops[start + 2 * pairs])
+                    result = otherwise >= 0 ? r[otherwise] : .nan
+                }
+                r[destination] = result
+            case .table:
+                let table = tables[Int(instruction.b)]
+                let rowRegister = Int(table.rowRegister)
+                if a.isNaN {
+                    r[destination] = .nan
+                    r[rowRegister] = .nan
+                    break
+                }
+                var found = -1
+                for row in 0..<table.lowers.count where table.lowers[row] <= a && a <= table.uppers[row] {
+                    found = row
+                    break
+                }
+                if found >= 0 {
+                    r[destination] = r[Int(table.valueRegisters[found])]
+                    r[rowRegister] = Double(found)
+                } else if table.defaultRegister >= 0 {
+                    r[destination] = r[Int(table.defaultRegister)]
+                    r[rowRegister] = -1
+                } else {
+                    r[destination] = .nan
+                    r[rowRegister] = .nan
+                }
+            }
+        }
+    }
+
+    /// Numbers beyond ±2^53 (where integers stop being exact), infinities
+    /// and NaN from division by zero all become unknown.
+    @inline(__always)
+    static func checked(_ value: Double) -> Double {
+        value.magnitude <= 9_007_199_254_740_992 ? value : .nan
+    }
+}

@@ -1,0 +1,113 @@
+/// Assigns registers while expressions are checked, then lays out the
+/// instructions that compute them, each node once, children first.
+final class CodeBuilder {
+    private(set) var code = Code()
+    private var constantRegisters: [UInt64: Int] = [:]
+    private var emitted: Set<Int> = []
+
+    init(inputCount: Int) {
+        code.registerCount = inputCount
+    }
+
+    func allocate() -> Int {
+        defer { code.registerCount += 1 }
+        return code.registerCount
+    }
+
+    /// The register that holds `value`; literals are shared.
+    func constant(_ value: Double) -> Int {
+        let key = value.bitPattern
+        if let register = constantRegisters[key] { return register }
+        let register = allocate()
+        constantRegisters[key] = register
+        code.constants.append((register, value))
+        return register
+    }
+
+    var instructionCount: Int { code.instructions.count }
+
+    func markPhase(_ keyPath: WritableKeyPath<Code, Range<Int>>, from start: Int) {
+        code[keyPath: keyPath] = start..<code.instructions.count
+    }
+
+    /// Emits what computes `expr`, unless an earlier expression already did.
+    func emit(_ expr: TypedExpr) {
+        // Post-order without recursion on the Swift stack beyond the tree's
+        // depth, which the parser bounds.
+        guard !expr.isReference, !emitted.contains(expr.register) else { return }
+        for child in expr.children { emit(child) }
+        emitted.insert(expr.register)
+        let destination = expr.register
+        switch expr.kind {
+        case .constant, .input, .derived, .flag, .domainScore, .domainTier, .totalScore, .tier:
+            break
+        case .negate(let operand):
+            append(Instruction(.negate, destination: destination, a: operand.register))
+        case .not(let operand):
+            append(Instruction(.not, destination: destination, a: operand.register))
+        case .arithmetic(let op, let left, let right):
+            let code: Instruction.Op = switch op {
+            case .add: .add
+            case .subtract: .subtract
+            case .multiply: .multiply
+            case .divide: .divide
+            }
+            append(Instruction(code, destination: destination, a: left.register, b: right.register))
+        case .compare(let op, let left, let right):
+            let code: Instruction.Op = switch op {
+            case .equal: .equal
+            case .notEqual: .notEqual
+            case .less: .less
+            case .lessEqual: .lessEqual
+            case .greater: .greater
+            case .greaterEqual: .greaterEqual
+            }
+            append(Instruction(code, destination: destination, a: left.register, b: right.register))
+        case .logical(let op, let operands):
+            appendNary(op == .and ? .and : .or, destination, operands.map(\.register))
+        case .member(let value, let list, let negated):
+            appendNary(negated ? .notMember : .member, destination, [value.register] + list.map(\.register))
+        case .call(let function, let arguments):
+            let code: Instruction.Op = switch function {
+            case .count: .count
+            case .min: .minimum
+            case .max: .maximum
+            }
+            appendNary(code, destination, arguments.map(\.register))
+        case .sum(let parts):
+            appendNary(.sum, destination, parts.map(\.value.register))
+        case .cases(let arms, let otherwise):
+            var registers: [Int] = []
+            for arm in arms {
+                registers.append(arm.condition.register)
+                registers.append(arm.value.register)
+            }
+            registers.append(otherwise?.register ?? -1)
+            appendNary(.cases, destination, registers)
+        case .table(let key, let table):
+            let index = code.tables.count
+            code.tables.append(TableCode(
+                lowers: table.rows.map(\.lower),
+                uppers: table.rows.map(\.upper),
+                valueRegisters: table.rows.map { Int32($0.value.register) },
+                defaultRegister: Int32(table.defaultValue?.register ?? -1),
+                rowRegister: Int32(table.rowRegister)))
+            append(Instruction(.table, destination: destination, a: key.register, b: index))
+        }
+    }
+
+    /// An `or` of registers computed elsewhere (a flag set by several rules).
+    func emitOr(destination: Int, of registers: [Int]) {
+        appendNary(.or, destination, registers)
+    }
+
+    private func append(_ instruction: Instruction) {
+        code.instructions.append(instruction)
+    }
+
+    private func appendNary(_ op: Instruction.Op, _ destination: Int, _ registers: [Int]) {
+        let start = code.operands.count
+        code.operands.append(contentsOf: registers.map { Int32($0) })
+        append(Instruction(op, destination: destination, start: start, count: registers.count))
+    }
+}

@@ -1,0 +1,42 @@
+import StratifyYAML
+
+/// Loads a rule file: YAML → rule model → checked, compiled `Program`.
+public enum RuleCompiler {
+    /// The result of compiling: a program when there is no error, and every
+    /// diagnostic found (errors and warnings), in file order.
+    public struct Output: Sendable {
+        public var program: Program?
+        public var diagnostics: [Diagnostic]
+    }
+
+    public static func compile(_ source: SourceFile, limits: YAMLLimits = .default) -> Output {
+        let root: YAMLNode
+        do {
+            root = try YAMLLoader.load(source, limits: limits)
+        } catch {
+            return Output(program: nil, diagnostics: error.diagnostics)
+        }
+        let context = DecodingContext(source: source)
+        guard let ruleSet = RuleSetDecoder(context: context).decode(root) else {
+            return Output(program: nil, diagnostics: sorted(context.diagnostics))
+        }
+        var checker = RuleChecker(context: context, ruleSet: ruleSet)
+        let program = checker.check()
+        return Output(program: context.hasErrors ? nil : program, diagnostics: sorted(context.diagnostics))
+    }
+
+    /// Compiles, or throws every diagnostic when there is an error.
+    public static func program(_ source: SourceFile, limits: YAMLLimits = .default) throws(DiagnosticError) -> Program {
+        let output = compile(source, limits: limits)
+        guard let program = output.program else { throw DiagnosticError(output.diagnostics) }
+        return program
+    }
+
+    private static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.enumerated().sorted { a, b in
+            let left = a.element.location ?? SourceLocation(line: 0, column: 0, offset: 0)
+            let right = b.element.location ?? SourceLocation(line: 0, column: 0, offset: 0)
+            return left == right ? a.offset < b.offset : left < right
+        }.map(\.element)
+    }
+}

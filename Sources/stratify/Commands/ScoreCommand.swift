@@ -1,0 +1,86 @@
+import ArgumentParser
+import StratifyBatch
+import StratifyIO
+import StratifyRules
+
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score intake files: one output record per valid input record, in input order.",
+        discussion: """
+            Each input is CSV (.csv: a header row, any column order, extra columns
+            ignored) or NDJSON (.ndjson/.jsonl: one JSON object per line); - reads
+            NDJSON from standard input. A record with a value of the wrong type or
+            out of range is not scored: it is reported (record number, identifier,
+            field, reason) and the batch goes on. A missing value is not an error:
+            the record is scored on what it has and the output lists it under
+            `missing`.
+
+            Output columns: the identifier, each domain's score and tier,
+            total_score, tier, model, flags, missing, review_by. Standard error ends
+            with a summary line: `N scored, M rejected`.
+
+            Examples:
+              stratify score Samples/intake.csv
+              stratify score intake.csv --output scored.csv --errors rejected.csv
+              stratify score --rules Rules/my-rules.yaml intake.ndjson --format csv
+              cat intake.ndjson | stratify score - > scored.ndjson
+
+            \(ExitStatus.help)
+            """)
+
+    @OptionGroup var rulesOptions: RulesOptions
+
+    @Option(help: ArgumentHelp("Output format: csv, ndjson or json (a JSON array). Default: the format of the first input.", valueName: "format"))
+    var format: OutputFormat?
+
+    @Option(help: ArgumentHelp("Read every input as this format, whatever its extension: csv or ndjson.", valueName: "format"))
+    var inputFormat: IntakeFormat?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (replaced only when the run completes) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Write rejected records to this file, .csv (record,patient_id,field,message) or .ndjson, instead of standard error.", valueName: "file"))
+    var errors: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
+    var jobs: Int?
+
+    @Flag(help: "Add a `fired` column: the ids of the rules that fired, `;`-joined in CSV, an array in JSON.")
+    var explain = false
+
+    @Argument(help: ArgumentHelp("Intake files (.csv, .ndjson, .jsonl); - for NDJSON on standard input.", valueName: "input"))
+    var inputs: [String]
+
+    func validate() throws {
+        if inputs.isEmpty {
+            throw ValidationError("give at least one intake file (or - for standard input)")
+        }
+        if let jobs, jobs < 1 {
+            throw ValidationError("--jobs must be at least 1")
+        }
+        if inputs.filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("standard input (-) can be read only once")
+        }
+        if let errors, RejectSink.format(forPath: errors) == nil {
+            throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
+        }
+    }
+
+    func run() throws {
+        let program = try rulesOptions.load()
+        let formats = try inputs.map { path in
+            guard let format = inputFormat ?? IntakeFormat.detect(path: path) else {
+                throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .ndjson or .jsonl, or --input-format")
+            }
+            return format
+        }
+        let outputFormat = format ?? OutputFormat(formats[0])
+        let run = BatchCommandRun(program: program, inputs: inputs, formats: formats, output: output, errors: errors, jobs: jobs)
+        let explain = self.explain
+        try run.execute { ScoreFormatter(program: program, format: outputFormat, fired: explain) }
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+extension IntakeFormat: ExpressibleByArgument {}

@@ -1,0 +1,20 @@
+/// The documented exit statuses of every command.
+enum ExitStatus: Int32, Error {
+    /// Everything was scored (or checked, or passed).
+    case success = 0
+    /// Some records were rejected (`score`, `explain`), a rule test failed
+    /// (`test`), or warnings under `--strict` (`check`).
+    case partial = 1
+    /// A usage error, a rule file that does not load, an input that cannot be
+    /// read or has no usable header, or an output that cannot be written.
+    case failure = 2
+
+    static let help = """
+        Exit status:
+          0  success: every record was scored
+          1  some records were rejected (each is reported with its record number and field);
+             for `check --strict`, warnings; for `test`, a failing case
+          2  usage error, rule-file error, unreadable or unusable input, or I/O error:
+             nothing was scored
+        """
+}

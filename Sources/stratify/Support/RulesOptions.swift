@@ -1,0 +1,68 @@
+import ArgumentParser
+import StratifyIO
+import StratifyRules
+import StratifyYAML
+
+/// `--rules FILE`, shared by the commands that evaluate records.
+struct RulesOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The rule file (YAML). Default: the built-in reference rule set (Rules/default.yaml).",
+        valueName: "file"))
+    var rules: String?
+
+    /// The compiled rule set; on errors, prints them and exits 2.
+    func load() throws -> Program {
+        let source = try RuleFiles.read(rules)
+        return try RuleFiles.compile(source)
+    }
+}
+
+enum RuleFiles {
+    /// How the built-in rule set is named in messages.
+    static let builtInPath = "Rules/default.yaml (built in)"
+
+    /// The rule file at `path`, or the built-in one.
+    static func read(_ path: String?) throws -> SourceFile {
+        guard let path else {
+            return SourceFile(path: builtInPath, bytes: PackageResources.default_yaml)
+        }
+        do {
+            return SourceFile(path: path, bytes: try readFile(path, limit: YAMLLimits.default.maxFileBytes))
+        } catch let error as IOError {
+            Terminal.standardError.write("\(path): error: \(error.message)\n")
+            throw ExitStatus.failure
+        }
+    }
+
+    /// Compiles, printing every diagnostic; errors exit 2.
+    static func compile(_ source: SourceFile, printWarnings: Bool = false) throws -> Program {
+        let output = RuleCompiler.compile(source)
+        let renderer = DiagnosticRenderer(color: Terminal.standardError.useColor)
+        for diagnostic in output.diagnostics where diagnostic.severity == .error || printWarnings {
+            Terminal.standardError.write(renderer.render(diagnostic, source: source) + "\n")
+        }
+        guard let program = output.program else {
+            let count = output.diagnostics.filter { $0.severity == .error }.count
+            Terminal.standardError.write("\(source.path): \(count) error\(count == 1 ? "" : "s"); nothing was scored\n")
+            throw ExitStatus.failure
+        }
+        return program
+    }
+
+    /// Reads a whole (small) file; more than `limit` bytes is an error.
+    static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
+        let source = try ByteSource.openFile(path)
+        var bytes: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = try block.withUnsafeMutableBytes { buffer in try source.read(into: buffer) }
+            if count == 0 { break }
+            bytes.append(contentsOf: block[0..<count])
+            if bytes.count > limit {
+                // Say how big it is without reading it all.
+                break
+            }
+        }
+        return bytes
+    }
+}
