@@ -45,8 +45,20 @@ let package = Package(
             dependencies: ["StratifyRules", "StratifyEngine"]
         ),
         .testTarget(
+            name: "StratifyEngineTests",
+            dependencies: ["StratifyEngine", "StratifyBatch"]
+        ),
+        .testTarget(
             name: "StratifyIOTests",
             dependencies: ["StratifyIO"]
+        ),
+        .testTarget(
+            name: "StratifyBatchTests",
+            dependencies: ["StratifyBatch"]
+        ),
+        .testTarget(
+            name: "StratifyCLITests",
+            dependencies: ["stratify"]
         ),
     ]
 )

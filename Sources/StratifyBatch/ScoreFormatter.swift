@@ -35,7 +35,7 @@ public struct ScoreFormatter: RecordFormatter {
     }
 
     public func separator(into out: inout OutputBuffer) {
-        if format == .json { out.append(UInt8(ascii: ",")) }
+        if format == .json { out.append(",\n") }
     }
 
     public func footer(into out: inout OutputBuffer) {
@@ -143,7 +143,8 @@ public struct ScoreFormatter: RecordFormatter {
             }
             out.append(UInt8(ascii: "]"))
         }
-        out.append("}\n")
+        out.append(UInt8(ascii: "}"))
+        if format == .ndjson { out.append(10) }
     }
 }
 

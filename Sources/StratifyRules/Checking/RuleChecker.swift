@@ -340,7 +340,8 @@ struct RuleChecker {
             next = max(next, row.upper + 1)
             if next > range.upper { break }
         }
-        if next <= range.upper {
+        // A row open above leaves `next` at +∞, which is no gap even when the key is unbounded.
+        if next <= range.upper, next < .infinity {
             gaps.append(Interval(next, range.upper).description)
         }
         if !gaps.isEmpty {
@@ -438,9 +439,11 @@ struct RuleChecker {
         var bands: [TierBands.Band] = []
         var previous: (BandDefinition, Int)?
         for definition in definitions {
-            guard let tier = tierIndex(definition.tier) else { continue }
+            // A band with an unknown tier (reported) still takes part in the
+            // range checks, so that they do not report gaps it would fill.
+            let tier = tierIndex(definition.tier)
             if let (before, beforeTier) = previous {
-                if tier <= beforeTier {
+                if let tier, tier <= beforeTier {
                     context.error("tier '\(definition.tier.value)' comes after '\(before.tier.value)' here, but it is not higher on the tier scale", at: definition.tier.location, length: definition.tier.value.count,
                                   notes: ["tiers, lowest first: \(scope.tierType.values.joined(separator: ", "))"])
                 }
@@ -462,8 +465,8 @@ struct RuleChecker {
             if let upper = definition.upper, upper < definition.lower {
                 context.error("the range \(definition.lower)..\(upper) is empty", at: definition.location)
             }
-            previous = (definition, tier)
-            bands.append(TierBands.Band(tier: tier, lower: definition.lower, upper: definition.upper))
+            previous = (definition, tier ?? previous?.1 ?? -1)
+            if let tier { bands.append(TierBands.Band(tier: tier, lower: definition.lower, upper: definition.upper)) }
         }
         if let (last, _) = previous, let upper = last.upper, upper < maximum {
             context.error("the tiers of \(what) end at \(upper), but scores can reach \(maximum)", at: last.location,

@@ -1,0 +1,29 @@
+# The two commands of the README, plus the benchmark. Both install libyaml-dev
+# when it is missing (Debian/Ubuntu).
+
+SWIFT ?= swift
+
+.PHONY: run test deps build release benchmark clean
+
+## Score the samples with the default rule set.
+run: deps
+	$(SWIFT) build --product stratify
+	.build/debug/stratify score Samples/intake.csv
+
+## Run every test: unit, acceptance, CLI and the YAML rule tests.
+test: deps
+	$(SWIFT) test
+
+## Install libyaml-dev with apt-get when pkg-config cannot find it.
+deps:
+	@scripts/install-deps
+
+release: deps
+	$(SWIFT) build -c release --product stratify
+
+## Throughput and memory on generated data (see README); not part of the tests.
+benchmark: release
+	python3 scripts/benchmark.py
+
+clean:
+	rm -rf .build

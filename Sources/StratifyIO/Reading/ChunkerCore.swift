@@ -1,0 +1,360 @@
+import Glibc
+
+/// The engine shared by ``CSVChunker`` and ``NDJSONChunker``: reads blocks
+/// into one working buffer, finds record boundaries, counts lines, applies
+/// the length limits and recovery rules, and copies out chunks of whole
+/// records. The rules are documented on ``CSVChunker``.
+///
+/// All stored positions are offsets into `buffer`; `base` is the stream
+/// offset of `buffer[0]`. Compaction (in `fill`) slides the unfinished tail
+/// to the front and shifts every position by the same amount.
+///
+/// Invariant after `scan()`: `filled - recStart <= maxRecord + 1` (longer
+/// records have been reported and are being skipped) and, once `next()`
+/// has emitted, `recStart - chunkStart < target`; so the buffer never needs
+/// more than `target + maxRecord + 2 * block` bytes whatever the input.
+final class ChunkerCore {
+    /// Where the CSV scan is relative to quoting. Only these four states
+    /// matter for finding record ends; they mirror ``CSVRecordScanner``
+    /// exactly so that chunk boundaries and record boundaries agree.
+    enum QuoteState {
+        /// At the first byte of a field: a `"` here opens a quoted field.
+        case fieldStart
+        /// Inside an unquoted field (or after stray text following a closing
+        /// quote): a `"` is a literal byte.
+        case unquoted
+        /// Inside a quoted field: line feeds and commas are data.
+        case quoted
+        /// Just after a `"` inside a quoted field: `""` is an escaped quote,
+        /// anything else means the field was closed.
+        case quoteSeen
+    }
+
+    enum UnterminatedReason {
+        case endOfInput, tooLong, strayTextAfterClose
+    }
+
+    let source: ByteSource
+    let csv: Bool
+    let target: Int
+    let block: Int
+    let maxRecord: Int
+    let capacity: Int
+    let buffer: UnsafeMutableRawPointer
+
+    // Buffer window
+    var base = 0
+    var filled = 0
+    var atEOF = false
+    var finished = false
+    var bomChecked = false
+
+    // Scan state
+    var scanPos = 0
+    /// Absolute line number of the byte at `scanPos`.
+    var line = 1
+    var lineStart = 0
+    var chunkStart = 0
+    var chunkLine = 1
+    var recStart = 0
+    var recLine = 1
+    var quote = QuoteState.fieldStart
+    var quoteOpen = 0
+    var quoteLine = 0
+    var quoteColumn = 0
+    /// Streaming through the rest of an over-long line without keeping it.
+    var skipping = false
+
+    // Output queue: a chunk and the error after it can be ready at once.
+    var pending: [IntakeItem] = []
+    var pendingHead = 0
+
+    init(source: ByteSource, csv: Bool, options: ChunkerOptions) {
+        precondition(options.targetChunkBytes > 0 && options.readBlockBytes > 0 && options.maxRecordBytes > 0,
+                     "chunker sizes must be positive")
+        self.source = source
+        self.csv = csv
+        self.target = options.targetChunkBytes
+        self.block = options.readBlockBytes
+        self.maxRecord = options.maxRecordBytes
+        self.capacity = target + maxRecord + 2 * block + 64
+        self.buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+        pending.reserveCapacity(4)
+    }
+
+    deinit {
+        buffer.deallocate()
+    }
+
+    /// The next item, or nil after the last one. Sequence numbers are left
+    /// at 0; the public wrappers number the items they hand out.
+    func next() throws(IOError) -> IntakeItem? {
+        while true {
+            if pendingHead < pending.count {
+                let item = pending[pendingHead]
+                pendingHead += 1
+                if pendingHead == pending.count {
+                    pending.removeAll(keepingCapacity: true)
+                    pendingHead = 0
+                }
+                return item
+            }
+            if finished { return nil }
+            if atEOF {
+                scan()
+                if quote == .quoted {
+                    // Recovery rescans the lines after the opening quote,
+                    // which may hold further records (and further errors).
+                    unterminated(.endOfInput)
+                    continue
+                }
+                // The last record may lack its line feed.
+                emitChunk(upTo: filled, lineAtEnd: line)
+                finished = true
+                continue
+            }
+            try fill()
+            scan()
+            if recStart - chunkStart >= target {
+                emitChunk(upTo: recStart, lineAtEnd: recLine)
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    private func fill() throws(IOError) {
+        if capacity - filled < block {
+            // Slide the unfinished part to the front. After a chunk has been
+            // emitted that is only a partial record, so the copy is small.
+            let shift = chunkStart
+            if shift > 0 {
+                if filled > shift { memmove(buffer, buffer + shift, filled - shift) }
+                base += shift
+                filled -= shift
+                scanPos -= shift
+                lineStart -= shift
+                chunkStart -= shift
+                recStart -= shift
+                quoteOpen -= shift
+            }
+        }
+        let want = min(block, capacity - filled)
+        precondition(want > 0, "chunker buffer invariant broken")
+        let got = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + filled, count: want))
+        if got == 0 { atEOF = true } else { filled += got }
+    }
+
+    // MARK: Scanning
+
+    /// Scans `[scanPos, filled)`, moving `recStart` to the last record
+    /// boundary seen and queuing error items (with the chunk before them).
+    private func scan() {
+        let p = UnsafeRawPointer(buffer)
+        let u = p.assumingMemoryBound(to: UInt8.self)
+        if !bomChecked {
+            if filled < 3 && !atEOF { return }
+            bomChecked = true
+            if filled >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF {
+                scanPos = 3
+                lineStart = 3
+                chunkStart = 3
+                recStart = 3
+            }
+        }
+        while scanPos < filled {
+            if skipping {
+                if let lf = findByte(10, p, from: scanPos, to: filled) {
+                    scanPos = lf + 1
+                    line += 1
+                    lineStart = scanPos
+                    chunkStart = scanPos
+                    recStart = scanPos
+                    chunkLine = line
+                    recLine = line
+                    skipping = false
+                    quote = .fieldStart
+                } else {
+                    // Drop what we have; compaction will reclaim the space.
+                    scanPos = filled
+                    chunkStart = filled
+                    recStart = filled
+                }
+                continue
+            }
+            switch quote {
+            case .quoted:
+                let close = findByte(34, p, from: scanPos, to: filled)
+                let end = close ?? filled
+                countLines(from: scanPos, to: end)
+                if (close.map { $0 + 1 } ?? filled) - recStart > maxRecord {
+                    unterminated(.tooLong)
+                    continue
+                }
+                if let close {
+                    scanPos = close + 1
+                    quote = .quoteSeen
+                } else {
+                    scanPos = filled
+                }
+            case .quoteSeen:
+                let b = u[scanPos]
+                if b == 34 {                      // "" : an escaped quote
+                    quote = .quoted
+                    scanPos += 1
+                } else if b == 44 || b == 10 || b == 13 {
+                    quote = .unquoted             // the byte itself is handled below
+                } else if line > quoteLine {
+                    // A quoted run that crossed a line end and then "closes"
+                    // onto stray text is far likelier a stray quote than a
+                    // real multi-line field: recover as for an unterminated
+                    // quote instead of swallowing lines into one record.
+                    unterminated(.strayTextAfterClose)
+                } else {
+                    quote = .unquoted             // "ab"c : the scanner reports it
+                }
+            case .fieldStart, .unquoted:
+                let regionStart = scanPos
+                let q = csv ? findByte(34, p, from: scanPos, to: filled) : nil
+                let end = q ?? filled
+                if end > scanPos && !outside(from: scanPos, to: end) {
+                    continue                      // over-long record: now skipping
+                }
+                guard let q else {
+                    let last = u[end - 1]
+                    quote = (last == 44 || last == 10) ? .fieldStart : .unquoted
+                    continue
+                }
+                let opens = q == regionStart
+                    ? quote == .fieldStart
+                    : (u[q - 1] == 44 || u[q - 1] == 10)
+                scanPos = q + 1
+                if opens {
+                    quote = .quoted
+                    quoteOpen = q
+                    quoteLine = line
+                    quoteColumn = q - lineStart + 1
+                } else {
+                    quote = .unquoted             // ab"c : a literal quote
+                    if scanPos - recStart > maxRecord { tooLong(resumeAt: scanPos) }
+                }
+            }
+        }
+    }
+
+    /// Handles `[from, to)`, which holds no `"` and lies outside quotes, so
+    /// every line feed in it ends a record. Returns false if a record there
+    /// is longer than `maxRecord` (the scan is then skipping).
+    private func outside(from start: Int, to end: Int) -> Bool {
+        let p = UnsafeRawPointer(buffer)
+        var from = start
+        while true {
+            if end - recStart <= maxRecord {
+                // Common case: no record here can be too long.
+                if let last = findLastByte(10, p, from: from, to: end) {
+                    line += countLineFeeds(p, from: from, to: last + 1)
+                    lineStart = last + 1
+                    recStart = last + 1
+                    recLine = line
+                }
+                scanPos = end
+                return true
+            }
+            // The record at recStart is acceptable only if it ends within
+            // maxRecord bytes, i.e. a line feed lies at or before this point.
+            let windowEnd = recStart + maxRecord + 1
+            if from < windowEnd, let last = findLastByte(10, p, from: from, to: windowEnd) {
+                line += countLineFeeds(p, from: from, to: last + 1)
+                lineStart = last + 1
+                recStart = last + 1
+                recLine = line
+                from = last + 1
+                continue
+            }
+            tooLong(resumeAt: max(from, windowEnd))
+            return false
+        }
+    }
+
+    private func countLines(from start: Int, to end: Int) {
+        let p = UnsafeRawPointer(buffer)
+        if let last = findLastByte(10, p, from: start, to: end) {
+            line += countLineFeeds(p, from: start, to: last + 1)
+            lineStart = last + 1
+        }
+    }
+
+    // MARK: Errors and recovery
+
+    /// The record at `recStart` is too long: report it and stream through
+    /// the rest of the physical line from `resumeAt` without buffering it.
+    private func tooLong(resumeAt position: Int) {
+        emitChunk(upTo: recStart, lineAtEnd: recLine)
+        pending.append(.recordError(IntakeRecordError(
+            kind: .recordTooLong, line: recLine, errorLine: recLine, column: nil,
+            byteOffset: base + recStart,
+            message: "record longer than \(maxRecord) bytes")))
+        skipping = true
+        quote = .fieldStart
+        scanPos = position
+        chunkStart = position
+        recStart = position
+    }
+
+    /// The quote at `quoteOpen` is unterminated: report the record, end it
+    /// at the end of the line where the quote opened, and rescan from the
+    /// next line so the rest of the input is not swallowed into one field.
+    private func unterminated(_ reason: UnterminatedReason) {
+        emitChunk(upTo: recStart, lineAtEnd: recLine)
+        let message: String
+        switch reason {
+        case .endOfInput:
+            message = "unterminated quoted field: the quote is never closed"
+        case .tooLong:
+            message = "unterminated quoted field: the quote is not closed within \(maxRecord) bytes"
+        case .strayTextAfterClose:
+            message = "unterminated quoted field: the quote that would close it, on line \(line), is followed by text"
+        }
+        pending.append(.recordError(IntakeRecordError(
+            kind: .unterminatedQuote, line: recLine, errorLine: quoteLine, column: quoteColumn,
+            byteOffset: base + recStart, message: message)))
+        quote = .fieldStart
+        if let lf = findByte(10, UnsafeRawPointer(buffer), from: quoteOpen, to: filled) {
+            scanPos = lf + 1
+            line = quoteLine + 1
+            lineStart = scanPos
+        } else {
+            // The opening line goes on past what is buffered.
+            scanPos = filled
+            line = quoteLine
+            if !atEOF { skipping = true }
+        }
+        chunkStart = scanPos
+        recStart = scanPos
+        chunkLine = line
+        recLine = line
+    }
+
+    private func emitChunk(upTo end: Int, lineAtEnd: Int) {
+        guard end > chunkStart else { return }
+        let bytes = [UInt8](UnsafeRawBufferPointer(start: buffer + chunkStart, count: end - chunkStart))
+        pending.append(.chunk(IntakeChunk(
+            bytes: bytes, firstLine: chunkLine, lineCount: lineAtEnd - chunkLine,
+            byteOffset: base + chunkStart, sequenceNumber: 0)))
+        chunkStart = end
+        chunkLine = lineAtEnd
+    }
+}
+
+extension IntakeItem {
+    func renumbered(_ n: Int) -> IntakeItem {
+        switch self {
+        case .chunk(var c):
+            c.sequenceNumber = n
+            return .chunk(c)
+        case .recordError(var e):
+            e.sequenceNumber = n
+            return .recordError(e)
+        }
+    }
+}

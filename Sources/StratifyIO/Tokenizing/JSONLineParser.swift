@@ -1,0 +1,250 @@
+/// Parses one NDJSON record: a line that must hold exactly one JSON object
+/// (RFC 8259), with whitespace allowed around tokens and nothing but
+/// whitespace after the object.
+///
+/// The object's members land in ``members`` as spans into the line
+/// (zero-copy). Nested arrays and objects are validated and skipped, up to
+/// ``JSONParserOptions/maxDepth``. Everything that is not valid JSON is an
+/// error with a 1-based byte column: a line that is not an object (`[1,2]`,
+/// `"str"`), truncated JSON, bad escapes, lone surrogates, invalid numbers
+/// (`01`, `1.`, `-`), raw control characters or NUL in strings, invalid
+/// UTF-8, trailing text, and (by default) duplicate keys.
+///
+/// Use one parser per thread and reuse it for every line.
+public final class JSONLineParser {
+    public let options: JSONParserOptions
+    /// The members of the last line parsed successfully, in order.
+    public private(set) var members: [JSONMember] = []
+    /// With ``DuplicateKeyPolicy/report``: the index in ``members`` of the
+    /// first member whose key repeats an earlier one, else nil.
+    public private(set) var duplicateMemberIndex: Int?
+
+    private var stack: [UInt8] = []
+    private var slots: [Int32] = []
+    private var stamps: [UInt32] = []
+    private var generation: UInt32 = 0
+    private let scratch = ScratchBuffer()
+
+    public init(options: JSONParserOptions = JSONParserOptions()) {
+        self.options = options
+        members.reserveCapacity(64)
+        stack.reserveCapacity(options.maxDepth + 1)
+    }
+
+    /// Parses `line` (without its line feed), filling ``members``.
+    public func parse(_ line: UnsafeRawBufferPointer) throws(JSONParseError) {
+        // Work on local copies: appends to a class's array property would
+        // each pay a dynamic exclusivity check.
+        var ms = members
+        members = []
+        ms.removeAll(keepingCapacity: true)
+        var stack = self.stack
+        self.stack = []
+        defer {
+            members = ms
+            self.stack = stack
+        }
+        duplicateMemberIndex = nil
+
+        guard let raw = line.baseAddress, line.count > 0 else {
+            throw JSONParseError(column: 1, message: "empty record; expected a JSON object")
+        }
+        var c = JSONCursor(raw.assumingMemoryBound(to: UInt8.self), line.count)
+        c.skipWhitespace()
+        guard let first = c.peek() else {
+            throw JSONParseError(column: 1, message: "empty record; expected a JSON object")
+        }
+        if first != 0x7B {
+            switch first {
+            case 0x5B: throw c.error("expected a JSON object, found an array", at: c.pos)
+            case 0x22: throw c.error("expected a JSON object, found a string", at: c.pos)
+            case 0x2D, 0x30...0x39: throw c.error("expected a JSON object, found a number", at: c.pos)
+            case 0x74, 0x66, 0x6E: throw c.error("expected a JSON object, found a literal", at: c.pos)
+            default: throw c.unexpected(at: c.pos, expecting: "'{'")
+            }
+        }
+        c.pos += 1
+        c.skipWhitespace()
+        if c.peek() == 0x7D {
+            c.pos += 1
+        } else {
+            while true {
+                guard c.peek() == 0x22 else { throw c.unexpected(at: c.pos, expecting: "a key in double quotes") }
+                let keyOpen = c.pos
+                let keyEscapes = try c.string()
+                let keyEnd = c.pos - 1
+                c.skipWhitespace()
+                guard c.peek() == 0x3A else { throw c.unexpected(at: c.pos, expecting: "':' after the key") }
+                c.pos += 1
+                c.skipWhitespace()
+                guard let b = c.peek() else { throw c.unexpected(at: c.pos, expecting: "a value") }
+                let valueStart = c.pos
+                var m = JSONMember(keyStart: keyOpen + 1, keyEnd: keyEnd, keyHasEscapes: keyEscapes,
+                                   valueStart: valueStart, valueEnd: valueStart, kind: .null,
+                                   hasEscapes: false, hasFractionOrExponent: false)
+                switch b {
+                case 0x22:
+                    m.kind = .string
+                    m.hasEscapes = try c.string()
+                    m.valueStart = valueStart + 1
+                    m.valueEnd = c.pos - 1
+                case 0x2D, 0x30...0x39:
+                    m.kind = .number
+                    m.hasFractionOrExponent = try c.number()
+                    m.valueEnd = c.pos
+                case 0x74:
+                    m.kind = .true
+                    try c.literal(.true)
+                    m.valueEnd = c.pos
+                case 0x66:
+                    m.kind = .false
+                    try c.literal(.false)
+                    m.valueEnd = c.pos
+                case 0x6E:
+                    m.kind = .null
+                    try c.literal(.null)
+                    m.valueEnd = c.pos
+                case 0x5B, 0x7B:
+                    m.kind = b == 0x5B ? .array : .object
+                    try c.container(depth: 2, maxDepth: options.maxDepth, stack: &stack)
+                    m.valueEnd = c.pos
+                default:
+                    throw c.unexpected(at: c.pos, expecting: "a value")
+                }
+                ms.append(m)
+                c.skipWhitespace()
+                guard let sep = c.peek() else { throw c.unexpected(at: c.pos, expecting: "',' or '}'") }
+                if sep == 0x2C {
+                    c.pos += 1
+                    c.skipWhitespace()
+                    continue
+                }
+                guard sep == 0x7D else { throw c.unexpected(at: c.pos, expecting: "',' or '}'") }
+                c.pos += 1
+                break
+            }
+        }
+        c.skipWhitespace()
+        if c.pos < c.n {
+            throw c.error("unexpected text after the object", at: c.pos)
+        }
+        if options.duplicateKeys != .allow && ms.count > 1 {
+            try checkDuplicates(ms, c)
+        }
+    }
+
+    // MARK: Duplicate keys
+
+    private func checkDuplicates(_ ms: [JSONMember], _ c: JSONCursor) throws(JSONParseError) {
+        let u = c.u
+        if ms.contains(where: { $0.keyHasEscapes }) {
+            // Rare: compare unescaped keys ("a" and "\u0061" are the same).
+            var seen: [[UInt8]: Int] = [:]
+            for (i, m) in ms.enumerated() {
+                var key: [UInt8] = []
+                try JSONString.appendUnescaped(
+                    UnsafeRawBufferPointer(start: u + m.keyStart, count: m.keyEnd - m.keyStart), to: &key)
+                if seen[key] != nil { try duplicate(i, ms, key); return }
+                seen[key] = i
+            }
+            return
+        }
+        // Open addressing over the raw key spans; stamps avoid clearing the
+        // table for every line.
+        var size = 64
+        while size < ms.count * 2 { size <<= 1 }
+        var slots = self.slots
+        var stamps = self.stamps
+        self.slots = []
+        self.stamps = []
+        defer {
+            self.slots = slots
+            self.stamps = stamps
+        }
+        if slots.count < size {
+            slots = [Int32](repeating: 0, count: size)
+            stamps = [UInt32](repeating: 0, count: size)
+            generation = 0
+        }
+        generation &+= 1
+        if generation == 0 {
+            for i in stamps.indices { stamps[i] = 0 }
+            generation = 1
+        }
+        let gen = generation
+        let mask = slots.count - 1
+        for i in ms.indices {
+            let m = ms[i]
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325          // FNV-1a
+            for k in m.keyStart..<m.keyEnd {
+                h = (h ^ UInt64(u[k])) &* 0x0000_0100_0000_01B3
+            }
+            var s = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+            while stamps[s] == gen {
+                let j = Int(slots[s])
+                let other = ms[j]
+                let len = m.keyEnd - m.keyStart
+                if other.keyEnd - other.keyStart == len
+                    && memcmpBytes(u + m.keyStart, u + other.keyStart, len) {
+                    try duplicate(i, ms, Array(UnsafeBufferPointer(start: u + m.keyStart, count: len)))
+                    return
+                }
+                s = (s + 1) & mask
+            }
+            stamps[s] = gen
+            slots[s] = Int32(i)
+        }
+    }
+
+    private func duplicate(_ index: Int, _ ms: [JSONMember], _ key: [UInt8]) throws(JSONParseError) {
+        if options.duplicateKeys == .report {
+            duplicateMemberIndex = index
+            return
+        }
+        var shown = String(decoding: key.prefix(64), as: UTF8.self)
+        if key.count > 64 { shown += "…" }
+        throw JSONParseError(column: ms[index].keyColumn, message: "duplicate key '\(shown)'")
+    }
+
+    // MARK: Values
+
+    /// The key of `member`, unescaped if needed (then in the parser's
+    /// scratch buffer, valid until the next call of `key` or `stringValue`).
+    public func key(of member: JSONMember, in line: UnsafeRawBufferPointer) throws(JSONParseError) -> UnsafeRawBufferPointer {
+        try content(member.keyStart, member.keyEnd, escaped: member.keyHasEscapes, line)
+    }
+
+    /// The unescaped text of a string member (zero-copy when it has no
+    /// escapes, else in the scratch buffer as for ``key(of:in:)``).
+    public func stringValue(of member: JSONMember, in line: UnsafeRawBufferPointer) throws(JSONParseError) -> UnsafeRawBufferPointer {
+        try content(member.valueStart, member.valueEnd, escaped: member.hasEscapes, line)
+    }
+
+    /// The raw text of a member's value (for numbers: the exact digits).
+    public func rawValue(of member: JSONMember, in line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: line[member.valueStart..<member.valueEnd])
+    }
+
+    private func content(_ start: Int, _ end: Int, escaped: Bool, _ line: UnsafeRawBufferPointer) throws(JSONParseError) -> UnsafeRawBufferPointer {
+        let span = UnsafeRawBufferPointer(rebasing: line[start..<end])
+        guard escaped else { return span }
+        // Unescaping never lengthens: \n → 1 byte, \uXXXX → ≤ 3, a pair → 4.
+        let out = scratch.reserve(span.count).assumingMemoryBound(to: UInt8.self)
+        do {
+            let count = try JSONString.unescape(span, into: out)
+            return UnsafeRawBufferPointer(start: out, count: count)
+        } catch {
+            throw JSONParseError(column: error.column + start, message: error.message)
+        }
+    }
+}
+
+@inline(__always)
+func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var i = 0
+    while i < n {
+        if a[i] != b[i] { return false }
+        i += 1
+    }
+    return true
+}

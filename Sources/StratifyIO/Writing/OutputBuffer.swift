@@ -1,0 +1,267 @@
+/// A growable byte buffer for building output, reused across records and
+/// chunks (``removeAll()`` keeps the storage), with appends for the pieces
+/// of CSV and JSON output that allocate nothing once the buffer is warm.
+///
+/// A value type backed by an array, so it is `Sendable`: a worker fills one
+/// per chunk and hands it to the writer thread, which passes it to
+/// ``ByteSink/write(_:)-(OutputBuffer)``.
+public struct OutputBuffer: Sendable {
+    // `storage.count` is the capacity; bytes past `used` are scratch.
+    @usableFromInline var storage: [UInt8]
+    @usableFromInline var used: Int
+
+    /// Creates an empty buffer with room for `capacity` bytes.
+    public init(capacity: Int = 64 << 10) {
+        storage = [UInt8](repeating: 0, count: max(capacity, 64))
+        used = 0
+    }
+
+    /// Number of bytes written.
+    @inlinable public var count: Int { used }
+    @inlinable public var isEmpty: Bool { used == 0 }
+    /// Bytes the buffer can hold before it grows.
+    public var capacity: Int { storage.count }
+
+    /// Forgets the contents, keeping the storage.
+    @inlinable
+    public mutating func removeAll() { used = 0 }
+
+    /// Drops the last `k` bytes (e.g. a trailing separator).
+    public mutating func removeLast(_ k: Int) {
+        precondition(k >= 0 && k <= used, "removeLast count out of range")
+        used -= k
+    }
+
+    /// Calls `body` with the bytes written so far.
+    @inlinable
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<used])) }
+    }
+
+    /// A copy of the bytes written so far.
+    public var bytes: [UInt8] { Array(storage[0..<used]) }
+
+    /// Makes room for `extra` more bytes.
+    @inlinable
+    public mutating func reserve(_ extra: Int) {
+        if storage.count - used < extra { grow(extra) }
+    }
+
+    @usableFromInline
+    mutating func grow(_ extra: Int) {
+        var newCapacity = max(storage.count * 2, 64)
+        while newCapacity - used < extra { newCapacity *= 2 }
+        storage.append(contentsOf: repeatElement(0, count: newCapacity - storage.count))
+    }
+
+    /// Reserves `maxCount` bytes, lets `body` write at most that many at the
+    /// pointer it is given, and keeps the number it returns.
+    @inlinable
+    public mutating func write(maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        reserve(maxCount)
+        let start = used
+        let written = storage.withUnsafeMutableBufferPointer { body($0.baseAddress! + start) }
+        assert(written <= maxCount)
+        used += written
+    }
+
+    // MARK: Raw bytes and text
+
+    @inlinable
+    public mutating func append(_ byte: UInt8) {
+        reserve(1)
+        storage[used] = byte
+        used += 1
+    }
+
+    @inlinable
+    public mutating func append(bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        guard n > 0, let src = bytes.baseAddress else { return }
+        write(maxCount: n) { dst in
+            UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: n)
+            return n
+        }
+    }
+
+    public mutating func append(bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append(bytes: $0) }
+    }
+
+    /// Appends the contents of another buffer.
+    public mutating func append(_ other: OutputBuffer) {
+        other.withUnsafeBytes { append(bytes: $0) }
+    }
+
+    @inlinable
+    public mutating func append(_ text: StaticString) {
+        if text.hasPointerRepresentation {
+            append(bytes: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        } else {
+            append(String(describing: text))
+        }
+    }
+
+    public mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    // MARK: Numbers and dates
+
+    /// Appends `value` in decimal (`-` for negatives; `Int.min` included).
+    public mutating func append(decimal value: Int) {
+        write(maxCount: 20) { dst in
+            var magnitude = value.magnitude
+            var digits = 1
+            var probe = magnitude
+            while probe >= 10 {
+                probe /= 10
+                digits += 1
+            }
+            var i = 0
+            if value < 0 {
+                dst[0] = 0x2D
+                i = 1
+            }
+            let end = i + digits
+            var j = end
+            repeat {
+                j -= 1
+                let (q, r) = magnitude.quotientAndRemainder(dividingBy: 10)
+                dst[j] = 0x30 + UInt8(truncatingIfNeeded: r)
+                magnitude = q
+            } while magnitude > 0
+            return end
+        }
+    }
+
+    /// Appends the day count since 1970-01-01 as `YYYY-MM-DD` (proleptic
+    /// Gregorian). Years outside 0…9999 get a `-` sign and/or more digits
+    /// (`-0001-01-01`, `10000-01-01`). Valid for |days| < 2^52.
+    public mutating func appendDate(daysSince1970 days: Int) {
+        let (year, month, day) = ISODate.civilFromDays(days)
+        if year < 0 || year > 9999 {
+            if year < 0 { append(0x2D) }
+            let y = year.magnitude
+            if y < 1000 { append(y < 10 ? "000" : y < 100 ? "00" : "0") }
+            append(decimal: Int(y))
+        } else {
+            write(maxCount: 4) { dst in
+                dst[0] = 0x30 + UInt8(year / 1000)
+                dst[1] = 0x30 + UInt8(year / 100 % 10)
+                dst[2] = 0x30 + UInt8(year / 10 % 10)
+                dst[3] = 0x30 + UInt8(year % 10)
+                return 4
+            }
+        }
+        write(maxCount: 6) { dst in
+            dst[0] = 0x2D
+            dst[1] = 0x30 + UInt8(month / 10)
+            dst[2] = 0x30 + UInt8(month % 10)
+            dst[3] = 0x2D
+            dst[4] = 0x30 + UInt8(day / 10)
+            dst[5] = 0x30 + UInt8(day % 10)
+            return 6
+        }
+    }
+
+    // MARK: CSV
+
+    /// Appends one CSV field, quoted only when needed: when it contains
+    /// `,` `"` CR or LF, or starts or ends with a space or tab (which
+    /// readers may trim). Quotes inside are doubled. An empty value is
+    /// written as nothing.
+    public mutating func appendCSVField(_ value: UnsafeRawBufferPointer) {
+        let n = value.count
+        guard n > 0, let raw = value.baseAddress else { return }
+        let u = raw.assumingMemoryBound(to: UInt8.self)
+        var needsQuotes = u[0] == 0x20 || u[0] == 0x09 || u[n - 1] == 0x20 || u[n - 1] == 0x09
+        var quotes = 0
+        for i in 0..<n {
+            let b = u[i]
+            // One compare rules out every byte above '"' except ','.
+            if b <= 0x22 || b == 0x2C {
+                if b == 0x22 { quotes += 1; needsQuotes = true }
+                else if b == 0x2C || b == 0x0A || b == 0x0D { needsQuotes = true }
+            }
+        }
+        guard needsQuotes else {
+            append(bytes: value)
+            return
+        }
+        write(maxCount: n + quotes + 2) { dst in
+            dst[0] = 0x22
+            var o = 1
+            for i in 0..<n {
+                let b = u[i]
+                dst[o] = b
+                o += 1
+                if b == 0x22 {
+                    dst[o] = 0x22
+                    o += 1
+                }
+            }
+            dst[o] = 0x22
+            return o + 1
+        }
+    }
+
+    /// ``appendCSVField(_:)-(UnsafeRawBufferPointer)`` for a string.
+    public mutating func appendCSVField(_ value: String) {
+        var value = value
+        value.withUTF8 { appendCSVField(UnsafeRawBufferPointer($0)) }
+    }
+
+    // MARK: JSON
+
+    /// Appends `value` as a JSON string literal, quotes included: `"` and
+    /// `\` are escaped, control characters become `\n` `\r` `\t` `\b` `\f`
+    /// or `\u00XX`; other bytes (UTF-8 included) pass through unchanged, so
+    /// the value should be valid UTF-8.
+    public mutating func appendJSONString(_ value: UnsafeRawBufferPointer) {
+        let n = value.count
+        let u = value.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        write(maxCount: n * 6 + 2) { dst in
+            dst[0] = 0x22
+            var o = 1
+            let hex: StaticString = "0123456789abcdef"
+            let h = hex.utf8Start
+            for i in 0..<n {
+                let b = u![i]
+                if b >= 0x20 && b != 0x22 && b != 0x5C {
+                    dst[o] = b
+                    o += 1
+                    continue
+                }
+                dst[o] = 0x5C
+                switch b {
+                case 0x22: dst[o + 1] = 0x22
+                case 0x5C: dst[o + 1] = 0x5C
+                case 0x0A: dst[o + 1] = 0x6E
+                case 0x0D: dst[o + 1] = 0x72
+                case 0x09: dst[o + 1] = 0x74
+                case 0x08: dst[o + 1] = 0x62
+                case 0x0C: dst[o + 1] = 0x66
+                default:
+                    dst[o + 1] = 0x75
+                    dst[o + 2] = 0x30
+                    dst[o + 3] = 0x30
+                    dst[o + 4] = h[Int(b >> 4)]
+                    dst[o + 5] = h[Int(b & 15)]
+                    o += 6
+                    continue
+                }
+                o += 2
+            }
+            dst[o] = 0x22
+            return o + 1
+        }
+    }
+
+    /// ``appendJSONString(_:)-(UnsafeRawBufferPointer)`` for a string.
+    public mutating func appendJSONString(_ value: String) {
+        var value = value
+        value.withUTF8 { appendJSONString(UnsafeRawBufferPointer($0)) }
+    }
+}
