@@ -1,7 +1,7 @@
 import StratifyIO
 
 /// Where rejected records are reported: standard error as text, or an
-/// `--errors` file as CSV (`record,patient_id,field,message`) or NDJSON
+/// `--errors` file as CSV (`record,<identifier>,field,message`) or NDJSON
 /// (the same keys). Only the record number, identifier, field and the
 /// offending value (inside the message) are ever written: no other patient data.
 public final class RejectSink: @unchecked Sendable {

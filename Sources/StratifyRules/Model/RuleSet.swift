@@ -27,9 +27,9 @@ public struct DerivedDefinition: Sendable {
 }
 
 public indirect enum DerivedBody: Sendable {
-    /// `expr: lace_l + lace_a`
+    /// `expr: part_a + part_b`
     case expression(SourceExpression)
-    /// `table: {of: los_days, rows: {...}, default: 0}`
+    /// `table: {of: stay_days, rows: {...}, default: 0}`
     case table(TableDefinition)
     /// `cases: [{when: .., then: ..}, .., {otherwise: ..}]`
     case cases([CaseDefinition], otherwise: SourceExpression?, location: SourceLocation)

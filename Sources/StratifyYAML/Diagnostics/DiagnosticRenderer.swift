@@ -1,9 +1,9 @@
 /// Prints diagnostics the way compilers do:
 ///
-///     Rules/default.yaml:42:15: error: unknown field 'phq_total'
-///        42 |       when: phq_total >= 20
-///           |             ^~~~~~~~~
-///           = did you mean 'phq9_total'?
+///     rules.yaml:42:15: error: unknown name 'scor'
+///        42 |       when: scor >= 20
+///           |             ^~~~
+///           = did you mean 'score'?
 public struct DiagnosticRenderer: Sendable {
     public var color: Bool
 

@@ -40,7 +40,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (replaced only when the run completes) instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Write rejected records to this file, .csv (record,patient_id,field,message) or .ndjson, instead of standard error.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write rejected records to this file, .csv (record, identifier, field, message) or .ndjson, instead of standard error.", valueName: "file"))
     var errors: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
