@@ -184,6 +184,10 @@ final class ChunkerCore {
             }
             switch quote {
             case .quoted:
+                if filled - scanPos >= 64 {
+                    scanWindows()
+                    continue
+                }
                 let close = findByte(34, p, from: scanPos, to: filled)
                 let end = close ?? filled
                 countLines(from: scanPos, to: end)
@@ -216,6 +220,12 @@ final class ChunkerCore {
             case .fieldStart, .unquoted:
                 let regionStart = scanPos
                 let q = csv ? findByte(34, p, from: scanPos, to: filled) : nil
+                if let q, q - scanPos < 64, filled - scanPos >= 64 {
+                    // Quotes close together: bit masks beat a memchr per quote.
+                    // (The first window holds this quote, so it makes progress.)
+                    scanWindows()
+                    continue
+                }
                 let end = q ?? filled
                 if end > scanPos && !outside(from: scanPos, to: end) {
                     continue                      // over-long record: now skipping
@@ -240,6 +250,172 @@ final class ChunkerCore {
                 }
             }
         }
+    }
+
+    /// CSV with quotes close together: scans from `scanPos` 64 bytes at a
+    /// time. Quotes and line feeds are found as bit masks and only those
+    /// bytes are visited, with the same state machine and the same length
+    /// decisions as the memchr path: with `P = recStart + maxRecord`, a
+    /// quoted field still open at P is unterminated, and a record outside
+    /// quotes at P with no line feed up to P is too long (skipped from
+    /// P + 1). Returns when fewer than 64 bytes are left, at a window
+    /// without quotes outside quotes (the memchr path is faster there), at
+    /// a closing-quote candidate at the end of the data, or when skipping.
+    private func scanWindows() {
+        let p = UnsafeRawPointer(buffer)
+        let u = p.assumingMemoryBound(to: UInt8.self)
+        let maxRecord = self.maxRecord
+        let filled = self.filled
+        // Locals: class properties would each cost an exclusivity check.
+        var pos = 0
+        var state = QuoteState.fieldStart
+        var line = 0
+        var lineStart = 0
+        var recStart = 0
+        var recLine = 0
+        var quoteOpen = 0
+        var quoteLine = 0
+        var quoteColumn = 0
+        var outsideFrom = 0          // where the current run outside quotes began
+        func load() {
+            pos = scanPos
+            state = quote
+            line = self.line
+            lineStart = self.lineStart
+            recStart = self.recStart
+            recLine = self.recLine
+            quoteOpen = self.quoteOpen
+            quoteLine = self.quoteLine
+            quoteColumn = self.quoteColumn
+            outsideFrom = pos
+        }
+        func save() {
+            scanPos = pos
+            if state == .fieldStart || state == .unquoted {
+                // What the memchr path needs to know about `pos`.
+                state = pos == outsideFrom ? state
+                    : (u[pos - 1] == 44 || u[pos - 1] == 10) ? .fieldStart : .unquoted
+            }
+            quote = state
+            self.line = line
+            self.lineStart = lineStart
+            self.recStart = recStart
+            self.recLine = recLine
+            self.quoteOpen = quoteOpen
+            self.quoteLine = quoteLine
+            self.quoteColumn = quoteColumn
+        }
+        load()
+        windows: while filled - pos >= 64 && !skipping {
+            let base = pos
+            var quotes: UInt64 = 0
+            var lineFeeds: UInt64 = 0
+            for k in 0..<8 {
+                let w = (p + (base + 8 * k)).loadUnaligned(as: UInt64.self)
+                quotes |= byteMaskBits(zeroByteMask(w ^ 0x2222_2222_2222_2222)) &<< UInt64(8 * k)
+                lineFeeds |= byteMaskBits(zeroByteMask(w ^ 0x0A0A_0A0A_0A0A_0A0A)) &<< UInt64(8 * k)
+            }
+            if quotes == 0 && state != .quoted { break windows }
+            var events = quotes | lineFeeds
+            var windowEnd = base + 64
+            while events != 0 {
+                let bit = events.trailingZeroBitCount
+                events &= events &- 1
+                let e = base + bit
+                let isLineFeed = (lineFeeds &>> UInt64(bit)) & 1 != 0
+                if state == .quoted {
+                    if isLineFeed {
+                        line += 1
+                        lineStart = e + 1
+                        continue
+                    }
+                    if e - recStart >= maxRecord {               // still open at P
+                        save()
+                        unterminated(.tooLong)
+                        load()
+                        continue windows
+                    }
+                    let next = e + 1
+                    if next >= filled {
+                        state = .quoteSeen
+                        pos = next
+                        save()
+                        return
+                    }
+                    let b = u[next]
+                    if b == 34 {                                  // "" : escaped
+                        if next < windowEnd {
+                            events &= ~(UInt64(1) &<< UInt64(next - base))
+                            continue
+                        }
+                        windowEnd = next + 1                      // it was the next window's first byte
+                        break
+                    }
+                    if b == 44 || b == 10 || b == 13 || line == quoteLine {
+                        state = .unquoted                         // closed ("ab"c is the scanner's business)
+                        outsideFrom = next
+                        continue
+                    }
+                    // Closes on a later line onto stray text: a stray quote.
+                    pos = next
+                    save()
+                    unterminated(.strayTextAfterClose)
+                    load()
+                    continue windows
+                }
+                // Outside quotes.
+                if isLineFeed {
+                    if e - recStart > maxRecord {                 // no boundary up to P
+                        pos = e
+                        save()
+                        tooLong(resumeAt: recStart + maxRecord + 1)
+                        return
+                    }
+                    line += 1
+                    lineStart = e + 1
+                    recStart = e + 1
+                    recLine = line
+                    state = .fieldStart
+                    outsideFrom = e + 1
+                    continue
+                }
+                if e - recStart > maxRecord {                     // outside quotes at P
+                    pos = e
+                    save()
+                    tooLong(resumeAt: recStart + maxRecord + 1)
+                    return
+                }
+                let opens = e == outsideFrom ? state == .fieldStart : (u[e - 1] == 44 || u[e - 1] == 10)
+                if opens {
+                    state = .quoted
+                    quoteOpen = e
+                    quoteLine = line
+                    quoteColumn = e - lineStart + 1
+                } else {
+                    state = .unquoted                             // ab"c : literal
+                    if e - recStart >= maxRecord {
+                        pos = e + 1
+                        save()
+                        tooLong(resumeAt: e + 1)
+                        return
+                    }
+                }
+            }
+            // Leaving the window: did the record reach P inside it?
+            pos = windowEnd
+            if pos - 1 >= recStart + maxRecord {
+                if state == .quoted {
+                    save()
+                    unterminated(.tooLong)
+                    load()
+                    continue windows
+                }
+                save()
+                tooLong(resumeAt: recStart + maxRecord + 1)
+                return
+            }
+        }
+        save()
     }
 
     /// Handles `[from, to)`, which holds no `"` and lies outside quotes, so

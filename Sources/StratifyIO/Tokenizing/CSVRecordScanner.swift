@@ -32,25 +32,101 @@
 /// ```
 public final class CSVRecordScanner {
     public let options: CSVScannerOptions
-    /// Offset in the chunk where the next record scan starts.
-    public private(set) var position = 0
-    /// 0-based line index (within the chunk) of `position`.
-    public private(set) var line = 0
-    /// Number of fields of the last record returned.
-    public private(set) var fieldCount = 0
 
-    private(set) var storage: UnsafeMutablePointer<CSVField>
-    private var capacity: Int
+    /// All mutable state lives behind this pointer. Stored `var`s of a class
+    /// would each cost a dynamic exclusivity check (`swift_beginAccess`) per
+    /// access, about 15 per record; memory reached through a `let` pointer
+    /// is not checked at run time. The scanner is single-threaded anyway.
+    @usableFromInline let state: UnsafeMutablePointer<ScannerState>
     private let scratch = ScratchBuffer()
+
+    @usableFromInline
+    struct ScannerState {
+        var position = 0
+        var line = 0
+        @usableFromInline var fieldCount = 0
+        @usableFromInline var storage: UnsafeMutablePointer<CSVField>
+        var capacity: Int
+        // The 64-byte window of the word-at-a-time path, kept between calls
+        // so the bytes after one record's line feed are not examined twice.
+        // Bit i of each mask stands for byte `windowBase + i`.
+        var windowBuffer: UnsafeRawPointer?
+        var windowBase = 0
+        var windowCommas: UInt64 = 0
+        var windowLineFeeds: UInt64 = 0
+        var windowQuotes: UInt64 = 0
+        var windowNULs: UInt64 = 0
+        var windowNonASCII: UInt64 = 0
+        var usesWordScan = true
+    }
+
+    /// Offset in the chunk where the next record scan starts.
+    public private(set) var position: Int {
+        get { state.pointee.position }
+        set { state.pointee.position = newValue }
+    }
+    /// 0-based line index (within the chunk) of `position`.
+    public private(set) var line: Int {
+        get { state.pointee.line }
+        set { state.pointee.line = newValue }
+    }
+    /// Number of fields of the last record returned.
+    public private(set) var fieldCount: Int {
+        @inlinable get { state.pointee.fieldCount }
+        set { state.pointee.fieldCount = newValue }
+    }
+    @usableFromInline var storage: UnsafeMutablePointer<CSVField> {
+        @inlinable get { state.pointee.storage }
+        set { state.pointee.storage = newValue }
+    }
+    private var capacity: Int {
+        get { state.pointee.capacity }
+        set { state.pointee.capacity = newValue }
+    }
+    private var windowBuffer: UnsafeRawPointer? {
+        get { state.pointee.windowBuffer }
+        set { state.pointee.windowBuffer = newValue }
+    }
+    private var windowBase: Int {
+        get { state.pointee.windowBase }
+        set { state.pointee.windowBase = newValue }
+    }
+    private var windowCommas: UInt64 {
+        get { state.pointee.windowCommas }
+        set { state.pointee.windowCommas = newValue }
+    }
+    private var windowLineFeeds: UInt64 {
+        get { state.pointee.windowLineFeeds }
+        set { state.pointee.windowLineFeeds = newValue }
+    }
+    private var windowQuotes: UInt64 {
+        get { state.pointee.windowQuotes }
+        set { state.pointee.windowQuotes = newValue }
+    }
+    private var windowNULs: UInt64 {
+        get { state.pointee.windowNULs }
+        set { state.pointee.windowNULs = newValue }
+    }
+    private var windowNonASCII: UInt64 {
+        get { state.pointee.windowNonASCII }
+        set { state.pointee.windowNonASCII = newValue }
+    }
+    /// Tests turn this off to check the fast path against the byte loop.
+    var usesWordScan: Bool {
+        get { state.pointee.usesWordScan }
+        set { state.pointee.usesWordScan = newValue }
+    }
 
     public init(options: CSVScannerOptions = CSVScannerOptions()) {
         self.options = options
-        self.capacity = 64
-        self.storage = UnsafeMutablePointer<CSVField>.allocate(capacity: 64)
+        state = UnsafeMutablePointer<ScannerState>.allocate(capacity: 1)
+        state.initialize(to: ScannerState(storage: UnsafeMutablePointer<CSVField>.allocate(capacity: 64), capacity: 64))
     }
 
     deinit {
-        storage.deallocate()   // CSVField is trivial: nothing to deinitialize
+        state.pointee.storage.deallocate()   // CSVField is trivial: nothing to deinitialize
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// Starts over, for a new chunk (or at `position` / `line` of one).
@@ -58,13 +134,16 @@ public final class CSVRecordScanner {
         self.position = position
         self.line = line
         self.fieldCount = 0
+        self.windowBuffer = nil
     }
 
     /// The fields of the last record returned by ``nextRecord(in:)``; valid
     /// until the next call.
-    public var fields: CSVFieldList { CSVFieldList(scanner: self, count: fieldCount) }
+    @inlinable
+    public var fields: CSVFieldList { CSVFieldList(base: state.pointee.storage, count: state.pointee.fieldCount) }
 
     /// Field `index` of the last record returned.
+    @inlinable
     public subscript(field index: Int) -> CSVField {
         precondition(index >= 0 && index < fieldCount, "field index out of range")
         return storage[index]
@@ -80,7 +159,9 @@ public final class CSVRecordScanner {
 
     /// Scans the next record of `chunk` starting at ``position``, fills
     /// ``fields`` and returns its description, or nil at the end of the
-    /// chunk. Pass the same buffer on every call for one chunk.
+    /// chunk. Pass the same buffer on every call for one chunk, and call
+    /// ``reset(position:line:)`` before starting on another chunk (the
+    /// scanner caches bit masks of the bytes it has looked at).
     public func nextRecord(in chunk: UnsafeRawBufferPointer) -> CSVRecordInfo? {
         let n = chunk.count
         var pos = position
@@ -108,11 +189,8 @@ public final class CSVRecordScanner {
             return nil
         }
 
-        // The hot loop works on locals only: class properties would cost an
+        // The hot loops work on locals only: class properties would cost an
         // exclusivity check per access.
-        let tbl = CSVByteClass.table
-        let stopUnquoted = CSVByteClass.comma | CSVByteClass.lineFeed
-        let stopQuoted = CSVByteClass.quote | CSVByteClass.lineFeed
         let maxField = options.maxFieldBytes
         var fields = storage
         var cap = capacity
@@ -120,10 +198,180 @@ public final class CSVRecordScanner {
         var acc: UInt8 = 0
         let recordStart = pos
         let recordLine = line
-        var lineStart = pos
+        var error: CSVRecordError? = nil
+        var fieldStart = pos
+
+        // Fast path. Delimiters are found 64 bytes at a time as bit masks
+        // (SWAR), and fields are cut at the set bits: no per-byte branch, so
+        // no branch misprediction per field. Windows without quotes take a
+        // tight loop over the commas; windows with quotes walk the quote,
+        // comma and line feed bits in order, which covers clean quoted
+        // fields (`"…"` then `,` LF or CR LF, `""` escapes, one line). For
+        // anything else (a line break inside quotes, text after a closing
+        // quote, the last 63 bytes of the chunk) the byte loop below takes
+        // over from the start of the current field.
+        if usesWordScan {
+            var base = windowBase
+            var commas = windowCommas
+            var lineFeeds = windowLineFeeds
+            var quotes = windowQuotes
+            var nuls = windowNULs
+            var nonASCII = windowNonASCII
+            var haveWindow = windowBuffer == UnsafeRawPointer(raw)
+            defer {
+                windowBuffer = haveWindow ? UnsafeRawPointer(raw) : nil
+                windowBase = base
+                windowCommas = commas
+                windowLineFeeds = lineFeeds
+                windowQuotes = quotes
+                windowNULs = nuls
+                windowNonASCII = nonASCII
+            }
+            var inQuotes = false          // inside the current field's quotes
+            var closedAt = -1             // the current field's closing quote
+            var escaped = false
+            var skipQuoteAt = -1          // second quote of a "" split across windows
+            fast: while true {
+                if !(haveWindow && pos >= base && pos &- base < 64) {
+                    guard n &- pos >= 64 else { break fast }         // short tail: byte loop
+                    base = pos
+                    (commas, lineFeeds, quotes, nuls, nonASCII) = CSVRecordScanner.window(raw + pos)
+                    haveWindow = true
+                }
+                let offset = pos &- base
+                let live = ~UInt64(0) &<< UInt64(offset)
+                // Up to 64 fields end in this window: make room once.
+                if cap &- nf < 65 {
+                    grow()
+                    fields = storage
+                    cap = capacity
+                }
+                if quotes & live == 0 && !inQuotes && closedAt < 0 {
+                    // No quote: every delimiter before the first line feed is
+                    // a comma.
+                    let firstLineFeed = (lineFeeds & live).trailingZeroBitCount  // 64: none
+                    var d = commas & live & (firstLineFeed >= 64 ? ~UInt64(0) : (UInt64(1) &<< UInt64(firstLineFeed)) &- 1)
+                    while d != 0 {
+                        let p = base &+ d.trailingZeroBitCount
+                        fields[nf] = CSVField(start: fieldStart, end: p, isQuoted: false, hasEscapedQuotes: false)
+                        nf &+= 1
+                        if p &- fieldStart > maxField && error == nil {
+                            error = fieldTooLong(nf, lineOffset: line, column: fieldStart &- recordStart &+ 1)
+                        }
+                        fieldStart = p &+ 1
+                        d &= d &- 1
+                    }
+                    if firstLineFeed < 64 {
+                        let p = base &+ firstLineFeed
+                        var fieldEnd = p
+                        if fieldEnd > fieldStart && u[fieldEnd &- 1] == 13 { fieldEnd &-= 1 }
+                        fields[nf] = CSVField(start: fieldStart, end: fieldEnd, isQuoted: false, hasEscapedQuotes: false)
+                        nf &+= 1
+                        if fieldEnd &- fieldStart > maxField && error == nil {
+                            error = fieldTooLong(nf, lineOffset: line, column: fieldStart &- recordStart &+ 1)
+                        }
+                        let span = live & ((UInt64(1) &<< UInt64(firstLineFeed)) &- 1)
+                        if nuls & span != 0 { acc |= CSVByteClass.nul }
+                        if nonASCII & span != 0 { acc |= CSVByteClass.nonASCII }
+                        position = p &+ 1
+                        self.line = line &+ 1
+                        fieldCount = nf
+                        return CSVRecordInfo(
+                            start: recordStart, end: fieldEnd, lineOffset: recordLine, lineCount: 1,
+                            fieldCount: nf, hasNUL: acc & CSVByteClass.nul != 0,
+                            hasNonASCII: acc & CSVByteClass.nonASCII != 0, error: error)
+                    }
+                } else {
+                    var events = (commas | lineFeeds | quotes) & live
+                    while events != 0 {
+                        let bit = events.trailingZeroBitCount
+                        events &= events &- 1
+                        let p = base &+ bit
+                        let b = u[p]
+                        if inQuotes {
+                            if b == 44 { continue }                          // a comma inside quotes
+                            if b == 10 { break fast }                        // multi-line field: byte loop
+                            if p == skipQuoteAt { continue }
+                            if p &+ 1 < n && u[p &+ 1] == 34 {               // "" : an escaped quote
+                                escaped = true
+                                if bit < 63 {
+                                    events &= ~(UInt64(1) &<< UInt64(bit &+ 1))
+                                } else {
+                                    skipQuoteAt = p &+ 1
+                                }
+                                continue
+                            }
+                            // The closing quote: only `,` LF or CR LF may follow.
+                            inQuotes = false
+                            closedAt = p
+                            guard p &+ 1 < n else { break fast }
+                            let a = u[p &+ 1]
+                            if a == 44 || a == 10 { continue }
+                            if a == 13 && p &+ 2 < n && u[p &+ 2] == 10 { continue }
+                            break fast                                       // "ab"c and the like
+                        }
+                        if b == 34 {
+                            if p == fieldStart { inQuotes = true }           // opens a quoted field
+                            continue                                         // ab"c : a literal quote
+                        }
+                        // A comma or line feed ends the field.
+                        var start = fieldStart
+                        var fieldEnd = p
+                        let quoted = closedAt >= 0
+                        if quoted {
+                            start = fieldStart &+ 1
+                            fieldEnd = closedAt
+                        } else if b == 10 && fieldEnd > fieldStart && u[fieldEnd &- 1] == 13 {
+                            fieldEnd &-= 1
+                        }
+                        fields[nf] = CSVField(start: start, end: fieldEnd, isQuoted: quoted, hasEscapedQuotes: quoted && escaped)
+                        nf &+= 1
+                        if fieldEnd &- start > maxField && error == nil {
+                            error = fieldTooLong(nf, lineOffset: line, column: fieldStart &- recordStart &+ 1)
+                        }
+                        closedAt = -1
+                        escaped = false
+                        if b == 10 {
+                            let span = live & ((UInt64(1) &<< UInt64(bit)) &- 1)
+                            if nuls & span != 0 { acc |= CSVByteClass.nul }
+                            if nonASCII & span != 0 { acc |= CSVByteClass.nonASCII }
+                            position = p &+ 1
+                            self.line = line &+ 1
+                            fieldCount = nf
+                            return CSVRecordInfo(
+                                start: recordStart, end: quoted ? fieldEnd &+ 1 : fieldEnd, lineOffset: recordLine,
+                                lineCount: 1, fieldCount: nf, hasNUL: acc & CSVByteClass.nul != 0,
+                                hasNonASCII: acc & CSVByteClass.nonASCII != 0, error: error)
+                        }
+                        fieldStart = p &+ 1
+                    }
+                }
+                if nuls & live != 0 { acc |= CSVByteClass.nul }
+                if nonASCII & live != 0 { acc |= CSVByteClass.nonASCII }
+                pos = base &+ 64
+            }
+            // Hand over to the byte loop at the start of the current field;
+            // note the flags of the bytes before it that this window saw.
+            if haveWindow && pos >= base && pos &- base < 64 {
+                let offset = pos &- base
+                let upTo = fieldStart &- base
+                if upTo > offset {
+                    let live = ~UInt64(0) &<< UInt64(offset)
+                    let span = live & (upTo >= 64 ? ~UInt64(0) : (UInt64(1) &<< UInt64(upTo)) &- 1)
+                    if nuls & span != 0 { acc |= CSVByteClass.nul }
+                    if nonASCII & span != 0 { acc |= CSVByteClass.nonASCII }
+                }
+            }
+            pos = fieldStart
+        }
+
+        // Byte loop: the full grammar, quotes included.
+        let tbl = CSVByteClass.table
+        let stopUnquoted = CSVByteClass.comma | CSVByteClass.lineFeed
+        let stopQuoted = CSVByteClass.quote | CSVByteClass.lineFeed
+        var lineStart = recordStart
         var end = n
         var endedByLineFeed = false
-        var error: CSVRecordError? = nil
 
         fieldLoop: while true {
             if nf == cap {
@@ -131,7 +379,7 @@ public final class CSVRecordScanner {
                 fields = storage
                 cap = capacity
             }
-            var fieldStart = pos
+            fieldStart = pos
             if pos < n && u[pos] == 34 {
                 let openPos = pos
                 let openLine = line
@@ -180,13 +428,12 @@ public final class CSVRecordScanner {
                         return unterminated(
                             u, n, openPos: openPos, openLine: openLine, openLineStart: openLineStart,
                             fields: fields, nf: nf, acc: acc, recordStart: recordStart, recordLine: recordLine,
-                            message: "unterminated quoted field: the quote that would close it, \(line - openLine) line(s) later, is followed by text")
+                            linesToClose: line - openLine)
                     }
                     // "ab"c : report, then read the rest as unquoted text.
                     if error == nil {
-                        let column = after - lineStart + 1
-                        error = CSVRecordError(kind: .unexpectedCharacterAfterQuote, lineOffset: line, column: column,
-                                               message: "unexpected character after closing quote at column \(column)")
+                        error = CSVRecordError(kind: .unexpectedCharacterAfterQuote, lineOffset: line,
+                                               column: after - lineStart + 1)
                     }
                     fieldStart = openPos
                     pos = after
@@ -194,7 +441,7 @@ public final class CSVRecordScanner {
                     return unterminated(
                         u, n, openPos: openPos, openLine: openLine, openLineStart: openLineStart,
                         fields: fields, nf: nf, acc: acc, recordStart: recordStart, recordLine: recordLine,
-                        message: "unterminated quoted field: the quote is never closed")
+                        linesToClose: 0)
                 }
             }
 
@@ -240,9 +487,41 @@ public final class CSVRecordScanner {
             error: error)
     }
 
+    /// Bit masks of the 64 bytes at `p`: commas, line feeds, quotes, NULs
+    /// and non-ASCII bytes. The last three are computed only when some such
+    /// byte is present, which for typical intake is almost never.
+    @inline(__always)
+    private static func window(_ p: UnsafeRawPointer) -> (UInt64, UInt64, UInt64, UInt64, UInt64) {
+        let commaBytes: UInt64 = 0x2C2C_2C2C_2C2C_2C2C
+        let lineFeedBytes: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+        let quoteBytes: UInt64 = 0x2222_2222_2222_2222
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var commas: UInt64 = 0
+        var lineFeeds: UInt64 = 0
+        var special: UInt64 = 0
+        @inline(__always) func word(_ k: Int) {
+            let w = (p + 8 &* k).loadUnaligned(as: UInt64.self)
+            commas |= byteMaskBits(zeroByteMask(w ^ commaBytes)) &<< UInt64(8 &* k)
+            lineFeeds |= byteMaskBits(zeroByteMask(w ^ lineFeedBytes)) &<< UInt64(8 &* k)
+            special |= zeroByteMask(w ^ quoteBytes) | zeroByteMask(w) | (w & high)
+        }
+        word(0); word(1); word(2); word(3); word(4); word(5); word(6); word(7)
+        if special == 0 { return (commas, lineFeeds, 0, 0, 0) }
+        var quotes: UInt64 = 0
+        var nuls: UInt64 = 0
+        var nonASCII: UInt64 = 0
+        for k in 0..<8 {
+            let w = (p + 8 &* k).loadUnaligned(as: UInt64.self)
+            quotes |= byteMaskBits(zeroByteMask(w ^ quoteBytes)) &<< UInt64(8 &* k)
+            nuls |= byteMaskBits(zeroByteMask(w)) &<< UInt64(8 &* k)
+            nonASCII |= byteMaskBits(w & high) &<< UInt64(8 &* k)
+        }
+        return (commas, lineFeeds, quotes, nuls, nonASCII)
+    }
+
     private func fieldTooLong(_ fieldNumber: Int, lineOffset: Int, column: Int) -> CSVRecordError {
         CSVRecordError(kind: .fieldTooLong, lineOffset: lineOffset, column: column,
-                       message: "field \(fieldNumber) is longer than \(options.maxFieldBytes) bytes")
+                       detail: fieldNumber, limit: options.maxFieldBytes)
     }
 
     /// Ends the record at the end of the line where the quote opened (the
@@ -251,7 +530,7 @@ public final class CSVRecordScanner {
     private func unterminated(
         _ u: UnsafePointer<UInt8>, _ n: Int, openPos: Int, openLine: Int, openLineStart: Int,
         fields: UnsafeMutablePointer<CSVField>, nf: Int, acc: UInt8, recordStart: Int, recordLine: Int,
-        message: String
+        linesToClose: Int
     ) -> CSVRecordInfo {
         var nf = nf
         var acc = acc
@@ -274,13 +553,14 @@ public final class CSVRecordScanner {
             hasNUL: acc & CSVByteClass.nul != 0,
             hasNonASCII: acc & CSVByteClass.nonASCII != 0,
             error: CSVRecordError(kind: .unterminatedQuote, lineOffset: openLine,
-                                  column: openPos - openLineStart + 1, message: message))
+                                  column: openPos - openLineStart + 1, detail: linesToClose))
     }
 
     /// The value of `field`: the bytes themselves for an unquoted field or a
     /// quoted one without `""` (zero-copy), else the unescaped bytes in the
     /// scanner's scratch buffer, valid until the next call of this method
     /// (copy them if two escaped values are needed at once).
+    @inlinable
     public func value(of field: CSVField, in chunk: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         guard let base = chunk.baseAddress, field.end > field.start else {
             return UnsafeRawBufferPointer(start: nil, count: 0)
@@ -288,6 +568,11 @@ public final class CSVRecordScanner {
         if !field.hasEscapedQuotes {
             return UnsafeRawBufferPointer(start: base + field.start, count: field.end - field.start)
         }
+        return unescapedValue(of: field, base: base)
+    }
+
+    @usableFromInline
+    func unescapedValue(of field: CSVField, base: UnsafeRawPointer) -> UnsafeRawBufferPointer {
         let out = scratch.reserve(field.count).assumingMemoryBound(to: UInt8.self)
         let count = CSVRecordScanner.unescape(base.assumingMemoryBound(to: UInt8.self), field, into: out)
         return UnsafeRawBufferPointer(start: out, count: count)
@@ -323,16 +608,25 @@ public final class CSVRecordScanner {
     }
 }
 
-/// The fields of the current record of a ``CSVRecordScanner``.
+/// The fields of the current record of a ``CSVRecordScanner``: a view of
+/// the scanner's field store, valid until its next ``CSVRecordScanner/nextRecord(in:)``
+/// call (it holds no reference, so taking it costs nothing per record; do
+/// not keep it beyond that, nor beyond the scanner's life).
 public struct CSVFieldList: RandomAccessCollection {
-    let scanner: CSVRecordScanner
+    @usableFromInline let base: UnsafePointer<CSVField>
     public let count: Int
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { count }
+    @usableFromInline init(base: UnsafeMutablePointer<CSVField>, count: Int) {
+        self.base = UnsafePointer(base)
+        self.count = count
+    }
 
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { count }
+
+    @inlinable
     public subscript(index: Int) -> CSVField {
         precondition(index >= 0 && index < count, "field index out of range")
-        return scanner.storage[index]
+        return base[index]
     }
 }

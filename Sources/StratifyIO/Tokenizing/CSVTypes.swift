@@ -39,6 +39,10 @@ public struct CSVScannerOptions: Sendable, Equatable {
 
 /// A problem found while tokenizing one record; the record is still cut out
 /// correctly, so scanning continues with the next one.
+///
+/// Plain data (the message is built on demand), so that
+/// ``CSVRecordInfo`` stays a trivial type and returning one per record
+/// costs no reference counting.
 public struct CSVRecordError: Error, Sendable, Equatable, CustomStringConvertible {
     public var kind: RecordErrorKind
     /// 0-based line index within the chunk where the problem is (add the
@@ -46,14 +50,35 @@ public struct CSVRecordError: Error, Sendable, Equatable, CustomStringConvertibl
     public var lineOffset: Int
     /// 1-based byte column on that line.
     public var column: Int
-    /// E.g. "unexpected character after closing quote at column 7".
-    public var message: String
+    /// `.fieldTooLong`: the 1-based field number. `.unterminatedQuote`: how
+    /// many lines after the opening quote the quote that seemed to close it
+    /// is (0: the quote is never closed).
+    public var detail: Int
+    /// `.fieldTooLong`: the limit in bytes.
+    public var limit: Int
 
-    public init(kind: RecordErrorKind, lineOffset: Int, column: Int, message: String) {
+    public init(kind: RecordErrorKind, lineOffset: Int, column: Int, detail: Int = 0, limit: Int = 0) {
         self.kind = kind
         self.lineOffset = lineOffset
         self.column = column
-        self.message = message
+        self.detail = detail
+        self.limit = limit
+    }
+
+    /// E.g. "unexpected character after closing quote at column 7".
+    public var message: String {
+        switch kind {
+        case .unexpectedCharacterAfterQuote:
+            return "unexpected character after closing quote at column \(column)"
+        case .fieldTooLong:
+            return "field \(detail) is longer than \(limit) bytes"
+        case .unterminatedQuote:
+            return detail == 0
+                ? "unterminated quoted field: the quote is never closed"
+                : "unterminated quoted field: the quote that would close it, \(detail) line(s) later, is followed by text"
+        case .recordTooLong:
+            return "record longer than \(limit) bytes"
+        }
     }
 
     public var description: String { message }
@@ -76,8 +101,13 @@ public struct CSVRecordInfo: Sendable, Equatable {
     public var fieldCount: Int
     /// Some byte of the record is NUL.
     public var hasNUL: Bool
-    /// Some byte of the record is ≥ 0x80: validate its fields as UTF-8
-    /// (``UTF8Validation``). Records without this flag are plain ASCII.
+    /// Some byte of the record is ≥ 0x80. Records without this flag are
+    /// plain ASCII and need no UTF-8 validation. For the others, validate
+    /// the whole record span `start..<end` once with ``UTF8Validation``:
+    /// delimiters and quotes are ASCII, so they can never sit inside a
+    /// multi-byte sequence, and the record is valid exactly when each of
+    /// its fields is (one call per record is much cheaper than one per
+    /// field).
     public var hasNonASCII: Bool
     /// The first problem found in the record, if any.
     public var error: CSVRecordError?

@@ -5,10 +5,14 @@ struct JSONCursor {
     let u: UnsafePointer<UInt8>
     let n: Int
     var pos = 0
+    /// ``stringStop``, fetched once per line: reading a lazily initialised
+    /// global costs a `swift_once` check every time.
+    let stop: UnsafePointer<UInt8>
 
     init(_ u: UnsafePointer<UInt8>, _ n: Int) {
         self.u = u
         self.n = n
+        self.stop = JSONCursor.stringStop
     }
 
     /// Bytes that end a run of plain string content: `"`, `\`, control
@@ -58,12 +62,29 @@ struct JSONCursor {
 
     /// A string starting at the opening quote at `pos`; leaves `pos` after
     /// the closing quote. Returns whether it holds escapes.
+    @inline(__always)
     mutating func string() throws(JSONParseError) -> Bool {
         let open = pos
         pos += 1
         var escapes = false
-        let stop = JSONCursor.stringStop
+        let quoteBytes: UInt64 = 0x2222_2222_2222_2222
+        let backslashes: UInt64 = 0x5C5C_5C5C_5C5C_5C5C
+        let controlBits: UInt64 = 0xE0E0_E0E0_E0E0_E0E0
+        let high: UInt64 = 0x8080_8080_8080_8080
         while true {
+            // 8 bytes at a time to the next byte that needs a look: `"`,
+            // `\`, a control character (< 0x20: its top 3 bits are 0) or
+            // non-ASCII.
+            while n &- pos >= 8 {
+                let w = UnsafeRawPointer(u + pos).loadUnaligned(as: UInt64.self)
+                let m = zeroByteMask(w ^ quoteBytes) | zeroByteMask(w ^ backslashes)
+                    | zeroByteMask(w & controlBits) | (w & high)
+                if m != 0 {
+                    pos &+= m.trailingZeroBitCount &>> 3
+                    break
+                }
+                pos &+= 8
+            }
             while pos < n && stop[Int(u[pos])] == 0 { pos += 1 }
             guard pos < n else { throw error("unterminated string", at: open) }
             let b = u[pos]

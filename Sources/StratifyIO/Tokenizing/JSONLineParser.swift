@@ -20,15 +20,32 @@ public final class JSONLineParser {
     public private(set) var duplicateMemberIndex: Int?
 
     private var stack: [UInt8] = []
-    private var slots: [Int32] = []
-    private var stamps: [UInt32] = []
-    private var generation: UInt32 = 0
     private let scratch = ScratchBuffer()
+    /// Open-addressing table for the duplicate-key check, reached through a
+    /// `let` pointer so its use costs no exclusivity checks. Each slot holds
+    /// `generation << 32 | member index`; a slot from an older generation is
+    /// empty, so the table is never cleared between lines.
+    private let keyTable: UnsafeMutablePointer<KeyTable>
+
+    private struct KeyTable {
+        var slots: UnsafeMutablePointer<UInt64>
+        var capacity: Int
+        var generation: UInt32 = 0
+    }
 
     public init(options: JSONParserOptions = JSONParserOptions()) {
         self.options = options
         members.reserveCapacity(64)
         stack.reserveCapacity(options.maxDepth + 1)
+        let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
+        slots.initialize(repeating: 0, count: 64)
+        keyTable = UnsafeMutablePointer<KeyTable>.allocate(capacity: 1)
+        keyTable.initialize(to: KeyTable(slots: slots, capacity: 64))
+    }
+
+    deinit {
+        keyTable.pointee.slots.deallocate()
+        keyTable.deallocate()
     }
 
     /// Parses `line` (without its line feed), filling ``members``.
@@ -149,51 +166,64 @@ public final class JSONLineParser {
             }
             return
         }
-        // Open addressing over the raw key spans; stamps avoid clearing the
-        // table for every line.
+        // Open addressing over the raw key spans.
         var size = 64
         while size < ms.count * 2 { size <<= 1 }
-        var slots = self.slots
-        var stamps = self.stamps
-        self.slots = []
-        self.stamps = []
-        defer {
-            self.slots = slots
-            self.stamps = stamps
+        let table = keyTable
+        if table.pointee.capacity < size {
+            table.pointee.slots.deallocate()
+            table.pointee.slots = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+            table.pointee.slots.initialize(repeating: 0, count: size)
+            table.pointee.capacity = size
+            table.pointee.generation = 0
         }
-        if slots.count < size {
-            slots = [Int32](repeating: 0, count: size)
-            stamps = [UInt32](repeating: 0, count: size)
-            generation = 0
+        table.pointee.generation &+= 1
+        if table.pointee.generation == 0 {
+            table.pointee.slots.update(repeating: 0, count: table.pointee.capacity)
+            table.pointee.generation = 1
         }
-        generation &+= 1
-        if generation == 0 {
-            for i in stamps.indices { stamps[i] = 0 }
-            generation = 1
-        }
-        let gen = generation
-        let mask = slots.count - 1
-        for i in ms.indices {
-            let m = ms[i]
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325          // FNV-1a
-            for k in m.keyStart..<m.keyEnd {
-                h = (h ^ UInt64(u[k])) &* 0x0000_0100_0000_01B3
-            }
-            var s = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
-            while stamps[s] == gen {
-                let j = Int(slots[s])
-                let other = ms[j]
-                let len = m.keyEnd - m.keyStart
-                if other.keyEnd - other.keyStart == len
-                    && memcmpBytes(u + m.keyStart, u + other.keyStart, len) {
-                    try duplicate(i, ms, Array(UnsafeBufferPointer(start: u + m.keyStart, count: len)))
-                    return
+        let gen = UInt64(table.pointee.generation)
+        let slots = table.pointee.slots
+        let mask = table.pointee.capacity - 1
+        try ms.withUnsafeBufferPointer { (members) throws(JSONParseError) in
+            for i in 0..<members.count {
+                let m = members[i]
+                let length = m.keyEnd &- m.keyStart
+                var s = Int(truncatingIfNeeded: JSONLineParser.keyHash(u + m.keyStart, length)) & mask
+                while true {
+                    let entry = slots[s]
+                    if entry >> 32 != gen {
+                        slots[s] = gen << 32 | UInt64(i)
+                        break
+                    }
+                    let other = members[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: entry))]
+                    if other.keyEnd &- other.keyStart == length
+                        && memcmpBytes(u + m.keyStart, u + other.keyStart, length) {
+                        try duplicate(i, ms, Array(UnsafeBufferPointer(start: u + m.keyStart, count: length)))
+                        return
+                    }
+                    s = (s &+ 1) & mask
                 }
-                s = (s + 1) & mask
             }
-            stamps[s] = gen
-            slots[s] = Int32(i)
         }
+    }
+
+    /// A cheap hash of a key: its length and its first and last 8 bytes
+    /// (keys differ mostly there), so hashing costs the same for any key.
+    @inline(__always)
+    private static func keyHash(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        var h = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+        if count >= 8 {
+            let first = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+            let last = UnsafeRawPointer(p + (count - 8)).loadUnaligned(as: UInt64.self)
+            h = (h ^ first) &* 0xBF58_476D_1CE4_E5B9
+            h = (h ^ last) &* 0x94D0_49BB_1331_11EB
+        } else {
+            var w: UInt64 = 0
+            for i in 0..<count { w = w << 8 | UInt64(p[i]) }
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+        }
+        return h ^ (h >> 31)
     }
 
     private func duplicate(_ index: Int, _ ms: [JSONMember], _ key: [UInt8]) throws(JSONParseError) {

@@ -73,7 +73,7 @@ public enum ISODate {
     /// ``OutputBuffer/appendDate(daysSince1970:)`` for years outside
     /// 0…9999).
     public static func format(daysSince1970 days: Int) -> String {
-        var out = OutputBuffer(capacity: 32)
+        let out = OutputBuffer(capacity: 32)
         out.appendDate(daysSince1970: days)
         return out.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
     }

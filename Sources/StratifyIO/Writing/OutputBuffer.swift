@@ -2,99 +2,122 @@
 /// chunks (``removeAll()`` keeps the storage), with appends for the pieces
 /// of CSV and JSON output that allocate nothing once the buffer is warm.
 ///
-/// A value type backed by an array, so it is `Sendable`: a worker fills one
-/// per chunk and hands it to the writer thread, which passes it to
-/// ``ByteSink/write(_:)-(OutputBuffer)``.
-public struct OutputBuffer: Sendable {
-    // `storage.count` is the capacity; bytes past `used` are scratch.
-    @usableFromInline var storage: [UInt8]
-    @usableFromInline var used: Int
+/// A class, so appends pay neither copy-on-write uniqueness checks nor (its
+/// state being behind a `let` pointer) dynamic exclusivity checks: they are
+/// the innermost loop of output. A buffer is used by one thread at a time:
+/// a worker fills it for a chunk and hands it (the reference) to the writer
+/// thread, which passes it to ``ByteSink/write(_:)-(OutputBuffer)`` and can
+/// then return it to a pool. Hence `@unchecked Sendable`.
+public final class OutputBuffer: @unchecked Sendable {
+    @usableFromInline
+    struct State {
+        @usableFromInline var base: UnsafeMutablePointer<UInt8>
+        @usableFromInline var count: Int
+        @usableFromInline var capacity: Int
+    }
+
+    @usableFromInline let state: UnsafeMutablePointer<State>
 
     /// Creates an empty buffer with room for `capacity` bytes.
     public init(capacity: Int = 64 << 10) {
-        storage = [UInt8](repeating: 0, count: max(capacity, 64))
-        used = 0
+        let capacity = max(capacity, 64)
+        state = UnsafeMutablePointer<State>.allocate(capacity: 1)
+        state.initialize(to: State(base: UnsafeMutablePointer<UInt8>.allocate(capacity: capacity), count: 0, capacity: capacity))
+    }
+
+    deinit {
+        state.pointee.base.deallocate()
+        state.deallocate()
     }
 
     /// Number of bytes written.
-    @inlinable public var count: Int { used }
-    @inlinable public var isEmpty: Bool { used == 0 }
+    @inlinable public var count: Int { state.pointee.count }
+    @inlinable public var isEmpty: Bool { state.pointee.count == 0 }
     /// Bytes the buffer can hold before it grows.
-    public var capacity: Int { storage.count }
+    public var capacity: Int { state.pointee.capacity }
 
     /// Forgets the contents, keeping the storage.
     @inlinable
-    public mutating func removeAll() { used = 0 }
+    public func removeAll() { state.pointee.count = 0 }
 
     /// Drops the last `k` bytes (e.g. a trailing separator).
-    public mutating func removeLast(_ k: Int) {
-        precondition(k >= 0 && k <= used, "removeLast count out of range")
-        used -= k
+    public func removeLast(_ k: Int) {
+        precondition(k >= 0 && k <= state.pointee.count, "removeLast count out of range")
+        state.pointee.count -= k
     }
 
-    /// Calls `body` with the bytes written so far.
+    /// Calls `body` with the bytes written so far (valid only inside it).
     @inlinable
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<used])) }
+        try body(UnsafeRawBufferPointer(start: state.pointee.base, count: state.pointee.count))
     }
 
     /// A copy of the bytes written so far.
-    public var bytes: [UInt8] { Array(storage[0..<used]) }
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 
     /// Makes room for `extra` more bytes.
     @inlinable
-    public mutating func reserve(_ extra: Int) {
-        if storage.count - used < extra { grow(extra) }
+    public func reserve(_ extra: Int) {
+        if state.pointee.capacity &- state.pointee.count < extra { grow(extra) }
     }
 
     @usableFromInline
-    mutating func grow(_ extra: Int) {
-        var newCapacity = max(storage.count * 2, 64)
-        while newCapacity - used < extra { newCapacity *= 2 }
-        storage.append(contentsOf: repeatElement(0, count: newCapacity - storage.count))
+    func grow(_ extra: Int) {
+        var newCapacity = max(state.pointee.capacity * 2, 64)
+        while newCapacity - state.pointee.count < extra { newCapacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: state.pointee.base, count: state.pointee.count)
+        state.pointee.base.deallocate()
+        state.pointee.base = bigger
+        state.pointee.capacity = newCapacity
     }
 
     /// Reserves `maxCount` bytes, lets `body` write at most that many at the
     /// pointer it is given, and keeps the number it returns.
     @inlinable
-    public mutating func write(maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+    public func write(maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
         reserve(maxCount)
-        let start = used
-        let written = storage.withUnsafeMutableBufferPointer { body($0.baseAddress! + start) }
-        assert(written <= maxCount)
-        used += written
+        let written = body(state.pointee.base + state.pointee.count)
+        assert(written >= 0 && written <= maxCount)
+        state.pointee.count &+= written
     }
 
     // MARK: Raw bytes and text
 
     @inlinable
-    public mutating func append(_ byte: UInt8) {
+    public func append(_ byte: UInt8) {
         reserve(1)
-        storage[used] = byte
-        used += 1
+        state.pointee.base[state.pointee.count] = byte
+        state.pointee.count &+= 1
     }
 
     @inlinable
-    public mutating func append(bytes: UnsafeRawBufferPointer) {
+    public func append(bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
         guard n > 0, let src = bytes.baseAddress else { return }
-        write(maxCount: n) { dst in
+        reserve(n)
+        let dst = state.pointee.base + state.pointee.count
+        if n <= 16 {
+            // Short values (most fields): a call to memmove costs more.
+            let s = src.assumingMemoryBound(to: UInt8.self)
+            for i in 0..<n { dst[i] = s[i] }
+        } else {
             UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: n)
-            return n
         }
+        state.pointee.count &+= n
     }
 
-    public mutating func append(bytes: [UInt8]) {
+    public func append(bytes: [UInt8]) {
         bytes.withUnsafeBytes { append(bytes: $0) }
     }
 
     /// Appends the contents of another buffer.
-    public mutating func append(_ other: OutputBuffer) {
+    public func append(_ other: OutputBuffer) {
         other.withUnsafeBytes { append(bytes: $0) }
     }
 
     @inlinable
-    public mutating func append(_ text: StaticString) {
+    public func append(_ text: StaticString) {
         if text.hasPointerRepresentation {
             append(bytes: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
         } else {
@@ -102,7 +125,7 @@ public struct OutputBuffer: Sendable {
         }
     }
 
-    public mutating func append(_ text: String) {
+    public func append(_ text: String) {
         var text = text
         text.withUTF8 { append(bytes: UnsafeRawBufferPointer($0)) }
     }
@@ -110,7 +133,7 @@ public struct OutputBuffer: Sendable {
     // MARK: Numbers and dates
 
     /// Appends `value` in decimal (`-` for negatives; `Int.min` included).
-    public mutating func append(decimal value: Int) {
+    public func append(decimal value: Int) {
         write(maxCount: 20) { dst in
             var magnitude = value.magnitude
             var digits = 1
@@ -139,7 +162,7 @@ public struct OutputBuffer: Sendable {
     /// Appends the day count since 1970-01-01 as `YYYY-MM-DD` (proleptic
     /// Gregorian). Years outside 0…9999 get a `-` sign and/or more digits
     /// (`-0001-01-01`, `10000-01-01`). Valid for |days| < 2^52.
-    public mutating func appendDate(daysSince1970 days: Int) {
+    public func appendDate(daysSince1970 days: Int) {
         let (year, month, day) = ISODate.civilFromDays(days)
         if year < 0 || year > 9999 {
             if year < 0 { append(0x2D) }
@@ -172,24 +195,34 @@ public struct OutputBuffer: Sendable {
     /// `,` `"` CR or LF, or starts or ends with a space or tab (which
     /// readers may trim). Quotes inside are doubled. An empty value is
     /// written as nothing.
-    public mutating func appendCSVField(_ value: UnsafeRawBufferPointer) {
+    @inlinable
+    public func appendCSVField(_ value: UnsafeRawBufferPointer) {
         let n = value.count
         guard n > 0, let raw = value.baseAddress else { return }
         let u = raw.assumingMemoryBound(to: UInt8.self)
-        var needsQuotes = u[0] == 0x20 || u[0] == 0x09 || u[n - 1] == 0x20 || u[n - 1] == 0x09
-        var quotes = 0
+        // Copy and check in one pass; quoting is the rare case, redone below.
+        reserve(n)
+        let dst = state.pointee.base + state.pointee.count
+        var special = u[0] == 0x20 || u[0] == 0x09 || u[n &- 1] == 0x20 || u[n &- 1] == 0x09
         for i in 0..<n {
             let b = u[i]
+            dst[i] = b
             // One compare rules out every byte above '"' except ','.
             if b <= 0x22 || b == 0x2C {
-                if b == 0x22 { quotes += 1; needsQuotes = true }
-                else if b == 0x2C || b == 0x0A || b == 0x0D { needsQuotes = true }
+                special = special || b == 0x22 || b == 0x2C || b == 0x0A || b == 0x0D
             }
         }
-        guard needsQuotes else {
-            append(bytes: value)
+        if !special {
+            state.pointee.count &+= n
             return
         }
+        appendQuotedCSVField(u, n)
+    }
+
+    @usableFromInline
+    func appendQuotedCSVField(_ u: UnsafePointer<UInt8>, _ n: Int) {
+        var quotes = 0
+        for i in 0..<n where u[i] == 0x22 { quotes += 1 }
         write(maxCount: n + quotes + 2) { dst in
             dst[0] = 0x22
             var o = 1
@@ -208,7 +241,7 @@ public struct OutputBuffer: Sendable {
     }
 
     /// ``appendCSVField(_:)-(UnsafeRawBufferPointer)`` for a string.
-    public mutating func appendCSVField(_ value: String) {
+    public func appendCSVField(_ value: String) {
         var value = value
         value.withUTF8 { appendCSVField(UnsafeRawBufferPointer($0)) }
     }
@@ -219,7 +252,7 @@ public struct OutputBuffer: Sendable {
     /// `\` are escaped, control characters become `\n` `\r` `\t` `\b` `\f`
     /// or `\u00XX`; other bytes (UTF-8 included) pass through unchanged, so
     /// the value should be valid UTF-8.
-    public mutating func appendJSONString(_ value: UnsafeRawBufferPointer) {
+    public func appendJSONString(_ value: UnsafeRawBufferPointer) {
         let n = value.count
         let u = value.baseAddress?.assumingMemoryBound(to: UInt8.self)
         write(maxCount: n * 6 + 2) { dst in
@@ -260,7 +293,7 @@ public struct OutputBuffer: Sendable {
     }
 
     /// ``appendJSONString(_:)-(UnsafeRawBufferPointer)`` for a string.
-    public mutating func appendJSONString(_ value: String) {
+    public func appendJSONString(_ value: String) {
         var value = value
         value.withUTF8 { appendJSONString(UnsafeRawBufferPointer($0)) }
     }

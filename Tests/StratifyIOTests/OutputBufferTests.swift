@@ -1,0 +1,99 @@
+import Testing
+@testable import StratifyIO
+
+@Suite("Output buffer")
+struct OutputBufferTests {
+    func text(_ build: (OutputBuffer) -> Void) -> String {
+        let out = OutputBuffer(capacity: 1)
+        build(out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    @Test func rawAppendsAndReuse() {
+        let out = OutputBuffer(capacity: 8)
+        out.append("static,")
+        out.append(String("dynamic é"))
+        out.append(0x21)
+        out.append(bytes: bytes("+bytes"))
+        #expect(String(decoding: out.bytes, as: UTF8.self) == "static,dynamic é!+bytes")
+        let capacity = out.capacity
+        out.removeAll()
+        #expect(out.isEmpty && out.capacity == capacity)
+        out.append("x")
+        out.removeLast(1)
+        #expect(out.count == 0)
+        // Growing well past the initial capacity keeps the contents.
+        for i in 0..<10_000 { out.append(decimal: i); out.append(0x0A) }
+        #expect(out.bytes.split(separator: 0x0A).count == 10_000)
+    }
+
+    @Test func integers() {
+        let cases: [(Int, String)] = [
+            (0, "0"), (7, "7"), (-7, "-7"), (10, "10"), (-10, "-10"), (99, "99"), (100, "100"),
+            (1_234_567_890, "1234567890"),
+            (Int.max, "9223372036854775807"), (Int.min, "-9223372036854775808"),
+        ]
+        for (value, expected) in cases {
+            #expect(text { $0.append(decimal: value) } == expected)
+        }
+    }
+
+    @Test func csvFieldQuoting() {
+        let cases: [(String, String)] = [
+            ("", ""),
+            ("plain", "plain"),
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("\"", "\"\"\"\""),
+            ("line\nbreak", "\"line\nbreak\""),
+            ("cr\rhere", "\"cr\rhere\""),
+            (" lead", "\" lead\""),
+            ("trail ", "\"trail \""),
+            ("\ttab", "\"\ttab\""),
+            ("in side", "in side"),
+            ("é,ü", "\"é,ü\""),
+            ("it's", "it's"),
+        ]
+        for (value, expected) in cases {
+            #expect(text { $0.appendCSVField(value) } == expected, "\(value.debugDescription)")
+        }
+    }
+
+    @Test func csvFieldRoundTripsThroughTheScanner() throws {
+        let values = ["a", "b,c", "\"q\"", "x\r\ny", " s ", "", "é"]
+        let out = OutputBuffer()
+        for (i, v) in values.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            out.appendCSVField(v)
+        }
+        out.append(0x0A)
+        #expect(try chunkedCSV(out.bytes).events.map(\.fields) == [values])
+    }
+
+    @Test func jsonStringEscaping() {
+        let cases: [(String, String)] = [
+            ("", #""""#),
+            ("plain é 😀", #""plain é 😀""#),
+            ("q\"b\\", #""q\"b\\""#),
+            ("\n\r\t\u{8}\u{C}", #""\n\r\t\b\f""#),
+            ("\u{0}\u{1}\u{1F}", #""\u0000\u0001\u001f""#),
+            ("/\u{7F}", "\"/\u{7F}\""),
+        ]
+        for (value, expected) in cases {
+            #expect(text { $0.appendJSONString(value) } == expected, "\(value.debugDescription)")
+        }
+    }
+
+    @Test func jsonStringRoundTripsThroughTheParser() throws {
+        let value = "a\"b\\c\n\u{1}é😀"
+        let out = OutputBuffer()
+        out.append("{\"k\":")
+        out.appendJSONString(value)
+        out.append("}")
+        let parser = JSONLineParser()
+        try out.bytes.withUnsafeBytes { buf in
+            try parser.parse(buf)
+            #expect(String(decoding: try parser.stringValue(of: parser.members[0], in: buf), as: UTF8.self) == value)
+        }
+    }
+}
