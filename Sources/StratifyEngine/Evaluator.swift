@@ -15,8 +15,24 @@ public final class Evaluator {
 
     private let instructions: UnsafeMutableBufferPointer<Instruction>
     private let operands: UnsafeMutableBufferPointer<Int32>
-    private let tables: [TableCode]
+    private let tables: UnsafeMutableBufferPointer<TableHeader>
+    /// Rows of every table, one after another.
+    private let rowLowers: UnsafeMutableBufferPointer<Double>
+    private let rowUppers: UnsafeMutableBufferPointer<Double>
+    private let rowValues: UnsafeMutableBufferPointer<Int32>
     private let layout: ScoringLayout
+    private let inputCount: Int
+    private let modelRegister: Int
+    private let recordPhase: Range<Int>
+    private let escalationPhase: Range<Int>
+    private let modelPhase: Range<Int>
+
+    private struct TableHeader {
+        var rowStart: Int
+        var rowCount: Int
+        var defaultRegister: Int
+        var rowRegister: Int
+    }
 
     public init(program: Program) {
         self.program = program
@@ -30,33 +46,63 @@ public final class Evaluator {
         _ = instructions.initialize(from: code.instructions)
         operands = .allocate(capacity: max(1, code.operands.count))
         _ = operands.initialize(from: code.operands)
-        tables = code.tables
+        var headers: [TableHeader] = []
+        var lowers: [Double] = []
+        var uppers: [Double] = []
+        var values: [Int32] = []
+        for table in code.tables {
+            headers.append(TableHeader(
+                rowStart: lowers.count, rowCount: table.lowers.count,
+                defaultRegister: Int(table.defaultRegister), rowRegister: Int(table.rowRegister)))
+            lowers += table.lowers
+            uppers += table.uppers
+            values += table.valueRegisters
+        }
+        func buffer<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+            let pointer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, array.count))
+            _ = pointer.initialize(from: array)
+            return pointer
+        }
+        tables = buffer(headers)
+        rowLowers = buffer(lowers)
+        rowUppers = buffer(uppers)
+        rowValues = buffer(values)
         layout = ScoringLayout(program: program)
+        inputCount = program.inputs.count
+        modelRegister = program.modelRegister
+        recordPhase = code.recordPhase
+        escalationPhase = code.escalationPhase
+        modelPhase = code.modelPhase
     }
 
     deinit {
         registers.deallocate()
         instructions.deallocate()
         operands.deallocate()
+        tables.deallocate()
+        rowLowers.deallocate()
+        rowUppers.deallocate()
+        rowValues.deallocate()
     }
 
     /// Marks every input missing.
     @inline(__always)
     public func clearInputs() {
-        for index in 0..<program.inputs.count {
-            registers[index] = .nan
+        let r = registers.baseAddress!
+        for index in 0..<inputCount {
+            r[index] = .nan
         }
     }
 
     /// Evaluates the record whose inputs are in the registers.
     public func evaluate() {
-        let code = program.code
-        run(code.recordPhase)
-        layout.scoreDomains(registers)
-        run(code.escalationPhase)
-        layout.escalate(registers)
-        run(code.modelPhase)
-        layout.chooseModel(registers)
+        let r = registers.baseAddress!
+        run(recordPhase)
+        layout.scoreDomains(r)
+        run(escalationPhase)
+        layout.escalate(r)
+        run(modelPhase)
+        layout.chooseModel(r)
     }
 
     // MARK: - Reading results
@@ -74,7 +120,7 @@ public final class Evaluator {
 
     @inline(__always)
     public var modelIndex: Int {
-        Int(registers[program.modelRegister])
+        Int(registers[modelRegister])
     }
 
     // MARK: - The instruction loop
@@ -169,22 +215,26 @@ public final class Evaluator {
                 r[destination] = result
             case .table:
                 let table = tables[Int(instruction.b)]
-                let rowRegister = Int(table.rowRegister)
+                let rowRegister = table.rowRegister
                 if a.isNaN {
                     r[destination] = .nan
                     r[rowRegister] = .nan
                     break
                 }
                 var found = -1
-                for row in 0..<table.lowers.count where table.lowers[row] <= a && a <= table.uppers[row] {
-                    found = row
-                    break
+                var row = table.rowStart
+                while row < table.rowStart + table.rowCount {
+                    if rowLowers[row] <= a && a <= rowUppers[row] {
+                        found = row
+                        break
+                    }
+                    row += 1
                 }
                 if found >= 0 {
-                    r[destination] = r[Int(table.valueRegisters[found])]
-                    r[rowRegister] = Double(found)
+                    r[destination] = r[Int(rowValues[found])]
+                    r[rowRegister] = Double(found - table.rowStart)
                 } else if table.defaultRegister >= 0 {
-                    r[destination] = r[Int(table.defaultRegister)]
+                    r[destination] = r[table.defaultRegister]
                     r[rowRegister] = -1
                 } else {
                     r[destination] = .nan

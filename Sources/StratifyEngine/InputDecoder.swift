@@ -10,34 +10,65 @@ import StratifyRules
 /// leading `-`; numbers may have a fraction and an exponent; booleans are
 /// `true`/`false`, `yes`/`no` or `1`/`0` in any case; enum values match in
 /// any case; dates are `YYYY-MM-DD`. An empty value is missing.
-public struct InputDecoder: Sendable {
-    private enum Kind: Sendable {
-        case integer, number, boolean, date, string
-        case enumeration([[UInt8]])
+public final class InputDecoder: @unchecked Sendable {
+    // Immutable after init, hence safe to share; laid out flat so that
+    // decoding a value touches no reference-counted storage.
+    private enum Kind: UInt8 {
+        case integer, number, boolean, date, string, enumeration
     }
 
-    private struct Field: Sendable {
+    private struct Field {
         var kind: Kind
         var minimum: Double
         var maximum: Double
+        /// The field's enum values in `enumValues`.
+        var valueStart: Int
+        var valueCount: Int
     }
 
-    private let fields: [Field]
+    private let fields: UnsafeMutablePointer<Field>
+    /// Every enum value of every field, lower-case, as (offset, length) into `enumBytes`.
+    private let enumValues: UnsafeMutablePointer<(offset: Int, count: Int)>
+    private let enumBytes: UnsafeMutablePointer<UInt8>
     private let program: Program
 
     public init(program: Program) {
         self.program = program
-        fields = program.inputs.map { input in
-            let kind: Kind = switch input.type {
-            case .integer: .integer
-            case .number: .number
-            case .boolean: .boolean
-            case .date: .date
-            case .string: .string
-            case .enumeration(let type): .enumeration(type.values.map { Array($0.utf8) })
+        var fields: [Field] = []
+        var values: [(offset: Int, count: Int)] = []
+        var bytes: [UInt8] = []
+        for input in program.inputs {
+            let kind: Kind
+            let start = values.count
+            switch input.type {
+            case .integer: kind = .integer
+            case .number: kind = .number
+            case .boolean: kind = .boolean
+            case .date: kind = .date
+            case .string: kind = .string
+            case .enumeration(let type):
+                kind = .enumeration
+                for value in type.values {
+                    values.append((bytes.count, value.utf8.count))
+                    bytes += value.utf8
+                }
             }
-            return Field(kind: kind, minimum: input.minimum ?? -.infinity, maximum: input.maximum ?? .infinity)
+            fields.append(Field(
+                kind: kind, minimum: input.minimum ?? -.infinity, maximum: input.maximum ?? .infinity,
+                valueStart: start, valueCount: values.count - start))
         }
+        self.fields = .allocate(capacity: max(1, fields.count))
+        self.fields.initialize(from: fields, count: fields.count)
+        enumValues = .allocate(capacity: max(1, values.count))
+        enumValues.initialize(from: values, count: values.count)
+        enumBytes = .allocate(capacity: max(1, bytes.count))
+        enumBytes.initialize(from: bytes, count: bytes.count)
+    }
+
+    deinit {
+        fields.deallocate()
+        enumValues.deallocate()
+        enumBytes.deallocate()
     }
 
     /// Reads one value into `registers[input]` (NaN when empty). Returns nil
@@ -67,14 +98,30 @@ public struct InputDecoder: Sendable {
         case .string:
             registers[input] = 0
             return nil
-        case .enumeration(let values):
-            guard let index = ValueParsing.enumIndex(bytes, values) else { return .init(.notAllowed, bytes) }
+        case .enumeration:
+            guard let index = enumIndex(bytes, field) else { return .init(.notAllowed, bytes) }
             registers[input] = Double(index)
             return nil
         }
         if value < field.minimum { return .init(.belowMinimum, bytes) }
         if value > field.maximum { return .init(.aboveMaximum, bytes) }
         registers[input] = value
+        return nil
+    }
+
+    /// The position of the value among the field's values, in any case.
+    @inline(__always)
+    private func enumIndex(_ bytes: UnsafeRawBufferPointer, _ field: Field) -> Int? {
+        outer: for position in 0..<field.valueCount {
+            let value = enumValues[field.valueStart + position]
+            guard value.count == bytes.count else { continue }
+            for index in 0..<bytes.count {
+                var byte = bytes[index]
+                if byte &- UInt8(ascii: "A") < 26 { byte |= 0x20 }
+                if byte != enumBytes[value.offset + index] { continue outer }
+            }
+            return position
+        }
         return nil
     }
 

@@ -1,115 +1,166 @@
 import StratifyRules
 
-/// The fixed steps between the phases of a program's code — domain scores,
-/// bands, floors, escalations and the model choice — over flat arrays, so
-/// that the per-record work touches no dictionaries, strings or references.
-struct ScoringLayout {
-    struct BandTable {
-        var lowers: [Int]
-        var tiers: [Int]
-
-        init(_ bands: TierBands) {
-            lowers = bands.bands.map(\.lower)
-            tiers = bands.bands.map(\.tier)
-        }
-
-        @inline(__always)
-        func tier(for score: Int) -> Int {
-            var result = tiers.first ?? 0
-            for index in lowers.indices where score >= lowers[index] {
-                result = tiers[index]
-            }
-            return result
-        }
-    }
-
-    struct DomainLayout {
+/// The fixed steps between the phases of a program's code (domain scores,
+/// bands, floors, escalations, the model choice) laid out as flat buffers,
+/// so that the per-record work touches no arrays of references: no
+/// reference counting, no bounds checks, no dictionaries.
+final class ScoringLayout {
+    private struct Domain {
         var scoreRegister: Int
         var bandTierRegister: Int
         var tierRegister: Int
-        var bands: BandTable
-        var floorConditions: [Int]
-        var floorTiers: [Int]
+        var bandStart: Int
+        var bandCount: Int
+        var floorStart: Int
+        var floorCount: Int
     }
 
-    var ruleConditions: [Int]
-    var rulePoints: [Int]
-    var ruleDomains: [Int]
-    var domains: [DomainLayout]
-    var overallBands: BandTable
-    var totalRegister: Int
-    var bandTierRegister: Int
-    var tierRegister: Int
-    var escalationConditions: [Int]
-    var escalationTiers: [Int]
+    private let domainCount: Int
+    private let domains: UnsafeMutablePointer<Domain>
+    private let ruleCount: Int
+    private let ruleConditions: UnsafeMutablePointer<Int>
+    private let rulePoints: UnsafeMutablePointer<Double>
+    /// Where each rule's points go: its domain's score register.
+    private let ruleScoreRegisters: UnsafeMutablePointer<Int>
+    /// Band lower bounds and tiers of every domain, then of the total.
+    private let bandLowers: UnsafeMutablePointer<Double>
+    private let bandTiers: UnsafeMutablePointer<Double>
+    private let floorConditions: UnsafeMutablePointer<Int>
+    private let floorTiers: UnsafeMutablePointer<Double>
+    private let overallBandStart: Int
+    private let overallBandCount: Int
+    private let totalRegister: Int
+    private let bandTierRegister: Int
+    private let tierRegister: Int
+    private let escalationCount: Int
+    private let escalationConditions: UnsafeMutablePointer<Int>
+    private let escalationTiers: UnsafeMutablePointer<Double>
+    private let modelCount: Int
     /// -1 for a model that always holds.
-    var modelConditions: [Int]
-    var modelRegister: Int
-    var reviewDays: [Double]
-    var reviewFrom: Int
-    var reviewRegister: Int
+    private let modelConditions: UnsafeMutablePointer<Int>
+    private let modelReviewDays: UnsafeMutablePointer<Double>
+    private let modelRegister: Int
+    private let reviewFrom: Int
+    private let reviewRegister: Int
 
     init(program: Program) {
-        ruleConditions = program.rules.map(\.condition.register)
-        rulePoints = program.rules.map(\.points)
-        ruleDomains = program.rules.map(\.domain)
-        domains = program.domains.map { domain in
-            DomainLayout(
-                scoreRegister: domain.scoreRegister, bandTierRegister: domain.bandTierRegister, tierRegister: domain.tierRegister,
-                bands: BandTable(domain.bands), floorConditions: domain.floors.map(\.condition.register),
-                floorTiers: domain.floors.map(\.atLeast))
+        func buffer<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
+            let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, values.count))
+            pointer.initialize(from: values, count: values.count)
+            return pointer
         }
-        overallBands = BandTable(program.overall.bands)
+        var lowers: [Double] = []
+        var tiers: [Double] = []
+        var floorConditions: [Int] = []
+        var floorTiers: [Double] = []
+        var domains: [Domain] = []
+        for domain in program.domains {
+            domains.append(Domain(
+                scoreRegister: domain.scoreRegister, bandTierRegister: domain.bandTierRegister, tierRegister: domain.tierRegister,
+                bandStart: lowers.count, bandCount: domain.bands.bands.count,
+                floorStart: floorConditions.count, floorCount: domain.floors.count))
+            lowers += domain.bands.bands.map { Double($0.lower) }
+            tiers += domain.bands.bands.map { Double($0.tier) }
+            floorConditions += domain.floors.map(\.condition.register)
+            floorTiers += domain.floors.map { Double($0.atLeast) }
+        }
+        overallBandStart = lowers.count
+        overallBandCount = program.overall.bands.bands.count
+        lowers += program.overall.bands.bands.map { Double($0.lower) }
+        tiers += program.overall.bands.bands.map { Double($0.tier) }
+
+        domainCount = domains.count
+        self.domains = buffer(domains)
+        ruleCount = program.rules.count
+        ruleConditions = buffer(program.rules.map(\.condition.register))
+        rulePoints = buffer(program.rules.map { Double($0.points) })
+        ruleScoreRegisters = buffer(program.rules.map { program.domains[$0.domain].scoreRegister })
+        bandLowers = buffer(lowers)
+        bandTiers = buffer(tiers)
+        self.floorConditions = buffer(floorConditions)
+        self.floorTiers = buffer(floorTiers)
         totalRegister = program.overall.totalRegister
         bandTierRegister = program.overall.bandTierRegister
         tierRegister = program.overall.tierRegister
-        escalationConditions = program.overall.escalations.map(\.condition.register)
-        escalationTiers = program.overall.escalations.map(\.atLeast)
-        modelConditions = program.models.map { $0.condition?.register ?? -1 }
+        escalationCount = program.overall.escalations.count
+        escalationConditions = buffer(program.overall.escalations.map(\.condition.register))
+        escalationTiers = buffer(program.overall.escalations.map { Double($0.atLeast) })
+        modelCount = program.models.count
+        modelConditions = buffer(program.models.map { $0.condition?.register ?? -1 })
+        modelReviewDays = buffer(program.models.map { Double($0.reviewDays) })
         modelRegister = program.modelRegister
-        reviewDays = program.models.map { Double($0.reviewDays) }
         reviewFrom = program.review?.from ?? -1
         reviewRegister = program.review?.register ?? -1
     }
 
+    deinit {
+        domains.deallocate()
+        ruleConditions.deallocate()
+        rulePoints.deallocate()
+        ruleScoreRegisters.deallocate()
+        bandLowers.deallocate()
+        bandTiers.deallocate()
+        floorConditions.deallocate()
+        floorTiers.deallocate()
+        escalationConditions.deallocate()
+        escalationTiers.deallocate()
+        modelConditions.deallocate()
+        modelReviewDays.deallocate()
+    }
+
+    /// The tier of the last band whose lower bound `score` reaches.
+    @inline(__always)
+    private func band(_ score: Double, start: Int, count: Int) -> Double {
+        var tier = bandTiers[start]
+        var index = start + 1
+        while index < start + count, score >= bandLowers[index] {
+            tier = bandTiers[index]
+            index += 1
+        }
+        return tier
+    }
+
     /// Domain scores and tiers (with floors), the total and its band.
     @inline(__always)
-    func scoreDomains(_ r: UnsafeMutableBufferPointer<Double>) {
-        for domain in domains { r[domain.scoreRegister] = 0 }
-        for index in ruleConditions.indices where r[ruleConditions[index]] == 1 {
-            r[domains[ruleDomains[index]].scoreRegister] += Double(rulePoints[index])
+    func scoreDomains(_ r: UnsafeMutablePointer<Double>) {
+        for index in 0..<domainCount {
+            r[domains[index].scoreRegister] = 0
         }
-        var total = 0
-        for domain in domains {
-            let score = Int(r[domain.scoreRegister])
+        for index in 0..<ruleCount where r[ruleConditions[index]] == 1 {
+            r[ruleScoreRegisters[index]] += rulePoints[index]
+        }
+        var total = 0.0
+        for index in 0..<domainCount {
+            let domain = domains[index]
+            let score = r[domain.scoreRegister]
             total += score
-            let band = domain.bands.tier(for: score)
+            let band = band(score, start: domain.bandStart, count: domain.bandCount)
             var tier = band
-            for floor in domain.floorConditions.indices where r[domain.floorConditions[floor]] == 1 {
-                tier = max(tier, domain.floorTiers[floor])
+            for floor in domain.floorStart..<(domain.floorStart + domain.floorCount) where r[floorConditions[floor]] == 1 {
+                tier = max(tier, floorTiers[floor])
             }
-            r[domain.bandTierRegister] = Double(band)
-            r[domain.tierRegister] = Double(tier)
+            r[domain.bandTierRegister] = band
+            r[domain.tierRegister] = tier
         }
-        r[totalRegister] = Double(total)
-        r[bandTierRegister] = Double(overallBands.tier(for: total))
+        r[totalRegister] = total
+        r[bandTierRegister] = band(total, start: overallBandStart, count: overallBandCount)
     }
 
     /// Escalations only ever raise the tier, all from the same starting point.
     @inline(__always)
-    func escalate(_ r: UnsafeMutableBufferPointer<Double>) {
-        var tier = Int(r[bandTierRegister])
-        for index in escalationConditions.indices where r[escalationConditions[index]] == 1 {
+    func escalate(_ r: UnsafeMutablePointer<Double>) {
+        var tier = r[bandTierRegister]
+        for index in 0..<escalationCount where r[escalationConditions[index]] == 1 {
             tier = max(tier, escalationTiers[index])
         }
-        r[tierRegister] = Double(tier)
+        r[tierRegister] = tier
     }
 
     /// The first model whose condition holds; an unknown condition does not hold.
     @inline(__always)
-    func chooseModel(_ r: UnsafeMutableBufferPointer<Double>) {
-        var chosen = modelConditions.count - 1
-        for index in modelConditions.indices {
+    func chooseModel(_ r: UnsafeMutablePointer<Double>) {
+        var chosen = modelCount - 1
+        for index in 0..<modelCount {
             let condition = modelConditions[index]
             if condition < 0 || r[condition] == 1 {
                 chosen = index
@@ -118,7 +169,7 @@ struct ScoringLayout {
         }
         r[modelRegister] = Double(chosen)
         if reviewRegister >= 0 {
-            r[reviewRegister] = r[reviewFrom] + reviewDays[chosen]
+            r[reviewRegister] = r[reviewFrom] + modelReviewDays[chosen]
         }
     }
 }

@@ -128,20 +128,6 @@ enum ValueParsing {
         return true
     }
 
-    /// The position of the value among `values` (lower-case), matching in any case.
-    @inline(__always)
-    static func enumIndex(_ bytes: UnsafeRawBufferPointer, _ values: [[UInt8]]) -> Int? {
-        outer: for (position, value) in values.enumerated() where value.count == bytes.count {
-            for index in 0..<bytes.count {
-                var byte = bytes[index]
-                if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte |= 0x20 }
-                if byte != value[index] { continue outer }
-            }
-            return position
-        }
-        return nil
-    }
-
     /// `YYYY-MM-DD` as days since 1970-01-01.
     @inline(__always)
     static func date(_ bytes: UnsafeRawBufferPointer) -> Int? {
