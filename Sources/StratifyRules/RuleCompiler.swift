@@ -7,6 +7,9 @@ public enum RuleCompiler {
     public struct Output: Sendable {
         public var program: Program?
         public var diagnostics: [Diagnostic]
+        /// The rule file as written (with the location of every key), when it
+        /// could be decoded; linting reads it to point at what it reports.
+        public var ruleSet: RuleSet? = nil
     }
 
     public static func compile(_ source: SourceFile, limits: YAMLLimits = .default) -> Output {
@@ -22,7 +25,7 @@ public enum RuleCompiler {
         }
         var checker = RuleChecker(context: context, ruleSet: ruleSet)
         let program = checker.check()
-        return Output(program: context.hasErrors ? nil : program, diagnostics: sorted(context.diagnostics))
+        return Output(program: context.hasErrors ? nil : program, diagnostics: sorted(context.diagnostics), ruleSet: ruleSet)
     }
 
     /// Compiles, or throws every diagnostic when there is an error.
@@ -32,7 +35,7 @@ public enum RuleCompiler {
         return program
     }
 
-    private static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         diagnostics.enumerated().sorted { a, b in
             let left = a.element.location ?? SourceLocation(line: 0, column: 0, offset: 0)
             let right = b.element.location ?? SourceLocation(line: 0, column: 0, offset: 0)

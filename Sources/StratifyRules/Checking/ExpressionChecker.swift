@@ -11,6 +11,17 @@ struct ExpressionChecker {
     let source: SourceExpression
     /// Derived values referenced, for the dependency graph.
     var onDerivedReference: ((Int) -> Void)? = nil
+    /// Shared by the spans of every node of this expression.
+    private let origin: ExpressionOrigin
+
+    init(context: DecodingContext, scope: Scope, builder: CodeBuilder, phase: Phase, source: SourceExpression) {
+        self.context = context
+        self.scope = scope
+        self.builder = builder
+        self.phase = phase
+        self.source = source
+        self.origin = ExpressionOrigin(node: source.node)
+    }
 
     /// Checks a condition, which must be boolean.
     func condition() -> TypedExpr? {
@@ -333,11 +344,11 @@ struct ExpressionChecker {
     // MARK: - Building nodes
 
     private func constant(_ value: Double, type: ValueType, _ expr: Expr) -> TypedExpr {
-        TypedExpr(.constant(value), type: type, register: builder.constant(value), text: text(expr))
+        TypedExpr(.constant(value), type: type, register: builder.constant(value), text: text(expr), span: span(expr.range))
     }
 
     private func node(_ kind: TypedExpr.Kind, type: ValueType, register: Int, _ expr: Expr) -> TypedExpr {
-        TypedExpr(kind, type: type, register: register, text: text(expr))
+        TypedExpr(kind, type: type, register: register, text: text(expr), span: span(expr.range))
     }
 
     private func node(_ kind: TypedExpr.Kind, type: ValueType, _ expr: Expr) -> TypedExpr {
@@ -345,7 +356,11 @@ struct ExpressionChecker {
     }
 
     private func node(_ kind: TypedExpr.Kind, type: ValueType, range: Range<Int>) -> TypedExpr {
-        TypedExpr(kind, type: type, register: builder.allocate(), text: source.text(of: range))
+        TypedExpr(kind, type: type, register: builder.allocate(), text: source.text(of: range), span: span(range))
+    }
+
+    private func span(_ range: Range<Int>) -> SourceSpan {
+        SourceSpan(range: range, origin: origin)
     }
 
     private func text(_ expr: Expr) -> String {

@@ -161,16 +161,24 @@ struct RuleChecker {
             }
         }
         if order.count == count { return order }
-        // Report one cycle: walk from an unresolved value along unresolved uses.
-        var start = (0..<count).first { pending[$0] > 0 }!
-        var seen: [Int] = []
-        while !seen.contains(start) {
-            seen.append(start)
-            start = uses[start].first { pending[$0] > 0 }!
+        // Report every cycle once: walk from each unresolved value along
+        // unresolved uses until the walk meets itself or a walk before it.
+        var walked = Set<Int>()
+        for first in 0..<count where pending[first] > 0 && !walked.contains(first) {
+            var path: [Int] = []
+            var position: [Int: Int] = [:]
+            var current = first
+            while position[current] == nil, !walked.contains(current) {
+                position[current] = path.count
+                path.append(current)
+                current = uses[current].first { pending[$0] > 0 }!
+            }
+            walked.formUnion(path)
+            guard let start = position[current] else { continue }  // a cycle reported already
+            let cycle = path[start...].map { ruleSet.derived[$0].name }
+            let text = (cycle.map(\.value) + [cycle[0].value]).joined(separator: " → ")
+            context.error("derived values use each other in a cycle: \(text)", at: cycle[0].location, length: cycle[0].value.count)
         }
-        let cycle = seen[seen.firstIndex(of: start)!...].map { ruleSet.derived[$0].name }
-        let path = (cycle.map(\.value) + [cycle[0].value]).joined(separator: " → ")
-        context.error("derived values use each other in a cycle: \(path)", at: cycle[0].location, length: cycle[0].value.count)
         return nil
     }
 

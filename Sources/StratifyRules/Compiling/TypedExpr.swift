@@ -42,12 +42,16 @@ public final class TypedExpr: Sendable {
     public let register: Int
     /// The source text of this node, for explanations.
     public let text: String
+    /// Where the node was written, for diagnostics that point inside an
+    /// expression; nil for a node that stands for a whole table, case list or sum.
+    public let span: SourceSpan?
 
-    init(_ kind: Kind, type: ValueType, register: Int, text: String) {
+    init(_ kind: Kind, type: ValueType, register: Int, text: String, span: SourceSpan? = nil) {
         self.kind = kind
         self.type = type
         self.register = register
         self.text = text
+        self.span = span
     }
 
     /// The direct sub-expressions.

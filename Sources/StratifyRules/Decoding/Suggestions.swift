@@ -6,15 +6,31 @@ public enum Suggestions {
     public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let target = Array(word.lowercased().utf8)
         var best: (name: String, distance: Int)?
+        var containing: String?
+        // Ties go to the name first in byte order, so that the note does not
+        // depend on the order of a dictionary's keys.
+        func precedes(_ a: String, _ b: String?) -> Bool {
+            b.map { a.utf8.lexicographicallyPrecedes($0.utf8) } ?? true
+        }
         for candidate in candidates {
-            let distance = editDistance(target, Array(candidate.lowercased().utf8))
-            if distance < (best?.distance ?? Int.max) {
+            let lowered = Array(candidate.lowercased().utf8)
+            let distance = editDistance(target, lowered)
+            if distance < (best?.distance ?? Int.max) || (distance == best?.distance && precedes(candidate, best?.name)) {
                 best = (candidate, distance)
             }
+            // Containment counts from 3 characters on; below that, everything contains everything.
+            if min(target.count, lowered.count) >= 3, contains(lowered, target) || contains(target, lowered), precedes(candidate, containing) {
+                containing = candidate
+            }
         }
-        guard let best else { return nil }
         let limit = max(1, target.count / 3)
-        return best.distance <= limit ? best.name : nil
+        if let best, best.distance <= limit { return best.name }
+        return containing
+    }
+
+    private static func contains(_ text: [UInt8], _ part: [UInt8]) -> Bool {
+        guard part.count <= text.count else { return false }
+        return (0...(text.count - part.count)).contains { text[$0..<($0 + part.count)].elementsEqual(part) }
     }
 
     /// A note for a diagnostic, or nil when nothing is close.
