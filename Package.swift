@@ -46,7 +46,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyEngineTests",
-            dependencies: ["StratifyEngine", "StratifyBatch"]
+            dependencies: [
+                "StratifyEngine", "StratifyBatch",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "StratifyIOTests",
@@ -59,6 +62,13 @@ let package = Package(
         .testTarget(
             name: "StratifyCLITests",
             dependencies: ["stratify"]
+        ),
+        .testTarget(
+            name: "StratifyPropertyTests",
+            dependencies: [
+                "StratifyRules", "StratifyEngine", "StratifyBatch", "StratifyIO",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
     ]
 )

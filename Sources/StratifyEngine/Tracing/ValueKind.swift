@@ -1,0 +1,176 @@
+import StratifyIO
+import StratifyRules
+
+/// How a register's number reads as a value of its type: what the trace
+/// prints for it.
+public enum ValueKind: Sendable {
+    case integer
+    case number
+    case boolean
+    /// Days since 1970-01-01, printed `YYYY-MM-DD`.
+    case date
+    /// Text, which the registers do not keep (only present or missing).
+    case text
+    /// A position in a list of names: an enum's values or the tier scale.
+    case names(NameTable)
+
+    public init(_ type: ValueType) {
+        switch type {
+        case .integer: self = .integer
+        case .number: self = .number
+        case .boolean: self = .boolean
+        case .date: self = .date
+        case .string: self = .text
+        case .enumeration(let type): self = .names(NameTable(type.values))
+        }
+    }
+
+    /// The value for the `Trace`.
+    public func value(_ raw: Double) -> TraceValue {
+        if raw.isNaN { return .unknown }
+        switch self {
+        case .integer: return .integer(Int(raw))
+        case .number: return raw == raw.rounded() && raw.magnitude < 9e15 ? .integer(Int(raw)) : .number(raw)
+        case .boolean: return .boolean(raw == 1)
+        case .date: return .date(ISODate.format(daysSince1970: Int(raw)))
+        case .text: return .name("")
+        case .names(let table):
+            let index = Int(raw)
+            return table.names.indices.contains(index) ? .name(table.names[index]) : .integer(index)
+        }
+    }
+
+    /// Appends the value as JSON: a number, `true`/`false`, a quoted name or
+    /// date, or `null` when unknown.
+    @inline(__always)
+    public func appendJSON(_ raw: Double, into out: inout OutputBuffer) {
+        if raw.isNaN {
+            out.appendStatic("null")
+            return
+        }
+        switch self {
+        case .integer: out.append(decimal: Int(raw))
+        case .number: ValueKind.appendNumber(raw, into: &out)
+        case .boolean: raw == 1 ? out.appendStatic("true") : out.appendStatic("false")
+        case .date:
+            out.append(UInt8(ascii: "\""))
+            out.appendDate(daysSince1970: Int(raw))
+            out.append(UInt8(ascii: "\""))
+        case .text: out.appendStatic("null")
+        case .names(let table):
+            let index = Int(raw)
+            if table.quoted.indices.contains(index) {
+                out.append(bytes: table.quoted[index])
+            } else {
+                out.append(decimal: index)
+            }
+        }
+    }
+
+    /// Appends the value as text inside a JSON string (`json`) or plain text;
+    /// `unknown` when it is unknown.
+    @inline(__always)
+    public func appendText(_ raw: Double, json: Bool, into out: inout OutputBuffer) {
+        if raw.isNaN {
+            out.appendStatic("unknown")
+            return
+        }
+        switch self {
+        case .integer: out.append(decimal: Int(raw))
+        case .number: ValueKind.appendNumber(raw, into: &out)
+        case .boolean: raw == 1 ? out.appendStatic("true") : out.appendStatic("false")
+        case .date: out.appendDate(daysSince1970: Int(raw))
+        case .text: break
+        case .names(let table):
+            let index = Int(raw)
+            if table.names.indices.contains(index) {
+                out.append(bytes: json ? table.escaped[index] : table.plain[index])
+            } else {
+                out.append(decimal: index)
+            }
+        }
+    }
+
+    /// A number as the JSON output writes it.
+    public static func numberText(_ value: Double) -> String {
+        var out = OutputBuffer(capacity: 32)
+        appendNumber(value, into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// The shortest of a few decimal forms that reads back as exactly `value`:
+    /// whole numbers without a fraction, else up to six decimals, else
+    /// Swift's own shortest form.
+    public static func appendNumber(_ value: Double, into out: inout OutputBuffer) {
+        if value == value.rounded(), value.magnitude < 9_007_199_254_740_992 {
+            out.append(decimal: Int(value))
+            return
+        }
+        var scale = 1.0
+        for decimals in 1...6 {
+            scale *= 10
+            let scaled = (value * scale).rounded()
+            // Both sides are correctly rounded, so equality means the decimal
+            // scaled / 10^decimals reads back as `value`.
+            guard scaled.magnitude < 9_007_199_254_740_992 else { break }
+            if scaled / scale == value {
+                let whole = Int(scaled)
+                let negative = whole < 0
+                var magnitude = whole.magnitude
+                let divisor = UInt(scale)
+                if negative { out.append(UInt8(ascii: "-")) }
+                out.append(decimal: Int(magnitude / divisor))
+                out.append(UInt8(ascii: "."))
+                magnitude %= divisor
+                var digits = [UInt8](repeating: 0x30, count: decimals)
+                for index in stride(from: decimals - 1, through: 0, by: -1) {
+                    digits[index] = 0x30 + UInt8(magnitude % 10)
+                    magnitude /= 10
+                }
+                out.append(bytes: digits)
+                return
+            }
+        }
+        out.append(String(value))
+    }
+}
+
+/// The names of an enum or tier scale, prepared once as bytes: plain, JSON
+/// string content, and quoted JSON strings.
+public final class NameTable: Sendable {
+    public let names: [String]
+    public let plain: [[UInt8]]
+    public let escaped: [[UInt8]]
+    public let quoted: [[UInt8]]
+
+    public init(_ names: [String]) {
+        self.names = names
+        plain = names.map { Array($0.utf8) }
+        quoted = names.map(JSONBytes.quoted)
+        escaped = names.map(JSONBytes.escaped)
+    }
+}
+
+/// JSON fragments made once at start, so that writing a record only copies.
+public enum JSONBytes {
+    /// `"text"`, escaped.
+    public static func quoted(_ text: String) -> [UInt8] {
+        var buffer = OutputBuffer(capacity: text.utf8.count * 2 + 8)
+        buffer.appendJSONString(text)
+        return buffer.bytes
+    }
+
+    /// The escaped content of a JSON string, without the quotes.
+    public static func escaped(_ text: String) -> [UInt8] {
+        Array(quoted(text).dropFirst().dropLast())
+    }
+}
+
+extension OutputBuffer {
+    /// Appends literal text. (Called with a literal, `append(_:)` would pick
+    /// its `String` overload, which is slower.)
+    @inline(__always)
+    public func appendStatic(_ text: StaticString) {
+        append(text)
+    }
+}

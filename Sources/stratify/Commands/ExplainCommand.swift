@@ -1,0 +1,138 @@
+import ArgumentParser
+import StratifyBatch
+import StratifyEngine
+import StratifyIO
+import StratifyRules
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain each patient's scores, tier and model: why, why not another, and what would change it.",
+        discussion: """
+            The trace is made from the same evaluation as `score`: the values every
+            condition saw, never a second computation. For each record it shows the
+            inputs, how each derived value was computed, every rule (fired, not_fired
+            or unknown, with the operands' values, the part that failed, or the
+            missing fields), each domain's score, band and floors, the total and the
+            escalations, the models in order and why earlier ones did not hold, the
+            review date, and what would change it: the points to the next band up
+            and down, the highest tier the missing values could lead to (a bound),
+            and the nearest single-field changes that would change the model.
+
+            --format text (the default) is for people; --format json writes one JSON
+            object per line (NDJSON), documented in docs/explain.md. The model
+            changes cost about 150 evaluations per record: they are on for text and
+            with --patient, and for a whole batch in JSON only with --what-if.
+
+            Records are read and checked as by `score`: invalid records are reported
+            on standard error (or --errors) and the summary line ends the run. With
+            --patient, only those records are written; exit status 1 also means a
+            patient asked for was not found among the scored records.
+
+            Examples:
+              stratify explain Samples/intake.csv --patient P0000007
+              stratify explain --format json intake.csv > traces.ndjson
+              stratify explain --format json --what-if --patient P1 --patient P2 intake.ndjson
+
+            \(ExitStatus.help)
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text
+        case json
+    }
+
+    @OptionGroup var rulesOptions: RulesOptions
+
+    @Option(help: ArgumentHelp("text (for people) or json (NDJSON, one trace per line).", valueName: "format"))
+    var format: Format = .text
+
+    @Option(name: .customLong("patient"), parsing: .singleValue,
+            help: ArgumentHelp("Explain only the record with this identifier; repeat for more.", valueName: "id"))
+    var patients: [String] = []
+
+    @Flag(help: "Include the single-field changes that would change the model (on by default for text and with --patient).")
+    var whatIf = false
+
+    @Flag(help: "Leave out the model changes, even for text or with --patient.")
+    var noWhatIf = false
+
+    @Option(help: ArgumentHelp("Read every input as this format, whatever its extension: csv or ndjson.", valueName: "format"))
+    var inputFormat: IntakeFormat?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (renamed into position only when the run completes) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Write rejected records to this file, .csv or .ndjson, instead of standard error.", valueName: "file"))
+    var errors: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
+    var jobs: Int?
+
+    @Option(help: ArgumentHelp("Width of the text form. Default: 100.", valueName: "columns"))
+    var width: Int = 100
+
+    @Argument(help: ArgumentHelp("Intake files (.csv, .ndjson, .jsonl); - for NDJSON on standard input.", valueName: "input"))
+    var inputs: [String]
+
+    func validate() throws {
+        if inputs.isEmpty {
+            throw ValidationError("give at least one intake file (or - for standard input)")
+        }
+        if let jobs, jobs < 1 {
+            throw ValidationError("--jobs must be at least 1")
+        }
+        if inputs.filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("standard input (-) can be read only once")
+        }
+        if let errors, RejectSink.format(forPath: errors) == nil {
+            throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
+        }
+        if whatIf && noWhatIf {
+            throw ValidationError("--what-if and --no-what-if cannot be used together")
+        }
+        if width < 40 {
+            throw ValidationError("--width must be at least 40")
+        }
+    }
+
+    func run() throws {
+        let program = try rulesOptions.load()
+        let formats = try inputs.map { path in
+            guard let format = inputFormat ?? IntakeFormat.detect(path: path) else {
+                throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .ndjson or .jsonl, or --input-format")
+            }
+            return format
+        }
+        let plan = TracePlan(program: program)
+        let selection = patients.isEmpty ? nil : PatientSelection(patients)
+        let whatIf = !noWhatIf && (whatIf || format == .text || selection != nil)
+        var run = BatchCommandRun(program: program, inputs: inputs, formats: formats, output: output, errors: errors, jobs: jobs)
+        run.chunkOptions = TraceJSONFormatter.chunkOptions
+        var status = ExitStatus.success
+        do {
+            switch format {
+            case .json:
+                try run.execute { TraceJSONFormatter(plan: plan, selection: selection, whatIf: whatIf) }
+            case .text:
+                let color = output == nil && Terminal.standardOutput.useColor
+                let width = self.width
+                try run.execute { TraceTextFormatter(plan: plan, selection: selection, whatIf: whatIf, color: color, width: width) }
+            }
+        } catch let exit as ExitStatus {
+            // Success thrown means the reader closed the pipe: end quietly.
+            if exit == .success { throw exit }
+            status = exit
+        }
+        if let selection, status != .failure {
+            let identifierName = program.inputs[program.identifier].name
+            for missing in selection.notFound {
+                Terminal.standardError.write("warning: no scored record has \(identifierName) \(missing)\n")
+                status = .partial
+            }
+        }
+        if status != .success { throw status }
+    }
+}
+
+extension ExplainCommand.Format: Sendable {}
