@@ -1,0 +1,74 @@
+import StratifyEngine
+import StratifyIO
+import StratifyRules
+
+/// Compares two rule files on a population: every record is read once and
+/// scored with both, on `jobs` threads through the same streaming pipeline
+/// as `score`; per-chunk counts are merged in input order by the ordered
+/// writer (they are sums, so the result is the same for any `jobs`).
+public struct DiffRunner: Sendable {
+    public var old: Program
+    public var new: Program
+    public var jobs: Int
+    public var chunkOptions: ChunkerOptions
+
+    public init(old: Program, new: Program, jobs: Int, chunkOptions: ChunkerOptions = ChunkerOptions()) {
+        self.old = old
+        self.new = new
+        self.jobs = jobs
+        self.chunkOptions = chunkOptions
+    }
+
+    /// Reads `inputs` (paths, `-` for standard input) and returns the
+    /// comparison; with `changes`, writes each changed record there, in
+    /// input order. Every input is opened, and its header mapped for both
+    /// rule files, before anything is scored.
+    public func run(inputs: [String], formats: [IntakeFormat], changes: DiffChangesOutput? = nil) throws(BatchError) -> DiffReport {
+        var sources: [IntakeSource] = []
+        var newColumns: [ColumnMap?] = []
+        for (path, format) in zip(inputs, formats) {
+            let source = try IntakeSource(path: path, format: format, program: old, options: chunkOptions)
+            sources.append(source)
+            newColumns.append(try source.header.map { header throws(BatchError) in try ColumnMap(header: header, program: new, file: path) })
+        }
+        let mapping = DiffMapping(old: old, new: new)
+        var total = DiffCounts(mapping: mapping)
+        let writer = changes.map { ChangeWriter(output: $0, mapping: mapping) }
+        try writer?.begin()
+        var current = 0
+        let pipeline = OrderedPipeline<DiffWorkItem, DiffChunkResult>(
+            window: max(2, jobs * 2),
+            next: { () throws(BatchError) -> DiffWorkItem? in
+                while current < sources.count {
+                    if let item = try sources[current].next() {
+                        return DiffWorkItem(
+                            content: item.content, file: item.file, format: item.format,
+                            oldColumns: item.columns, newColumns: newColumns[current])
+                    }
+                    current += 1
+                }
+                return nil
+            },
+            emit: { (result: DiffChunkResult) throws(BatchError) in
+                try writer?.write(result.changes, firstRecord: total.read)
+                total.add(result.counts)
+            })
+        let keepChanges = changes != nil
+        try pipeline.run(jobs: jobs) {
+            let comparer = DiffChunkComparer(mapping: mapping, keepChanges: keepChanges)
+            return { item in comparer.compare(item) }
+        }
+        try writer?.end()
+        return DiffReport(mapping: mapping, counts: total)
+    }
+}
+
+/// A chunk of records (or a record the reader found broken) with the
+/// column maps of both rule files.
+struct DiffWorkItem: Sendable {
+    var content: WorkItem.Content
+    var file: String
+    var format: IntakeFormat
+    var oldColumns: ColumnMap?
+    var newColumns: ColumnMap?
+}

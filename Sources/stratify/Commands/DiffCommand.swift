@@ -1,0 +1,124 @@
+import ArgumentParser
+import StratifyBatch
+import StratifyIO
+import StratifyRules
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Show what a rule change does to a population: tier and model migrations, score changes, rule counts.",
+        discussion: """
+            Every record is scored with both rule files, each decoding it with its own
+            input schema. The report counts the records scored by both: the tier
+            migration matrix (old tier x new tier), the model migration matrix, per
+            domain how many scores went up or down and the mean change, the domain
+            tier migrations, and for each rule how many records it fired for before
+            and after (0 on the side of a file that lacks it). A record that only one
+            rule file can score is counted apart, as `rejected` on the other side.
+
+            'Changed' records are those whose tier or model differs. --changes FILE
+            (.csv or .ndjson) lists them, in input order, with the rules whose outcome
+            changed (id:old>new), and also the records only one rule file could score
+            (their tier and model on that side are `rejected`, with the reason).
+
+            --format json prints {"records", "changed", "tier_migration": {OLD: {NEW: n}},
+            "model_migration": {OLD: {NEW: n}}, "rules": {ID: {"fired_old", "fired_new",
+            "unknown_old", "unknown_new", "changed", "in_old", "in_new"}}, "read",
+            "outputs_changed", "rules_changed", "rejected", "total_score", "domains"}.
+            Matrices have every tier (model) of the old file as rows and of the new file
+            as columns, zeros included, and count the records scored by both.
+
+            Examples:
+              stratify diff --candidate Rules/candidate.yaml intake.csv
+              stratify diff --rules old.yaml --candidate new.yaml intake.csv --format json
+              stratify diff --candidate new.yaml intake.csv --changes changed.csv
+
+            Exit status:
+              0  the comparison is complete (rejected records are counted in it)
+              2  usage error, a rule file with errors, unreadable or unusable input, or I/O error
+            """)
+
+    @OptionGroup var rulesOptions: RulesOptions
+
+    @Option(help: ArgumentHelp("The candidate rule file (YAML) to compare with --rules.", valueName: "file"))
+    var candidate: String
+
+    @Option(help: ArgumentHelp("Report format: text (for people) or json.", valueName: "format"))
+    var format: DiffFormat = .text
+
+    @Option(help: ArgumentHelp("Write the changed records to this file, .csv or .ndjson.", valueName: "file"))
+    var changes: String?
+
+    @Option(help: ArgumentHelp("Read every input as this format, whatever its extension: csv or ndjson.", valueName: "format"))
+    var inputFormat: IntakeFormat?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The report is the same for any value.", valueName: "n"))
+    var jobs: Int?
+
+    @Argument(help: ArgumentHelp("Intake files (.csv, .ndjson, .jsonl); - for NDJSON on standard input.", valueName: "input"))
+    var inputs: [String]
+
+    enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
+        case text
+        case json
+    }
+
+    func validate() throws {
+        if inputs.isEmpty {
+            throw ValidationError("give at least one intake file (or - for standard input)")
+        }
+        if let jobs, jobs < 1 {
+            throw ValidationError("--jobs must be at least 1")
+        }
+        if inputs.filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("standard input (-) can be read only once")
+        }
+        if let changes, DiffChangesOutput.format(forPath: changes) == nil {
+            throw ValidationError("--changes must name a .csv or .ndjson file, not '\(changes)'")
+        }
+    }
+
+    func run() throws {
+        let old = try rulesOptions.load()
+        let new = try RuleFiles.compile(try RuleFiles.read(candidate))
+        let formats = try inputs.map { path in
+            guard let format = inputFormat ?? IntakeFormat.detect(path: path) else {
+                throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .ndjson or .jsonl, or --input-format")
+            }
+            return format
+        }
+        let stderr = Terminal.standardError
+        var changesFile: OutputFile?
+        if let changes {
+            do {
+                changesFile = try OutputFile(path: changes)
+            } catch {
+                stderr.write("error: \(error.message)\n")
+                throw ExitStatus.failure
+            }
+        }
+        let runner = DiffRunner(old: old, new: new, jobs: jobs ?? BatchCommandRun.coreCount)
+        let report: DiffReport
+        do {
+            report = try runner.run(
+                inputs: inputs, formats: formats,
+                changes: changesFile.map { DiffChangesOutput(sink: $0.sink, format: DiffChangesOutput.format(forPath: $0.path)!) })
+            try changesFile?.commit()
+        } catch let error as BatchError {
+            changesFile?.discard()
+            if case .brokenPipe = error { throw ExitStatus.success }
+            stderr.write(error.description + "\n")
+            throw ExitStatus.failure
+        } catch let error as IOError {
+            changesFile?.discard()
+            stderr.write("error: \(error.message)\n")
+            throw ExitStatus.failure
+        }
+        switch format {
+        case .json:
+            Terminal.standardOutput.write(report.json())
+        case .text:
+            Terminal.standardOutput.write(report.text(oldName: old.source.path, newName: new.source.path))
+        }
+    }
+}
