@@ -10,9 +10,12 @@ run: deps
 	$(SWIFT) build --product stratify
 	.build/debug/stratify score Samples/intake.csv
 
-## Run every test: unit, acceptance, CLI and the YAML rule tests.
+## Run every test: unit, acceptance, CLI and the YAML rule tests, then
+## check Rules/schema.json against the shipped rule files (installs
+## jsonschema and PyYAML with pip when missing).
 test: deps
 	$(SWIFT) test
+	python3 scripts/check-rule-schema.py
 
 ## Install libyaml-dev with apt-get when pkg-config cannot find it.
 deps:

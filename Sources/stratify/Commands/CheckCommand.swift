@@ -1,0 +1,128 @@
+import ArgumentParser
+import StratifyIO
+import StratifyRules
+import StratifyYAML
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check rule files without scoring anything: every load error, plus warnings.",
+        discussion: """
+            Runs every check that loading a rule file runs (YAML syntax, unknown keys,
+            unknown names, types, duplicate ids, tier bands, tables, ...), and, when the
+            file has no error, warnings about what it would do that is probably not
+            meant, given the input schema's ranges:
+              - a rule, floor, escalation or model whose condition can never hold
+                (`score >= 30` when `score` is declared 0..27);
+              - a condition, or part of one, that is always true (when its inputs are
+                present: a comparison with a missing value is unknown);
+              - an `or` alternative that never holds, a count(..) argument that is fixed;
+              - a model never chosen, because an earlier one always holds (or holds
+                whenever it does);
+              - a floor or escalation that can never change a tier (its at_least is at
+                or below the tier the scores already give; its condition holds only
+                when the tier is already that far up);
+              - a tier band no score reaches, with no floor or escalation raising to it;
+              - a case of a derived value that can never hold or is never reached, an
+                `otherwise` never used, a table row whose key the schema rules out;
+              - an input or a derived value that nothing uses (the identifier and the
+                review_by date are used by the output).
+            A flag that is set but used by no floor, escalation or model gets a note:
+            it still appears in the output's `flags`.
+
+            Each problem is printed as `file:line:column: error|warning|note: message`
+            with the source line and a caret, followed by a summary line per file.
+            With --format json, standard output is one JSON array of every diagnostic
+            of every file, in file order:
+            \(DiagnosticJSON.shape)
+            line and column are 1-based (columns count characters), null for a problem
+            with the file as a whole; length is how many columns the caret spans.
+
+            Examples:
+              stratify check Rules/default.yaml
+              stratify check --strict Rules/*.yaml
+              stratify check --format json Rules/my-rules.yaml | jq '.[] | .message'
+
+            Exit status (the worst over all files):
+              0  no errors (warnings and notes are allowed, unless --strict)
+              1  warnings, with --strict (notes never fail)
+              2  an error: a file does not load (or cannot be read), or a usage error
+            """)
+
+    @Flag(help: "Fail with exit status 1 when there are warnings.")
+    var strict = false
+
+    @Option(help: ArgumentHelp("Output format: text (default) or json (one array of diagnostics).", valueName: "format"))
+    var format: CheckFormat = .text
+
+    @Argument(help: ArgumentHelp("Rule files (YAML) to check.", valueName: "rules"))
+    var files: [String] = []
+
+    enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+        case text
+        case json
+    }
+
+    func validate() throws {
+        if files.isEmpty {
+            throw ValidationError("give at least one rule file to check")
+        }
+    }
+
+    func run() throws {
+        var status = ExitStatus.success
+        var everything: [Diagnostic] = []
+        let renderer = DiagnosticRenderer(color: Terminal.standardOutput.useColor)
+        for path in files {
+            let (source, diagnostics) = Self.check(path)
+            everything += diagnostics
+            status = Self.worse(status, Self.status(of: diagnostics, strict: strict))
+            if format == .text {
+                var report = ""
+                for diagnostic in diagnostics {
+                    report += renderer.render(diagnostic, source: source) + "\n"
+                }
+                report += Self.summary(path, diagnostics) + "\n"
+                Terminal.standardOutput.write(report)
+            }
+        }
+        if format == .json {
+            Terminal.standardOutput.write(DiagnosticJSON.render(everything))
+        }
+        if status != .success { throw status }
+    }
+
+    /// Reads and checks one file; a file that cannot be read is one error.
+    static func check(_ path: String) -> (SourceFile?, [Diagnostic]) {
+        let bytes: [UInt8]
+        do {
+            bytes = try RuleFiles.readFile(path, limit: YAMLLimits.default.maxFileBytes)
+        } catch let error as IOError {
+            return (nil, [.error("cannot read the file: \(error.message)", path: path, at: nil)])
+        } catch {
+            return (nil, [.error("cannot read the file: \(error)", path: path, at: nil)])
+        }
+        let source = SourceFile(path: path, bytes: bytes)
+        return (source, RuleCompiler.check(source).diagnostics)
+    }
+
+    static func status(of diagnostics: [Diagnostic], strict: Bool) -> ExitStatus {
+        if diagnostics.contains(where: { $0.severity == .error }) { return .failure }
+        if strict, diagnostics.contains(where: { $0.severity == .warning }) { return .partial }
+        return .success
+    }
+
+    static func worse(_ a: ExitStatus, _ b: ExitStatus) -> ExitStatus {
+        a.rawValue >= b.rawValue ? a : b
+    }
+
+    /// `Rules/x.yaml: 1 error, 2 warnings` or `Rules/x.yaml: no problems`.
+    static func summary(_ path: String, _ diagnostics: [Diagnostic]) -> String {
+        let counts: [(Diagnostic.Severity, String)] = [(.error, "error"), (.warning, "warning"), (.note, "note")]
+        let parts = counts.compactMap { severity, word -> String? in
+            let count = diagnostics.filter { $0.severity == severity }.count
+            return count == 0 ? nil : "\(count) \(word)\(count == 1 ? "" : "s")"
+        }
+        return "\(path): \(parts.isEmpty ? "no problems" : parts.joined(separator: ", "))"
+    }
+}
