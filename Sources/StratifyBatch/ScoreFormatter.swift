@@ -25,7 +25,7 @@ public struct ScoreFormatter: RecordFormatter {
         switch format {
         case .csv:
             out.append(bytes: names.csvHeader)
-            if fired { out.append(",fired") }
+            if fired { out.append(",fired" as StaticString) }
             out.append(10)
         case .json:
             out.append(UInt8(ascii: "["))
@@ -35,11 +35,11 @@ public struct ScoreFormatter: RecordFormatter {
     }
 
     public func separator(into out: inout OutputBuffer) {
-        if format == .json { out.append(",\n") }
+        if format == .json { out.append(",\n" as StaticString) }
     }
 
     public func footer(into out: inout OutputBuffer) {
-        if format == .json { out.append("]\n") }
+        if format == .json { out.append("]\n" as StaticString) }
     }
 
     public func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
@@ -51,96 +51,68 @@ public struct ScoreFormatter: RecordFormatter {
     }
 
     private func writeCSV(_ e: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
-        let r = e.registers
+        let names = self.names
+        let r = e.registers.baseAddress!
         out.appendCSVField(identifier)
-        for domain in names.domains {
+        for index in 0..<names.domainCount {
             out.append(UInt8(ascii: ","))
-            out.append(decimal: Int(r[domain.scoreRegister]))
+            out.append(decimal: Int(r[names.domainScoreRegisters[index]]))
             out.append(UInt8(ascii: ","))
-            out.append(bytes: names.tiers[Int(r[domain.tierRegister])])
+            out.append(bytes: names.tiers[Int(r[names.domainTierRegisters[index]])])
         }
         out.append(UInt8(ascii: ","))
         out.append(decimal: Int(r[names.totalRegister]))
         out.append(UInt8(ascii: ","))
         out.append(bytes: names.tiers[Int(r[names.tierRegister])])
         out.append(UInt8(ascii: ","))
-        out.append(bytes: names.models[e.modelIndex])
+        out.append(bytes: names.models[Int(r[names.modelRegister])])
         out.append(UInt8(ascii: ","))
-        var first = true
-        for flag in names.flags where r[flag.register] == 1 {
-            if !first { out.append(UInt8(ascii: ";")) }
-            out.append(bytes: flag.name)
-            first = false
-        }
+        names.appendList(names.flagRegisters, names.flags, separator: UInt8(ascii: ";"), when: { $0 == 1 }, r, into: out)
         out.append(UInt8(ascii: ","))
-        first = true
-        for input in names.missing where r[input.register].isNaN {
-            if !first { out.append(UInt8(ascii: ";")) }
-            out.append(bytes: input.name)
-            first = false
-        }
+        names.appendList(names.missingRegisters, names.missing, separator: UInt8(ascii: ";"), when: { $0.isNaN }, r, into: out)
         out.append(UInt8(ascii: ","))
         if names.reviewRegister >= 0, !r[names.reviewRegister].isNaN {
             out.appendDate(daysSince1970: Int(r[names.reviewRegister]))
         }
         if fired {
             out.append(UInt8(ascii: ","))
-            first = true
-            for rule in names.rules where r[rule.register] == 1 {
-                if !first { out.append(UInt8(ascii: ";")) }
-                out.append(bytes: rule.name)
-                first = false
-            }
+            names.appendList(names.ruleRegisters, names.rules, separator: UInt8(ascii: ";"), when: { $0 == 1 }, r, into: out)
         }
         out.append(10)
     }
 
     private func writeJSON(_ e: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
-        let r = e.registers
-        out.append(bytes: names.jsonIdentifierKey)
+        let names = self.names
+        let r = e.registers.baseAddress!
+        out.append(bytes: names.jsonIdentifierKey[0])
         out.appendJSONString(identifier)
-        for domain in names.domains {
-            out.append(bytes: domain.jsonScoreKey)
-            out.append(decimal: Int(r[domain.scoreRegister]))
-            out.append(bytes: domain.jsonTierKey)
-            out.append(bytes: names.quotedTiers[Int(r[domain.tierRegister])])
+        for index in 0..<names.domainCount {
+            out.append(bytes: names.jsonDomainKeys[2 * index])
+            out.append(decimal: Int(r[names.domainScoreRegisters[index]]))
+            out.append(bytes: names.jsonDomainKeys[2 * index + 1])
+            out.append(bytes: names.quotedTiers[Int(r[names.domainTierRegisters[index]])])
         }
-        out.append(",\"total_score\":")
+        out.append(",\"total_score\":" as StaticString)
         out.append(decimal: Int(r[names.totalRegister]))
-        out.append(",\"tier\":")
+        out.append(",\"tier\":" as StaticString)
         out.append(bytes: names.quotedTiers[Int(r[names.tierRegister])])
-        out.append(",\"model\":")
-        out.append(bytes: names.quotedModels[e.modelIndex])
-        out.append(",\"flags\":[")
-        var first = true
-        for flag in names.flags where r[flag.register] == 1 {
-            if !first { out.append(UInt8(ascii: ",")) }
-            out.append(bytes: flag.quoted)
-            first = false
-        }
-        out.append("],\"missing\":[")
-        first = true
-        for input in names.missing where r[input.register].isNaN {
-            if !first { out.append(UInt8(ascii: ",")) }
-            out.append(bytes: input.quoted)
-            first = false
-        }
-        out.append("],\"review_by\":")
+        out.append(",\"model\":" as StaticString)
+        out.append(bytes: names.quotedModels[Int(r[names.modelRegister])])
+        out.append(",\"flags\":[" as StaticString)
+        names.appendList(names.flagRegisters, names.quotedFlags, separator: UInt8(ascii: ","), when: { $0 == 1 }, r, into: out)
+        out.append("],\"missing\":[" as StaticString)
+        names.appendList(names.missingRegisters, names.quotedMissing, separator: UInt8(ascii: ","), when: { $0.isNaN }, r, into: out)
+        out.append("],\"review_by\":" as StaticString)
         if names.reviewRegister >= 0, !r[names.reviewRegister].isNaN {
             out.append(UInt8(ascii: "\""))
             out.appendDate(daysSince1970: Int(r[names.reviewRegister]))
             out.append(UInt8(ascii: "\""))
         } else {
-            out.append("null")
+            out.append("null" as StaticString)
         }
         if fired {
-            out.append(",\"fired\":[")
-            first = true
-            for rule in names.rules where r[rule.register] == 1 {
-                if !first { out.append(UInt8(ascii: ",")) }
-                out.append(bytes: rule.quoted)
-                first = false
-            }
+            out.append(",\"fired\":[" as StaticString)
+            names.appendList(names.ruleRegisters, names.quotedRules, separator: UInt8(ascii: ","), when: { $0 == 1 }, r, into: out)
             out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "}"))
@@ -148,35 +120,34 @@ public struct ScoreFormatter: RecordFormatter {
     }
 }
 
-/// The output's names as bytes, prepared once so that writing a record is
-/// only copying.
-struct OutputNames {
-    struct Named {
-        var name: [UInt8]
-        var quoted: [UInt8]
-        var register: Int
-    }
-
-    struct DomainColumns {
-        var scoreRegister: Int
-        var tierRegister: Int
-        var jsonScoreKey: [UInt8]
-        var jsonTierKey: [UInt8]
-    }
-
-    var csvHeader: [UInt8]
-    var jsonIdentifierKey: [UInt8]
-    var domains: [DomainColumns]
-    var tiers: [[UInt8]]
-    var quotedTiers: [[UInt8]]
-    var models: [[UInt8]]
-    var quotedModels: [[UInt8]]
-    var flags: [Named]
-    var missing: [Named]
-    var rules: [Named]
-    var totalRegister: Int
-    var tierRegister: Int
-    var reviewRegister: Int
+/// The output's names as bytes and the registers they are read from,
+/// prepared once so that writing a record is only copying.
+final class OutputNames: @unchecked Sendable {
+    // Immutable after init.
+    let csvHeader: [UInt8]
+    let jsonIdentifierKey: ByteTable
+    let domainCount: Int
+    let domainScoreRegisters: UnsafeMutablePointer<Int>
+    let domainTierRegisters: UnsafeMutablePointer<Int>
+    /// `,"NAME_score":` and `,"NAME_tier":` for each domain, in turn.
+    let jsonDomainKeys: ByteTable
+    let tiers: ByteTable
+    let quotedTiers: ByteTable
+    let models: ByteTable
+    let quotedModels: ByteTable
+    let flagRegisters: RegisterList
+    let flags: ByteTable
+    let quotedFlags: ByteTable
+    let missingRegisters: RegisterList
+    let missing: ByteTable
+    let quotedMissing: ByteTable
+    let ruleRegisters: RegisterList
+    let rules: ByteTable
+    let quotedRules: ByteTable
+    let totalRegister: Int
+    let tierRegister: Int
+    let modelRegister: Int
+    let reviewRegister: Int
 
     /// The output columns of spec section 7, in order.
     static func columns(of program: Program) -> [String] {
@@ -188,31 +159,75 @@ struct OutputNames {
     }
 
     init(program: Program) {
-        func quoted(_ text: String) -> [UInt8] {
-            var buffer = OutputBuffer(capacity: text.utf8.count + 8)
-            buffer.appendJSONString(text)
-            return buffer.bytes
-        }
+        let quoted = ByteTable.jsonQuoted
         csvHeader = Array(Self.columns(of: program).joined(separator: ",").utf8)
-        jsonIdentifierKey = Array("{".utf8) + quoted(program.inputs[program.identifier].name) + Array(":".utf8)
-        domains = program.domains.map { domain in
-            DomainColumns(
-                scoreRegister: domain.scoreRegister, tierRegister: domain.tierRegister,
-                jsonScoreKey: Array(",".utf8) + quoted("\(domain.name)_score") + Array(":".utf8),
-                jsonTierKey: Array(",".utf8) + quoted("\(domain.name)_tier") + Array(":".utf8))
+        let identifierKey: [UInt8] = [UInt8(ascii: "{")] + quoted(program.inputs[program.identifier].name) + [UInt8(ascii: ":")]
+        jsonIdentifierKey = ByteTable([identifierKey])
+        domainCount = program.domains.count
+        domainScoreRegisters = .allocate(capacity: max(1, domainCount))
+        domainScoreRegisters.initialize(from: program.domains.map(\.scoreRegister), count: domainCount)
+        domainTierRegisters = .allocate(capacity: max(1, domainCount))
+        domainTierRegisters.initialize(from: program.domains.map(\.tierRegister), count: domainCount)
+        var domainKeys: [[UInt8]] = []
+        for domain in program.domains {
+            for suffix in ["_score", "_tier"] {
+                let key: [UInt8] = [UInt8(ascii: ",")] + quoted(domain.name + suffix) + [UInt8(ascii: ":")]
+                domainKeys.append(key)
+            }
         }
-        tiers = program.tiers.values.map { Array($0.utf8) }
-        quotedTiers = program.tiers.values.map(quoted)
-        models = program.models.map { Array($0.id.utf8) }
-        quotedModels = program.models.map { quoted($0.id) }
-        flags = program.flags.map { Named(name: Array($0.name.utf8), quoted: quoted($0.name), register: $0.register) }
-        missing = program.missingOrder.map { index in
-            let name = program.inputs[index].name
-            return Named(name: Array(name.utf8), quoted: quoted(name), register: index)
-        }
-        rules = program.rules.map { Named(name: Array($0.id.utf8), quoted: quoted($0.id), register: $0.condition.register) }
+        jsonDomainKeys = ByteTable(domainKeys)
+        tiers = ByteTable(program.tiers.values)
+        quotedTiers = ByteTable(program.tiers.values.map(quoted))
+        models = ByteTable(program.models.map(\.id))
+        quotedModels = ByteTable(program.models.map { quoted($0.id) })
+        flagRegisters = RegisterList(program.flags.map(\.register))
+        flags = ByteTable(program.flags.map(\.name))
+        quotedFlags = ByteTable(program.flags.map { quoted($0.name) })
+        missingRegisters = RegisterList(program.missingOrder)
+        missing = ByteTable(program.missingOrder.map { program.inputs[$0].name })
+        quotedMissing = ByteTable(program.missingOrder.map { quoted(program.inputs[$0].name) })
+        ruleRegisters = RegisterList(program.rules.map(\.condition.register))
+        rules = ByteTable(program.rules.map(\.id))
+        quotedRules = ByteTable(program.rules.map { quoted($0.id) })
         totalRegister = program.overall.totalRegister
         tierRegister = program.overall.tierRegister
+        modelRegister = program.modelRegister
         reviewRegister = program.review?.register ?? -1
     }
+
+    deinit {
+        domainScoreRegisters.deallocate()
+        domainTierRegisters.deallocate()
+    }
+
+    /// Appends the names whose register passes `when`, separated.
+    @inline(__always)
+    func appendList(
+        _ registers: RegisterList, _ names: ByteTable, separator: UInt8, when: (Double) -> Bool,
+        _ r: UnsafeMutablePointer<Double>, into out: OutputBuffer
+    ) {
+        var first = true
+        for index in 0..<registers.count where when(r[registers[index]]) {
+            if !first { out.append(separator) }
+            out.append(bytes: names[index])
+            first = false
+        }
+    }
+}
+
+/// Register numbers in a flat allocation.
+final class RegisterList: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Int>
+    let count: Int
+
+    init(_ registers: [Int]) {
+        count = registers.count
+        storage = .allocate(capacity: max(1, count))
+        storage.initialize(from: registers, count: count)
+    }
+
+    deinit { storage.deallocate() }
+
+    @inline(__always)
+    subscript(index: Int) -> Int { storage[index] }
 }
