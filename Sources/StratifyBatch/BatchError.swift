@@ -9,8 +9,9 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
     /// The reader of the output went away (`stratify score … | head -1`):
     /// not an error for the user, the run just ends.
     case brokenPipe
-    /// SIGINT or SIGTERM.
-    case interrupted
+    /// A signal (SIGINT, SIGTERM) cancelled the batch (``BatchCancellation``)
+    /// after `records` records were written.
+    case interrupted(signal: Int32, records: Int)
 
     public var description: String {
         switch self {
@@ -21,8 +22,8 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
             return "error: \(error.message)"
         case .brokenPipe:
             return "the output was closed"
-        case .interrupted:
-            return "interrupted"
+        case .interrupted(_, let records):
+            return "interrupted: stopped after \(records) record\(records == 1 ? "" : "s")"
         }
     }
 }

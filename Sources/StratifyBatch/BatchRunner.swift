@@ -7,11 +7,19 @@ public struct BatchSummary: Sendable, Equatable {
     public var records = 0
     public var scored = 0
     public var rejected = 0
+    /// Scored records whose identifier an earlier scored record of the
+    /// batch already had (each was reported as a warning).
+    public var duplicates = 0
 
     public init() {}
 
-    /// `N scored, M rejected`, the last line a batch prints on standard error.
-    public var line: String { "\(scored) scored, \(rejected) rejected" }
+    /// `N scored, M rejected` (and `, D duplicate identifiers` when there
+    /// are some), the last line a batch prints on standard error.
+    public var line: String {
+        let base = "\(scored) scored, \(rejected) rejected"
+        guard duplicates > 0 else { return base }
+        return base + ", \(duplicates) duplicate identifier\(duplicates == 1 ? "" : "s")"
+    }
 }
 
 /// Scores a batch of intake files with a program, streaming: chunks of
@@ -26,6 +34,12 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
     /// Called after each chunk is written, with the records done so far and
     /// the input bytes consumed (for a progress line).
     public var onProgress: (@Sendable (_ records: Int, _ bytes: Int) -> Void)?
+    /// When set and cancelled, the run stops before its next chunk and
+    /// throws ``BatchError/interrupted(signal:records:)``.
+    public var cancellation: BatchCancellation?
+    /// How many identifiers the batch remembers to find repeats (see
+    /// ``IdentifierTable``); later ones are checked but not remembered.
+    public var identifierCapacity = IdentifierTable.defaultCapacity
 
     public init(program: Program, jobs: Int, chunkOptions: ChunkerOptions = ChunkerOptions(), makeFormatter: @escaping @Sendable () -> Formatter) {
         self.program = program
@@ -42,7 +56,10 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
         for (path, format) in zip(inputs, formats) {
             sources.append(try IntakeSource(path: path, format: format, program: program, options: chunkOptions))
         }
-        let writer = OutputWriter(sink: output, rejects: rejects, formatter: makeFormatter())
+        let writer = OutputWriter(
+            sink: output, rejects: rejects, formatter: makeFormatter(),
+            identifiers: IdentifierTable(capacity: identifierCapacity),
+            identifierName: program.inputs[program.identifier].name)
         try writer.begin()
         var current = 0
         let pipeline = OrderedPipeline<WorkItem, WorkResult>(
@@ -58,6 +75,11 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
                 try writer.write(result)
                 onProgress?(writer.summary.records, result.endOffset)
             })
+        if let cancellation {
+            pipeline.shouldStop = {
+                cancellation.signal.map { .interrupted(signal: $0, records: writer.summary.records) }
+            }
+        }
         let program = self.program
         let makeFormatter = self.makeFormatter
         try pipeline.run(jobs: jobs) {
@@ -106,6 +128,8 @@ struct IntakeSource {
     let path: String
     let format: IntakeFormat
     let columns: ColumnMap?
+    /// The CSV header row (nil for NDJSON), for mapping it to another program.
+    let header: CSVHeader?
     private let csv: CSVChunker?
     private let ndjson: NDJSONChunker?
 
@@ -134,11 +158,13 @@ struct IntakeSource {
                 throw BatchError.file(path, line: error.errorLine, "the header row is malformed: \(error.message)")
             case .header(let header):
                 columns = try ColumnMap(header: header, program: program, file: path)
+                self.header = header
             }
             csv = chunker
             ndjson = nil
         case .ndjson:
             columns = nil
+            header = nil
             csv = nil
             ndjson = NDJSONChunker(source: source, options: options)
         }
@@ -164,18 +190,29 @@ struct IntakeSource {
 }
 
 /// Writes results in order: the output, the rejected records (numbered
-/// across the batch), and the counts.
+/// across the batch), warnings for repeated identifiers, and the counts.
 final class OutputWriter<Formatter: RecordFormatter>: @unchecked Sendable {
+    /// At most this many repeated identifiers are reported one by one; the
+    /// summary counts them all.
+    static var maxDuplicateWarnings: Int { 1000 }
+
     private let sink: ByteSink
     private let rejects: RejectSink
     private let formatter: Formatter
     private(set) var summary = BatchSummary()
     private var buffer = OutputBuffer(capacity: 1 << 10)
+    private let identifiers: IdentifierTable
+    private let identifierName: String
 
-    init(sink: ByteSink, rejects: RejectSink, formatter: Formatter) {
+    init(
+        sink: ByteSink, rejects: RejectSink, formatter: Formatter,
+        identifiers: IdentifierTable = IdentifierTable(), identifierName: String = "identifier"
+    ) {
         self.sink = sink
         self.rejects = rejects
         self.formatter = formatter
+        self.identifiers = identifiers
+        self.identifierName = identifierName
     }
 
     func begin() throws(BatchError) {
@@ -194,13 +231,50 @@ final class OutputWriter<Formatter: RecordFormatter>: @unchecked Sendable {
             }
             try flush(chunk.output)
         }
+        // Rejected records and repeated identifiers, in record order.
+        var next = 0
         for var rejected in chunk.rejected {
+            while next < chunk.identifiers.count, Int(chunk.identifiers.records[next]) < rejected.record {
+                try checkIdentifier(next, of: chunk)
+                next += 1
+            }
             rejected.record += summary.records
             try rejects.write(rejected)
+        }
+        while next < chunk.identifiers.count {
+            try checkIdentifier(next, of: chunk)
+            next += 1
         }
         summary.records += chunk.records
         summary.scored += chunk.scored
         summary.rejected += chunk.records - chunk.scored
+    }
+
+    /// Looks up the identifier of the `index`th scored record of `chunk`,
+    /// and warns when an earlier record had it.
+    private func checkIdentifier(_ index: Int, of chunk: ChunkResult) throws(BatchError) {
+        let record = summary.records + Int(chunk.identifiers.records[index])
+        let wasFull = identifiers.isFull
+        guard let first = identifiers.check(chunk.identifiers.hashes[index], record: record) else {
+            if !wasFull, identifiers.isFull {
+                try rejects.warn(
+                    "warning: only the \(identifierName) of the first \(identifiers.capacity) scored records are "
+                        + "remembered: each later one is checked against those, not against the others after them")
+            }
+            return
+        }
+        summary.duplicates += 1
+        if summary.duplicates <= Self.maxDuplicateWarnings {
+            let place = "\(chunk.identifiers.file):\(chunk.identifiers.lines[index])"
+            let id = DisplayText.escaped(chunk.identifiers.identifier(at: index))
+            try rejects.warn(
+                "\(place): warning: record \(record) (\(identifierName) \(id)) repeats the \(identifierName) "
+                    + "of record \(first); both are scored")
+        } else if summary.duplicates == Self.maxDuplicateWarnings + 1 {
+            try rejects.warn(
+                "warning: more records repeat an earlier \(identifierName); the first \(Self.maxDuplicateWarnings) "
+                    + "are listed, the summary counts them all")
+        }
     }
 
     func end() throws(BatchError) {

@@ -6,12 +6,14 @@ import StratifyIO
 import StratifyRules
 
 /// What one chunk of intake became: its output bytes, its rejected records
-/// (numbered within the chunk), and how many records it held.
+/// (numbered within the chunk), how many records it held, and the
+/// identifiers of the scored ones (for the writer to find repeats).
 struct ChunkResult: Sendable {
     var output: OutputBuffer
     var rejected: [RejectedRecord]
     var records: Int
     var scored: Int
+    var identifiers = ScoredIdentifiers()
 }
 
 /// Reads, validates, evaluates and formats the records of one chunk. Each
@@ -45,7 +47,9 @@ final class ChunkScorer<Formatter: RecordFormatter> {
     // MARK: - CSV
 
     func scoreCSV(_ chunk: IntakeChunk, columns: ColumnMap, file: String) -> ChunkResult {
-        var result = ChunkResult(output: OutputBuffer(capacity: chunk.bytes.count + chunk.bytes.count / 2), rejected: [], records: 0, scored: 0)
+        var result = ChunkResult(
+            output: OutputBuffer(capacity: formatter.outputCapacity(forInputBytes: chunk.bytes.count) ?? chunk.bytes.count + chunk.bytes.count / 2),
+            rejected: [], records: 0, scored: 0)
         let identifierInput = program.identifier
         chunk.bytes.withUnsafeBytes { buffer in
             csvScanner.reset()
@@ -64,7 +68,10 @@ final class ChunkScorer<Formatter: RecordFormatter> {
                     }
                 }
                 if let error = record.error {
-                    problems.append((-1, "", error.message))
+                    // A field over the size limit is named by its column.
+                    let field = error.kind == .fieldTooLong && error.detail >= 1 && error.detail <= columns.names.count
+                        ? columns.names[error.detail - 1] : ""
+                    problems.append((-1, field, error.message))
                 } else if fieldCount != columns.inputs.count {
                     problems.append((-1, "", "the row has \(fieldCount) field\(fieldCount == 1 ? "" : "s"), the header has \(columns.inputs.count)"))
                 } else {
@@ -90,7 +97,9 @@ final class ChunkScorer<Formatter: RecordFormatter> {
     // MARK: - NDJSON
 
     func scoreNDJSON(_ chunk: IntakeChunk, file: String) -> ChunkResult {
-        var result = ChunkResult(output: OutputBuffer(capacity: chunk.bytes.count / 2 + 1024), rejected: [], records: 0, scored: 0)
+        var result = ChunkResult(
+            output: OutputBuffer(capacity: formatter.outputCapacity(forInputBytes: chunk.bytes.count) ?? chunk.bytes.count / 2 + 1024),
+            rejected: [], records: 0, scored: 0)
         let identifierInput = program.identifier
         chunk.bytes.withUnsafeBytes { buffer in
             lineScanner.reset()
@@ -156,7 +165,11 @@ final class ChunkScorer<Formatter: RecordFormatter> {
         }
         evaluator.evaluate()
         if result.scored > 0 { formatter.separator(into: &result.output) }
-        identifier.withUnsafeBytes { formatter.write(evaluator, identifier: $0, into: &result.output) }
+        identifier.withUnsafeBytes { identifier in
+            formatter.write(evaluator, identifier: identifier, into: &result.output)
+            if result.identifiers.count == 0 { result.identifiers.file = file }
+            result.identifiers.append(identifier, record: record, line: line)
+        }
         result.scored += 1
     }
 

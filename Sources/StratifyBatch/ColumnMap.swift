@@ -19,14 +19,14 @@ struct ColumnMap: Sendable {
         var inputs: [Int] = []
         for (column, name) in names.enumerated() {
             if let first = seen[name] {
-                throw BatchError.file(file, line: header.line, "the header names column '\(name)' twice (columns \(first + 1) and \(column + 1))")
+                throw BatchError.file(file, line: header.line, "the header names column '\(DisplayText.escaped(name))' twice (columns \(first + 1) and \(column + 1))")
             }
             seen[name] = column
             inputs.append(byName[name] ?? -1)
         }
         for input in program.inputs where input.required && seen[input.name] == nil {
             throw BatchError.file(file, line: header.line, "the header has no '\(input.name)' column, which every record needs",
-                                  notes: ["columns found: \(names.prefix(12).joined(separator: ", "))\(names.count > 12 ? ", …" : "")"])
+                                  notes: ["columns found: \(DisplayText.escaped(names.prefix(12).joined(separator: ", ")))\(names.count > 12 ? ", …" : "")"])
         }
         self.inputs = inputs
         self.names = names

@@ -9,7 +9,7 @@ import Dispatch
 /// Items are taken and results emitted under one lock: reading and writing
 /// stay sequential while processing overlaps. At most `window` items are
 /// in flight, which bounds memory whatever the input size. The first error
-/// (from `next`, `emit`, or `stop()`) ends the run and is rethrown.
+/// (from `next`, `emit`, `stop()`, or `shouldStop`) ends the run and is rethrown.
 final class OrderedPipeline<Item, Result>: @unchecked Sendable {
     private let lock = Condition()
     private let next: () throws(BatchError) -> Item?
@@ -21,6 +21,10 @@ final class OrderedPipeline<Item, Result>: @unchecked Sendable {
     private var finished = false
     private var failure: BatchError?
     private var done: [Int: Result] = [:]
+
+    /// Asked, under the lock, before each item is taken: an error ends the
+    /// run there (a cancelled batch). It must not block.
+    var shouldStop: (() -> BatchError?)?
 
     init(window: Int, next: @escaping () throws(BatchError) -> Item?, emit: @escaping (Result) throws(BatchError) -> Void) {
         self.window = max(1, window)
@@ -60,6 +64,10 @@ final class OrderedPipeline<Item, Result>: @unchecked Sendable {
             lock.lock()
             while failure == nil, !finished, taken - emitted >= window {
                 lock.wait()
+            }
+            if failure == nil, !finished, let stop = shouldStop?() {
+                failure = stop
+                lock.broadcast()
             }
             if failure != nil || finished {
                 lock.unlock()

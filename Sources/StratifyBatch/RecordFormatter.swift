@@ -13,10 +13,14 @@ public protocol RecordFormatter: SendableMetatype {
     func footer(into out: inout OutputBuffer)
     /// The record whose evaluation is in `evaluator`.
     mutating func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer)
+    /// The output buffer to reserve for a chunk of this many intake bytes;
+    /// nil for the default (output about the size of the intake).
+    func outputCapacity(forInputBytes count: Int) -> Int?
 }
 
 extension RecordFormatter {
     public func header(into out: inout OutputBuffer) {}
     public func separator(into out: inout OutputBuffer) {}
     public func footer(into out: inout OutputBuffer) {}
+    public func outputCapacity(forInputBytes count: Int) -> Int? { nil }
 }

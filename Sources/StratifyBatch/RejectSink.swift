@@ -18,6 +18,11 @@ public final class RejectSink: @unchecked Sendable {
     private var buffer = OutputBuffer(capacity: 16 << 10)
     private var wroteHeader = false
     public private(set) var count = 0
+    /// Where warnings (a repeated identifier) go when rejected records are
+    /// written as CSV or NDJSON, whose files hold only rejected records; nil
+    /// drops them (the summary still counts them). As text, warnings go in
+    /// line with the rejected records.
+    public var warningSink: ByteSink?
 
     public init(sink: ByteSink, format: Format, identifierName: String) {
         self.sink = sink
@@ -37,7 +42,7 @@ public final class RejectSink: @unchecked Sendable {
         count += 1
         switch format {
         case .text:
-            let id = rejected.identifier.isEmpty ? "" : " (\(identifierName) \(rejected.identifier))"
+            let id = rejected.identifier.isEmpty ? "" : " (\(identifierName) \(DisplayText.escaped(rejected.identifier)))"
             let field = rejected.field.isEmpty ? "" : "\(rejected.field): "
             buffer.append("\(rejected.file):\(rejected.line): record \(rejected.record)\(id): \(field)\(rejected.message)\n")
         case .csv:
@@ -67,6 +72,22 @@ public final class RejectSink: @unchecked Sendable {
             buffer.append("}\n")
         }
         if buffer.count >= 8 << 10 { try flush() }
+    }
+
+    /// Reports a problem with a record that was scored anyway: one line of
+    /// text, `file:line: warning: ...`.
+    public func warn(_ line: String) throws(BatchError) {
+        if format == .text {
+            buffer.append(line)
+            buffer.append(10)
+            if buffer.count >= 8 << 10 { try flush() }
+        } else if let warningSink {
+            do {
+                try warningSink.write(Array((line + "\n").utf8))
+            } catch {
+                throw error == .brokenPipe ? BatchError.brokenPipe : BatchError.io(error)
+            }
+        }
     }
 
     /// Writes the header of an empty CSV error file, and anything buffered.

@@ -16,7 +16,7 @@ struct LoaderRefusalTests {
     func emptyFile(text: String) throws {
         let diagnostic = try #require(refusal(text))
         #expect(diagnostic.message.hasPrefix("the rule file is empty"))
-        #expect(diagnostic.message.contains("`inputs`, `domains` and `models`"))
+        #expect(diagnostic.message.contains("`identifier`, `inputs`, `tiers`, `domains`, `overall` and `models`"))
         #expect(at(diagnostic.location) == "1:1")
         #expect(diagnostic.severity == .error)
     }

@@ -15,6 +15,9 @@ struct BatchCommandRun {
     var output: String?
     var errors: String?
     var jobs: Int?
+    /// How the inputs are cut into chunks; `explain` cuts smaller, as each
+    /// record's output is large.
+    var chunkOptions = ChunkerOptions()
 
     func execute<Formatter: RecordFormatter>(_ makeFormatter: @escaping @Sendable () -> Formatter) throws {
         let stderr = Terminal.standardError
@@ -33,10 +36,25 @@ struct BatchCommandRun {
             sink: errorsFile?.sink ?? ByteSink.standardError(),
             format: errors.flatMap(RejectSink.format(forPath:)) ?? .text,
             identifierName: identifierName)
-        let runner = BatchRunner(program: program, jobs: jobs ?? Self.coreCount, makeFormatter: makeFormatter)
+        if errorsFile != nil { rejects.warningSink = ByteSink.standardError() }
+        var runner = BatchRunner(program: program, jobs: jobs ?? Self.coreCount, makeFormatter: makeFormatter)
+        runner.chunkOptions = chunkOptions
+        let interruption = Interruption()
+        interruption.start(temporaryPaths: [outputFile, errorsFile].compactMap { $0?.temporaryPath }) { signal in
+            interruptedMessage(signal: signal, records: nil)
+        }
+        runner.cancellation = interruption.cancellation
+        defer { interruption.stop() }
         do {
-            let summary = try runner.run(
-                inputs: inputs, formats: formats, output: outputFile?.sink ?? ByteSink.standardOutput(), rejects: rejects)
+            let summary: BatchSummary
+            do {
+                summary = try runner.run(
+                    inputs: inputs, formats: formats, output: outputFile?.sink ?? ByteSink.standardOutput(), rejects: rejects)
+            } catch {
+                interruption.finish()
+                throw error
+            }
+            interruption.finish()
             try outputFile?.commit()
             try errorsFile?.commit()
             stderr.write(summary.line + "\n")
@@ -48,6 +66,9 @@ struct BatchCommandRun {
             case .brokenPipe:
                 // The reader has all it wanted (`| head`): end quietly.
                 throw ExitStatus.success
+            case .interrupted(let signal, let records):
+                stderr.write(interruptedMessage(signal: signal, records: records) + "\n")
+                throw Interruption.status(for: signal)
             default:
                 stderr.write(error.description + "\n")
                 throw ExitStatus.failure
@@ -58,6 +79,23 @@ struct BatchCommandRun {
             stderr.write("error: \(error.message)\n")
             throw ExitStatus.failure
         }
+    }
+
+    /// `interrupted by SIGTERM: stopped after 1200 records; scored.csv was
+    /// not written`.
+    func interruptedMessage(signal: Int32, records: Int?) -> String {
+        var text = "interrupted by \(Interruption.name(of: signal))"
+        if let records {
+            text += ": stopped after \(records) record\(records == 1 ? "" : "s")"
+        }
+        let unwritten = [output, errors].compactMap { $0 }
+        if !unwritten.isEmpty {
+            text += "; " + unwritten.joined(separator: " and ") + (unwritten.count == 1 ? " was" : " were") + " not written"
+        }
+        if output == nil {
+            text += "; the output so far is incomplete"
+        }
+        return text
     }
 
     static var coreCount: Int {

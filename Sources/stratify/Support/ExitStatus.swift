@@ -8,6 +8,10 @@ enum ExitStatus: Int32, Error {
     /// A usage error, a rule file that does not load, an input that cannot be
     /// read or has no usable header, or an output that cannot be written.
     case failure = 2
+    /// SIGINT (Ctrl-C) stopped a batch: 128 + 2, as shells report it.
+    case interrupted = 130
+    /// SIGTERM stopped a batch: 128 + 15.
+    case terminated = 143
 
     static let help = """
         Exit status:
@@ -16,5 +20,7 @@ enum ExitStatus: Int32, Error {
              for `check --strict`, warnings; for `test`, a failing case
           2  usage error, rule-file error, unreadable or unusable input, or I/O error:
              nothing was scored
+          130, 143  stopped by SIGINT (Ctrl-C) or SIGTERM: the --output and --errors
+             files were not written
         """
 }

@@ -27,7 +27,16 @@ enum RuleFiles {
             return SourceFile(path: builtInPath, bytes: PackageResources.default_yaml)
         }
         do {
-            return SourceFile(path: path, bytes: try readFile(path, limit: YAMLLimits.default.maxFileBytes))
+            let limit = YAMLLimits.default.maxFileBytes
+            let bytes = try readFile(path, limit: limit)
+            if bytes.count > limit {
+                // Only the start was read: say so rather than give a size.
+                Terminal.standardError.write(
+                    "\(path): error: the rule file is over the limit of \(limit) bytes (\(limit >> 20) MiB)\n"
+                        + "\(path): 1 error; nothing was scored\n")
+                throw ExitStatus.failure
+            }
+            return SourceFile(path: path, bytes: bytes)
         } catch let error as IOError {
             Terminal.standardError.write("\(path): error: \(error.message)\n")
             throw ExitStatus.failure
