@@ -11,11 +11,14 @@ run: deps
 	.build/debug/stratify score Samples/intake.csv
 
 ## Run every test: unit, acceptance, CLI and the YAML rule tests, then
-## check Rules/schema.json against the shipped rule files (installs
+## check Rules/schema.json against the shipped rule files and
+## docs/trace.schema.json against the acceptance traces (installs
 ## jsonschema and PyYAML with pip when missing).
 test: deps
 	$(SWIFT) test
 	python3 scripts/check-rule-schema.py
+	$(SWIFT) build --product stratify
+	STRATIFY=.build/debug/stratify python3 scripts/check-trace-schema.py
 
 ## Install libyaml-dev with apt-get when pkg-config cannot find it.
 deps:

@@ -6,6 +6,14 @@ import Testing
 @Suite struct ExplainCommandTests {
     static let edgeCases = "Tests/Fixtures/acceptance/edge-cases.csv"
 
+    /// A JSON value as compact text with sorted keys, to compare.
+    static func canonical(_ value: Any?) -> String {
+        guard let value, let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]) else {
+            return "absent"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static func jsonLines(_ text: String) throws -> [[String: Any]] {
         try text.split(separator: "\n").map { line in
             try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -55,13 +63,15 @@ import Testing
         let traces = try Self.jsonLines(result.stdout)
         #expect(traces.map { $0["patient_id"] as? String } == (1...12).map { String(format: "X%02d", $0) })
         for trace in traces {
-            for key in ["inputs", "missing", "derived", "derived_steps", "rules", "flags", "domains", "total_score", "tier",
-                        "overall", "escalations", "model", "model_candidates", "model_changes", "review_by"] {
-                #expect(trace[key] != nil, "\(key)")
-            }
+            let keys = ["patient_id", "inputs", "missing", "derived", "derived_parts", "rules", "flags", "domains", "total_score",
+                        "tier", "overall", "escalations", "model", "model_candidates", "model_changes", "review_by"]
+            #expect(Set(trace.keys) == Set(keys))
             let rules = try #require(trace["rules"] as? [[String: Any]])
             #expect(rules.count == 31)
             #expect(rules.allSatisfy { ["fired", "not_fired", "unknown"].contains($0["outcome"] as? String) })
+            for key in ["id", "domain", "outcome", "points", "because", "condition", "values", "failed", "missing"] {
+                #expect(rules.allSatisfy { $0[key] != nil }, "\(key)")
+            }
             // A JSON batch leaves out the model changes unless asked.
             #expect(trace["model_changes"] is NSNull)
         }
@@ -74,6 +84,107 @@ import Testing
         #expect(bpCrisis?["outcome"] as? String == "unknown")
         #expect(bpCrisis?["missing"] as? [String] == ["systolic_bp"])
         #expect((x06["derived"] as? [String: Any])?["bp_category"] is NSNull)
+    }
+
+    /// The edge cases as a machine reads them: each condition's values, the
+    /// parts that failed, the missing fields, how derived values were
+    /// computed, floors, escalations, the model candidates and the scales.
+    @Test func jsonFormExplainsTheEdgeCasesInDetail() throws {
+        let result = try CLI.run(["explain", "--format", "json", Self.edgeCases])
+        var traces: [String: [String: Any]] = [:]
+        for trace in try Self.jsonLines(result.stdout) { traces[trace["patient_id"] as? String ?? ""] = trace }
+        func rule(_ patient: String, _ id: String) -> [String: Any] {
+            (traces[patient]?["rules"] as? [[String: Any]] ?? []).first { $0["id"] as? String == id } ?? [:]
+        }
+        func item(_ patient: String, _ key: String, _ id: String) -> [String: Any] {
+            (traces[patient]?[key] as? [[String: Any]] ?? []).first { $0["id"] as? String == id } ?? [:]
+        }
+        func domain(_ patient: String, _ name: String) -> [String: Any] {
+            (traces[patient]?["domains"] as? [String: [String: Any]])?[name] ?? [:]
+        }
+        func parts(_ patient: String, _ name: String) -> Any? {
+            (traces[patient]?["derived_parts"] as? [String: Any])?[name]
+        }
+        // X02: a LACE of 10, part by part; the moderate rule fails on its upper bound.
+        #expect(Self.canonical(parts("X02", "lace")) == #"{"A":3,"C":2,"E":0,"L":5}"#)
+        #expect(rule("X02", "clinical.lace_high")["outcome"] as? String == "fired")
+        #expect(rule("X02", "clinical.lace_high")["values"] as? [String: Int] == ["lace": 10])
+        #expect(rule("X02", "clinical.lace_high")["because"] as? String
+                == "A LACE index of 10 or more means a high risk of readmission or death within 30 days.")
+        #expect(rule("X02", "clinical.lace_moderate")["condition"] as? String == "5 <= lace <= 9")
+        #expect(rule("X02", "clinical.lace_moderate")["failed"] as? [String] == ["lace <= 9"])
+        #expect(Self.canonical(domain("X02", "clinical")["band"]) == #"{"from":3,"tier":"moderate","to":5}"#)
+        #expect(Self.canonical(domain("X02", "clinical")["next_up"]) == #"{"points":2,"tier":"high"}"#)
+        #expect(Self.canonical(domain("X02", "clinical")["next_down"]) == #"{"points":2,"tier":"low"}"#)
+        // X04: diastolic alone is a crisis; the blood-pressure category says which case held.
+        #expect(Self.canonical(parts("X04", "bp_category")) == #"{"case":1,"holds":true,"when":"systolic_bp > 180 or diastolic_bp > 120"}"#)
+        #expect(rule("X04", "clinical.bp_stage2")["values"] as? [String: String] == ["bp_category": "crisis"])
+        // X01: no case holds, so the otherwise.
+        #expect(Self.canonical(parts("X01", "bp_category")) == #"{"case":5,"holds":true,"when":null}"#)
+        // X06: systolic missing, diastolic normal: the category, and the rules on it, are unknown.
+        #expect(traces["X06"]?["missing"] as? [String] == ["systolic_bp"])
+        #expect((traces["X06"]?["inputs"] as? [String: Any])?["systolic_bp"] is NSNull)
+        #expect(Self.canonical(parts("X06", "bp_category")) == #"{"case":1,"holds":null,"when":"systolic_bp > 180 or diastolic_bp > 120"}"#)
+        for id in ["clinical.bp_crisis", "clinical.bp_stage2"] {
+            #expect(rule("X06", id)["outcome"] as? String == "unknown")
+            #expect(rule("X06", id)["missing"] as? [String] == ["systolic_bp"])
+            #expect(rule("X06", id)["failed"] as? [String] == [])
+            #expect((rule("X06", id)["values"] as? [String: Any])?["bp_category"] is NSNull)
+        }
+        #expect(Self.canonical(domain("X06", "clinical")["highest_tier"]) == #"{"exact":false,"tier":"moderate"}"#)
+        #expect(Self.canonical((traces["X06"]?["overall"] as? [String: Any])?["highest_tier"]) == #"{"exact":false,"tier":"low"}"#)
+        // X08: self-harm floors mental health and escalates; why not intensive; why clinical.
+        let floor = (domain("X08", "mental_health")["floors"] as? [[String: Any]])?.first ?? [:]
+        #expect(floor["id"] as? String == "floor.self_harm_risk")
+        #expect(floor["applied"] as? Bool == true && floor["at_least"] as? String == "high")
+        #expect((floor["because"] as? String)?.hasPrefix("Any risk of self-harm") == true)
+        #expect(domain("X08", "mental_health")["tier"] as? String == "high")
+        #expect((domain("X08", "mental_health")["band"] as? [String: Any])?["tier"] as? String == "moderate")
+        let safety = item("X08", "escalations", "escalate.safety")
+        #expect(safety["applied"] as? Bool == true && safety["outcome"] as? String == "fired")
+        #expect(Self.canonical(safety["values"]) == #"{"interpersonal_safety":false,"self_harm_risk":true}"#)
+        let multi = item("X08", "escalations", "escalate.multi_domain")
+        #expect(multi["applied"] as? Bool == false && multi["because"] == nil)
+        #expect((multi["values"] as? [String: Any])?["mental_health.tier"] as? String == "high")
+        #expect((multi["failed"] as? [String])?.first?.hasPrefix("count(clinical.tier >= high") == true)
+        let intensive = item("X08", "model_candidates", "intensive")
+        #expect(intensive["outcome"] as? String == "not_fired" && intensive["chosen"] as? Bool == false)
+        #expect(intensive["failed"] as? [String] == ["tier == very_high", "smi_diagnosis", "psych_admissions_12mo >= 2",
+                                                     "ed_visits_6mo >= 4", "caregiver_available == false", "engaged_in_care == false"])
+        let clinical = item("X08", "model_candidates", "clinical")
+        #expect(clinical["chosen"] as? Bool == true && clinical["contact"] as? String == "every 2 weeks")
+        #expect(clinical["review_days"] as? Int == 60)
+        #expect(traces["X08"]?["tier"] as? String == "high" && traces["X08"]?["model"] as? String == "clinical")
+        #expect(traces["X08"]?["flags"] as? [String] == ["self_harm_risk"])
+        #expect(rule("X08", "mental_health.self_harm")["flag"] as? String == "self_harm_risk")
+        // X09: homeless: housing is in its top band; the escalation raises the tier.
+        #expect(domain("X09", "housing")["next_up"] is NSNull)
+        #expect(item("X09", "escalations", "escalate.homeless")["applied"] as? Bool == true)
+        #expect(item("X09", "model_candidates", "clinical")["failed"] as? [String]
+                == ["clinical.tier == high", "mental_health.tier == high", "clinical.tier >= moderate", "mental_health.tier >= moderate"])
+        // X10: an unknown part of a model condition does not stop a true one.
+        #expect(rule("X10", "mental_health.psych_admission")["outcome"] as? String == "unknown")
+        #expect(rule("X10", "mental_health.psych_admission")["missing"] as? [String] == ["psych_admissions_12mo"])
+        #expect(item("X10", "model_candidates", "intensive")["chosen"] as? Bool == true)
+        // X11: ED visits missing: LACE is unknown through its E part; both LACE rules need the field.
+        #expect((traces["X11"]?["derived"] as? [String: Any])?["lace"] is NSNull)
+        #expect((parts("X11", "lace") as? [String: Any])?["E"] is NSNull)
+        #expect(rule("X11", "clinical.lace_moderate")["missing"] as? [String] == ["ed_visits_6mo"])
+        #expect(item("X11", "model_candidates", "intensive")["failed"] as? [String]
+                == ["tier == very_high", "smi_diagnosis", "tier == high", "caregiver_available == false", "engaged_in_care == false"])
+        // X12: the near-poverty rule held on both bounds.
+        #expect(rule("X12", "financial.near_poverty")["values"] as? [String: Int] == ["income_pct_fpl": 100])
+        #expect(rule("X12", "financial.below_poverty")["failed"] as? [String] == ["income_pct_fpl < 100"])
+    }
+
+    /// Whatever the number of threads, the same bytes.
+    @Test func jsonFormIsTheSameWithTwoJobs() throws {
+        let input = "Tests/Fixtures/acceptance/reference-2k.csv"
+        let one = try CLI.run(["explain", "--format", "json", "--jobs", "1", input])
+        let two = try CLI.run(["explain", "--format", "json", "--jobs", "2", input])
+        #expect(one.stdout.utf8.count > 1_000_000)
+        #expect(one.stdout == two.stdout)
+        #expect(one.stderr == two.stderr)
     }
 
     @Test func patientSelectsRecordsAndWhatIfIsOnForThem() throws {

@@ -3,11 +3,11 @@ import StratifyEngine
 import Testing
 
 /// For every record of the acceptance files: each rule's outcome (fired,
-/// not_fired, unknown) and the derived LACE and blood-pressure category
-/// agree with `SpecOracle`, an independent reading of the spec; the trace's
-/// output fields agree with `score`'s line for the same record and with the
-/// expected output of the independent implementation; and the JSON trace
-/// says what the `Trace` says.
+/// not_fired, unknown) and the derived LACE and blood-pressure category,
+/// in the `Trace` and in the JSON trace, agree with `SpecOracle`, an
+/// independent reading of the spec; the trace's output fields agree with
+/// `score`'s line for the same record and with the expected output of the
+/// independent implementation; and the JSON trace says what the `Trace` says.
 @Suite struct AcceptanceTraceTests {
     static let files: [(input: String, expected: String, errors: String)] = [
         ("acceptance/edge-cases.csv", "acceptance/edge-cases.expected.csv", "acceptance/edge-cases.errors.csv"),
@@ -39,6 +39,22 @@ import Testing
             }
             #expect(trace.derived("lace")?.value == oracle.lace.map { TraceValue.integer($0) } ?? .unknown, "\(trace.identifier)")
             #expect(trace.derived("bp_category")?.value == oracle.bpCategory.map { TraceValue.name($0) } ?? .unknown, "\(trace.identifier)")
+            // The JSON trace, as a machine reads it.
+            let rules = record.json["rules"] as? [[String: Any]] ?? []
+            #expect(rules.compactMap { $0["id"] as? String }.sorted() == oracle.rules.keys.sorted(), "\(trace.identifier)")
+            for rule in rules {
+                let id = rule["id"] as? String ?? ""
+                let expected = switch oracle.rules[id] {
+                case true?: "fired"
+                case false?: "not_fired"
+                default: "unknown"
+                }
+                #expect(rule["outcome"] as? String == expected, "\(trace.identifier) \(id)")
+            }
+            let derived = record.json["derived"] as? [String: Any] ?? [:]
+            #expect(TraceChecks.value(derived["lace"]) == oracle.lace.map { TraceValue.integer($0) } ?? .unknown, "\(trace.identifier)")
+            #expect(TraceChecks.value(derived["bp_category"]) == oracle.bpCategory.map { TraceValue.name($0) } ?? .unknown,
+                    "\(trace.identifier)")
         }
     }
 

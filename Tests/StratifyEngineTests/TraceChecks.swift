@@ -21,34 +21,47 @@ enum TraceChecks {
             ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
     }
 
-    /// The JSON trace written from the registers says what the `Trace` says.
+    /// The JSON trace written from the registers says what the `Trace` says,
+    /// key by key (`docs/explain.md`), and its shown values are those of the
+    /// inputs and derived values they name.
     static func expectJSONMatches(_ record: TraceHarness.Record, sourceLocation: SourceLocation = #_sourceLocation) {
         let trace = record.trace
         let json = record.json
         #expect(record.jsonLine.hasSuffix("}\n") && !record.jsonLine.dropLast().contains("\n"), sourceLocation: sourceLocation)
+        #expect(Set(json.keys) == Set(topLevelKeys + [trace.identifierName]), sourceLocation: sourceLocation)
         #expect(json[trace.identifierName] as? String == trace.identifier, sourceLocation: sourceLocation)
         let inputs = json["inputs"] as? [String: Any] ?? [:]
+        #expect(inputs.count == trace.inputs.count, sourceLocation: sourceLocation)
         for input in trace.inputs {
             #expect(value(inputs[input.name]) == input.value, "\(trace.identifier) \(input.name)", sourceLocation: sourceLocation)
         }
         #expect(json["missing"] as? [String] == trace.missing, sourceLocation: sourceLocation)
         let derived = json["derived"] as? [String: Any] ?? [:]
-        let steps = json["derived_steps"] as? [String: String] ?? [:]
+        #expect(derived.count == trace.derived.count, sourceLocation: sourceLocation)
+        let parts = json["derived_parts"] as? [String: Any] ?? [:]
         for value in trace.derived {
             #expect(self.value(derived[value.name]) == value.value, sourceLocation: sourceLocation)
-            #expect(steps[value.name] == value.steps, sourceLocation: sourceLocation)
+            expectParts(parts[value.name], value, sourceLocation: sourceLocation)
         }
+        // Values shown beside conditions are the inputs' and derived values'.
+        var known: [String: TraceValue] = [:]
+        for input in trace.inputs { known[input.name] = input.value }
+        for value in trace.derived { known[value.name] = value.value }
         let rules = json["rules"] as? [[String: Any]] ?? []
         #expect(rules.count == trace.rules.count, sourceLocation: sourceLocation)
         for (object, rule) in zip(rules, trace.rules) {
+            #expect(Set(object.keys) == Set(ruleKeys + (rule.flag == nil ? [] : ["flag"])), sourceLocation: sourceLocation)
             #expect(object["id"] as? String == rule.id, sourceLocation: sourceLocation)
             #expect(object["domain"] as? String == rule.domain, sourceLocation: sourceLocation)
             #expect(object["points"] as? Int == rule.points, sourceLocation: sourceLocation)
+            #expect(object["flag"] as? String == rule.flag, sourceLocation: sourceLocation)
             #expect(object["because"] as? String == rule.because, sourceLocation: sourceLocation)
-            expectCondition(object, rule.condition, "\(trace.identifier) \(rule.id)", sourceLocation: sourceLocation)
+            #expect(object["condition"] as? String == rule.condition.text, sourceLocation: sourceLocation)
+            expectCondition(object, rule.condition, "\(trace.identifier) \(rule.id)", known: known, sourceLocation: sourceLocation)
         }
         #expect(json["flags"] as? [String] == trace.flags, sourceLocation: sourceLocation)
         let domains = json["domains"] as? [String: [String: Any]] ?? [:]
+        #expect(domains.count == trace.domains.count, sourceLocation: sourceLocation)
         for domain in trace.domains {
             let object = domains[domain.name] ?? [:]
             #expect(object["score"] as? Int == domain.score, sourceLocation: sourceLocation)
@@ -57,9 +70,7 @@ enum TraceChecks {
             let floors = object["floors"] as? [[String: Any]] ?? []
             #expect(floors.count == domain.floors.count, sourceLocation: sourceLocation)
             for (floorObject, floor) in zip(floors, domain.floors) {
-                #expect(floorObject["id"] as? String == floor.id, sourceLocation: sourceLocation)
-                #expect(floorObject["applied"] as? Bool == floor.applied, sourceLocation: sourceLocation)
-                expectCondition(floorObject, floor.condition, floor.id, sourceLocation: sourceLocation)
+                expectAdjustment(floorObject, floor, known: known, sourceLocation: sourceLocation)
             }
         }
         #expect(json["total_score"] as? Int == trace.totalScore, sourceLocation: sourceLocation)
@@ -68,10 +79,7 @@ enum TraceChecks {
         let escalations = json["escalations"] as? [[String: Any]] ?? []
         #expect(escalations.count == trace.escalations.count, sourceLocation: sourceLocation)
         for (object, escalation) in zip(escalations, trace.escalations) {
-            #expect(object["id"] as? String == escalation.id, sourceLocation: sourceLocation)
-            #expect(object["applied"] as? Bool == escalation.applied, sourceLocation: sourceLocation)
-            #expect(object["at_least"] as? String == escalation.atLeast, sourceLocation: sourceLocation)
-            expectCondition(object, escalation.condition, escalation.id, sourceLocation: sourceLocation)
+            expectAdjustment(object, escalation, known: known, sourceLocation: sourceLocation)
         }
         #expect(json["model"] as? String == trace.model, sourceLocation: sourceLocation)
         let candidates = json["model_candidates"] as? [[String: Any]] ?? []
@@ -80,16 +88,22 @@ enum TraceChecks {
             #expect(object["id"] as? String == candidate.id, sourceLocation: sourceLocation)
             #expect(object["chosen"] as? Bool == candidate.chosen, sourceLocation: sourceLocation)
             #expect(object["outcome"] as? String == candidate.outcome.rawValue, sourceLocation: sourceLocation)
+            // The chosen model says how it works and why.
+            #expect(object["contact"] as? String == (candidate.chosen ? candidate.contact : nil), sourceLocation: sourceLocation)
+            #expect(object["review_days"] as? Int == (candidate.chosen ? candidate.reviewDays : nil), sourceLocation: sourceLocation)
+            #expect(object["because"] as? String == (candidate.chosen ? candidate.because : nil), sourceLocation: sourceLocation)
             if let condition = candidate.condition {
-                expectCondition(object, condition, candidate.id, sourceLocation: sourceLocation)
+                expectCondition(object, condition, candidate.id, known: known, sourceLocation: sourceLocation)
             } else {
-                #expect(object["condition"] is NSNull, sourceLocation: sourceLocation)
+                #expect((object["values"] as? [String: Any])?.isEmpty == true, sourceLocation: sourceLocation)
+                #expect(object["failed"] as? [String] == [] && object["missing"] as? [String] == [], sourceLocation: sourceLocation)
             }
         }
         if let changes = trace.modelChanges {
             let objects = json["model_changes"] as? [[String: Any]] ?? []
             #expect(objects.map { $0["field"] as? String } == changes.map(\.field), sourceLocation: sourceLocation)
             #expect(objects.map { $0["model"] as? String } == changes.map(\.model), sourceLocation: sourceLocation)
+            #expect(objects.map { value($0["from"]) } == changes.map(\.from), sourceLocation: sourceLocation)
             #expect(objects.map { value($0["to"]) } == changes.map(\.to), sourceLocation: sourceLocation)
         } else {
             #expect(json["model_changes"] is NSNull, sourceLocation: sourceLocation)
@@ -101,26 +115,66 @@ enum TraceChecks {
         }
     }
 
-    static func expectCondition(_ object: [String: Any], _ condition: Trace.Condition, _ what: String, sourceLocation: SourceLocation) {
+    /// The keys of a trace besides the identifier's (`docs/explain.md`).
+    static let topLevelKeys = [
+        "inputs", "missing", "derived", "derived_parts", "rules", "flags", "domains", "total_score", "tier", "overall",
+        "escalations", "model", "model_candidates", "review_by", "model_changes",
+    ]
+
+    /// A rule's keys (and `flag` when it sets one).
+    static let ruleKeys = ["id", "domain", "outcome", "points", "because", "condition", "values", "failed", "missing"]
+
+    /// A floor or escalation: `applied`, and `because` exactly when applied.
+    static func expectAdjustment(
+        _ object: [String: Any], _ adjustment: Trace.Adjustment, known: [String: TraceValue], sourceLocation: SourceLocation
+    ) {
+        #expect(object["id"] as? String == adjustment.id, sourceLocation: sourceLocation)
+        #expect(object["at_least"] as? String == adjustment.atLeast, sourceLocation: sourceLocation)
+        #expect(object["applied"] as? Bool == adjustment.applied, sourceLocation: sourceLocation)
+        #expect(object["because"] as? String == (adjustment.applied ? adjustment.because : nil), sourceLocation: sourceLocation)
+        expectCondition(object, adjustment.condition, adjustment.id, known: known, sourceLocation: sourceLocation)
+    }
+
+    /// A condition's outcome, shown values, failed parts and missing inputs.
+    static func expectCondition(
+        _ object: [String: Any], _ condition: Trace.Condition, _ what: String, known: [String: TraceValue],
+        sourceLocation: SourceLocation
+    ) {
         #expect(object["outcome"] as? String == condition.outcome.rawValue, "\(what)", sourceLocation: sourceLocation)
-        #expect(object["condition"] as? String == condition.text, "\(what)", sourceLocation: sourceLocation)
         #expect(object["missing"] as? [String] == condition.missing, "\(what)", sourceLocation: sourceLocation)
         #expect(object["failed"] as? [String] == condition.failed.map(\.expr), "\(what)", sourceLocation: sourceLocation)
-        let checks = object["checks"] as? [[String: Any]] ?? []
-        #expect(checks.count == condition.checks.count, "\(what)", sourceLocation: sourceLocation)
-        for (checkObject, check) in zip(checks, condition.checks) {
-            #expect(checkObject["expr"] as? String == check.expr, sourceLocation: sourceLocation)
-            #expect(checkObject["op"] as? String == check.op, sourceLocation: sourceLocation)
-            let holds: Outcome = switch checkObject["holds"] {
-            case let value as Bool: value ? .fired : .notFired
-            default: .unknown
+        let values = object["values"] as? [String: Any] ?? [:]
+        #expect(values.count == condition.values.count, "\(what)", sourceLocation: sourceLocation)
+        for shown in condition.values {
+            #expect(value(values[shown.name]) == shown.value, "\(what) \(shown.name)", sourceLocation: sourceLocation)
+            if let expected = known[shown.name] {
+                #expect(shown.value == expected, "\(what) \(shown.name)", sourceLocation: sourceLocation)
             }
-            #expect(holds == check.holds, "\(what) \(check.expr)", sourceLocation: sourceLocation)
-            if check.op != nil {
-                #expect(value(checkObject["left"]) == check.left, sourceLocation: sourceLocation)
-                #expect(value(checkObject["right"]) == check.right, sourceLocation: sourceLocation)
-            } else {
-                #expect(value(checkObject["value"]) == check.value, sourceLocation: sourceLocation)
+        }
+    }
+
+    /// `derived_parts`: a sum's parts as the text form shows them
+    /// (`L 4 (…) + A 3 (…)`), the case a case list used, the row of a table.
+    static func expectParts(_ parts: Any?, _ derived: Trace.Derived, sourceLocation: SourceLocation) {
+        guard let object = parts as? [String: Any] else {
+            #expect(parts is NSNull, "\(derived.name)", sourceLocation: sourceLocation)
+            return
+        }
+        if let arm = object["case"] {
+            let holds = object["holds"]
+            switch (arm, holds) {
+            case (let number as Int, let holds as Bool) where holds:
+                // The otherwise (no `when`) is what the text calls "no case holds".
+                let words = object["when"] is NSNull ? "no case holds" : "case \(number) holds"
+                #expect(derived.steps.contains(words), "\(derived.steps)", sourceLocation: sourceLocation)
+            case (let number as Int, is NSNull):
+                #expect(derived.steps.contains("case \(number) is unknown"), "\(derived.steps)", sourceLocation: sourceLocation)
+            default:
+                #expect(derived.steps.contains("no case holds"), "\(derived.steps)", sourceLocation: sourceLocation)
+            }
+        } else if object["row"] == nil {
+            for (label, value) in object {
+                #expect(derived.steps.contains("\(label) \(self.value(value))"), "\(derived.steps)", sourceLocation: sourceLocation)
             }
         }
     }

@@ -4,20 +4,15 @@ import StratifyRules
 /// Writes the sentences of an explanation as UTF-8 into an `OutputBuffer`:
 /// a check with its operands' values (`score_a 17 ≥ 15 ✓`) and how a
 /// derived value was computed
-/// (`P 4 (stay_days 5 in 4..6) + Q 3 (urgent true) + … = 10`).
-///
-/// With `json`, names and source text are written escaped, so that the
-/// sentence can sit inside a JSON string; the JSON writer and the `Trace`
-/// therefore print the very same words.
+/// (`P 4 (stay_days 5 in 4..6) + Q 3 (urgent true) + … = 10`). The text
+/// form's words; the JSON form states the same facts as keys and values.
 public struct ExplanationWriter {
     public let plan: TracePlan
-    public let json: Bool
     private var parts: [Int] = []
     private var seen: [Int] = []
 
-    public init(plan: TracePlan, json: Bool) {
+    public init(plan: TracePlan) {
         self.plan = plan
-        self.json = json
     }
 
     // MARK: - Checks
@@ -30,16 +25,12 @@ public struct ExplanationWriter {
 
     @inline(__always)
     private func appendText(_ expr: ExprPlan, _ index: Int, into out: inout OutputBuffer) {
-        if json { out.append(bytes: expr.jsonTexts[index]) } else { out.append(expr.texts[index]) }
+        out.append(expr.texts[index])
     }
 
     /// A name or label from the rule file.
     private func appendName(_ name: String, into out: inout OutputBuffer) {
-        if json, name.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out.append(bytes: JSONBytes.escaped(name))
-        } else {
-            out.append(name)
-        }
+        out.append(name)
     }
 
     /// An operand: a literal as written (`15`, `severe`); a name or an
@@ -54,7 +45,7 @@ public struct ExplanationWriter {
         if value.isNaN, case .input = node.kind {
             out.appendStatic("missing")
         } else {
-            expr.values[index].appendText(value, json: json, into: &out)
+            expr.values[index].appendText(value, into: &out)
         }
     }
 
@@ -83,7 +74,7 @@ public struct ExplanationWriter {
             appendText(expr, index, into: &out)
             if !node.isBoolean {
                 out.append(UInt8(ascii: " "))
-                expr.values[index].appendText(r[node.register], json: json, into: &out)
+                expr.values[index].appendText(r[node.register], into: &out)
             }
         }
         out.append(UInt8(ascii: " "))
@@ -112,7 +103,7 @@ public struct ExplanationWriter {
         if case .sum = expr.nodes[0].kind {
             appendSumParts(expr, 0, registers: r, into: &out)
             out.appendStatic(" = ")
-            expr.values[0].appendText(r[expr.rootRegister], json: json, into: &out)
+            expr.values[0].appendText(r[expr.rootRegister], into: &out)
         } else {
             appendValue(expr, 0, registers: r, into: &out)
         }
@@ -121,7 +112,7 @@ public struct ExplanationWriter {
     /// `value (how)`.
     private mutating func appendValue(_ expr: ExprPlan, _ index: Int, registers r: UnsafeMutableBufferPointer<Double>, into out: inout OutputBuffer) {
         let node = expr.nodes[index]
-        expr.values[index].appendText(r[node.register], json: json, into: &out)
+        expr.values[index].appendText(r[node.register], into: &out)
         switch node.kind {
         case .constant:
             return
@@ -179,9 +170,9 @@ public struct ExplanationWriter {
                 out.appendStatic(value == 1 ? " holds: " : " is unknown: ")
                 parts.removeAll(keepingCapacity: true)
                 if value == 1 {
-                    ConditionExplainer.held(expr, node: condition, registers: r, into: &parts)
+                    ConditionExplainer.held(expr, node: condition, tape: plan.tape, registers: r, into: &parts)
                 } else {
-                    ConditionExplainer.undecided(expr, node: condition, registers: r, into: &parts)
+                    ConditionExplainer.undecided(expr, node: condition, tape: plan.tape, registers: r, into: &parts)
                 }
                 appendChecks(expr, parts, registers: r, into: &out)
                 return

@@ -14,7 +14,8 @@ public final class ExprPlan: Sendable {
         /// A literal, with its value as the registers hold it.
         case constant(Double)
         case input(Int)
-        case derived
+        /// A derived value, by index of `program.derived`.
+        case derived(Int)
         case flag(Int)
         /// A domain score or tier, the total or the overall tier.
         case scoreOrTier
@@ -54,8 +55,6 @@ public final class ExprPlan: Sendable {
     public let childIndexes: [Int]
     /// Each node's source text, on one line.
     public let texts: [String]
-    /// `texts`, escaped for a JSON string (without quotes).
-    public let jsonTexts: [[UInt8]]
     /// How each node's value reads.
     public let values: [ValueKind]
     public let tables: [LookupTable]
@@ -64,22 +63,31 @@ public final class ExprPlan: Sendable {
     /// as conditions on their own, in source order: what a trace shows with
     /// operand values.
     public let checks: [Int]
+    /// The values a trace shows beside the condition, one per distinct
+    /// text, in source order: every name it reads (input, derived value,
+    /// flag, score, tier) and every computed operand of a comparison or
+    /// membership test (`count(…)`, `a + b`). Constants are in the text.
+    public let shownValues: [Int]
 
     /// The register of the root, which holds the expression's value.
     public let rootRegister: Int
+    /// Where node 0 sits in the plan's `TraceTape`: node `i` is tape node
+    /// `tapeBase + i`.
+    public let tapeBase: Int
 
-    public init(_ expr: TypedExpr) {
+    public init(_ expr: TypedExpr, tapeBase: Int = 0) {
         var builder = Builder()
         builder.build(expr)
         nodes = builder.nodes
         childIndexes = builder.childIndexes
         texts = builder.texts
-        jsonTexts = builder.jsonTexts
         values = builder.values
         tables = builder.tables
         labels = builder.labels
         checks = builder.checks
+        shownValues = builder.shownValues()
         rootRegister = expr.register
+        self.tapeBase = tapeBase
     }
 
     /// The `k`th child of node `index`.
@@ -105,7 +113,6 @@ private struct Builder {
     var nodes: [ExprPlan.Node] = []
     var childIndexes: [Int] = []
     var texts: [String] = []
-    var jsonTexts: [[UInt8]] = []
     var values: [ValueKind] = []
     var tables: [LookupTable] = []
     var labels: [[String]] = []
@@ -148,8 +155,8 @@ private struct Builder {
         case .input(let input):
             kind = .input(input)
             isCheck = asCondition
-        case .derived:
-            kind = .derived
+        case .derived(let index):
+            kind = .derived(index)
             isCheck = asCondition
         case .flag(let flag):
             kind = .flag(flag)
@@ -179,10 +186,33 @@ private struct Builder {
             kind: kind, register: expr.register, firstChild: 0, childCount: 0, usesScores: kind == .scoreOrTier,
             isBoolean: expr.type == .boolean))
         texts.append(text)
-        jsonTexts.append(JSONBytes.escaped(text))
         values.append(ValueKind(expr.type))
         if isCheck { checks.append(index) }
         return index
     }
 
+    /// See `ExprPlan.shownValues`.
+    func shownValues() -> [Int] {
+        var operands = Set<Int>()
+        for node in nodes {
+            switch node.kind {
+            case .compare, .member:
+                for k in 0..<node.childCount { operands.insert(childIndexes[node.firstChild + k]) }
+            default:
+                break
+            }
+        }
+        var seen = Set<String>()
+        var shown: [Int] = []
+        for (index, node) in nodes.enumerated() {
+            let show: Bool
+            switch node.kind {
+            case .input, .derived, .flag, .scoreOrTier: show = true
+            case .constant, .not, .and, .or, .compare, .member: show = false
+            case .call, .arithmetic, .negate, .table, .cases, .sum: show = operands.contains(index)
+            }
+            if show, seen.insert(texts[index]).inserted { shown.append(index) }
+        }
+        return shown
+    }
 }

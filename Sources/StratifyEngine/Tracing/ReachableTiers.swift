@@ -20,201 +20,198 @@ public struct ReachableTiers: Sendable, Equatable {
     public var exact: Bool
 
     public init(plan: TracePlan, registers r: UnsafeMutableBufferPointer<Double>) {
-        let layout = plan.reachLayout
-        let (ruleRegisters, rulePoints, ruleDomains) = (layout.ruleRegisters, layout.rulePoints, layout.ruleDomains)
-        let (floorRegisters, floorTiers, floorDomains) = (layout.floorRegisters, layout.floorTiers, layout.floorDomains)
-        let domainCount = layout.scoreRegisters.count
-        var lost = Array(repeating: 0, count: domainCount)
-        var gained = Array(repeating: 0, count: domainCount)
-        for index in ruleRegisters.indices where r[ruleRegisters[index]].isNaN {
-            let points = rulePoints[index]
-            if points < 0 { lost[ruleDomains[index]] += points } else { gained[ruleDomains[index]] += points }
+        let scratch = Scratch(plan: plan)
+        let result = Self.compute(plan.reachLayout, tape: plan.tape, registers: r.baseAddress!, scratch: scratch)
+        let count = plan.reachLayout.domainCount
+        domains = Array(UnsafeBufferPointer(start: scratch.domainTiers, count: count))
+        domainsExact = Array(UnsafeBufferPointer(start: scratch.domainsExact, count: count))
+        overall = result.overall
+        exact = result.exact
+    }
+
+    /// Computes the bound for the record in the registers, leaving the
+    /// domains' tiers and exactness in `scratch`. Allocates nothing.
+    public static func compute(
+        _ layout: Layout, tape: TraceTape, registers r: UnsafePointer<Double>, scratch: Scratch
+    ) -> (overall: Int, exact: Bool) {
+        let domainCount = layout.domainCount
+        let lost = scratch.lost
+        let gained = scratch.gained
+        var anyUnknown = false
+        for d in 0..<domainCount {
+            lost[d] = 0
+            gained[d] = 0
         }
-        var ranges = ScoreRanges(registers: r)
-        domains = []
-        domainsExact = []
+        let ruleRegisters = layout.ruleRegisters
+        for index in 0..<layout.ruleCount where r[ruleRegisters[index]].isNaN {
+            let points = layout.rulePoints[index]
+            if points < 0 { lost[layout.ruleDomains[index]] += points } else { gained[layout.ruleDomains[index]] += points }
+            anyUnknown = true
+        }
+        var ranges = ScoreRanges(tape: tape, registers: r, scratch: scratch)
         var totalLow = 0
         var totalHigh = 0
+        var allExact = true
+        let scoreRegisters = layout.scoreRegisters
+        let floorStart = layout.floorStart
         for domain in 0..<domainCount {
-            let score = Int(r[layout.scoreRegisters[domain]])
-            let bands = layout.bands[domain]
-            var tierLow = bands.tier(for: score + lost[domain])
-            var tierHigh = bands.tier(for: score + gained[domain])
+            let score = Int(r[scoreRegisters[domain]])
+            var tierLow = layout.tier(scale: domain, score: score &+ lost[domain])
+            var tierHigh = anyUnknown ? layout.tier(scale: domain, score: score &+ gained[domain]) : tierLow
             var exact = lost[domain] == 0 && gained[domain] == 0
-            for floor in floorRegisters.indices where floorDomains[floor] == domain {
-                let value = r[floorRegisters[floor]]
-                if value == 1 { tierLow = max(tierLow, floorTiers[floor]) }
-                if value != 0 { tierHigh = max(tierHigh, floorTiers[floor]) }
+            for floor in Int(floorStart[domain])..<Int(floorStart[domain &+ 1]) {
+                let value = r[layout.floorRegisters[floor]]
+                if value == 1 { tierLow = max(tierLow, layout.floorTiers[floor]) }
+                if value != 0 { tierHigh = max(tierHigh, layout.floorTiers[floor]) }
                 if value.isNaN { exact = false }
             }
             if !exact {
-                ranges.set(layout.scoreRegisters[domain], Double(score + lost[domain]), Double(score + gained[domain]))
+                ranges.set(scoreRegisters[domain], Double(score &+ lost[domain]), Double(score &+ gained[domain]))
                 ranges.set(layout.tierRegisters[domain], Double(tierLow), Double(tierHigh))
             }
-            domains.append(tierHigh)
-            domainsExact.append(exact)
-            totalLow += lost[domain]
-            totalHigh += gained[domain]
+            scratch.domainTiers[domain] = tierHigh
+            scratch.domainsExact[domain] = exact
+            allExact = allExact && exact
+            totalLow &+= lost[domain]
+            totalHigh &+= gained[domain]
         }
         let total = Int(r[layout.totalRegister])
-        let bandHigh = layout.overallBands.tier(for: total + totalHigh)
+        let bandHigh = layout.tier(scale: domainCount, score: total &+ totalHigh)
         if totalLow != 0 || totalHigh != 0 {
-            ranges.set(layout.totalRegister, Double(total + totalLow), Double(total + totalHigh))
-            ranges.set(layout.bandTierRegister, Double(layout.overallBands.tier(for: total + totalLow)), Double(bandHigh))
+            ranges.set(layout.totalRegister, Double(total &+ totalLow), Double(total &+ totalHigh))
+            ranges.set(layout.bandTierRegister, Double(layout.tier(scale: domainCount, score: total &+ totalLow)), Double(bandHigh))
         }
         var overallHigh = bandHigh
-        var exact = totalLow == 0 && totalHigh == 0 && !domainsExact.contains(false)
-        for (index, register) in layout.escalationRegisters.enumerated() {
+        var exact = totalLow == 0 && totalHigh == 0 && allExact
+        for index in 0..<layout.escalationCount {
             // With every score and tier known, a condition's range is its value.
-            let value = r[register]
+            let value = r[layout.escalationRegisters[index]]
             let possible = ranges.isEmpty
                 ? (value.isNaN ? ScoreRanges.Range.boolean : ScoreRanges.Range(lower: value, upper: value))
-                : ranges.evaluate(plan.escalations[index], node: 0)
+                : ranges.evaluate(root: layout.escalationRoots[index])
             if possible.upper == 1 { overallHigh = max(overallHigh, layout.escalationTiers[index]) }
             if possible.lower != possible.upper { exact = false }
         }
-        overall = max(overallHigh, Int(r[layout.tierRegister]))
-        self.exact = exact
+        return (max(overallHigh, Int(r[layout.tierRegister])), exact)
+    }
+
+    /// Per-thread working space for `compute`, and its per-domain results.
+    public final class Scratch {
+        public let domainTiers: UnsafeMutablePointer<Int>
+        public let domainsExact: UnsafeMutablePointer<Bool>
+        let lost: UnsafeMutablePointer<Int>
+        let gained: UnsafeMutablePointer<Int>
+        /// The scores and tiers known only as a range: register, range.
+        let rangeRegisters: UnsafeMutablePointer<Int>
+        let rangeValues: UnsafeMutablePointer<ScoreRanges.Range>
+        /// One range per node of the largest plan.
+        let nodeRanges: UnsafeMutablePointer<ScoreRanges.Range>
+
+        public init(plan: TracePlan) {
+            let domains = max(1, plan.reachLayout.domainCount)
+            domainTiers = .allocate(capacity: domains)
+            domainsExact = .allocate(capacity: domains)
+            lost = .allocate(capacity: domains)
+            gained = .allocate(capacity: domains)
+            rangeRegisters = .allocate(capacity: 2 * domains + 2)
+            rangeValues = .allocate(capacity: 2 * domains + 2)
+            nodeRanges = .allocate(capacity: max(1, plan.tape.largestPlan))
+        }
+
+        deinit {
+            domainTiers.deallocate()
+            domainsExact.deallocate()
+            lost.deallocate()
+            gained.deallocate()
+            rangeRegisters.deallocate()
+            rangeValues.deallocate()
+            nodeRanges.deallocate()
+        }
     }
 
     /// The program's scoring as flat arrays of registers and numbers, so
-    /// that computing the bound per record touches no strings.
-    public struct Layout: Sendable {
-        var ruleRegisters: [Int]
-        var rulePoints: [Int]
-        var ruleDomains: [Int]
-        var floorRegisters: [Int]
-        var floorTiers: [Int]
-        var floorDomains: [Int]
-        var scoreRegisters: [Int]
-        var tierRegisters: [Int]
-        var bands: [TierBands]
-        var totalRegister: Int
-        var bandTierRegister: Int
-        var tierRegister: Int
-        var overallBands: TierBands
-        var escalationRegisters: [Int]
-        var escalationTiers: [Int]
+    /// that computing the bound per record touches no strings and no
+    /// reference-counted storage.
+    public final class Layout: @unchecked Sendable {
+        // Immutable after init; freed in deinit.
+        let ruleCount: Int
+        let ruleRegisters: UnsafeMutablePointer<Int>
+        let rulePoints: UnsafeMutablePointer<Int>
+        let ruleDomains: UnsafeMutablePointer<Int>
+        /// Floors of domain `d`: `floorStart[d] ..< floorStart[d + 1]`.
+        let floorStart: UnsafeMutablePointer<Int32>
+        let floorRegisters: UnsafeMutablePointer<Int>
+        let floorTiers: UnsafeMutablePointer<Int>
+        public let domainCount: Int
+        let scoreRegisters: UnsafeMutablePointer<Int>
+        let tierRegisters: UnsafeMutablePointer<Int>
+        /// Bands of each domain, then of the total (scale `domainCount`):
+        /// `bandStart[s] ..< bandStart[s + 1]`, ascending.
+        let bandStart: UnsafeMutablePointer<Int32>
+        let bandLower: UnsafeMutablePointer<Int>
+        let bandTier: UnsafeMutablePointer<Int>
+        let totalRegister: Int
+        let bandTierRegister: Int
+        let tierRegister: Int
+        let escalationCount: Int
+        let escalationRegisters: UnsafeMutablePointer<Int>
+        let escalationTiers: UnsafeMutablePointer<Int>
+        let escalationRoots: UnsafeMutablePointer<Int>
 
-        init(program: Program) {
-            ruleRegisters = program.rules.map(\.condition.register)
-            rulePoints = program.rules.map(\.points)
-            ruleDomains = program.rules.map(\.domain)
-            let floors = program.domains.enumerated().flatMap { index, domain in domain.floors.map { (index, $0) } }
-            floorRegisters = floors.map(\.1.condition.register)
-            floorTiers = floors.map(\.1.atLeast)
-            floorDomains = floors.map(\.0)
-            scoreRegisters = program.domains.map(\.scoreRegister)
-            tierRegisters = program.domains.map(\.tierRegister)
-            bands = program.domains.map(\.bands)
+        init(program: Program, escalations: [ExprPlan]) {
+            func flat<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
+                let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, values.count))
+                pointer.initialize(from: values, count: values.count)
+                return pointer
+            }
+            ruleCount = program.rules.count
+            ruleRegisters = flat(program.rules.map(\.condition.register))
+            rulePoints = flat(program.rules.map(\.points))
+            ruleDomains = flat(program.rules.map(\.domain))
+            var starts: [Int32] = [0]
+            for domain in program.domains { starts.append(starts.last! + Int32(domain.floors.count)) }
+            floorStart = flat(starts)
+            let floors = program.domains.flatMap(\.floors)
+            floorRegisters = flat(floors.map(\.condition.register))
+            floorTiers = flat(floors.map(\.atLeast))
+            domainCount = program.domains.count
+            scoreRegisters = flat(program.domains.map(\.scoreRegister))
+            tierRegisters = flat(program.domains.map(\.tierRegister))
+            let scales = program.domains.map(\.bands) + [program.overall.bands]
+            var bandStarts: [Int32] = [0]
+            for bands in scales { bandStarts.append(bandStarts.last! + Int32(bands.bands.count)) }
+            bandStart = flat(bandStarts)
+            bandLower = flat(scales.flatMap { $0.bands.map(\.lower) })
+            bandTier = flat(scales.flatMap { $0.bands.map(\.tier) })
             totalRegister = program.overall.totalRegister
             bandTierRegister = program.overall.bandTierRegister
             tierRegister = program.overall.tierRegister
-            overallBands = program.overall.bands
-            escalationRegisters = program.overall.escalations.map(\.condition.register)
-            escalationTiers = program.overall.escalations.map(\.atLeast)
+            escalationCount = program.overall.escalations.count
+            escalationRegisters = flat(program.overall.escalations.map(\.condition.register))
+            escalationTiers = flat(program.overall.escalations.map(\.atLeast))
+            escalationRoots = flat(escalations.map(\.tapeBase))
         }
-    }
-}
 
-/// Interval evaluation of conditions over scores and tiers that are known
-/// only to lie in a range.
-struct ScoreRanges {
-    struct Range {
-        var lower: Double
-        var upper: Double
-        static let boolean = Range(lower: 0, upper: 1)
-        static let any = Range(lower: -.infinity, upper: .infinity)
-        var isPoint: Bool { lower == upper }
-    }
-
-    let registers: UnsafeMutableBufferPointer<Double>
-    /// The scores and tiers not known exactly, by register (few: a linear search).
-    private var ranges: [(register: Int, range: Range)] = []
-
-    init(registers: UnsafeMutableBufferPointer<Double>) {
-        self.registers = registers
-    }
-
-    var isEmpty: Bool { ranges.isEmpty }
-
-    mutating func set(_ register: Int, _ lower: Double, _ upper: Double) {
-        ranges.append((register, Range(lower: lower, upper: upper)))
-    }
-
-    func evaluate(_ expr: ExprPlan, node index: Int) -> Range {
-        let node = expr.nodes[index]
-        let isBoolean = node.isBoolean
-        if !node.usesScores {
-            let value = registers[node.register]
-            if value.isNaN { return isBoolean ? .boolean : .any }
-            return Range(lower: value, upper: value)
-        }
-        if case .scoreOrTier = node.kind {
-            if let range = ranges.first(where: { $0.register == node.register })?.range { return range }
-            let value = registers[node.register]
-            return value.isNaN ? .any : Range(lower: value, upper: value)
-        }
-        // The children's ranges on the stack: this runs for every record with an unknown rule.
-        return withUnsafeTemporaryAllocation(of: Range.self, capacity: max(1, node.childCount)) { buffer in
-            for k in 0..<node.childCount {
-                buffer.initializeElement(at: k, to: evaluate(expr, node: expr.child(index, k)))
+        deinit {
+            for pointer in [ruleRegisters, rulePoints, ruleDomains, floorRegisters, floorTiers, scoreRegisters, tierRegisters,
+                            bandLower, bandTier, escalationRegisters, escalationTiers, escalationRoots] {
+                pointer.deallocate()
             }
-            return combine(node, UnsafeBufferPointer(rebasing: buffer[0..<node.childCount]))
+            floorStart.deallocate()
+            bandStart.deallocate()
         }
-    }
 
-    private func combine(_ node: ExprPlan.Node, _ children: UnsafeBufferPointer<Range>) -> Range {
-        var lowest = Range(lower: .infinity, upper: .infinity)
-        var highest = Range(lower: -.infinity, upper: -.infinity)
-        var sum = Range(lower: 0, upper: 0)
-        for child in children {
-            lowest = Range(lower: Swift.min(lowest.lower, child.lower), upper: Swift.min(lowest.upper, child.upper))
-            highest = Range(lower: Swift.max(highest.lower, child.lower), upper: Swift.max(highest.upper, child.upper))
-            sum = Range(lower: sum.lower + child.lower, upper: sum.upper + child.upper)
-        }
-        switch node.kind {
-        case .compare(let op):
-            let a = children[0]
-            let b = children[1]
-            let (alwaysTrue, alwaysFalse): (Bool, Bool) = switch op {
-            case .greaterEqual: (a.lower >= b.upper, a.upper < b.lower)
-            case .greater: (a.lower > b.upper, a.upper <= b.lower)
-            case .lessEqual: (a.upper <= b.lower, a.lower > b.upper)
-            case .less: (a.upper < b.lower, a.lower >= b.upper)
-            case .equal: (a.isPoint && b.isPoint && a.lower == b.lower, a.upper < b.lower || b.upper < a.lower)
-            case .notEqual: (a.upper < b.lower || b.upper < a.lower, a.isPoint && b.isPoint && a.lower == b.lower)
-            }
-            return alwaysTrue ? Range(lower: 1, upper: 1) : (alwaysFalse ? Range(lower: 0, upper: 0) : .boolean)
-        case .and:
-            return children.isEmpty ? Range(lower: 1, upper: 1) : lowest
-        case .or:
-            return children.isEmpty ? Range(lower: 0, upper: 0) : highest
-        case .not:
-            return Range(lower: 1 - children[0].upper, upper: 1 - children[0].lower)
-        case .call(let function):
-            switch function {
-            case .count: return sum
-            case .min: return lowest
-            case .max: return highest
-            }
-        case .arithmetic(let op) where op == .add || op == .subtract:
-            let a = children[0]
-            let b = children[1]
-            let range = op == .add
-                ? Range(lower: a.lower + b.lower, upper: a.upper + b.upper)
-                : Range(lower: a.lower - b.upper, upper: a.upper - b.lower)
-            return range.lower.isNaN || range.upper.isNaN ? .any : range
-        case .negate:
-            return Range(lower: -children[0].upper, upper: -children[0].lower)
-        case .member(let negated):
-            if children.allSatisfy(\.isPoint) {
-                let found = children.dropFirst().contains { $0.lower == children[0].lower }
-                return found != negated ? Range(lower: 1, upper: 1) : Range(lower: 0, upper: 0)
-            }
-            return .boolean
-        default:
-            return node.isBoolean ? .boolean : .any
+        /// The tier of `score` on scale `scale` (a domain, or `domainCount`
+        /// for the total): that of the last band whose lower bound it
+        /// reaches, else of the first band.
+        @inline(__always)
+        func tier(scale: Int, score: Int) -> Int {
+            let start = Int(bandStart[scale])
+            let end = Int(bandStart[scale + 1])
+            guard start < end else { return 0 }
+            var result = bandTier[start]
+            for band in start..<end where score >= bandLower[band] { result = bandTier[band] }
+            return result
         }
     }
 }

@@ -5,6 +5,9 @@ extension Trace {
         /// As written in the rule file.
         public var text: String
         public var outcome: Outcome
+        /// The value of each name the condition reads and of each computed
+        /// operand, by its text (`ExprPlan.shownValues`).
+        public var values: [NamedValue]
         /// Each comparison, membership test or condition on its own, with
         /// its operands' values.
         public var checks: [Check]

@@ -18,7 +18,7 @@ public struct TraceBuilder {
     public init(plan: TracePlan, whatIf: Bool) {
         self.plan = plan
         explainer = ConditionExplainer(plan: plan)
-        writer = ExplanationWriter(plan: plan, json: false)
+        writer = ExplanationWriter(plan: plan)
         sensitivity = whatIf ? ModelSensitivity(plan: plan) : nil
     }
 
@@ -114,16 +114,20 @@ public struct TraceBuilder {
         nodes.removeAll(keepingCapacity: true)
         switch outcome {
         case .notFired:
-            ConditionExplainer.failed(expr, registers: r, into: &nodes)
+            ConditionExplainer.failed(expr, tape: plan.tape, registers: r, into: &nodes)
             failed = nodes.map { part(expr, $0, registers: r) }
         case .fired:
-            ConditionExplainer.held(expr, registers: r, into: &nodes)
+            ConditionExplainer.held(expr, tape: plan.tape, registers: r, into: &nodes)
             held = nodes.map { part(expr, $0, registers: r) }
         case .unknown:
             explainer.missing(expr, registers: r, into: &nodes)
             missing = nodes.map { plan.program.inputs[$0].name }
         }
-        return Trace.Condition(text: ExprPlan.oneLine(text), outcome: outcome, checks: checks, failed: failed, held: held, missing: missing)
+        let values = expr.shownValues.map { index in
+            Trace.NamedValue(name: expr.texts[index], value: expr.values[index].value(r[expr.nodes[index].register]))
+        }
+        return Trace.Condition(
+            text: ExprPlan.oneLine(text), outcome: outcome, values: values, checks: checks, failed: failed, held: held, missing: missing)
     }
 
     private mutating func part(_ expr: ExprPlan, _ index: Int, registers r: UnsafeMutableBufferPointer<Double>) -> Trace.Part {

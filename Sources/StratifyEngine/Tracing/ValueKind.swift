@@ -67,10 +67,9 @@ public enum ValueKind: Sendable {
         }
     }
 
-    /// Appends the value as text inside a JSON string (`json`) or plain text;
-    /// `unknown` when it is unknown.
+    /// Appends the value as plain text; `unknown` when it is unknown.
     @inline(__always)
-    public func appendText(_ raw: Double, json: Bool, into out: inout OutputBuffer) {
+    public func appendText(_ raw: Double, into out: inout OutputBuffer) {
         if raw.isNaN {
             out.appendStatic("unknown")
             return
@@ -84,7 +83,7 @@ public enum ValueKind: Sendable {
         case .names(let table):
             let index = Int(raw)
             if table.names.indices.contains(index) {
-                out.append(bytes: json ? table.escaped[index] : table.plain[index])
+                out.append(bytes: table.plain[index])
             } else {
                 out.append(decimal: index)
             }
@@ -135,19 +134,17 @@ public enum ValueKind: Sendable {
     }
 }
 
-/// The names of an enum or tier scale, prepared once as bytes: plain, JSON
-/// string content, and quoted JSON strings.
+/// The names of an enum or tier scale, prepared once as bytes: plain and
+/// quoted JSON strings.
 public final class NameTable: Sendable {
     public let names: [String]
     public let plain: [[UInt8]]
-    public let escaped: [[UInt8]]
     public let quoted: [[UInt8]]
 
     public init(_ names: [String]) {
         self.names = names
         plain = names.map { Array($0.utf8) }
         quoted = names.map(JSONBytes.quoted)
-        escaped = names.map(JSONBytes.escaped)
     }
 }
 
@@ -155,14 +152,9 @@ public final class NameTable: Sendable {
 public enum JSONBytes {
     /// `"text"`, escaped.
     public static func quoted(_ text: String) -> [UInt8] {
-        var buffer = OutputBuffer(capacity: text.utf8.count * 2 + 8)
+        let buffer = OutputBuffer(capacity: text.utf8.count * 2 + 8)
         buffer.appendJSONString(text)
         return buffer.bytes
-    }
-
-    /// The escaped content of a JSON string, without the quotes.
-    public static func escaped(_ text: String) -> [UInt8] {
-        Array(quoted(text).dropFirst().dropLast())
     }
 }
 

@@ -56,7 +56,7 @@ public final class OutputBuffer: @unchecked Sendable {
     public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 
     /// Makes room for `extra` more bytes.
-    @inlinable
+    @inlinable @inline(__always)
     public func reserve(_ extra: Int) {
         if state.pointee.capacity &- state.pointee.count < extra { grow(extra) }
     }
@@ -74,7 +74,7 @@ public final class OutputBuffer: @unchecked Sendable {
 
     /// Reserves `maxCount` bytes, lets `body` write at most that many at the
     /// pointer it is given, and keeps the number it returns.
-    @inlinable
+    @inlinable @inline(__always)
     public func write(maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
         reserve(maxCount)
         let written = body(state.pointee.base + state.pointee.count)
@@ -82,16 +82,32 @@ public final class OutputBuffer: @unchecked Sendable {
         state.pointee.count &+= written
     }
 
+    /// For a writer that keeps its own cursor: makes room for `extra`
+    /// more bytes and returns where the next byte goes. Write at most
+    /// `extra` bytes from there, then call ``commit(end:)``.
+    @inlinable @inline(__always)
+    public func cursor(reserving extra: Int) -> UnsafeMutablePointer<UInt8> {
+        reserve(extra)
+        return state.pointee.base + state.pointee.count
+    }
+
+    /// Keeps the bytes written from ``cursor(reserving:)`` up to `end`.
+    @inlinable @inline(__always)
+    public func commit(end: UnsafeMutablePointer<UInt8>) {
+        assert(end >= state.pointee.base + state.pointee.count && end <= state.pointee.base + state.pointee.capacity)
+        state.pointee.count = end - state.pointee.base
+    }
+
     // MARK: Raw bytes and text
 
-    @inlinable
+    @inlinable @inline(__always)
     public func append(_ byte: UInt8) {
         reserve(1)
         state.pointee.base[state.pointee.count] = byte
         state.pointee.count &+= 1
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func append(bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
         guard n > 0, let src = bytes.baseAddress else { return }
@@ -116,7 +132,7 @@ public final class OutputBuffer: @unchecked Sendable {
         other.withUnsafeBytes { append(bytes: $0) }
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func append(_ text: StaticString) {
         if text.hasPointerRepresentation {
             append(bytes: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))

@@ -113,7 +113,8 @@ struct ExplainCommand: ParsableCommand {
         do {
             switch format {
             case .json:
-                try run.execute { TraceJSONFormatter(plan: plan, selection: selection, whatIf: whatIf) }
+                let layout = TraceJSONLayout(plan: plan)
+                try run.execute { TraceJSONFormatter(plan: plan, layout: layout, selection: selection, whatIf: whatIf) }
             case .text:
                 let color = output == nil && Terminal.standardOutput.useColor
                 let width = self.width
