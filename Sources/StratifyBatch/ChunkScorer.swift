@@ -19,11 +19,15 @@ struct ChunkResult: Sendable {
 /// Reads, validates, evaluates and formats the records of one chunk. Each
 /// worker thread owns one, with its own evaluator and buffers, so that
 /// chunks are processed in parallel without sharing anything mutable.
-final class ChunkScorer<Formatter: RecordFormatter> {
+///
+/// Not generic over the formatter on purpose: the scorer is made in the CLI
+/// module, where a generic type would run unspecialized (value-witness
+/// copies of the formatter per record). One dynamic call per record is cheaper.
+final class ChunkScorer {
     private let program: Program
     private let evaluator: Evaluator
     private let decoder: InputDecoder
-    private var formatter: Formatter
+    private var formatter: any RecordFormatter
     private let csvScanner = CSVRecordScanner()
     private let jsonParser = JSONLineParser()
     private var lineScanner = NDJSONLineScanner()
@@ -34,7 +38,7 @@ final class ChunkScorer<Formatter: RecordFormatter> {
     /// Problems of the current record: input index (or -1) and message.
     private var problems: [(input: Int, field: String, message: String)] = []
 
-    init(program: Program, formatter: Formatter) {
+    init(program: Program, formatter: any RecordFormatter) {
         self.program = program
         self.evaluator = Evaluator(program: program)
         self.decoder = InputDecoder(program: program)
@@ -51,6 +55,7 @@ final class ChunkScorer<Formatter: RecordFormatter> {
             output: OutputBuffer(capacity: formatter.outputCapacity(forInputBytes: chunk.bytes.count) ?? chunk.bytes.count + chunk.bytes.count / 2),
             rejected: [], records: 0, scored: 0)
         let identifierInput = program.identifier
+        let registers = evaluator.registers
         chunk.bytes.withUnsafeBytes { buffer in
             csvScanner.reset()
             while let record = csvScanner.nextRecord(in: buffer) {
@@ -83,8 +88,8 @@ final class ChunkScorer<Formatter: RecordFormatter> {
                             problems.append((input, program.inputs[input].name, problem))
                             continue
                         }
-                        if let error = decoder.decode(value, input: input, into: evaluator.registers) {
-                            problems.append((input, program.inputs[input].name, decoder.message(for: error, input: input)))
+                        if let problem = decoder.read(value, input: input, into: registers) {
+                            problems.append((input, program.inputs[input].name, decoder.message(for: FieldError(problem, value), input: input)))
                         }
                     }
                 }
@@ -101,6 +106,7 @@ final class ChunkScorer<Formatter: RecordFormatter> {
             output: OutputBuffer(capacity: formatter.outputCapacity(forInputBytes: chunk.bytes.count) ?? chunk.bytes.count / 2 + 1024),
             rejected: [], records: 0, scored: 0)
         let identifierInput = program.identifier
+        let registers = evaluator.registers
         chunk.bytes.withUnsafeBytes { buffer in
             lineScanner.reset()
             while let line = lineScanner.nextLine(in: buffer) {
@@ -132,8 +138,8 @@ final class ChunkScorer<Formatter: RecordFormatter> {
                             continue
                         }
                         if input == identifierInput { identifier.append(contentsOf: value) }
-                        if let error = decoder.decode(value, input: input, into: evaluator.registers) {
-                            problems.append((input, program.inputs[input].name, decoder.message(for: error, input: input)))
+                        if let problem = decoder.read(value, input: input, into: registers) {
+                            problems.append((input, program.inputs[input].name, decoder.message(for: FieldError(problem, value), input: input)))
                         }
                     }
                 } catch {

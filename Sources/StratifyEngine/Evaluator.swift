@@ -143,12 +143,15 @@ public final class Evaluator {
             case .divide: r[destination] = Self.checked(a / b)
             case .negate: r[destination] = -a
             case .not: r[destination] = 1 - a
-            case .equal: r[destination] = a.isNaN || b.isNaN ? .nan : (a == b ? 1 : 0)
-            case .notEqual: r[destination] = a.isNaN || b.isNaN ? .nan : (a != b ? 1 : 0)
-            case .less: r[destination] = a.isNaN || b.isNaN ? .nan : (a < b ? 1 : 0)
-            case .lessEqual: r[destination] = a.isNaN || b.isNaN ? .nan : (a <= b ? 1 : 0)
-            case .greater: r[destination] = a.isNaN || b.isNaN ? .nan : (a > b ? 1 : 0)
-            case .greaterEqual: r[destination] = a.isNaN || b.isNaN ? .nan : (a >= b ? 1 : 0)
+            // Registers hold finite numbers or NaN (`checked` turns
+            // infinities into NaN), so `x - x` is 0, or NaN when x is
+            // unknown: adding both makes a comparison unknown without a branch.
+            case .equal: r[destination] = (a == b ? 1 : 0) + (a - a) + (b - b)
+            case .notEqual: r[destination] = (a != b ? 1 : 0) + (a - a) + (b - b)
+            case .less: r[destination] = (a < b ? 1 : 0) + (a - a) + (b - b)
+            case .lessEqual: r[destination] = (a <= b ? 1 : 0) + (a - a) + (b - b)
+            case .greater: r[destination] = (a > b ? 1 : 0) + (a - a) + (b - b)
+            case .greaterEqual: r[destination] = (a >= b ? 1 : 0) + (a - a) + (b - b)
             case .and:
                 var unknown = false
                 var result = 1.0

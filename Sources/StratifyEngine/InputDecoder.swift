@@ -13,23 +13,27 @@ import StratifyRules
 public final class InputDecoder: @unchecked Sendable {
     // Immutable after init, hence safe to share; laid out flat so that
     // decoding a value touches no reference-counted storage.
-    private enum Kind: UInt8 {
+    // `read` is inlined into the batch's record loop (another module), so
+    // what it touches is `@usableFromInline`.
+    @usableFromInline
+    enum Kind: UInt8 {
         case integer, number, boolean, date, string, enumeration
     }
 
-    private struct Field {
-        var kind: Kind
-        var minimum: Double
-        var maximum: Double
+    @usableFromInline
+    struct Field {
+        @usableFromInline var kind: Kind
+        @usableFromInline var minimum: Double
+        @usableFromInline var maximum: Double
         /// The field's enum values in `enumValues`.
-        var valueStart: Int
-        var valueCount: Int
+        @usableFromInline var valueStart: Int
+        @usableFromInline var valueCount: Int
     }
 
-    private let fields: UnsafeMutablePointer<Field>
+    @usableFromInline let fields: UnsafeMutablePointer<Field>
     /// Every enum value of every field, lower-case, as (offset, length) into `enumBytes`.
-    private let enumValues: UnsafeMutablePointer<(offset: Int, count: Int)>
-    private let enumBytes: UnsafeMutablePointer<UInt8>
+    @usableFromInline let enumValues: UnsafeMutablePointer<(offset: Int, count: Int)>
+    @usableFromInline let enumBytes: UnsafeMutablePointer<UInt8>
     private let program: Program
 
     public init(program: Program) {
@@ -73,8 +77,16 @@ public final class InputDecoder: @unchecked Sendable {
 
     /// Reads one value into `registers[input]` (NaN when empty). Returns nil
     /// when the value is valid, or what is wrong with it.
-    @inline(__always)
     public func decode(_ bytes: UnsafeRawBufferPointer, input: Int, into registers: UnsafeMutableBufferPointer<Double>) -> FieldError? {
+        guard let problem = read(bytes, input: input, into: registers) else { return nil }
+        return FieldError(problem, bytes)
+    }
+
+    /// `decode` for the hot path: the problem alone, a trivial value, so that
+    /// a valid value costs no more than parsing it. Build the message with
+    /// `FieldError(problem, bytes)` on the rare path.
+    @inlinable @inline(__always)
+    public func read(_ bytes: UnsafeRawBufferPointer, input: Int, into registers: UnsafeMutableBufferPointer<Double>) -> FieldError.Problem? {
         if bytes.isEmpty {
             registers[input] = .nan
             return nil
@@ -83,35 +95,35 @@ public final class InputDecoder: @unchecked Sendable {
         let value: Double
         switch field.kind {
         case .integer:
-            guard let parsed = ValueParsing.integer(bytes) else { return .init(.notInteger, bytes) }
+            guard let parsed = ValueParsing.integer(bytes) else { return .notInteger }
             value = parsed
         case .number:
-            guard let parsed = ValueParsing.number(bytes) else { return .init(.notNumber, bytes) }
+            guard let parsed = ValueParsing.number(bytes) else { return .notNumber }
             value = parsed
         case .boolean:
-            guard let parsed = ValueParsing.boolean(bytes) else { return .init(.notBoolean, bytes) }
+            guard let parsed = ValueParsing.boolean(bytes) else { return .notBoolean }
             registers[input] = parsed ? 1 : 0
             return nil
         case .date:
-            guard let parsed = ValueParsing.date(bytes) else { return .init(.notDate, bytes) }
+            guard let parsed = ValueParsing.date(bytes) else { return .notDate }
             value = Double(parsed)
         case .string:
             registers[input] = 0
             return nil
         case .enumeration:
-            guard let index = enumIndex(bytes, field) else { return .init(.notAllowed, bytes) }
+            guard let index = enumIndex(bytes, field) else { return .notAllowed }
             registers[input] = Double(index)
             return nil
         }
-        if value < field.minimum { return .init(.belowMinimum, bytes) }
-        if value > field.maximum { return .init(.aboveMaximum, bytes) }
+        if value < field.minimum { return .belowMinimum }
+        if value > field.maximum { return .aboveMaximum }
         registers[input] = value
         return nil
     }
 
     /// The position of the value among the field's values, in any case.
-    @inline(__always)
-    private func enumIndex(_ bytes: UnsafeRawBufferPointer, _ field: Field) -> Int? {
+    @inlinable @inline(__always)
+    func enumIndex(_ bytes: UnsafeRawBufferPointer, _ field: Field) -> Int? {
         outer: for position in 0..<field.valueCount {
             let value = enumValues[field.valueStart + position]
             guard value.count == bytes.count else { continue }
@@ -156,7 +168,7 @@ public final class InputDecoder: @unchecked Sendable {
 /// What is wrong with one intake value; the value itself is kept, shortened,
 /// for the message.
 public struct FieldError: Sendable, Error {
-    public enum Problem: Sendable {
+    public enum Problem: Sendable, Equatable {
         case notInteger, notNumber, notBoolean, notDate, notAllowed
         case belowMinimum, aboveMaximum
         case required
@@ -174,7 +186,8 @@ public struct FieldError: Sendable, Error {
         self.shownValue = shownValue
     }
 
-    init(_ problem: Problem, _ bytes: UnsafeRawBufferPointer) {
+    /// The problem with the offending value, shortened for messages.
+    public init(_ problem: Problem, _ bytes: UnsafeRawBufferPointer) {
         self.problem = problem
         self.shownValue = Self.show(bytes)
     }

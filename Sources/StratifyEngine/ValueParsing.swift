@@ -1,14 +1,15 @@
 import StratifyIO
 
 /// Byte-level parsers for intake values: no `String`, no allocation.
+@usableFromInline
 enum ValueParsing {
-    @inline(__always)
+    @inlinable @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool {
         byte &- UInt8(ascii: "0") < 10
     }
 
     /// `-?[0-9]+`, at most 15 digits (exact in a Double).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func integer(_ bytes: UnsafeRawBufferPointer) -> Double? {
         var index = 0
         var negative = false
@@ -29,6 +30,7 @@ enum ValueParsing {
     }
 
     /// `-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?`; no infinities, no NaN.
+    @usableFromInline
     static func number(_ bytes: UnsafeRawBufferPointer) -> Double? {
         if let integer = integer(bytes) { return integer }
         var index = 0
@@ -91,14 +93,14 @@ enum ValueParsing {
         return bytes[0] == UInt8(ascii: "-") && value > 0 ? -value : value
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { exponent in
+    static let powersOfTen: [Double] = (0...22).map { exponent in
         var value = 1.0
         for _ in 0..<exponent { value *= 10 }
         return value
     }
 
     /// true/false, yes/no, 1/0, in any case.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func boolean(_ bytes: UnsafeRawBufferPointer) -> Bool? {
         switch bytes.count {
         case 1:
@@ -118,7 +120,7 @@ enum ValueParsing {
         return nil
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func lowerEquals(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
         guard bytes.count == word.utf8CodeUnitCount else { return false }
         let pointer = word.utf8Start
@@ -129,7 +131,7 @@ enum ValueParsing {
     }
 
     /// `YYYY-MM-DD` as days since 1970-01-01.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func date(_ bytes: UnsafeRawBufferPointer) -> Int? {
         ISODate.parse(bytes)
     }

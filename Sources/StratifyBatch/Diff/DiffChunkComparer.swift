@@ -35,8 +35,8 @@ final class DiffChunkComparer {
     private let mapping: DiffMapping
     private let oldRecorder: SideRecorder
     private let newRecorder: SideRecorder
-    private let oldScorer: ChunkScorer<SideRecorder>
-    private let newScorer: ChunkScorer<SideRecorder>
+    private let oldScorer: ChunkScorer
+    private let newScorer: ChunkScorer
     private let keepChanges: Bool
     private var ruleScratch: [(rule: Int, old: UInt8, new: UInt8)] = []
 

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""The repo's benchmark: throughput and peak memory of stratify on generated data.
+
+    make benchmark                       # builds release, then runs this
+    python3 scripts/benchmark.py [--records 1000000] [--runs 3] [--quick]
+
+Data is generated on the fly with scripts/bench/gen_intake.py (the same
+generator as the acceptance data; 1M records with seed 5 is the workload named
+in the performance issue) and cached in .bench-data/. Each measurement is the
+whole process, wall-clock, median of --runs runs; peak memory is the child's
+maximum resident set size. A bare C parser (scripts/bench/parse_baseline.c:
+read, split every field, convert numbers; no rules, no output) runs in the
+same session as the baseline.
+
+This is a benchmark, not a test: it prints a table and never fails on speed.
+"""
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "scripts", "bench")
+DATA = os.path.join(ROOT, ".bench-data")
+STRATIFY = os.path.join(ROOT, ".build", "release", "stratify")
+
+
+def run(argv, stdin=None, stdout=subprocess.DEVNULL):
+    """Runs a command; returns (wall seconds, peak RSS in MiB, exit status)."""
+    start = time.perf_counter()
+    with open(stdin, "rb") if stdin else open(os.devnull, "rb") as inp:
+        proc = subprocess.Popen(argv, stdin=inp, stdout=stdout, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.stderr.read()
+        proc.stderr.close()
+    wall = time.perf_counter() - start
+    return wall, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)
+
+
+def measure(argv, runs, stdin=None):
+    results = [run(argv, stdin) for _ in range(runs)]
+    for _, _, code in results:
+        if code not in (0, 1):
+            raise SystemExit(f"benchmark command failed ({code}): {' '.join(argv)}")
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def generate(name, args):
+    os.makedirs(DATA, exist_ok=True)
+    path = os.path.join(DATA, name)
+    if not os.path.exists(path):
+        print(f"generating {name} ...", file=sys.stderr)
+        with open(path + ".tmp", "w") as out:
+            subprocess.run([sys.executable, os.path.join(BENCH, "gen_intake.py")] + args, stdout=out, check=True)
+        os.rename(path + ".tmp", path)
+    return path
+
+
+def gigabyte_file(source):
+    """About 1 GB of CSV: the records of `source` repeated, one header."""
+    path = os.path.join(DATA, "1gb.csv")
+    if not os.path.exists(path):
+        print("assembling 1gb.csv ...", file=sys.stderr)
+        with open(source, "rb") as f:
+            header = f.readline()
+            body = f.read()
+        with open(path + ".tmp", "wb") as out:
+            out.write(header)
+            written = 0
+            while written < 1_000_000_000:
+                out.write(body)
+                written += len(body)
+        os.rename(path + ".tmp", path)
+    return path
+
+
+def count_records(path):
+    with open(path, "rb") as f:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+    return lines - (1 if path.endswith(".csv") else 0)
+
+
+def rule_set(count, directory):
+    """The default rule set plus `count` generated rules in one extra domain."""
+    with open(os.path.join(ROOT, "Rules", "default.yaml")) as f:
+        base = f.read()
+    fields = [("phq9_total", 27), ("gad7_total", 21), ("age", 120), ("med_count", 100), ("housing_problems", 7)]
+    lines = ["  generated:", "    tiers: {low: 0..9, moderate: 10..19, high: 20..}", "    rules:"]
+    for i in range(count):
+        field, top = fields[i % len(fields)]
+        lines += [
+            f"      - id: generated.r{i}",
+            f"        when: {field} >= {i % (top + 1)} and {field} < {i % (top + 1) + 5}",
+            "        points: 1",
+            f"        because: Generated rule {i} for the rule-count benchmark.",
+        ]
+    text = base.replace("\noverall:\n", "\n" + "\n".join(lines) + "\n\noverall:\n", 1)
+    path = os.path.join(directory, f"rules-{count}.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="100k records, one run, no 1 GB file")
+    args = ap.parse_args()
+    if args.quick:
+        args.records, args.runs = 100_000, 1
+    if not os.path.exists(STRATIFY):
+        raise SystemExit("build first: swift build -c release --product stratify (or: make benchmark)")
+
+    n = args.records
+    csv = generate(f"m{n}.csv", ["--n", str(n), "--seed", "5"])
+    ndjson = generate(f"m{n}.ndjson", ["--n", str(n), "--seed", "5", "--format", "ndjson"])
+    small = generate("m100000.csv", ["--n", "100000", "--seed", "5"])
+    tmp = tempfile.mkdtemp(prefix="stratify-bench-")
+    baseline = os.path.join(tmp, "parse_baseline")
+    subprocess.run(["cc", "-O2", "-o", baseline, os.path.join(BENCH, "parse_baseline.c")], check=True)
+    cores = os.cpu_count() or 1
+
+    rows = []
+
+    def add(name, argv, records, stdin=None, runs=args.runs):
+        wall, rss = measure(argv, runs, stdin)
+        rows.append((name, records, wall, records / wall if wall > 0 else 0, rss))
+        print(f"  {name}: {wall:.3f} s", file=sys.stderr)
+
+    print(f"measuring {n:,} records, {args.runs} run(s) each ...", file=sys.stderr)
+    add("bare C parse baseline (no rules, no output)", [baseline, csv], n)
+    add(f"score CSV → CSV, --jobs {cores}", [STRATIFY, "score", csv], n)
+    add("score CSV → CSV, --jobs 1", [STRATIFY, "score", "--jobs", "1", csv], n)
+    add(f"score NDJSON → NDJSON, --jobs {cores}", [STRATIFY, "score", ndjson], n)
+    add("score NDJSON on stdin (score -)", [STRATIFY, "score", "-"], n, stdin=ndjson)
+    add(f"explain --format json, --jobs {cores}", [STRATIFY, "explain", "--format", "json", csv], n)
+    if not args.quick:
+        big = gigabyte_file(csv)
+        big_records = count_records(big)
+        add("score 1 GB CSV → CSV (peak memory)", [STRATIFY, "score", big], big_records, runs=1)
+
+    scaling = []
+    for count in (10, 100, 1000, 10000):
+        rules = rule_set(count, tmp)
+        one = os.path.join(tmp, "one.csv")
+        with open(small) as f, open(one, "w") as out:
+            out.write(f.readline())
+            out.write(f.readline())
+        load, _ = measure([STRATIFY, "score", "--rules", rules, one], args.runs)
+        wall, rss = measure([STRATIFY, "score", "--rules", rules, small], args.runs)
+        scaling.append((count, load, 100_000 / wall, rss))
+        print(f"  {count} rules: load {load:.3f} s, {100_000 / wall:,.0f} records/s", file=sys.stderr)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+    base_rate = rows[0][3]
+    print()
+    print(f"Machine: {cores} cores, {cpu_model()}, {platform.system()} {platform.release()}; "
+          f"{time.strftime('%Y-%m-%d')}; whole process, median of {args.runs} run(s).")
+    print()
+    print("| workload | records | seconds | records/s | vs bare C | peak RSS |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, records, wall, rate, rss in rows:
+        print(f"| {name} | {records:,} | {wall:.2f} | {rate:,.0f} | {rate / base_rate:.2f} | {rss:.0f} MiB |")
+    print()
+    print("Rule-count scaling (default rule set plus N generated rules; 100,000 records):")
+    print()
+    print("| rules added | load + compile + score 1 record (s) | records/s | peak RSS |")
+    print("|---:|---:|---:|---:|")
+    for count, load, rate, rss in scaling:
+        print(f"| {count:,} | {load:.3f} | {rate:,.0f} | {rss:.0f} MiB |")
+
+
+if __name__ == "__main__":
+    main()
