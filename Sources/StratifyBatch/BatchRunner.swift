@@ -31,8 +31,9 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
     public var chunkOptions: ChunkerOptions
     /// Made once per worker thread.
     public var makeFormatter: @Sendable () -> Formatter
-    /// Called after each chunk is written, with the records done so far and
-    /// the input bytes consumed (for a progress line).
+    /// Called after each chunk is written, one call at a time, with the
+    /// records done so far and the input bytes consumed across all inputs
+    /// (for a progress line).
     public var onProgress: (@Sendable (_ records: Int, _ bytes: Int) -> Void)?
     /// When set and cancelled, the run stops before its next chunk and
     /// throws ``BatchError/interrupted(signal:records:)``.
@@ -62,18 +63,30 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
             identifierName: program.inputs[program.identifier].name)
         try writer.begin()
         var current = 0
+        // Bytes of the inputs already finished, and where the last result
+        // left off in the current one.
+        var finishedBytes = 0
+        var position = (source: 0, offset: 0)
         let pipeline = OrderedPipeline<WorkItem, WorkResult>(
             window: max(2, jobs * 2),
             next: { () throws(BatchError) -> WorkItem? in
                 while current < sources.count {
-                    if let item = try sources[current].next() { return item }
+                    if var item = try sources[current].next() {
+                        item.source = current
+                        return item
+                    }
                     current += 1
                 }
                 return nil
             },
             emit: { (result: WorkResult) throws(BatchError) in
                 try writer.write(result)
-                onProgress?(writer.summary.records, result.endOffset)
+                guard let onProgress else { return }
+                if result.source != position.source {
+                    finishedBytes += position.offset
+                }
+                position = (result.source, result.endOffset)
+                onProgress(writer.summary.records, finishedBytes + result.endOffset)
             })
         if let cancellation {
             pipeline.shouldStop = {
@@ -103,23 +116,26 @@ struct WorkItem: Sendable {
     var file: String
     var format: IntakeFormat
     var columns: ColumnMap?
+    /// The index of the input it came from.
+    var source = 0
 
-    func process<Formatter>(with scorer: ChunkScorer<Formatter>) -> WorkResult {
+    func process(with scorer: ChunkScorer) -> WorkResult {
         switch content {
         case .chunk(let chunk):
             let result = format == .csv
                 ? scorer.scoreCSV(chunk, columns: columns!, file: file)
                 : scorer.scoreNDJSON(chunk, file: file)
-            return WorkResult(chunk: result, endOffset: chunk.byteOffset + chunk.bytes.count)
+            return WorkResult(chunk: result, source: source, endOffset: chunk.byteOffset + chunk.bytes.count)
         case .broken(let error):
             let rejected = RejectedRecord(record: 1, file: file, line: error.line, identifier: "", field: "", message: error.description)
-            return WorkResult(chunk: ChunkResult(output: OutputBuffer(capacity: 0), rejected: [rejected], records: 1, scored: 0), endOffset: error.byteOffset)
+            return WorkResult(chunk: ChunkResult(output: OutputBuffer(capacity: 0), rejected: [rejected], records: 1, scored: 0), source: source, endOffset: error.byteOffset)
         }
     }
 }
 
 struct WorkResult: Sendable {
     var chunk: ChunkResult
+    var source: Int
     var endOffset: Int
 }
 

@@ -23,6 +23,10 @@ public final class RejectSink: @unchecked Sendable {
     /// drops them (the summary still counts them). As text, warnings go in
     /// line with the rejected records.
     public var warningSink: ByteSink?
+    /// Called before text goes to the sink or a warning to `warningSink`
+    /// (the ones that can be a terminal), so that a progress line on the
+    /// same terminal can step aside first.
+    public var willWrite: (() -> Void)?
 
     public init(sink: ByteSink, format: Format, identifierName: String) {
         self.sink = sink
@@ -82,6 +86,7 @@ public final class RejectSink: @unchecked Sendable {
             buffer.append(10)
             if buffer.count >= 8 << 10 { try flush() }
         } else if let warningSink {
+            willWrite?()
             do {
                 try warningSink.write(Array((line + "\n").utf8))
             } catch {
@@ -101,6 +106,7 @@ public final class RejectSink: @unchecked Sendable {
 
     public func flush() throws(BatchError) {
         guard !buffer.isEmpty else { return }
+        if format == .text { willWrite?() }
         do {
             try sink.write(buffer)
         } catch {

@@ -69,6 +69,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
     var jobs: Int?
 
+    @Flag(name: .shortAndLong, help: "No progress line. (It is shown on standard error only when that is a terminal and the run takes over a second: records done, records/s, and an ETA for files.)")
+    var quiet = false
+
     @Option(help: ArgumentHelp("Width of the text form. Default: 100.", valueName: "columns"))
     var width: Int = 100
 
@@ -107,7 +110,7 @@ struct ExplainCommand: ParsableCommand {
         let plan = TracePlan(program: program)
         let selection = patients.isEmpty ? nil : PatientSelection(patients)
         let whatIf = !noWhatIf && (whatIf || format == .text || selection != nil)
-        var run = BatchCommandRun(program: program, inputs: inputs, formats: formats, output: output, errors: errors, jobs: jobs)
+        var run = BatchCommandRun(program: program, inputs: inputs, formats: formats, output: output, errors: errors, jobs: jobs, quiet: quiet, verb: "explaining")
         run.chunkOptions = TraceJSONFormatter.chunkOptions
         var status = ExitStatus.success
         do {

@@ -46,6 +46,9 @@ struct ScoreCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
     var jobs: Int?
 
+    @Flag(name: .shortAndLong, help: "No progress line. (It is shown on standard error only when that is a terminal and the run takes over a second: records done, records/s, and an ETA for files.)")
+    var quiet = false
+
     @Flag(help: "Add a `fired` column: the ids of the rules that fired, `;`-joined in CSV, an array in JSON.")
     var explain = false
 
@@ -76,7 +79,7 @@ struct ScoreCommand: ParsableCommand {
             return format
         }
         let outputFormat = format ?? OutputFormat(formats[0])
-        let run = BatchCommandRun(program: program, inputs: inputs, formats: formats, output: output, errors: errors, jobs: jobs)
+        let run = BatchCommandRun(program: program, inputs: inputs, formats: formats, output: output, errors: errors, jobs: jobs, quiet: quiet, verb: "scoring")
         let explain = self.explain
         try run.execute { ScoreFormatter(program: program, format: outputFormat, fired: explain) }
     }

@@ -15,6 +15,10 @@ struct BatchCommandRun {
     var output: String?
     var errors: String?
     var jobs: Int?
+    /// `--quiet`: no progress line.
+    var quiet = false
+    /// The progress line's first word: `scoring`, `explaining`.
+    var verb = "scoring"
     /// How the inputs are cut into chunks; `explain` cuts smaller, as each
     /// record's output is large.
     var chunkOptions = ChunkerOptions()
@@ -39,6 +43,12 @@ struct BatchCommandRun {
         if errorsFile != nil { rejects.warningSink = ByteSink.standardError() }
         var runner = BatchRunner(program: program, jobs: jobs ?? Self.coreCount, makeFormatter: makeFormatter)
         runner.chunkOptions = chunkOptions
+        let progress = ProgressLine(verb: verb, inputs: inputs, quiet: quiet)
+        if let progress {
+            runner.onProgress = { records, bytes in progress.update(records: records, bytes: bytes) }
+            rejects.willWrite = { progress.finish() }
+        }
+        defer { progress?.finish() }
         let interruption = Interruption()
         interruption.start(temporaryPaths: [outputFile, errorsFile].compactMap { $0?.temporaryPath }) { signal in
             interruptedMessage(signal: signal, records: nil)
@@ -52,9 +62,11 @@ struct BatchCommandRun {
                     inputs: inputs, formats: formats, output: outputFile?.sink ?? ByteSink.standardOutput(), rejects: rejects)
             } catch {
                 interruption.finish()
+                progress?.finish()
                 throw error
             }
             interruption.finish()
+            progress?.finish()
             try outputFile?.commit()
             try errorsFile?.commit()
             stderr.write(summary.line + "\n")
