@@ -312,6 +312,34 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["stderr.txt"])
     }
 
+    /// `--output /dev/stdout` must write to standard output, not rename a
+    /// file over the link or device (which as root would replace it).
+    @Test func outputToADeviceIsWrittenInPlace() throws {
+        // Standard output is a pipe here.
+        let result = try CLI.run(["score", "Samples/intake.csv", "--output", "/dev/stdout"])
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("patient_id,clinical_score,"))
+        #expect(result.stdout.split(separator: "\n").count == 24)
+        var info = stat()
+        #expect(lstat("/dev/stdout", &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "/dev").allSatisfy { !$0.contains(".partial-") })
+    }
+
+    /// A symbolic link as `--output` stays a link; the file it names gets the output.
+    @Test func outputThroughASymbolicLinkKeepsTheLink() throws {
+        let directory = try TemporaryDirectory()
+        let target = try directory.write("target.csv", Array("old\n".utf8))
+        let link = directory.path + "/link.csv"
+        #expect(symlink(target, link) == 0)
+        let result = try run(["score", CLI.root + "/Samples/intake.csv", "--output", link], in: directory)
+        #expect(result.status == 1)
+        var info = stat()
+        #expect(lstat(link, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK)
+        let written = try String(contentsOfFile: target, encoding: .utf8)
+        #expect(written.hasPrefix("patient_id,clinical_score,"))
+        #expect(written.split(separator: "\n").count == 24)
+    }
+
     @Test func helpDocumentsTheSignalStatuses() throws {
         let result = try CLI.run(["score", "--help"])
         #expect(result.stdout.contains("130, 143  stopped by SIGINT (Ctrl-C) or SIGTERM"))

@@ -6,22 +6,43 @@ import StratifyIO
 /// An output written to a temporary file beside its destination and renamed
 /// into place only when the run succeeds, so that an interrupted or failed
 /// run never leaves a truncated file that looks complete.
+///
+/// A destination that exists and is not a regular file (`/dev/stderr`,
+/// `/dev/null`, a named pipe) is written directly: renaming over it would
+/// replace the device or pipe with a plain file. A symbolic link is
+/// followed, so that the link stays and the file it names is replaced.
 final class OutputFile {
+    /// Where the finished file goes (a symbolic link resolved).
     let path: String
-    let temporaryPath: String
+    /// nil when the destination is written directly.
+    let temporaryPath: String?
     let sink: ByteSink
 
     init(path: String) throws(IOError) {
-        self.path = path
-        let directory = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
-        let name = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
-        temporaryPath = "\(directory).\(name).partial-\(getpid())"
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            self.path = path
+            temporaryPath = nil
+            sink = try ByteSink.createFile(path)
+            return
+        }
+        var target = path
+        if let resolved = realpath(path, nil) {
+            target = String(cString: resolved)
+            free(resolved)
+        }
+        self.path = target
+        let directory = target.lastIndex(of: "/").map { String(target[...$0]) } ?? ""
+        let name = target.lastIndex(of: "/").map { String(target[target.index(after: $0)...]) } ?? target
+        let temporaryPath = "\(directory).\(name).partial-\(getpid())"
+        self.temporaryPath = temporaryPath
         sink = try ByteSink.createFile(temporaryPath)
     }
 
     /// Moves the finished file into place.
     func commit() throws(IOError) {
         try sink.close()
+        guard let temporaryPath else { return }
         if rename(temporaryPath, path) != 0 {
             let code = errno
             unlink(temporaryPath)
@@ -32,6 +53,6 @@ final class OutputFile {
     /// Removes the temporary file.
     func discard() {
         try? sink.close()
-        unlink(temporaryPath)
+        if let temporaryPath { unlink(temporaryPath) }
     }
 }
