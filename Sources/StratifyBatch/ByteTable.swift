@@ -8,10 +8,13 @@ final class ByteTable: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<UInt8>
     private let offsets: UnsafeMutablePointer<Int>
     let count: Int
+    /// The length of the longest string, and of all of them together.
+    let longest: Int
+    let total: Int
 
     init(_ strings: [[UInt8]]) {
-        let total = strings.reduce(0) { $0 + $1.count }
-        storage = .allocate(capacity: max(1, total))
+        let bytes = strings.reduce(0) { $0 + $1.count }
+        storage = .allocate(capacity: max(1, bytes))
         offsets = .allocate(capacity: strings.count + 1)
         var offset = 0
         for (index, string) in strings.enumerated() {
@@ -21,6 +24,8 @@ final class ByteTable: @unchecked Sendable {
         }
         offsets[strings.count] = offset
         count = strings.count
+        longest = strings.map(\.count).max() ?? 0
+        self.total = offset
     }
 
     convenience init(_ strings: [String]) {
@@ -35,6 +40,21 @@ final class ByteTable: @unchecked Sendable {
     @inline(__always)
     subscript(index: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: storage + offsets[index], count: offsets[index + 1] - offsets[index])
+    }
+
+    /// Copies string `index` to `p` (which has room for it); returns the end.
+    @inline(__always)
+    func copy(_ index: Int, to p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        let start = offsets[index]
+        let n = offsets[index + 1] - start
+        let source = storage + start
+        if n <= 16 {
+            // Short names (most): a call to memcpy costs more.
+            for i in 0..<n { p[i] = source[i] }
+        } else {
+            p.update(from: source, count: n)
+        }
+        return p + n
     }
 
     /// The JSON string literal of `text`, quotes included.

@@ -27,73 +27,127 @@ final class ChunkScorer {
     private let program: Program
     private let evaluator: Evaluator
     private let decoder: InputDecoder
-    private var formatter: any RecordFormatter
     private let csvScanner = CSVRecordScanner()
     private let jsonParser = JSONLineParser()
-    private var lineScanner = NDJSONLineScanner()
     private let inputNames: InputNameTable
+    /// The input each NDJSON member position named in the last line (-1:
+    /// none). Exporters write the keys in the same order on every line, so
+    /// one comparison usually finds a key without hashing it.
+    private let keyGuesses: UnsafeMutablePointer<Int32>
+    private static let guessedPositions = 128
     private let required: [Int]
-    /// The identifier of the current record, copied out of the chunk.
-    private var identifier: [UInt8] = []
-    /// Problems of the current record: input index (or -1) and message.
-    private var problems: [(input: Int, field: String, message: String)] = []
+    /// The mutable state, behind a pointer: each access to a stored `var`
+    /// of a class costs a dynamic exclusivity check, several per record.
+    private let state: UnsafeMutablePointer<State>
+
+    private struct State {
+        var formatter: any RecordFormatter
+        var lineScanner = NDJSONLineScanner()
+        /// The identifier of the current record, when it has to be copied
+        /// out of the chunk (NDJSON, or a CSV field with escaped quotes).
+        var identifier: [UInt8] = []
+        /// Problems of the current record: input index (or -1) and message.
+        var problems: [(input: Int, field: String, message: String)] = []
+        /// The problems `InputDecoder.readCSVRecord` finds, by column.
+        var fieldProblems: [(column: Int, problem: FieldError.Problem)] = []
+    }
 
     init(program: Program, formatter: any RecordFormatter) {
         self.program = program
         self.evaluator = Evaluator(program: program)
         self.decoder = InputDecoder(program: program)
-        self.formatter = formatter
         self.inputNames = InputNameTable(program.inputs.map(\.name))
         self.required = program.inputs.indices.filter { program.inputs[$0].required }
-        identifier.reserveCapacity(64)
+        keyGuesses = .allocate(capacity: Self.guessedPositions)
+        keyGuesses.initialize(repeating: -1, count: Self.guessedPositions)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(formatter: formatter))
+        state.pointee.identifier.reserveCapacity(64)
+    }
+
+    deinit {
+        keyGuesses.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     // MARK: - CSV
 
     func scoreCSV(_ chunk: IntakeChunk, columns: ColumnMap, file: String) -> ChunkResult {
         var result = ChunkResult(
-            output: OutputBuffer(capacity: formatter.outputCapacity(forInputBytes: chunk.bytes.count) ?? chunk.bytes.count + chunk.bytes.count / 2),
+            output: OutputBuffer(capacity: state.pointee.formatter.outputCapacity(forInputBytes: chunk.bytes.count) ?? chunk.bytes.count + chunk.bytes.count / 2),
             rejected: [], records: 0, scored: 0)
-        let identifierInput = program.identifier
         let registers = evaluator.registers
+        let identifierColumn = columns.identifierColumn
         chunk.bytes.withUnsafeBytes { buffer in
-            csvScanner.reset()
-            while let record = csvScanner.nextRecord(in: buffer) {
-                result.records += 1
-                let line = chunk.firstLine + record.lineOffset
-                problems.removeAll(keepingCapacity: true)
-                identifier.removeAll(keepingCapacity: true)
-                evaluator.clearInputs()
-                let fieldCount = record.fieldCount
-                // The identifier first, so that every report can name it.
-                for column in 0..<min(fieldCount, columns.inputs.count) where columns.inputs[column] == identifierInput {
-                    let value = csvScanner.value(of: csvScanner[field: column], in: buffer)
-                    if UTF8Validation.isValid(value), !Self.containsNUL(value) {
-                        identifier.append(contentsOf: value)
-                    }
-                }
-                if let error = record.error {
-                    // A field over the size limit is named by its column.
-                    let field = error.kind == .fieldTooLong && error.detail >= 1 && error.detail <= columns.names.count
-                        ? columns.names[error.detail - 1] : ""
-                    problems.append((-1, field, error.message))
-                } else if fieldCount != columns.inputs.count {
-                    problems.append((-1, "", "the row has \(fieldCount) field\(fieldCount == 1 ? "" : "s"), the header has \(columns.inputs.count)"))
-                } else {
-                    for column in 0..<fieldCount {
-                        let input = columns.inputs[column]
-                        guard input >= 0 else { continue }
-                        let value = csvScanner.value(of: csvScanner[field: column], in: buffer)
-                        if record.hasNUL || record.hasNonASCII, let problem = Self.encodingProblem(value) {
-                            problems.append((input, program.inputs[input].name, problem))
-                            continue
-                        }
-                        if let problem = decoder.read(value, input: input, into: registers) {
-                            problems.append((input, program.inputs[input].name, decoder.message(for: FieldError(problem, value), input: input)))
+            columns.inputs.withUnsafeBufferPointer { inputs in
+                csvScanner.reset()
+                while let record = csvScanner.nextRecord(in: buffer) {
+                    result.records += 1
+                    let line = chunk.firstLine + record.lineOffset
+                    state.pointee.problems.removeAll(keepingCapacity: true)
+                    evaluator.clearInputs()
+                    let fieldCount = record.fieldCount
+                    // The identifier first, so that every report can name it:
+                    // in place in the chunk, or copied when unescaped (the
+                    // scanner's scratch is reused by the next field).
+                    var identifier = UnsafeRawBufferPointer(start: nil, count: 0)
+                    var copiedIdentifier = false
+                    if identifierColumn >= 0, identifierColumn < fieldCount {
+                        let field = csvScanner[field: identifierColumn]
+                        let value = csvScanner.value(of: field, in: buffer)
+                        if !(record.hasNUL || record.hasNonASCII) || (UTF8Validation.isValid(value) && !Self.containsNUL(value)) {
+                            if field.hasEscapedQuotes {
+                                state.pointee.identifier.removeAll(keepingCapacity: true)
+                                state.pointee.identifier.append(contentsOf: value)
+                                copiedIdentifier = true
+                            } else {
+                                identifier = value
+                            }
                         }
                     }
+                    if let error = record.error {
+                        // A field over the size limit is named by its column.
+                        let field = error.kind == .fieldTooLong && error.detail >= 1 && error.detail <= columns.names.count
+                            ? columns.names[error.detail - 1] : ""
+                        state.pointee.problems.append((-1, field, error.message))
+                    } else if fieldCount != inputs.count {
+                        state.pointee.problems.append((-1, "", "the row has \(fieldCount) field\(fieldCount == 1 ? "" : "s"), the header has \(inputs.count)"))
+                    } else if !(record.hasNUL || record.hasNonASCII) {
+                        decoder.readCSVRecord(
+                            csvScanner.fields, in: buffer, scanner: csvScanner, columns: inputs, into: registers,
+                            problems: &state.pointee.fieldProblems)
+                        if !state.pointee.fieldProblems.isEmpty {
+                            for (column, problem) in state.pointee.fieldProblems {
+                                let input = inputs[column]
+                                let value = csvScanner.value(of: csvScanner[field: column], in: buffer)
+                                state.pointee.problems.append((input, program.inputs[input].name, decoder.message(for: FieldError(problem, value), input: input)))
+                            }
+                            state.pointee.fieldProblems.removeAll(keepingCapacity: true)
+                        }
+                    } else {
+                        // Bytes that may not be text: each value is checked first.
+                        for column in 0..<fieldCount {
+                            let input = inputs[column]
+                            guard input >= 0 else { continue }
+                            let value = csvScanner.value(of: csvScanner[field: column], in: buffer)
+                            if let problem = Self.encodingProblem(value) {
+                                state.pointee.problems.append((input, program.inputs[input].name, problem))
+                                continue
+                            }
+                            if let problem = decoder.read(value, input: input, into: registers) {
+                                state.pointee.problems.append((input, program.inputs[input].name, decoder.message(for: FieldError(problem, value), input: input)))
+                            }
+                        }
+                    }
+                    if copiedIdentifier {
+                        state.pointee.identifier.withUnsafeBytes { copy in
+                            finish(record: result.records, line: line, file: file, identifier: copy, into: &result)
+                        }
+                    } else {
+                        finish(record: result.records, line: line, file: file, identifier: identifier, into: &result)
+                    }
                 }
-                finish(record: result.records, line: line, file: file, into: &result)
             }
         }
         return result
@@ -103,29 +157,40 @@ final class ChunkScorer {
 
     func scoreNDJSON(_ chunk: IntakeChunk, file: String) -> ChunkResult {
         var result = ChunkResult(
-            output: OutputBuffer(capacity: formatter.outputCapacity(forInputBytes: chunk.bytes.count) ?? chunk.bytes.count / 2 + 1024),
+            output: OutputBuffer(capacity: state.pointee.formatter.outputCapacity(forInputBytes: chunk.bytes.count) ?? chunk.bytes.count + 1024),
             rejected: [], records: 0, scored: 0)
         let identifierInput = program.identifier
         let registers = evaluator.registers
         chunk.bytes.withUnsafeBytes { buffer in
-            lineScanner.reset()
-            while let line = lineScanner.nextLine(in: buffer) {
+            state.pointee.lineScanner.reset()
+            while let line = state.pointee.lineScanner.nextLine(in: buffer) {
                 result.records += 1
                 let lineBytes = UnsafeRawBufferPointer(rebasing: buffer[line.start..<line.end])
-                problems.removeAll(keepingCapacity: true)
-                identifier.removeAll(keepingCapacity: true)
+                state.pointee.problems.removeAll(keepingCapacity: true)
+                state.pointee.identifier.removeAll(keepingCapacity: true)
                 evaluator.clearInputs()
                 do throws(JSONParseError) {
                     try jsonParser.parse(lineBytes)
+                    var position = -1
                     for member in jsonParser.members {
+                        position += 1
                         let key = try jsonParser.key(of: member, in: lineBytes)
-                        guard let input = inputNames.index(of: key) else { continue }
+                        let guess = position < Self.guessedPositions ? Int(keyGuesses[position]) : -1
+                        let input: Int
+                        if guess >= 0, inputNames.name(guess, equals: key) {
+                            input = guess
+                        } else if let found = inputNames.index(of: key) {
+                            input = found
+                            if position < Self.guessedPositions { keyGuesses[position] = Int32(found) }
+                        } else {
+                            continue
+                        }
                         let value: UnsafeRawBufferPointer
                         switch member.kind {
                         case .string:
                             value = try jsonParser.stringValue(of: member, in: lineBytes)
                             if Self.containsNUL(value) {
-                                problems.append((input, program.inputs[input].name, "contains a NUL character"))
+                                state.pointee.problems.append((input, program.inputs[input].name, "contains a NUL character"))
                                 continue
                             }
                         case .number, .true, .false:
@@ -134,18 +199,20 @@ final class ChunkScorer {
                             value = UnsafeRawBufferPointer(start: nil, count: 0)
                         case .array, .object:
                             let error = FieldError(.notSingleValue, shownValue: member.kind == .array ? "an array" : "an object")
-                            problems.append((input, program.inputs[input].name, decoder.message(for: error, input: input)))
+                            state.pointee.problems.append((input, program.inputs[input].name, decoder.message(for: error, input: input)))
                             continue
                         }
-                        if input == identifierInput { identifier.append(contentsOf: value) }
+                        if input == identifierInput { state.pointee.identifier.append(contentsOf: value) }
                         if let problem = decoder.read(value, input: input, into: registers) {
-                            problems.append((input, program.inputs[input].name, decoder.message(for: FieldError(problem, value), input: input)))
+                            state.pointee.problems.append((input, program.inputs[input].name, decoder.message(for: FieldError(problem, value), input: input)))
                         }
                     }
                 } catch {
-                    problems.append((-1, "", "column \(error.column): \(error.message)"))
+                    state.pointee.problems.append((-1, "", "column \(error.column): \(error.message)"))
                 }
-                finish(record: result.records, line: chunk.firstLine + line.lineOffset, file: file, into: &result)
+                state.pointee.identifier.withUnsafeBytes { identifier in
+                    finish(record: result.records, line: chunk.firstLine + line.lineOffset, file: file, identifier: identifier, into: &result)
+                }
             }
         }
         return result
@@ -155,27 +222,25 @@ final class ChunkScorer {
 
     /// Rejects the record if anything is wrong with it, or scores it.
     @inline(__always)
-    private func finish(record: Int, line: Int, file: String, into result: inout ChunkResult) {
-        if problems.isEmpty {
+    private func finish(record: Int, line: Int, file: String, identifier: UnsafeRawBufferPointer, into result: inout ChunkResult) {
+        if state.pointee.problems.isEmpty {
             for input in required where evaluator.registers[input].isNaN {
-                problems.append((input, program.inputs[input].name, "a value is required"))
+                state.pointee.problems.append((input, program.inputs[input].name, "a value is required"))
             }
         }
-        if !problems.isEmpty {
+        if !state.pointee.problems.isEmpty {
             let id = String(decoding: identifier, as: UTF8.self)
-            for problem in problems {
+            for problem in state.pointee.problems {
                 result.rejected.append(RejectedRecord(
                     record: record, file: file, line: line, identifier: id, field: problem.field, message: problem.message))
             }
             return
         }
         evaluator.evaluate()
-        if result.scored > 0 { formatter.separator(into: &result.output) }
-        identifier.withUnsafeBytes { identifier in
-            formatter.write(evaluator, identifier: identifier, into: &result.output)
-            if result.identifiers.count == 0 { result.identifiers.file = file }
-            result.identifiers.append(identifier, record: record, line: line)
-        }
+        if result.scored > 0 { state.pointee.formatter.separator(into: &result.output) }
+        state.pointee.formatter.write(evaluator, identifier: identifier, into: &result.output)
+        if result.identifiers.count == 0 { result.identifiers.file = file }
+        result.identifiers.append(identifier, record: record, line: line)
         result.scored += 1
     }
 

@@ -8,6 +8,8 @@ struct ColumnMap: Sendable {
     var inputs: [Int]
     /// The header's names, for messages about a column.
     var names: [String]
+    /// The column of the record identifier, or -1.
+    var identifierColumn: Int
 
     /// Reads the header. A duplicate name, or no column for a required input
     /// (the identifier), is an error for the whole file.
@@ -30,5 +32,6 @@ struct ColumnMap: Sendable {
         }
         self.inputs = inputs
         self.names = names
+        identifierColumn = inputs.firstIndex(of: program.identifier) ?? -1
     }
 }

@@ -3,24 +3,58 @@ import Glibc
 #endif
 /// Finds an input by the bytes of its name without making a `String`:
 /// NDJSON keys are looked up once per value, millions of times a batch.
-struct InputNameTable: Sendable {
-    private let names: [[UInt8]]
+///
+/// Immutable after init, in flat allocations (no reference counting per
+/// lookup), hence `@unchecked Sendable`.
+final class InputNameTable: @unchecked Sendable {
+    /// Every name's bytes, one after another; name `i` is
+    /// `bytes[offsets[i]..<offsets[i + 1]]`.
+    private let bytes: UnsafeMutablePointer<UInt8>
+    private let offsets: UnsafeMutablePointer<Int>
     /// Open addressing over a power-of-two table of input indexes (-1: empty).
-    private let slots: [Int32]
+    private let slots: UnsafeMutablePointer<Int32>
     private let mask: Int
+    let count: Int
 
     init(_ names: [String]) {
-        self.names = names.map { Array($0.utf8) }
+        let utf8 = names.map { Array($0.utf8) }
+        count = utf8.count
+        let total = utf8.reduce(0) { $0 + $1.count }
+        bytes = .allocate(capacity: max(1, total))
+        offsets = .allocate(capacity: utf8.count + 1)
+        var offset = 0
+        for (index, name) in utf8.enumerated() {
+            offsets[index] = offset
+            (bytes + offset).initialize(from: name, count: name.count)
+            offset += name.count
+        }
+        offsets[utf8.count] = offset
         var size = 16
         while size < names.count * 4 { size *= 2 }
-        var slots = [Int32](repeating: -1, count: size)
-        for (index, name) in self.names.enumerated() {
-            var slot = name.withUnsafeBytes { Self.hash($0) } & (size - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        mask = size - 1
+        for (index, name) in utf8.enumerated() {
+            var slot = name.withUnsafeBytes { Self.hash($0) } & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(index)
         }
-        self.slots = slots
-        self.mask = size - 1
+    }
+
+    deinit {
+        bytes.deallocate()
+        offsets.deallocate()
+        slots.deallocate()
+    }
+
+    /// Whether input `index` is named `key`.
+    @inline(__always)
+    func name(_ index: Int, equals key: UnsafeRawBufferPointer) -> Bool {
+        let start = offsets[index]
+        let length = offsets[index + 1] - start
+        guard length == key.count else { return false }
+        guard length > 0, let base = key.baseAddress else { return true }
+        return memcmp(bytes + start, base, length) == 0
     }
 
     @inline(__always)
@@ -29,10 +63,7 @@ struct InputNameTable: Sendable {
         while true {
             let index = Int(slots[slot])
             if index < 0 { return nil }
-            let name = names[index]
-            if name.count == key.count, name.withUnsafeBytes({ $0.elementsEqual(key) }) {
-                return index
-            }
+            if name(index, equals: key) { return index }
             slot = (slot + 1) & mask
         }
     }

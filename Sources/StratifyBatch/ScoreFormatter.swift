@@ -53,32 +53,72 @@ public struct ScoreFormatter: RecordFormatter {
     private func writeCSV(_ e: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let names = self.names
         let r = e.registers.baseAddress!
+        let comma = UInt8(ascii: ",")
         out.appendCSVField(identifier)
+        // Everything up to the review date has a known maximum length:
+        // written through one cursor, with no capacity check per piece.
+        var p = out.cursor(reserving: names.csvBound)
         for index in 0..<names.domainCount {
-            out.append(UInt8(ascii: ","))
-            out.append(decimal: Int(r[names.domainScoreRegisters[index]]))
-            out.append(UInt8(ascii: ","))
-            out.append(bytes: names.tiers[Int(r[names.domainTierRegisters[index]])])
+            p.pointee = comma
+            p = Self.decimal(Int(r[names.domainScoreRegisters[index]]), at: p + 1)
+            p.pointee = comma
+            p = names.tiers.copy(Int(r[names.domainTierRegisters[index]]), to: p + 1)
         }
-        out.append(UInt8(ascii: ","))
-        out.append(decimal: Int(r[names.totalRegister]))
-        out.append(UInt8(ascii: ","))
-        out.append(bytes: names.tiers[Int(r[names.tierRegister])])
-        out.append(UInt8(ascii: ","))
-        out.append(bytes: names.models[Int(r[names.modelRegister])])
-        out.append(UInt8(ascii: ","))
-        names.appendList(names.flagRegisters, names.flags, separator: UInt8(ascii: ";"), when: { $0 == 1 }, r, into: out)
-        out.append(UInt8(ascii: ","))
-        names.appendList(names.missingRegisters, names.missing, separator: UInt8(ascii: ";"), when: { $0.isNaN }, r, into: out)
-        out.append(UInt8(ascii: ","))
+        p.pointee = comma
+        p = Self.decimal(Int(r[names.totalRegister]), at: p + 1)
+        p.pointee = comma
+        p = names.tiers.copy(Int(r[names.tierRegister]), to: p + 1)
+        p.pointee = comma
+        p = names.models.copy(Int(r[names.modelRegister]), to: p + 1)
+        p.pointee = comma
+        p = names.copyList(names.flagRegisters, names.flags, separator: UInt8(ascii: ";"), when: { $0 == 1 }, r, to: p + 1)
+        p.pointee = comma
+        p = names.copyList(names.missingRegisters, names.missing, separator: UInt8(ascii: ";"), when: { $0.isNaN }, r, to: p + 1)
+        p.pointee = comma
+        out.commit(end: p + 1)
         if names.reviewRegister >= 0, !r[names.reviewRegister].isNaN {
             out.appendDate(daysSince1970: Int(r[names.reviewRegister]))
         }
         if fired {
-            out.append(UInt8(ascii: ","))
+            out.append(comma)
             names.appendList(names.ruleRegisters, names.rules, separator: UInt8(ascii: ";"), when: { $0 == 1 }, r, into: out)
         }
         out.append(10)
+    }
+
+    /// Writes a whole number (a score: small, and at most 20 bytes) at `p`;
+    /// returns the end.
+    @inline(__always)
+    static func decimal(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        if value >= 0 && value < 10 {
+            p.pointee = 0x30 &+ UInt8(truncatingIfNeeded: value)
+            return p + 1
+        }
+        if value >= 10 && value < 100 {
+            p[0] = 0x30 &+ UInt8(truncatingIfNeeded: value / 10)
+            p[1] = 0x30 &+ UInt8(truncatingIfNeeded: value % 10)
+            return p + 2
+        }
+        var q = p
+        if value < 0 {
+            q.pointee = 0x2D
+            q += 1
+        }
+        var magnitude = value.magnitude
+        var digits = 1
+        var probe = magnitude
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
+        }
+        let end = q + digits
+        var j = end
+        repeat {
+            j -= 1
+            j.pointee = 0x30 &+ UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        return end
     }
 
     private func writeJSON(_ e: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
@@ -86,23 +126,27 @@ public struct ScoreFormatter: RecordFormatter {
         let r = e.registers.baseAddress!
         out.append(bytes: names.jsonIdentifierKey[0])
         out.appendJSONString(identifier)
+        // From here to the review date, the length has a known maximum:
+        // one cursor, no capacity check per piece (as in `writeCSV`).
+        var p = out.cursor(reserving: names.jsonBound)
         for index in 0..<names.domainCount {
-            out.append(bytes: names.jsonDomainKeys[2 * index])
-            out.append(decimal: Int(r[names.domainScoreRegisters[index]]))
-            out.append(bytes: names.jsonDomainKeys[2 * index + 1])
-            out.append(bytes: names.quotedTiers[Int(r[names.domainTierRegisters[index]])])
+            p = names.jsonDomainKeys.copy(2 * index, to: p)
+            p = Self.decimal(Int(r[names.domainScoreRegisters[index]]), at: p)
+            p = names.jsonDomainKeys.copy(2 * index + 1, to: p)
+            p = names.quotedTiers.copy(Int(r[names.domainTierRegisters[index]]), to: p)
         }
-        out.append(",\"total_score\":" as StaticString)
-        out.append(decimal: Int(r[names.totalRegister]))
-        out.append(",\"tier\":" as StaticString)
-        out.append(bytes: names.quotedTiers[Int(r[names.tierRegister])])
-        out.append(",\"model\":" as StaticString)
-        out.append(bytes: names.quotedModels[Int(r[names.modelRegister])])
-        out.append(",\"flags\":[" as StaticString)
-        names.appendList(names.flagRegisters, names.quotedFlags, separator: UInt8(ascii: ","), when: { $0 == 1 }, r, into: out)
-        out.append("],\"missing\":[" as StaticString)
-        names.appendList(names.missingRegisters, names.quotedMissing, separator: UInt8(ascii: ","), when: { $0.isNaN }, r, into: out)
-        out.append("],\"review_by\":" as StaticString)
+        p = names.jsonFixedKeys.copy(0, to: p)
+        p = Self.decimal(Int(r[names.totalRegister]), at: p)
+        p = names.jsonFixedKeys.copy(1, to: p)
+        p = names.quotedTiers.copy(Int(r[names.tierRegister]), to: p)
+        p = names.jsonFixedKeys.copy(2, to: p)
+        p = names.quotedModels.copy(Int(r[names.modelRegister]), to: p)
+        p = names.jsonFixedKeys.copy(3, to: p)
+        p = names.copyList(names.flagRegisters, names.quotedFlags, separator: UInt8(ascii: ","), when: { $0 == 1 }, r, to: p)
+        p = names.jsonFixedKeys.copy(4, to: p)
+        p = names.copyList(names.missingRegisters, names.quotedMissing, separator: UInt8(ascii: ","), when: { $0.isNaN }, r, to: p)
+        p = names.jsonFixedKeys.copy(5, to: p)
+        out.commit(end: p)
         if names.reviewRegister >= 0, !r[names.reviewRegister].isNaN {
             out.append(UInt8(ascii: "\""))
             out.appendDate(daysSince1970: Int(r[names.reviewRegister]))
@@ -148,6 +192,14 @@ final class OutputNames: @unchecked Sendable {
     let tierRegister: Int
     let modelRegister: Int
     let reviewRegister: Int
+    /// The most bytes a CSV record takes after its identifier and before
+    /// its review date: the most digits of each score, the longest names,
+    /// every flag and every missing input.
+    let csvBound: Int
+    /// The keys between the domains and the review date, in order.
+    let jsonFixedKeys = ByteTable([",\"total_score\":", ",\"tier\":", ",\"model\":", ",\"flags\":[", "],\"missing\":[", "],\"review_by\":"])
+    /// As `csvBound`, for a JSON record.
+    let jsonBound: Int
 
     /// The output columns of spec section 7, in order.
     static func columns(of program: Program) -> [String] {
@@ -193,11 +245,35 @@ final class OutputNames: @unchecked Sendable {
         tierRegister = program.overall.tierRegister
         modelRegister = program.modelRegister
         reviewRegister = program.review?.register ?? -1
+        let score = 1 + 20 + 1 + tiers.longest
+        csvBound = (domainCount + 1) * score + 1 + models.longest
+            + 1 + flags.total + flags.count + 1 + missing.total + missing.count + 1
+        jsonBound = jsonDomainKeys.total + domainCount * (20 + quotedTiers.longest)
+            + jsonFixedKeys.total + 20 + quotedTiers.longest + quotedModels.longest
+            + quotedFlags.total + quotedFlags.count + quotedMissing.total + quotedMissing.count
     }
 
     deinit {
         domainScoreRegisters.deallocate()
         domainTierRegisters.deallocate()
+    }
+
+    /// Writes the names whose register passes `when`, separated, at `p`
+    /// (with room for all of them); returns the end.
+    @inline(__always)
+    func copyList(
+        _ registers: RegisterList, _ names: ByteTable, separator: UInt8, when: (Double) -> Bool,
+        _ r: UnsafeMutablePointer<Double>, to p: UnsafeMutablePointer<UInt8>
+    ) -> UnsafeMutablePointer<UInt8> {
+        var q = p
+        for index in 0..<registers.count where when(r[registers[index]]) {
+            if q != p {
+                q.pointee = separator
+                q += 1
+            }
+            q = names.copy(index, to: q)
+        }
+        return q
     }
 
     /// Appends the names whose register passes `when`, separated.

@@ -121,6 +121,28 @@ public final class InputDecoder: @unchecked Sendable {
         return nil
     }
 
+    /// Reads every field of a CSV record whose bytes are clean (no NUL, all
+    /// ASCII) into the registers: field `i` feeds input `columns[i]`, or
+    /// nothing when that is -1. Each problem is appended as (column,
+    /// problem); the record is valid when none are.
+    ///
+    /// The per-field loop lives here so that `read` is inlined into it: a
+    /// call per field across modules costs more than most values take to parse.
+    public func readCSVRecord(
+        _ fields: CSVFieldList, in chunk: UnsafeRawBufferPointer, scanner: CSVRecordScanner,
+        columns: UnsafeBufferPointer<Int>, into registers: UnsafeMutableBufferPointer<Double>,
+        problems: inout [(column: Int, problem: FieldError.Problem)]
+    ) {
+        for column in 0..<min(fields.count, columns.count) {
+            let input = columns[column]
+            guard input >= 0 else { continue }
+            let value = scanner.value(of: fields[column], in: chunk)
+            if let problem = read(value, input: input, into: registers) {
+                problems.append((column, problem))
+            }
+        }
+    }
+
     /// The position of the value among the field's values, in any case.
     @inlinable @inline(__always)
     func enumIndex(_ bytes: UnsafeRawBufferPointer, _ field: Field) -> Int? {
