@@ -8,7 +8,7 @@ Data is generated on the fly with scripts/bench/gen_intake.py (the same
 generator as the acceptance data; 1M records with seed 5 is the workload named
 in the performance issue) and cached in .bench-data/. Each measurement is the
 whole process, wall-clock, median of --runs runs; peak memory is the child's
-maximum resident set size. A bare C parser (scripts/bench/parse_baseline.c:
+maximum resident set size (from GNU time when /usr/bin/time exists). A bare C parser (scripts/bench/parse_baseline.c:
 read, split every field, convert numbers; no rules, no output) runs in the
 same session as the baseline.
 
@@ -31,16 +31,27 @@ DATA = os.path.join(ROOT, ".bench-data")
 STRATIFY = os.path.join(ROOT, ".build", "release", "stratify")
 
 
+# GNU time reports the child's own peak memory. Measured from here, a
+# child would report at least this script's: Linux carries the peak of the
+# process that forked it across exec.
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def run(argv, stdin=None, stdout=subprocess.DEVNULL):
     """Runs a command; returns (wall seconds, peak RSS in MiB, exit status)."""
-    start = time.perf_counter()
-    with open(stdin, "rb") if stdin else open(os.devnull, "rb") as inp:
-        proc = subprocess.Popen(argv, stdin=inp, stdout=stdout, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.stderr.read()
-        proc.stderr.close()
-    wall = time.perf_counter() - start
-    return wall, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)
+    with tempfile.NamedTemporaryFile(mode="r") as peak, tempfile.TemporaryFile() as err:
+        if GNU_TIME:
+            argv = [GNU_TIME, "-q", "-f", "%M", "-o", peak.name] + argv
+        # Standard error goes to a file: a pipe read only at the end would
+        # fill up (warnings, rejected records) and stall the child.
+        with open(stdin, "rb") if stdin else open(os.devnull, "rb") as inp:
+            start = time.perf_counter()
+            proc = subprocess.Popen(argv, stdin=inp, stdout=stdout, stderr=err)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+        text = peak.read().strip()
+        rss = int(text.splitlines()[-1]) / 1024.0 if GNU_TIME and text else usage.ru_maxrss / 1024.0
+    return wall, rss, os.waitstatus_to_exitcode(status)
 
 
 def measure(argv, runs, stdin=None):
@@ -63,19 +74,25 @@ def generate(name, args):
 
 
 def gigabyte_file(source):
-    """About 1 GB of CSV: the records of `source` repeated, one header."""
+    """About 1 GB of CSV: the records of `source` repeated under one header,
+    each copy's identifiers made distinct (`P0000001` → `P0000001-2`).
+    Streamed, so that this script stays small."""
     path = os.path.join(DATA, "1gb.csv")
     if not os.path.exists(path):
         print("assembling 1gb.csv ...", file=sys.stderr)
-        with open(source, "rb") as f:
-            header = f.readline()
-            body = f.read()
         with open(path + ".tmp", "wb") as out:
-            out.write(header)
-            written = 0
+            written, copy = 0, 0
             while written < 1_000_000_000:
-                out.write(body)
-                written += len(body)
+                copy += 1
+                with open(source, "rb") as f:
+                    header = f.readline()
+                    if copy == 1:
+                        out.write(header)
+                    for line in f:
+                        # The identifier is the first column of the generated files.
+                        line = line.replace(b",", b"-%d," % copy, 1)
+                        out.write(line)
+                        written += len(line)
         os.rename(path + ".tmp", path)
     return path
 
