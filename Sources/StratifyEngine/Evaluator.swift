@@ -13,7 +13,10 @@ public final class Evaluator {
     /// The register file; see `Code` for how values are encoded.
     public let registers: UnsafeMutableBufferPointer<Double>
 
+    /// The instructions in the order of `InstructionSchedule`, and its
+    /// segments: runs of one kind.
     private let instructions: UnsafeMutableBufferPointer<Instruction>
+    private let segments: UnsafeMutableBufferPointer<InstructionSchedule.Segment>
     private let operands: UnsafeMutableBufferPointer<Int32>
     private let tables: UnsafeMutableBufferPointer<TableHeader>
     /// Rows of every table, one after another.
@@ -23,6 +26,7 @@ public final class Evaluator {
     private let layout: ScoringLayout
     private let inputCount: Int
     private let modelRegister: Int
+    /// The segments of each phase.
     private let recordPhase: Range<Int>
     private let escalationPhase: Range<Int>
     private let modelPhase: Range<Int>
@@ -42,8 +46,11 @@ public final class Evaluator {
         for (register, value) in code.constants {
             registers[register] = value
         }
-        instructions = .allocate(capacity: max(1, code.instructions.count))
-        _ = instructions.initialize(from: code.instructions)
+        let schedule = InstructionSchedule(code: code)
+        instructions = .allocate(capacity: max(1, schedule.instructions.count))
+        _ = instructions.initialize(from: schedule.instructions)
+        segments = .allocate(capacity: max(1, schedule.segments.count))
+        _ = segments.initialize(from: schedule.segments)
         operands = .allocate(capacity: max(1, code.operands.count))
         _ = operands.initialize(from: code.operands)
         var headers: [TableHeader] = []
@@ -70,14 +77,15 @@ public final class Evaluator {
         layout = ScoringLayout(program: program)
         inputCount = program.inputs.count
         modelRegister = program.modelRegister
-        recordPhase = code.recordPhase
-        escalationPhase = code.escalationPhase
-        modelPhase = code.modelPhase
+        recordPhase = schedule.recordPhase
+        escalationPhase = schedule.escalationPhase
+        modelPhase = schedule.modelPhase
     }
 
     deinit {
         registers.deallocate()
         instructions.deallocate()
+        segments.deallocate()
         operands.deallocate()
         tables.deallocate()
         rowLowers.deallocate()
@@ -126,123 +134,153 @@ public final class Evaluator {
     // MARK: - The instruction loop
 
     @inline(__always)
-    private func run(_ range: Range<Int>) {
+    private func run(_ phase: Range<Int>) {
         let r = registers.baseAddress!
+        let code = instructions.baseAddress!
+        for s in phase {
+            let segment = segments[s]
+            var index = segment.start
+            // The comparisons, most of a rule set's instructions, run in
+            // loops of their own; the rest one by one.
+            switch segment.op {
+            case .greaterEqual:
+                while index < segment.end { compare(code[index], r) { $0 >= $1 }; index += 1 }
+            case .lessEqual:
+                while index < segment.end { compare(code[index], r) { $0 <= $1 }; index += 1 }
+            case .equal:
+                while index < segment.end { compare(code[index], r) { $0 == $1 }; index += 1 }
+            case .greater:
+                while index < segment.end { compare(code[index], r) { $0 > $1 }; index += 1 }
+            case .less:
+                while index < segment.end { compare(code[index], r) { $0 < $1 }; index += 1 }
+            case .notEqual:
+                while index < segment.end { compare(code[index], r) { $0 != $1 }; index += 1 }
+            default:
+                while index < segment.end { step(code[index], r); index += 1 }
+            }
+        }
+    }
+
+    /// Registers hold finite numbers or NaN (`checked` turns infinities
+    /// into NaN), so `x - x` is 0, or NaN when x is unknown: adding both
+    /// makes a comparison unknown without a branch.
+    @inline(__always)
+    private func compare(_ instruction: Instruction, _ r: UnsafeMutablePointer<Double>, _ holds: (Double, Double) -> Bool) {
+        let a = r[Int(instruction.a)]
+        let b = r[Int(instruction.b)]
+        r[Int(instruction.destination)] = (holds(a, b) ? 1 : 0) + (a - a) + (b - b)
+    }
+
+    /// Runs one instruction.
+    @inline(__always)
+    private func step(_ instruction: Instruction, _ r: UnsafeMutablePointer<Double>) {
         let ops = operands.baseAddress!
-        var index = range.lowerBound
-        while index < range.upperBound {
-            let instruction = instructions[index]
-            index += 1
-            let destination = Int(instruction.destination)
-            let a = r[Int(instruction.a)]
-            let b = r[Int(instruction.b)]
-            switch instruction.op {
-            case .add: r[destination] = Self.checked(a + b)
-            case .subtract: r[destination] = Self.checked(a - b)
-            case .multiply: r[destination] = Self.checked(a * b)
-            case .divide: r[destination] = Self.checked(a / b)
-            case .negate: r[destination] = -a
-            case .not: r[destination] = 1 - a
-            // Registers hold finite numbers or NaN (`checked` turns
-            // infinities into NaN), so `x - x` is 0, or NaN when x is
-            // unknown: adding both makes a comparison unknown without a branch.
-            case .equal: r[destination] = (a == b ? 1 : 0) + (a - a) + (b - b)
-            case .notEqual: r[destination] = (a != b ? 1 : 0) + (a - a) + (b - b)
-            case .less: r[destination] = (a < b ? 1 : 0) + (a - a) + (b - b)
-            case .lessEqual: r[destination] = (a <= b ? 1 : 0) + (a - a) + (b - b)
-            case .greater: r[destination] = (a > b ? 1 : 0) + (a - a) + (b - b)
-            case .greaterEqual: r[destination] = (a >= b ? 1 : 0) + (a - a) + (b - b)
-            case .and:
-                var unknown = false
-                var result = 1.0
-                for k in Int(instruction.start)..<Int(instruction.start + instruction.count) {
+        let destination = Int(instruction.destination)
+        let a = r[Int(instruction.a)]
+        let b = r[Int(instruction.b)]
+        switch instruction.op {
+        case .add: r[destination] = Self.checked(a + b)
+        case .subtract: r[destination] = Self.checked(a - b)
+        case .multiply: r[destination] = Self.checked(a * b)
+        case .divide: r[destination] = Self.checked(a / b)
+        case .negate: r[destination] = -a
+        case .not: r[destination] = 1 - a
+        case .equal: compare(instruction, r) { $0 == $1 }
+        case .notEqual: compare(instruction, r) { $0 != $1 }
+        case .less: compare(instruction, r) { $0 < $1 }
+        case .lessEqual: compare(instruction, r) { $0 <= $1 }
+        case .greater: compare(instruction, r) { $0 > $1 }
+        case .greaterEqual: compare(instruction, r) { $0 >= $1 }
+        case .and:
+            var unknown = false
+            var result = 1.0
+            for k in Int(instruction.start)..<Int(instruction.start + instruction.count) {
+                let v = r[Int(ops[k])]
+                if v == 0 { result = 0; break }
+                if v.isNaN { unknown = true }
+            }
+            r[destination] = result == 0 ? 0 : (unknown ? .nan : 1)
+        case .or:
+            var unknown = false
+            var result = 0.0
+            for k in Int(instruction.start)..<Int(instruction.start + instruction.count) {
+                let v = r[Int(ops[k])]
+                if v == 1 { result = 1; break }
+                if v.isNaN { unknown = true }
+            }
+            r[destination] = result == 1 ? 1 : (unknown ? .nan : 0)
+        case .member, .notMember:
+            let start = Int(instruction.start)
+            let x = r[Int(ops[start])]
+            var result = 0.0
+            if x.isNaN {
+                result = .nan
+            } else {
+                for k in (start + 1)..<(start + Int(instruction.count)) {
                     let v = r[Int(ops[k])]
-                    if v == 0 { result = 0; break }
-                    if v.isNaN { unknown = true }
+                    if v == x { result = 1; break }
+                    if v.isNaN { result = .nan }
                 }
-                r[destination] = result == 0 ? 0 : (unknown ? .nan : 1)
-            case .or:
-                var unknown = false
-                var result = 0.0
-                for k in Int(instruction.start)..<Int(instruction.start + instruction.count) {
-                    let v = r[Int(ops[k])]
-                    if v == 1 { result = 1; break }
-                    if v.isNaN { unknown = true }
+            }
+            r[destination] = instruction.op == .member ? result : 1 - result
+        case .count, .sum, .minimum, .maximum:
+            let start = Int(instruction.start)
+            var result = instruction.op == .minimum ? Double.infinity : (instruction.op == .maximum ? -Double.infinity : 0)
+            for k in start..<(start + Int(instruction.count)) {
+                let v = r[Int(ops[k])]
+                switch instruction.op {
+                case .count: result += v
+                case .sum: result += v
+                case .minimum: result = v < result || v.isNaN ? v : result
+                default: result = v > result || v.isNaN ? v : result
                 }
-                r[destination] = result == 1 ? 1 : (unknown ? .nan : 0)
-            case .member, .notMember:
-                let start = Int(instruction.start)
-                let x = r[Int(ops[start])]
-                var result = 0.0
-                if x.isNaN {
-                    result = .nan
-                } else {
-                    for k in (start + 1)..<(start + Int(instruction.count)) {
-                        let v = r[Int(ops[k])]
-                        if v == x { result = 1; break }
-                        if v.isNaN { result = .nan }
-                    }
-                }
-                r[destination] = instruction.op == .member ? result : 1 - result
-            case .count, .sum, .minimum, .maximum:
-                let start = Int(instruction.start)
-                var result = instruction.op == .minimum ? Double.infinity : (instruction.op == .maximum ? -Double.infinity : 0)
-                for k in start..<(start + Int(instruction.count)) {
-                    let v = r[Int(ops[k])]
-                    switch instruction.op {
-                    case .count: result += v
-                    case .sum: result += v
-                    case .minimum: result = v < result || v.isNaN ? v : result
-                    default: result = v > result || v.isNaN ? v : result
-                    }
-                }
-                r[destination] = Self.checked(result)
-            case .cases:
-                let start = Int(instruction.start)
-                let pairs = (Int(instruction.count) - 1) / 2
-                var result = Double.nan
-                var decided = false
-                for arm in 0..<pairs {
-                    let condition = r[Int(ops[start + 2 * arm])]
-                    if condition.isNaN { decided = true; break }
-                    if condition == 1 {
-                        result = r[Int(ops[start + 2 * arm + 1])]
-                        decided = true
-                        break
-                    }
-                }
-                if !decided {
-                    let otherwise = Int(ops[start + 2 * pairs])
-                    result = otherwise >= 0 ? r[otherwise] : .nan
-                }
-                r[destination] = result
-            case .table:
-                let table = tables[Int(instruction.b)]
-                let rowRegister = table.rowRegister
-                if a.isNaN {
-                    r[destination] = .nan
-                    r[rowRegister] = .nan
+            }
+            r[destination] = Self.checked(result)
+        case .cases:
+            let start = Int(instruction.start)
+            let pairs = (Int(instruction.count) - 1) / 2
+            var result = Double.nan
+            var decided = false
+            for arm in 0..<pairs {
+                let condition = r[Int(ops[start + 2 * arm])]
+                if condition.isNaN { decided = true; break }
+                if condition == 1 {
+                    result = r[Int(ops[start + 2 * arm + 1])]
+                    decided = true
                     break
                 }
-                var found = -1
-                var row = table.rowStart
-                while row < table.rowStart + table.rowCount {
-                    if rowLowers[row] <= a && a <= rowUppers[row] {
-                        found = row
-                        break
-                    }
-                    row += 1
+            }
+            if !decided {
+                let otherwise = Int(ops[start + 2 * pairs])
+                result = otherwise >= 0 ? r[otherwise] : .nan
+            }
+            r[destination] = result
+        case .table:
+            let table = tables[Int(instruction.b)]
+            let rowRegister = table.rowRegister
+            if a.isNaN {
+                r[destination] = .nan
+                r[rowRegister] = .nan
+                break
+            }
+            var found = -1
+            var row = table.rowStart
+            while row < table.rowStart + table.rowCount {
+                if rowLowers[row] <= a && a <= rowUppers[row] {
+                    found = row
+                    break
                 }
-                if found >= 0 {
-                    r[destination] = r[Int(rowValues[found])]
-                    r[rowRegister] = Double(found - table.rowStart)
-                } else if table.defaultRegister >= 0 {
-                    r[destination] = r[table.defaultRegister]
-                    r[rowRegister] = -1
-                } else {
-                    r[destination] = .nan
-                    r[rowRegister] = .nan
-                }
+                row += 1
+            }
+            if found >= 0 {
+                r[destination] = r[Int(rowValues[found])]
+                r[rowRegister] = Double(found - table.rowStart)
+            } else if table.defaultRegister >= 0 {
+                r[destination] = r[table.defaultRegister]
+                r[rowRegister] = -1
+            } else {
+                r[destination] = .nan
+                r[rowRegister] = .nan
             }
         }
     }
