@@ -75,7 +75,15 @@ build() {
     bin=$("$SWIFT" build "${flags[@]}" --show-bin-path)
     local objects=()
     for module in StratifyYAML StratifyIO StratifyRules StratifyEngine StratifyBatch; do
-        objects+=("$bin/$module.build"/*.o)
+        for object in "$bin/$module.build"/*.o; do
+            # A source deleted since an earlier build leaves its object behind.
+            local name
+            name=$(basename "$object" .o)
+            if [[ "$name" == *.swift ]] && [ -z "$(find "$snap/Sources/$module" -name "$name" -print -quit)" ]; then
+                continue
+            fi
+            objects+=("$object")
+        done
     done
     for t in "${ALL_TARGETS[@]}"; do
         rm -f "$SCRATCH/fuzz-$t"
