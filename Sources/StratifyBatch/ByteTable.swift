@@ -46,15 +46,7 @@ final class ByteTable: @unchecked Sendable {
     @inline(__always)
     func copy(_ index: Int, to p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         let start = offsets[index]
-        let n = offsets[index + 1] - start
-        let source = storage + start
-        if n <= 16 {
-            // Short names (most): a call to memcpy costs more.
-            for i in 0..<n { p[i] = source[i] }
-        } else {
-            p.update(from: source, count: n)
-        }
-        return p + n
+        return OutputBuffer.copy(storage + start, count: offsets[index + 1] - start, to: p)
     }
 
     /// The JSON string literal of `text`, quotes included.

@@ -60,12 +60,12 @@ public struct ScoreFormatter: RecordFormatter {
         var p = out.cursor(reserving: names.csvBound)
         for index in 0..<names.domainCount {
             p.pointee = comma
-            p = Self.decimal(Int(r[names.domainScoreRegisters[index]]), at: p + 1)
+            p = OutputBuffer.writeDecimal(Int(r[names.domainScoreRegisters[index]]), at: p + 1)
             p.pointee = comma
             p = names.tiers.copy(Int(r[names.domainTierRegisters[index]]), to: p + 1)
         }
         p.pointee = comma
-        p = Self.decimal(Int(r[names.totalRegister]), at: p + 1)
+        p = OutputBuffer.writeDecimal(Int(r[names.totalRegister]), at: p + 1)
         p.pointee = comma
         p = names.tiers.copy(Int(r[names.tierRegister]), to: p + 1)
         p.pointee = comma
@@ -86,41 +86,6 @@ public struct ScoreFormatter: RecordFormatter {
         out.append(10)
     }
 
-    /// Writes a whole number (a score: small, and at most 20 bytes) at `p`;
-    /// returns the end.
-    @inline(__always)
-    static func decimal(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        if value >= 0 && value < 10 {
-            p.pointee = 0x30 &+ UInt8(truncatingIfNeeded: value)
-            return p + 1
-        }
-        if value >= 10 && value < 100 {
-            p[0] = 0x30 &+ UInt8(truncatingIfNeeded: value / 10)
-            p[1] = 0x30 &+ UInt8(truncatingIfNeeded: value % 10)
-            return p + 2
-        }
-        var q = p
-        if value < 0 {
-            q.pointee = 0x2D
-            q += 1
-        }
-        var magnitude = value.magnitude
-        var digits = 1
-        var probe = magnitude
-        while probe >= 10 {
-            probe /= 10
-            digits += 1
-        }
-        let end = q + digits
-        var j = end
-        repeat {
-            j -= 1
-            j.pointee = 0x30 &+ UInt8(truncatingIfNeeded: magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
-        return end
-    }
-
     private func writeJSON(_ e: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let names = self.names
         let r = e.registers.baseAddress!
@@ -131,12 +96,12 @@ public struct ScoreFormatter: RecordFormatter {
         var p = out.cursor(reserving: names.jsonBound)
         for index in 0..<names.domainCount {
             p = names.jsonDomainKeys.copy(2 * index, to: p)
-            p = Self.decimal(Int(r[names.domainScoreRegisters[index]]), at: p)
+            p = OutputBuffer.writeDecimal(Int(r[names.domainScoreRegisters[index]]), at: p)
             p = names.jsonDomainKeys.copy(2 * index + 1, to: p)
             p = names.quotedTiers.copy(Int(r[names.domainTierRegisters[index]]), to: p)
         }
         p = names.jsonFixedKeys.copy(0, to: p)
-        p = Self.decimal(Int(r[names.totalRegister]), at: p)
+        p = OutputBuffer.writeDecimal(Int(r[names.totalRegister]), at: p)
         p = names.jsonFixedKeys.copy(1, to: p)
         p = names.quotedTiers.copy(Int(r[names.tierRegister]), to: p)
         p = names.jsonFixedKeys.copy(2, to: p)

@@ -112,15 +112,22 @@ public final class OutputBuffer: @unchecked Sendable {
         let n = bytes.count
         guard n > 0, let src = bytes.baseAddress else { return }
         reserve(n)
-        let dst = state.pointee.base + state.pointee.count
+        Self.copy(src.assumingMemoryBound(to: UInt8.self), count: n, to: state.pointee.base + state.pointee.count)
+        state.pointee.count &+= n
+    }
+
+    /// Copies `count` bytes from `source` to `destination` and returns the
+    /// end: for writers that keep their own cursor.
+    @inlinable @inline(__always)
+    @discardableResult
+    public static func copy(_ source: UnsafePointer<UInt8>, count n: Int, to destination: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         if n <= 16 {
             // Short values (most fields): a call to memmove costs more.
-            let s = src.assumingMemoryBound(to: UInt8.self)
-            for i in 0..<n { dst[i] = s[i] }
+            for i in 0..<n { destination[i] = source[i] }
         } else {
-            UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: n)
+            UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: n)
         }
-        state.pointee.count &+= n
+        return destination + n
     }
 
     public func append(bytes: [UInt8]) {
@@ -150,29 +157,43 @@ public final class OutputBuffer: @unchecked Sendable {
 
     /// Appends `value` in decimal (`-` for negatives; `Int.min` included).
     public func append(decimal value: Int) {
-        write(maxCount: 20) { dst in
-            var magnitude = value.magnitude
-            var digits = 1
-            var probe = magnitude
-            while probe >= 10 {
-                probe /= 10
-                digits += 1
-            }
-            var i = 0
-            if value < 0 {
-                dst[0] = 0x2D
-                i = 1
-            }
-            let end = i + digits
-            var j = end
-            repeat {
-                j -= 1
-                let (q, r) = magnitude.quotientAndRemainder(dividingBy: 10)
-                dst[j] = 0x30 + UInt8(truncatingIfNeeded: r)
-                magnitude = q
-            } while magnitude > 0
-            return end
+        write(maxCount: 20) { dst in Self.writeDecimal(value, at: dst) - dst }
+    }
+
+    /// Writes `value` in decimal at `p`, which has room for 20 bytes, and
+    /// returns the end: for writers that keep their own cursor.
+    @inlinable @inline(__always)
+    public static func writeDecimal(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        // Scores and counts are mostly one or two digits.
+        if value >= 0 && value < 10 {
+            p.pointee = 0x30 &+ UInt8(truncatingIfNeeded: value)
+            return p + 1
         }
+        if value >= 10 && value < 100 {
+            p[0] = 0x30 &+ UInt8(truncatingIfNeeded: value / 10)
+            p[1] = 0x30 &+ UInt8(truncatingIfNeeded: value % 10)
+            return p + 2
+        }
+        var q = p
+        if value < 0 {
+            q.pointee = 0x2D
+            q += 1
+        }
+        var magnitude = value.magnitude
+        var digits = 1
+        var probe = magnitude
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
+        }
+        let end = q + digits
+        var j = end
+        repeat {
+            j -= 1
+            j.pointee = 0x30 &+ UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        return end
     }
 
     /// Appends the day count since 1970-01-01 as `YYYY-MM-DD` (proleptic
