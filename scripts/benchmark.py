@@ -8,9 +8,9 @@ Data is generated on the fly with scripts/bench/gen_intake.py (the same
 generator as the acceptance data; 1M records with seed 5 is the workload named
 in the performance issue) and cached in .bench-data/. Each measurement is the
 whole process, wall-clock, median of --runs runs; peak memory is the child's
-maximum resident set size (from GNU time when /usr/bin/time exists). A bare C parser (scripts/bench/parse_baseline.c:
-read, split every field, convert numbers; no rules, no output) runs in the
-same session as the baseline.
+maximum resident set size (from GNU time when /usr/bin/time exists). A bare C
+parser (scripts/bench/parse_baseline.c: read, split every field, convert
+numbers; no rules, no output) runs in the same session as the baseline.
 
 This is a benchmark, not a test: it prints a table and never fails on speed.
 """

@@ -6,6 +6,9 @@ import StratifyRules
 /// reference counting, no bounds checks, no dictionaries.
 final class ScoringLayout {
     private struct Domain {
+        /// The domain's rules in `ruleConditions` and `rulePoints`.
+        var ruleStart: Int
+        var ruleCount: Int
         var scoreRegister: Int
         var bandTierRegister: Int
         var tierRegister: Int
@@ -17,11 +20,9 @@ final class ScoringLayout {
 
     private let domainCount: Int
     private let domains: UnsafeMutablePointer<Domain>
-    private let ruleCount: Int
+    /// Every rule's condition register and points, grouped by domain.
     private let ruleConditions: UnsafeMutablePointer<Int>
     private let rulePoints: UnsafeMutablePointer<Double>
-    /// Where each rule's points go: its domain's score register.
-    private let ruleScoreRegisters: UnsafeMutablePointer<Int>
     /// Band lower bounds and tiers of every domain, then of the total.
     private let bandLowers: UnsafeMutablePointer<Double>
     private let bandTiers: UnsafeMutablePointer<Double>
@@ -54,8 +55,12 @@ final class ScoringLayout {
         var floorConditions: [Int] = []
         var floorTiers: [Double] = []
         var domains: [Domain] = []
-        for domain in program.domains {
+        var conditions: [Int] = []
+        var points: [Double] = []
+        for (index, domain) in program.domains.enumerated() {
+            let rules = program.rules.filter { $0.domain == index }
             domains.append(Domain(
+                ruleStart: conditions.count, ruleCount: rules.count,
                 scoreRegister: domain.scoreRegister, bandTierRegister: domain.bandTierRegister, tierRegister: domain.tierRegister,
                 bandStart: lowers.count, bandCount: domain.bands.bands.count,
                 floorStart: floorConditions.count, floorCount: domain.floors.count))
@@ -63,6 +68,8 @@ final class ScoringLayout {
             tiers += domain.bands.bands.map { Double($0.tier) }
             floorConditions += domain.floors.map(\.condition.register)
             floorTiers += domain.floors.map { Double($0.atLeast) }
+            conditions += rules.map(\.condition.register)
+            points += rules.map { Double($0.points) }
         }
         overallBandStart = lowers.count
         overallBandCount = program.overall.bands.bands.count
@@ -71,10 +78,8 @@ final class ScoringLayout {
 
         domainCount = domains.count
         self.domains = buffer(domains)
-        ruleCount = program.rules.count
-        ruleConditions = buffer(program.rules.map(\.condition.register))
-        rulePoints = buffer(program.rules.map { Double($0.points) })
-        ruleScoreRegisters = buffer(program.rules.map { program.domains[$0.domain].scoreRegister })
+        ruleConditions = buffer(conditions)
+        rulePoints = buffer(points)
         bandLowers = buffer(lowers)
         bandTiers = buffer(tiers)
         self.floorConditions = buffer(floorConditions)
@@ -97,7 +102,6 @@ final class ScoringLayout {
         domains.deallocate()
         ruleConditions.deallocate()
         rulePoints.deallocate()
-        ruleScoreRegisters.deallocate()
         bandLowers.deallocate()
         bandTiers.deallocate()
         floorConditions.deallocate()
@@ -123,16 +127,16 @@ final class ScoringLayout {
     /// Domain scores and tiers (with floors), the total and its band.
     @inline(__always)
     func scoreDomains(_ r: UnsafeMutablePointer<Double>) {
-        for index in 0..<domainCount {
-            r[domains[index].scoreRegister] = 0
-        }
-        for index in 0..<ruleCount where r[ruleConditions[index]] == 1 {
-            r[ruleScoreRegisters[index]] += rulePoints[index]
-        }
         var total = 0.0
         for index in 0..<domainCount {
             let domain = domains[index]
-            let score = r[domain.scoreRegister]
+            // The sum stays in a local (a register), not in the register
+            // file, while the domain's rules are added up in order.
+            var score = 0.0
+            for rule in domain.ruleStart..<(domain.ruleStart + domain.ruleCount) {
+                score += r[ruleConditions[rule]] == 1 ? rulePoints[rule] : 0
+            }
+            r[domain.scoreRegister] = score
             total += score
             let band = band(score, start: domain.bandStart, count: domain.bandCount)
             var tier = band
