@@ -27,7 +27,7 @@ import Testing
         .init(text: "a Or b", message: "expected an operator or the end of the expression, found 'Or'", range: 2..<4,
               notes: ["operators are lower case: 'or'"]),
         .init(text: "x is disorder", message: "expected an operator or the end of the expression, found 'is'", range: 2..<4,
-              notes: ["to compare, write '==' (e.g. substance_use == disorder)"]),
+              notes: ["to compare, write '==' (e.g. status == active)"]),
         .init(text: "a > )", message: "expected a value, a name or '(', found ')'", range: 4..<5),
         .init(text: "a and or b", message: "expected a value, a name or '(', found 'or'", range: 6..<8),
         .init(text: "a > ,", message: "expected a value, a name or '(', found ','", range: 4..<5),

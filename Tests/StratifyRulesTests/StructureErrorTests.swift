@@ -143,7 +143,7 @@ import Testing
             "16:18: the range of tier 'low' must be written 'MIN..MAX' or 'MIN..', found 'zero..1'",
             "16:33: the tiers of domain 'main' start at 2, but scores can be as low as 0",
         ],
-         ["for example: low: 0..2, moderate: 3..5, high: 6.."]),
+         ["for example: green: 0..3, amber: 4..7, red: 8.."]),
         ("{}", ["16:12: domain 'main' has no tiers"], []),
     ]
 

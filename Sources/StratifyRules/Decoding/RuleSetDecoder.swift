@@ -286,7 +286,7 @@ struct RuleSetDecoder {
         return domains
     }
 
-    /// `{low: 0..2, moderate: 3..5, high: 6..}`
+    /// `{green: 0..3, amber: 4..7, red: 8..}`
     private func decodeBands(_ node: YAMLNode, what: String) -> [BandDefinition] {
         var bands: [BandDefinition] = []
         for (key, value) in context.namedEntries(node, what: what) {
@@ -296,7 +296,7 @@ struct RuleSetDecoder {
             guard let (lower, upper) = Self.parseBand(range.value) else {
                 context.error(
                     "the range of tier '\(tier.value)' must be written 'MIN..MAX' or 'MIN..', found '\(range.value)'", at: value,
-                    notes: ["for example: low: 0..2, moderate: 3..5, high: 6.."])
+                    notes: ["for example: green: 0..3, amber: 4..7, red: 8.."])
                 continue
             }
             bands.append(BandDefinition(tier: tier, lower: lower, upper: upper, location: value.location))

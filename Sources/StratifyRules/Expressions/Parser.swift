@@ -266,7 +266,7 @@ public struct Parser {
             notes.append("operators are lower case: '\(name.lowercased())'")
         }
         if case .identifier(let name) = token.kind, name == "is" {
-            notes.append("to compare, write '==' (e.g. substance_use == disorder)")
+            notes.append("to compare, write '==' (e.g. status == active)")
         }
         let range = token.kind == .end ? token.range.lowerBound..<token.range.lowerBound : token.range
         return ExpressionError("expected \(expected), found \(token.display)", at: range, notes: notes)

@@ -65,7 +65,7 @@ public struct DomainDefinition: Sendable {
     public var floors: [FloorDefinition]
 }
 
-/// A tier band: `moderate: 3..5`, or open above: `high: 6..`.
+/// A tier band: `amber: 4..7`, or open above: `red: 8..`.
 public struct BandDefinition: Sendable {
     public var tier: Located<String>
     public var lower: Int
@@ -117,7 +117,7 @@ public struct ModelDefinition: Sendable {
     public var location: SourceLocation
 }
 
-/// `review_by: {from: assessed_on}`: the review date is that date field plus
+/// `review_by: {from: visit_date}`: the review date is that date field plus
 /// the chosen model's `review_days`.
 public struct ReviewDefinition: Sendable {
     public var from: Located<String>

@@ -37,7 +37,7 @@ public enum ValueType: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A closed set of values in a declared order. Values are compared by their
-/// position, so `tier >= high` and `loneliness >= often` mean what they say.
+/// position, so `tier >= elevated` and `frequency >= weekly` mean what they say.
 public struct EnumType: Sendable, Hashable {
     /// What the values belong to: a field, a derived value, or `tier`.
     public let name: String
