@@ -191,37 +191,38 @@ public final class Evaluator {
         case .lessEqual: compare(instruction, r) { $0 <= $1 }
         case .greater: compare(instruction, r) { $0 > $1 }
         case .greaterEqual: compare(instruction, r) { $0 >= $1 }
+        // `and` and `or` decide without a branch on the operands' values,
+        // which depend on the record and would often be mispredicted.
+        // Operands are 1, 0 or NaN; counting NaN as ½, Kleene's `and` is the
+        // minimum and `or` the maximum, and a result of ½ is unknown.
         case .and:
-            var unknown = false
-            var result = 1.0
+            var m = 1.0
             for k in Int(instruction.start)..<Int(instruction.start + instruction.count) {
                 let v = r[Int(ops[k])]
-                if v == 0 { result = 0; break }
-                if v.isNaN { unknown = true }
+                let x = v == v ? v : 0.5
+                m = x < m ? x : m
             }
-            r[destination] = result == 0 ? 0 : (unknown ? .nan : 1)
+            r[destination] = m == 0.5 ? .nan : m
         case .or:
-            var unknown = false
-            var result = 0.0
+            var m = 0.0
             for k in Int(instruction.start)..<Int(instruction.start + instruction.count) {
                 let v = r[Int(ops[k])]
-                if v == 1 { result = 1; break }
-                if v.isNaN { unknown = true }
+                let x = v == v ? v : 0.5
+                m = x > m ? x : m
             }
-            r[destination] = result == 1 ? 1 : (unknown ? .nan : 0)
+            r[destination] = m == 0.5 ? .nan : m
         case .member, .notMember:
+            // 1 when some value equals x, else unknown when x or some value
+            // is unknown, else 0; as a maximum, with ½ for unknown.
             let start = Int(instruction.start)
             let x = r[Int(ops[start])]
-            var result = 0.0
-            if x.isNaN {
-                result = .nan
-            } else {
-                for k in (start + 1)..<(start + Int(instruction.count)) {
-                    let v = r[Int(ops[k])]
-                    if v == x { result = 1; break }
-                    if v.isNaN { result = .nan }
-                }
+            var m = 0.0
+            for k in (start + 1)..<(start + Int(instruction.count)) {
+                let v = r[Int(ops[k])]
+                let found = v == x ? 1.0 : (v == v ? 0.0 : 0.5)
+                m = found > m ? found : m
             }
+            let result = x != x || m == 0.5 ? Double.nan : m
             r[destination] = instruction.op == .member ? result : 1 - result
         case .count, .sum, .minimum, .maximum:
             let start = Int(instruction.start)
@@ -237,22 +238,21 @@ public final class Evaluator {
             }
             r[destination] = Self.checked(result)
         case .cases:
+            // The first arm whose condition holds gives the value; an unknown
+            // condition before it makes the value unknown. Walked backwards,
+            // each arm overrides the ones after it, with no branch on the
+            // conditions.
             let start = Int(instruction.start)
             let pairs = (Int(instruction.count) - 1) / 2
-            var result = Double.nan
-            var decided = false
-            for arm in 0..<pairs {
+            let otherwise = Int(ops[start + 2 * pairs])
+            var result = otherwise >= 0 ? r[otherwise] : .nan
+            var arm = pairs - 1
+            while arm >= 0 {
                 let condition = r[Int(ops[start + 2 * arm])]
-                if condition.isNaN { decided = true; break }
-                if condition == 1 {
-                    result = r[Int(ops[start + 2 * arm + 1])]
-                    decided = true
-                    break
-                }
-            }
-            if !decided {
-                let otherwise = Int(ops[start + 2 * pairs])
-                result = otherwise >= 0 ? r[otherwise] : .nan
+                let value = r[Int(ops[start + 2 * arm + 1])]
+                result = condition == 1 ? value : result
+                result = condition == condition ? result : .nan
+                arm -= 1
             }
             r[destination] = result
         case .table:
@@ -263,14 +263,15 @@ public final class Evaluator {
                 r[rowRegister] = .nan
                 break
             }
+            // The first row whose range holds the key, found without a
+            // branch on the key: scanning backwards, the earliest match is
+            // the one left in `found`.
             var found = -1
-            var row = table.rowStart
-            while row < table.rowStart + table.rowCount {
-                if rowLowers[row] <= a && a <= rowUppers[row] {
-                    found = row
-                    break
-                }
-                row += 1
+            var row = table.rowStart + table.rowCount - 1
+            while row >= table.rowStart {
+                let inside = (rowLowers[row] <= a ? 1 : 0) & (a <= rowUppers[row] ? 1 : 0)
+                found = inside != 0 ? row : found
+                row -= 1
             }
             if found >= 0 {
                 r[destination] = r[Int(rowValues[found])]

@@ -115,13 +115,24 @@ final class ScoringLayout {
     /// The tier of the last band whose lower bound `score` reaches.
     @inline(__always)
     private func band(_ score: Double, start: Int, count: Int) -> Double {
-        var tier = bandTiers[start]
+        // The bands are contiguous and ascending (the checker sees to it), so
+        // the band is the number of lower bounds after the first that the
+        // score reaches: counted without a branch on the score.
+        var band = start
         var index = start + 1
-        while index < start + count, score >= bandLowers[index] {
-            tier = bandTiers[index]
+        while index < start + count {
+            band += score >= bandLowers[index] ? 1 : 0
             index += 1
         }
-        return tier
+        return bandTiers[band]
+    }
+
+    /// A condition (1, 0, or NaN for unknown, which does not hold) as 1 or
+    /// 0, with a max instruction rather than a branch: whether a condition
+    /// holds depends on the record, and a branch on it is often mispredicted.
+    @inline(__always)
+    private static func holds(_ condition: Double) -> Double {
+        condition > 0 ? condition : 0
     }
 
     /// Domain scores and tiers (with floors), the total and its band.
@@ -130,18 +141,17 @@ final class ScoringLayout {
         var total = 0.0
         for index in 0..<domainCount {
             let domain = domains[index]
-            // The sum stays in a local (a register), not in the register
-            // file, while the domain's rules are added up in order.
             var score = 0.0
             for rule in domain.ruleStart..<(domain.ruleStart + domain.ruleCount) {
-                score += r[ruleConditions[rule]] == 1 ? rulePoints[rule] : 0
+                score += rulePoints[rule] * Self.holds(r[ruleConditions[rule]])
             }
             r[domain.scoreRegister] = score
             total += score
             let band = band(score, start: domain.bandStart, count: domain.bandCount)
             var tier = band
-            for floor in domain.floorStart..<(domain.floorStart + domain.floorCount) where r[floorConditions[floor]] == 1 {
-                tier = max(tier, floorTiers[floor])
+            for floor in domain.floorStart..<(domain.floorStart + domain.floorCount) {
+                // Tiers count from 0, so a floor that does not hold raises to 0.
+                tier = max(tier, floorTiers[floor] * Self.holds(r[floorConditions[floor]]))
             }
             r[domain.bandTierRegister] = band
             r[domain.tierRegister] = tier
@@ -154,8 +164,8 @@ final class ScoringLayout {
     @inline(__always)
     func escalate(_ r: UnsafeMutablePointer<Double>) {
         var tier = r[bandTierRegister]
-        for index in 0..<escalationCount where r[escalationConditions[index]] == 1 {
-            tier = max(tier, escalationTiers[index])
+        for index in 0..<escalationCount {
+            tier = max(tier, escalationTiers[index] * Self.holds(r[escalationConditions[index]]))
         }
         r[tierRegister] = tier
     }
