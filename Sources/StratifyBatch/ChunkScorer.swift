@@ -115,7 +115,7 @@ final class ChunkScorer {
                         state.pointee.problems.append((-1, "", "the row has \(fieldCount) field\(fieldCount == 1 ? "" : "s"), the header has \(inputs.count)"))
                     } else if !(record.hasNUL || record.hasNonASCII) {
                         decoder.readCSVRecord(
-                            csvScanner.fields, in: buffer, scanner: csvScanner, columns: inputs, into: registers,
+                            csvScanner.fields, in: buffer, scanner: csvScanner, plan: columns.plan, into: registers,
                             problems: &state.pointee.fieldProblems)
                         if !state.pointee.fieldProblems.isEmpty {
                             for (column, problem) in state.pointee.fieldProblems {

@@ -1,3 +1,4 @@
+import StratifyEngine
 import StratifyIO
 import StratifyRules
 
@@ -10,6 +11,8 @@ struct ColumnMap: Sendable {
     var names: [String]
     /// The column of the record identifier, or -1.
     var identifierColumn: Int
+    /// The columns grouped for decoding.
+    var plan: InputDecoder.CSVColumnPlan
 
     /// Reads the header. A duplicate name, or no column for a required input
     /// (the identifier), is an error for the whole file.
@@ -33,5 +36,6 @@ struct ColumnMap: Sendable {
         self.inputs = inputs
         self.names = names
         identifierColumn = inputs.firstIndex(of: program.identifier) ?? -1
+        plan = InputDecoder.plan(columns: inputs, program: program)
     }
 }

@@ -16,7 +16,7 @@ public final class InputDecoder: @unchecked Sendable {
     // `read` is inlined into the batch's record loop (another module), so
     // what it touches is `@usableFromInline`.
     @usableFromInline
-    enum Kind: UInt8 {
+    enum Kind: UInt8, Sendable {
         case integer, number, boolean, date, string, enumeration
     }
 
@@ -42,16 +42,9 @@ public final class InputDecoder: @unchecked Sendable {
         var values: [(offset: Int, count: Int)] = []
         var bytes: [UInt8] = []
         for input in program.inputs {
-            let kind: Kind
+            let kind = Self.kind(of: input.type)
             let start = values.count
-            switch input.type {
-            case .integer: kind = .integer
-            case .number: kind = .number
-            case .boolean: kind = .boolean
-            case .date: kind = .date
-            case .string: kind = .string
-            case .enumeration(let type):
-                kind = .enumeration
+            if case .enumeration(let type) = input.type {
                 for value in type.values {
                     values.append((bytes.count, value.utf8.count))
                     bytes += value.utf8
@@ -67,6 +60,17 @@ public final class InputDecoder: @unchecked Sendable {
         enumValues.initialize(from: values, count: values.count)
         enumBytes = .allocate(capacity: max(1, bytes.count))
         enumBytes.initialize(from: bytes, count: bytes.count)
+    }
+
+    static func kind(of type: ValueType) -> Kind {
+        switch type {
+        case .integer: .integer
+        case .number: .number
+        case .boolean: .boolean
+        case .date: .date
+        case .string: .string
+        case .enumeration: .enumeration
+        }
     }
 
     deinit {
@@ -91,9 +95,15 @@ public final class InputDecoder: @unchecked Sendable {
             registers[input] = .nan
             return nil
         }
+        return read(bytes, as: fields[input].kind, input: input, into: registers)
+    }
+
+    /// `read` of a value that is not empty, for an input of kind `kind`.
+    @inlinable @inline(__always)
+    func read(_ bytes: UnsafeRawBufferPointer, as kind: Kind, input: Int, into registers: UnsafeMutableBufferPointer<Double>) -> FieldError.Problem? {
         let field = fields[input]
         let value: Double
-        switch field.kind {
+        switch kind {
         case .integer:
             guard let parsed = ValueParsing.integer(bytes) else { return .notInteger }
             value = parsed
@@ -121,25 +131,67 @@ public final class InputDecoder: @unchecked Sendable {
         return nil
     }
 
+    /// The columns of a CSV header that feed inputs, grouped by the kind of
+    /// input they feed (every integer column, then every boolean one, …),
+    /// for ``InputDecoder/readCSVRecord(_:in:scanner:plan:into:problems:)``.
+    public struct CSVColumnPlan: Sendable {
+        /// Columns and the inputs they feed, ordered by kind, then column.
+        let columns: [Int]
+        let inputs: [Int]
+        let groups: [(kind: Kind, range: Range<Int>)]
+    }
+
+    /// The plan for a header whose column `i` feeds input `columns[i]` of
+    /// `program` (-1: none).
+    public static func plan(columns: [Int], program: Program) -> CSVColumnPlan {
+        let kinds = program.inputs.map { kind(of: $0.type) }
+        let used = columns.indices.filter { columns[$0] >= 0 }
+            .sorted { (kinds[columns[$0]].rawValue, $0) < (kinds[columns[$1]].rawValue, $1) }
+        var groups: [(kind: Kind, range: Range<Int>)] = []
+        for (position, column) in used.enumerated() {
+            let kind = kinds[columns[column]]
+            if let last = groups.last, last.kind == kind {
+                groups[groups.count - 1].range = last.range.lowerBound..<(position + 1)
+            } else {
+                groups.append((kind, position..<(position + 1)))
+            }
+        }
+        return CSVColumnPlan(columns: used, inputs: used.map { columns[$0] }, groups: groups)
+    }
+
     /// Reads every field of a CSV record whose bytes are clean (no NUL, all
-    /// ASCII) into the registers: field `i` feeds input `columns[i]`, or
-    /// nothing when that is -1. Each problem is appended as (column,
-    /// problem); the record is valid when none are.
+    /// ASCII) into the registers, as `plan` maps them. Each problem is
+    /// appended as (column, problem), in column order; the record is valid
+    /// when none are.
     ///
-    /// The per-field loop lives here so that `read` is inlined into it: a
-    /// call per field across modules costs more than most values take to parse.
+    /// The loop lives here so that `read` is inlined into it (a call per
+    /// field across modules costs more than most values take to parse), and
+    /// it goes kind by kind: choosing a parser per field, in a pattern as
+    /// long as the header, is a jump the branch predictor often misses.
     public func readCSVRecord(
         _ fields: CSVFieldList, in chunk: UnsafeRawBufferPointer, scanner: CSVRecordScanner,
-        columns: UnsafeBufferPointer<Int>, into registers: UnsafeMutableBufferPointer<Double>,
+        plan: CSVColumnPlan, into registers: UnsafeMutableBufferPointer<Double>,
         problems: inout [(column: Int, problem: FieldError.Problem)]
     ) {
-        for column in 0..<min(fields.count, columns.count) {
-            let input = columns[column]
-            guard input >= 0 else { continue }
-            let value = scanner.value(of: fields[column], in: chunk)
-            if let problem = read(value, input: input, into: registers) {
-                problems.append((column, problem))
+        let found = problems.count
+        plan.columns.withUnsafeBufferPointer { columns in
+            plan.inputs.withUnsafeBufferPointer { inputs in
+                for group in plan.groups {
+                    for k in group.range {
+                        let column = columns[k]
+                        let input = inputs[k]
+                        let value = scanner.value(of: fields[column], in: chunk)
+                        if value.isEmpty {
+                            registers[input] = .nan
+                        } else if let problem = read(value, as: group.kind, input: input, into: registers) {
+                            problems.append((column, problem))
+                        }
+                    }
+                }
             }
+        }
+        if problems.count - found > 1 {
+            problems[found...].sort { $0.column < $1.column }
         }
     }
 

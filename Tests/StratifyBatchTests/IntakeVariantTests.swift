@@ -22,6 +22,21 @@ import StratifyBatch
         return try BatchHarness.score([path], jobs: jobs, chunkBytes: chunkBytes)
     }
 
+    /// Fields are decoded kind by kind (integers before booleans), but a
+    /// record's problems are reported in column order.
+    @Test func problemsOfOneRecordComeInColumnOrder() throws {
+        let outcome = try Self.scoreText("patient_id,acute_admission,lives_alone,age,los_days\nP1,maybe,often,abc,-1\n")
+        #expect(outcome.summary.rejected == 1)
+        #expect(BatchHarness.rejectKeys(outcome.rejects) == """
+            record,patient_id,field
+            1,P1,acute_admission
+            1,P1,lives_alone
+            1,P1,age
+            1,P1,los_days
+
+            """)
+    }
+
     @Test func shuffledColumnsAndAnExtraColumn() throws {
         let rows = Self.rows()
         var order = Array(rows[0].indices)
