@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 /// Finds an input by the bytes of its name without making a `String`:
 /// NDJSON keys are looked up once per value, millions of times a batch.
 ///
@@ -54,7 +51,21 @@ final class InputNameTable: @unchecked Sendable {
         let length = offsets[index + 1] - start
         guard length == key.count else { return false }
         guard length > 0, let base = key.baseAddress else { return true }
-        return memcmp(bytes + start, base, length) == 0
+        // Names are short: comparing 8 bytes at a time here costs less than
+        // a call to memcmp.
+        let name = UnsafeRawPointer(bytes + start)
+        var offset = 0
+        while length - offset >= 8 {
+            if name.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                return false
+            }
+            offset += 8
+        }
+        while offset < length {
+            if name.load(fromByteOffset: offset, as: UInt8.self) != base.load(fromByteOffset: offset, as: UInt8.self) { return false }
+            offset += 1
+        }
+        return true
     }
 
     @inline(__always)
