@@ -5,10 +5,12 @@ SWIFT ?= swift
 
 .PHONY: run test deps build release benchmark clean
 
-## Score the samples with the default rule set.
+## Score the samples with the default rule set. The sample has one invalid
+## record on purpose, so stratify exits 1 (some records rejected); that is
+## the expected outcome here, not a failure of `make run`.
 run: deps
 	$(SWIFT) build --product stratify
-	.build/debug/stratify score Samples/intake.csv
+	.build/debug/stratify score Samples/intake.csv || [ $$? -eq 1 ]
 
 ## Run every test: unit, acceptance, CLI and the YAML rule tests, then
 ## check Rules/schema.json against the shipped rule files and
