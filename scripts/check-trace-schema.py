@@ -17,36 +17,17 @@ non-zero, saying why, on any failure.
 
 import copy
 import glob
-import importlib
 import json
 import os
 import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from pip_ensure import ensure  # noqa: E402
 
 
-def ensure(module, package):
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        pass
-    print(f"check-trace-schema: installing {package} with pip", file=sys.stderr)
-    attempts = [
-        [sys.executable, "-m", "pip", "install", "--quiet", package],
-        [sys.executable, "-m", "pip", "install", "--quiet", "--user", "--break-system-packages", package],
-    ]
-    for command in attempts:
-        if subprocess.run(command).returncode == 0:
-            importlib.invalidate_caches()
-            try:
-                return importlib.import_module(module)
-            except ImportError:
-                continue
-    sys.exit(f"check-trace-schema: FAILED: cannot install {package} with pip")
-
-
-jsonschema = ensure("jsonschema", "jsonschema")
+jsonschema = ensure("jsonschema", "jsonschema", "check-trace-schema")
 
 
 def stratify():

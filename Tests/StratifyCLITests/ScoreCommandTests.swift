@@ -13,6 +13,25 @@ import Foundation
         #expect(result.stderr.contains("Samples/intake.csv:19: record 18 (patient_id P0000018): phq9_item9: 4 is above the maximum 3"))
     }
 
+    /// The intake arguments are checked alike by every command that reads
+    /// intake files: exit 2, nothing on standard output, and what is wrong.
+    @Test(arguments: ["score", "explain", "diff"])
+    func intakeArgumentsAreChecked(command: String) throws {
+        let rules = command == "diff" ? ["--candidate", "Rules/default.yaml"] : []
+        let cases: [([String], String)] = [
+            ([], "Missing expected argument '<input> ...'"),
+            (["--jobs", "0", "Samples/intake.csv"], "--jobs must be at least 1"),
+            (["-", "-"], "standard input (-) can be read only once"),
+            (["Samples/intake.txt"], "cannot tell the format of 'Samples/intake.txt' from its name"),
+        ]
+        for (arguments, message) in cases {
+            let result = try CLI.run([command] + rules + arguments, stdin: "")
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stdout.isEmpty, "\(arguments)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test func exitsZeroWhenEverythingIsScored() throws {
         let result = try CLI.run(["score", "-"], stdin: #"{"patient_id":"A","age":80}"# + "\n")
         #expect(result.status == 0)

@@ -64,15 +64,7 @@ struct DiffCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if inputs.isEmpty {
-            throw ValidationError("give at least one intake file (or - for standard input)")
-        }
-        if let jobs, jobs < 1 {
-            throw ValidationError("--jobs must be at least 1")
-        }
-        if inputs.filter({ $0 == "-" }).count > 1 {
-            throw ValidationError("standard input (-) can be read only once")
-        }
+        try IntakeArguments.validate(inputs: inputs, jobs: jobs)
         if let changes, DiffChangesOutput.format(forPath: changes) == nil {
             throw ValidationError("--changes must name a .csv or .ndjson file, not '\(changes)'")
         }
@@ -81,12 +73,7 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let old = try rulesOptions.load()
         let new = try RuleFiles.compile(try RuleFiles.read(candidate))
-        let formats = try inputs.map { path in
-            guard let format = inputFormat ?? IntakeFormat.detect(path: path) else {
-                throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .ndjson or .jsonl, or --input-format")
-            }
-            return format
-        }
+        let formats = try IntakeArguments.formats(of: inputs, forced: inputFormat)
         let stderr = Terminal.standardError
         var changesFile: OutputFile?
         if let changes {

@@ -79,15 +79,7 @@ struct ExplainCommand: ParsableCommand {
     var inputs: [String]
 
     func validate() throws {
-        if inputs.isEmpty {
-            throw ValidationError("give at least one intake file (or - for standard input)")
-        }
-        if let jobs, jobs < 1 {
-            throw ValidationError("--jobs must be at least 1")
-        }
-        if inputs.filter({ $0 == "-" }).count > 1 {
-            throw ValidationError("standard input (-) can be read only once")
-        }
+        try IntakeArguments.validate(inputs: inputs, jobs: jobs)
         if let errors, RejectSink.format(forPath: errors) == nil {
             throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
         }
@@ -101,12 +93,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let program = try rulesOptions.load()
-        let formats = try inputs.map { path in
-            guard let format = inputFormat ?? IntakeFormat.detect(path: path) else {
-                throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .ndjson or .jsonl, or --input-format")
-            }
-            return format
-        }
+        let formats = try IntakeArguments.formats(of: inputs, forced: inputFormat)
         let plan = TracePlan(program: program)
         let selection = patients.isEmpty ? nil : PatientSelection(patients)
         let whatIf = !noWhatIf && (whatIf || format == .text || selection != nil)

@@ -56,15 +56,7 @@ struct ScoreCommand: ParsableCommand {
     var inputs: [String]
 
     func validate() throws {
-        if inputs.isEmpty {
-            throw ValidationError("give at least one intake file (or - for standard input)")
-        }
-        if let jobs, jobs < 1 {
-            throw ValidationError("--jobs must be at least 1")
-        }
-        if inputs.filter({ $0 == "-" }).count > 1 {
-            throw ValidationError("standard input (-) can be read only once")
-        }
+        try IntakeArguments.validate(inputs: inputs, jobs: jobs)
         if let errors, RejectSink.format(forPath: errors) == nil {
             throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
         }
@@ -72,12 +64,7 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         let program = try rulesOptions.load()
-        let formats = try inputs.map { path in
-            guard let format = inputFormat ?? IntakeFormat.detect(path: path) else {
-                throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .ndjson or .jsonl, or --input-format")
-            }
-            return format
-        }
+        let formats = try IntakeArguments.formats(of: inputs, forced: inputFormat)
         let outputFormat = format ?? OutputFormat(formats[0])
         let run = BatchCommandRun(program: program, inputs: inputs, formats: formats, output: output, errors: errors, jobs: jobs, quiet: quiet, verb: "scoring")
         let explain = self.explain
