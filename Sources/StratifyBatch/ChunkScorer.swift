@@ -28,13 +28,8 @@ final class ChunkScorer {
     private let evaluator: Evaluator
     private let decoder: InputDecoder
     private let csvScanner = CSVRecordScanner()
-    private let jsonParser = JSONLineParser()
-    private let inputNames: InputNameTable
-    /// The input each NDJSON member position named in the last line (-1:
-    /// none). Exporters write the keys in the same order on every line, so
-    /// one comparison usually finds a key without hashing it.
-    private let keyGuesses: UnsafeMutablePointer<Int32>
-    private static let guessedPositions = 128
+    /// Knows the inputs' names: each member's key index is its input.
+    private let jsonParser: JSONLineParser
     private let required: [Int]
     /// The mutable state, behind a pointer: each access to a stored `var`
     /// of a class costs a dynamic exclusivity check, several per record.
@@ -50,23 +45,22 @@ final class ChunkScorer {
         var problems: [(input: Int, field: String, message: String)] = []
         /// The problems `InputDecoder.readCSVRecord` finds, by column.
         var fieldProblems: [(column: Int, problem: FieldError.Problem)] = []
+        /// The problems `InputDecoder.readJSONRecord` finds, by member.
+        var memberProblems: [(member: Int, problem: FieldError.Problem)] = []
     }
 
     init(program: Program, formatter: any RecordFormatter) {
         self.program = program
         self.evaluator = Evaluator(program: program)
         self.decoder = InputDecoder(program: program)
-        self.inputNames = InputNameTable(program.inputs.map(\.name))
+        self.jsonParser = JSONLineParser(keys: program.inputs.map(\.name))
         self.required = program.inputs.indices.filter { program.inputs[$0].required }
-        keyGuesses = .allocate(capacity: Self.guessedPositions)
-        keyGuesses.initialize(repeating: -1, count: Self.guessedPositions)
         state = .allocate(capacity: 1)
         state.initialize(to: State(formatter: formatter))
         state.pointee.identifier.reserveCapacity(64)
     }
 
     deinit {
-        keyGuesses.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
     }
@@ -171,41 +165,10 @@ final class ChunkScorer {
                 evaluator.clearInputs()
                 do throws(JSONParseError) {
                     try jsonParser.parse(lineBytes)
-                    var position = -1
-                    for member in jsonParser.members {
-                        position += 1
-                        let key = try jsonParser.key(of: member, in: lineBytes)
-                        let guess = position < Self.guessedPositions ? Int(keyGuesses[position]) : -1
-                        let input: Int
-                        if guess >= 0, inputNames.name(guess, equals: key) {
-                            input = guess
-                        } else if let found = inputNames.index(of: key) {
-                            input = found
-                            if position < Self.guessedPositions { keyGuesses[position] = Int32(found) }
-                        } else {
-                            continue
-                        }
-                        let value: UnsafeRawBufferPointer
-                        switch member.kind {
-                        case .string:
-                            value = try jsonParser.stringValue(of: member, in: lineBytes)
-                            if Self.containsNUL(value) {
-                                state.pointee.problems.append((input, program.inputs[input].name, "contains a NUL character"))
-                                continue
-                            }
-                        case .number, .true, .false:
-                            value = jsonParser.rawValue(of: member, in: lineBytes)
-                        case .null:
-                            value = UnsafeRawBufferPointer(start: nil, count: 0)
-                        case .array, .object:
-                            let error = FieldError(.notSingleValue, shownValue: member.kind == .array ? "an array" : "an object")
-                            state.pointee.problems.append((input, program.inputs[input].name, decoder.message(for: error, input: input)))
-                            continue
-                        }
-                        if input == identifierInput { state.pointee.identifier.append(contentsOf: value) }
-                        if let problem = decoder.read(value, input: input, into: registers) {
-                            state.pointee.problems.append((input, program.inputs[input].name, decoder.message(for: FieldError(problem, value), input: input)))
-                        }
+                    copyIdentifier(input: identifierInput, line: lineBytes)
+                    decoder.readJSONRecord(jsonParser, line: lineBytes, into: registers, problems: &state.pointee.memberProblems)
+                    if !state.pointee.memberProblems.isEmpty {
+                        reportMemberProblems(line: lineBytes)
                     }
                 } catch {
                     state.pointee.problems.append((-1, "", "column \(error.column): \(error.message)"))
@@ -216,6 +179,43 @@ final class ChunkScorer {
             }
         }
         return result
+    }
+
+    /// Copies the value of the identifier's member, if the line has one
+    /// that is a single value: unescaping reuses the parser's scratch.
+    private func copyIdentifier(input: Int, line: UnsafeRawBufferPointer) {
+        for member in jsonParser.members where Int(member.keyIndex) == input {
+            switch member.kind {
+            case .string:
+                guard let value = try? jsonParser.stringValue(of: member, in: line), !Self.containsNUL(value) else { return }
+                state.pointee.identifier.append(contentsOf: value)
+            case .number, .true, .false:
+                state.pointee.identifier.append(contentsOf: jsonParser.rawValue(of: member, in: line))
+            case .null, .array, .object:
+                break
+            }
+            return
+        }
+    }
+
+    /// Turns the problems `readJSONRecord` found into messages.
+    private func reportMemberProblems(line: UnsafeRawBufferPointer) {
+        let members = jsonParser.members
+        for (index, problem) in state.pointee.memberProblems {
+            let member = members[index]
+            let input = Int(member.keyIndex)
+            let error: FieldError
+            switch member.kind {
+            case .array: error = FieldError(problem, shownValue: "an array")
+            case .object: error = FieldError(problem, shownValue: "an object")
+            case .string:
+                let value = (try? jsonParser.stringValue(of: member, in: line)) ?? jsonParser.rawValue(of: member, in: line)
+                error = FieldError(problem, value)
+            default: error = FieldError(problem, jsonParser.rawValue(of: member, in: line))
+            }
+            state.pointee.problems.append((input, program.inputs[input].name, decoder.message(for: error, input: input)))
+        }
+        state.pointee.memberProblems.removeAll(keepingCapacity: true)
     }
 
     // MARK: - Shared

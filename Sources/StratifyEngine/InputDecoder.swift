@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import StratifyIO
 import StratifyRules
 
@@ -195,6 +198,51 @@ public final class InputDecoder: @unchecked Sendable {
         }
     }
 
+    /// Reads every member of the NDJSON line `parser` has just parsed whose
+    /// key is an input (the parser was made with the inputs' names as its
+    /// keys) into the registers. Each problem is appended as (member index,
+    /// problem), in member order; the record is valid when none are. `null`
+    /// and `""` are missing; an array or object is ``FieldError/Problem/notSingleValue``.
+    ///
+    /// The loop lives here, like ``readCSVRecord(_:in:scanner:plan:into:problems:)``,
+    /// so that `read` is inlined into it.
+    public func readJSONRecord(
+        _ parser: JSONLineParser, line: UnsafeRawBufferPointer, into registers: UnsafeMutableBufferPointer<Double>,
+        problems: inout [(member: Int, problem: FieldError.Problem)]
+    ) {
+        let members = parser.members
+        for index in 0..<members.count {
+            let member = members[index]
+            let input = Int(member.keyIndex)
+            guard input >= 0 else { continue }
+            var value = UnsafeRawBufferPointer(rebasing: line[member.valueStart..<member.valueEnd])
+            switch member.kind {
+            case .string:
+                if member.hasEscapes {
+                    // Validated by the parser, so unescaping cannot fail.
+                    value = (try? parser.stringValue(of: member, in: line)) ?? value
+                    if let base = value.baseAddress, memchr(base, 0, value.count) != nil {
+                        problems.append((index, .containsNUL))
+                        continue
+                    }
+                }
+            case .number, .true, .false:
+                break
+            case .null:
+                registers[input] = .nan
+                continue
+            case .array, .object:
+                problems.append((index, .notSingleValue))
+                continue
+            }
+            if value.isEmpty {
+                registers[input] = .nan
+            } else if let problem = read(value, as: fields[input].kind, input: input, into: registers) {
+                problems.append((index, problem))
+            }
+        }
+    }
+
     /// The position of the value among the field's values, in any case.
     @inlinable @inline(__always)
     func enumIndex(_ bytes: UnsafeRawBufferPointer, _ field: Field) -> Int? {
@@ -229,6 +277,7 @@ public final class InputDecoder: @unchecked Sendable {
         case .aboveMaximum: return "\(shown) is above the maximum \(Self.bound(field.maximum, field.type))"
         case .required: return "a value is required"
         case .notSingleValue: return "must be a single value, not \(shown)"
+        case .containsNUL: return "contains a NUL character"
         }
     }
 
@@ -248,6 +297,8 @@ public struct FieldError: Sendable, Error {
         case required
         /// An NDJSON array or object where a field needs one value.
         case notSingleValue
+        /// An NDJSON string with an escaped NUL (`\u0000`).
+        case containsNUL
     }
 
     public var problem: Problem

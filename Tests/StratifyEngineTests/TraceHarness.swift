@@ -82,7 +82,8 @@ enum TraceHarness {
     /// Writes `text` to a new temporary file with `suffix`.
     static func temporaryFile(_ text: String, suffix: String) -> String {
         let path = NSTemporaryDirectory() + "stratify-trace-\(UUID().uuidString)\(suffix)"
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        let written = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        precondition(written, "cannot write \(path)")
         return path
     }
 }

@@ -216,3 +216,41 @@ struct JSONLineParserTests {
         }
     }
 }
+
+@Suite("NDJSON known keys")
+struct JSONKnownKeyTests {
+    func indexes(_ parser: JSONLineParser, _ text: String) throws -> [Int32] {
+        try bytes(text).withUnsafeBytes { buf in
+            try parser.parse(buf)
+            return parser.members.map(\.keyIndex)
+        }
+    }
+
+    @Test func keysAreReportedByIndexWhateverTheOrder() throws {
+        let parser = JSONLineParser(keys: ["id", "age", "sex"])
+        #expect(try indexes(parser, #"{"id":"P1","age":4,"sex":"f"}"#) == [0, 1, 2])
+        // A key left out, an unknown key, a different order, an escaped key.
+        #expect(try indexes(parser, #"{"id":"P2","sex":"f"}"#) == [0, 2])
+        #expect(try indexes(parser, #"{"id":"P3","note":1,"age":4}"#) == [0, -1, 1])
+        #expect(try indexes(parser, #"{"sex":"m","\u0061ge":4,"id":"P4"}"#) == [2, 1, 0])
+        // Near misses of the guessed key are not taken for it.
+        #expect(try indexes(parser, #"{"id":"P5","ag":4,"ages":5,"age ":6}"#) == [0, -1, -1, -1])
+        #expect(try indexes(JSONLineParser(), #"{"id":"P6"}"#) == [-1])
+    }
+
+    @Test func repeatedKeysAreFoundByIndexAndByName() throws {
+        let parser = JSONLineParser(keys: ["id", "age"])
+        _ = try indexes(parser, #"{"id":"P1","age":4}"#)
+        #expect(throws: JSONParseError(column: 20, message: "duplicate key 'age'")) {
+            try indexes(parser, #"{"id":"P1","age":4,"\u0061ge":5}"#)
+        }
+        #expect(parser.members.isEmpty)
+        // The first member that repeats a key is the one reported, known or not.
+        #expect(throws: JSONParseError(column: 26, message: "duplicate key 'x'")) {
+            try indexes(parser, #"{"x":1,"id":"P2","age":3,"x":2,"age":4}"#)
+        }
+        #expect(throws: JSONParseError(column: 26, message: "duplicate key 'age'")) {
+            try indexes(parser, #"{"x":1,"age":3,"id":"P2","age":4,"x":2}"#)
+        }
+    }
+}

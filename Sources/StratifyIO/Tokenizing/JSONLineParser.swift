@@ -10,33 +10,68 @@
 /// (`01`, `1.`, `-`), raw control characters or NUL in strings, invalid
 /// UTF-8, trailing text, and (by default) duplicate keys.
 ///
+/// Given the keys it should know (``init(options:keys:)``), the parser
+/// reports each member's key as an index (``JSONMember/keyIndex``) and
+/// expects each key to be followed by the key that followed it last time
+/// (exporters write keys in one order, leaving some out): a key that was
+/// guessed right is matched with one comparison, and checking for duplicates costs one
+/// store per key. Lines in any other order parse the same, only slower.
+///
 /// Use one parser per thread and reuse it for every line.
 public final class JSONLineParser {
     public let options: JSONParserOptions
-    /// The members of the last line parsed successfully, in order.
-    public private(set) var members: [JSONMember] = []
+    /// The members of the last line parsed successfully, in order (none
+    /// after a line that failed): a view valid until the next ``parse(_:)``.
+    public var members: JSONMemberList {
+        JSONMemberList(base: store.pointee.base, count: store.pointee.count)
+    }
     /// With ``DuplicateKeyPolicy/report``: the index in ``members`` of the
     /// first member whose key repeats an earlier one, else nil.
     public private(set) var duplicateMemberIndex: Int?
 
     private var stack: [UInt8] = []
+    /// The members' storage, kept from line to line.
+    private let store: UnsafeMutablePointer<MemberBuffer>
     private let scratch = ScratchBuffer()
-    /// Open-addressing table for the duplicate-key check, reached through a
-    /// `let` pointer so its use costs no exclusivity checks. Each slot holds
-    /// `generation << 32 | member index`; a slot from an older generation is
-    /// empty, so the table is never cleared between lines.
+    private let keys: JSONKeyTable
+    /// Per-line state, reached through `let` pointers so that its use costs
+    /// no exclusivity checks.
+    private let guide: UnsafeMutablePointer<Guide>
     private let keyTable: UnsafeMutablePointer<KeyTable>
 
+    /// What the last lines taught the parser about the next one.
+    private struct Guide {
+        /// The known key (-1: none) that last followed each known key `k`
+        /// (at `k`), the start of the object (at `count`) and an unknown key
+        /// (at `count + 1`).
+        var successor: UnsafeMutablePointer<Int32>
+        /// For each known key, the generation (line) that last had it.
+        var seen: UnsafeMutablePointer<UInt32>
+        var generation: UInt32 = 0
+    }
+    /// Open-addressing table for the duplicate check of unknown keys. Each
+    /// slot holds `generation << 32 | member index`; a slot from an older
+    /// generation is empty, so the table is never cleared between lines.
     private struct KeyTable {
         var slots: UnsafeMutablePointer<UInt64>
         var capacity: Int
         var generation: UInt32 = 0
     }
 
-    public init(options: JSONParserOptions = JSONParserOptions()) {
+    /// A parser that reports which of `keys` each member's key is (compared
+    /// after unescaping, so `"\u0061ge"` is `age`).
+    public init(options: JSONParserOptions = JSONParserOptions(), keys: [String] = []) {
         self.options = options
-        members.reserveCapacity(64)
+        self.keys = JSONKeyTable(keys)
+        store = .allocate(capacity: 1)
+        store.initialize(to: MemberBuffer(capacity: 64))
         stack.reserveCapacity(options.maxDepth + 1)
+        let successor = UnsafeMutablePointer<Int32>.allocate(capacity: keys.count + 2)
+        successor.initialize(repeating: -1, count: keys.count + 2)
+        let seen = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, keys.count))
+        seen.initialize(repeating: 0, count: max(1, keys.count))
+        guide = .allocate(capacity: 1)
+        guide.initialize(to: Guide(successor: successor, seen: seen))
         let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
         slots.initialize(repeating: 0, count: 64)
         keyTable = UnsafeMutablePointer<KeyTable>.allocate(capacity: 1)
@@ -44,6 +79,11 @@ public final class JSONLineParser {
     }
 
     deinit {
+        store.pointee.base.deallocate()
+        store.deallocate()
+        guide.pointee.successor.deallocate()
+        guide.pointee.seen.deallocate()
+        guide.deallocate()
         keyTable.pointee.slots.deallocate()
         keyTable.deallocate()
     }
@@ -52,13 +92,14 @@ public final class JSONLineParser {
     public func parse(_ line: UnsafeRawBufferPointer) throws(JSONParseError) {
         // Work on local copies: appends to a class's array property would
         // each pay a dynamic exclusivity check.
-        var ms = members
-        members = []
-        ms.removeAll(keepingCapacity: true)
+        var ms = store.pointee
+        ms.count = 0
+        var parsed = false
         var stack = self.stack
         self.stack = []
         defer {
-            members = ms
+            if !parsed { ms.count = 0 }
+            store.pointee = ms
             self.stack = stack
         }
         duplicateMemberIndex = nil
@@ -82,14 +123,50 @@ public final class JSONLineParser {
         }
         c.pos += 1
         c.skipWhitespace()
+        var firstDuplicate = -1
+        var unknownKeys = 0
         if c.peek() == 0x7D {
             c.pos += 1
         } else {
+            // Known keys are checked for repeats as they come, by index;
+            // unknown ones after the line has parsed.
+            let checking = options.duplicateKeys != .allow
+            let generation = nextGeneration()
+            let successor = guide.pointee.successor
+            let seen = guide.pointee.seen
+            let unknownSlot = keys.count + 1
+            var previous = keys.count
             while true {
                 guard c.peek() == 0x22 else { throw c.unexpected(at: c.pos, expecting: "a key in double quotes") }
                 let keyOpen = c.pos
-                let keyEscapes = try c.string()
+                let position = ms.count
+                let guess = Int(successor[previous])
+                var keyIndex: Int32 = -1
+                var keyEscapes = false
+                let matched = guess >= 0 ? keys.matchQuoted(guess, at: c.u + c.pos, available: c.n - c.pos) : 0
+                if matched > 0 {
+                    c.pos += matched
+                    keyIndex = Int32(truncatingIfNeeded: guess)
+                } else {
+                    keyEscapes = try c.string()
+                    if keys.count > 0 {
+                        keyIndex = knownIndex(keyOpen + 1, c.pos - 1, escaped: keyEscapes, c)
+                        successor[previous] = keyIndex
+                    }
+                }
+                previous = keyIndex >= 0 ? Int(keyIndex) : unknownSlot
                 let keyEnd = c.pos - 1
+                if keyIndex >= 0 {
+                    if checking {
+                        if seen[Int(keyIndex)] == generation {
+                            if firstDuplicate < 0 { firstDuplicate = position }
+                        } else {
+                            seen[Int(keyIndex)] = generation
+                        }
+                    }
+                } else {
+                    unknownKeys += 1
+                }
                 c.skipWhitespace()
                 guard c.peek() == 0x3A else { throw c.unexpected(at: c.pos, expecting: "':' after the key") }
                 c.pos += 1
@@ -98,7 +175,7 @@ public final class JSONLineParser {
                 let valueStart = c.pos
                 var m = JSONMember(keyStart: keyOpen + 1, keyEnd: keyEnd, keyHasEscapes: keyEscapes,
                                    valueStart: valueStart, valueEnd: valueStart, kind: .null,
-                                   hasEscapes: false, hasFractionOrExponent: false)
+                                   hasEscapes: false, hasFractionOrExponent: false, keyIndex: keyIndex)
                 switch b {
                 case 0x22:
                     m.kind = .string
@@ -145,26 +222,61 @@ public final class JSONLineParser {
         if c.pos < c.n {
             throw c.error("unexpected text after the object", at: c.pos)
         }
-        if options.duplicateKeys != .allow && ms.count > 1 {
-            try checkDuplicates(ms, c)
+        if options.duplicateKeys != .allow {
+            if unknownKeys > 1, let unknown = firstUnknownDuplicate(ms.list, c) {
+                firstDuplicate = firstDuplicate < 0 ? unknown : min(firstDuplicate, unknown)
+            }
+            if firstDuplicate >= 0 {
+                try duplicate(firstDuplicate, ms.list, keyText(ms.list[firstDuplicate], c))
+            }
         }
+        parsed = true
+    }
+
+    /// The generation stamp of a new line, for ``Guide/seen``.
+    private func nextGeneration() -> UInt32 {
+        guide.pointee.generation &+= 1
+        if guide.pointee.generation == 0 {
+            guide.pointee.seen.update(repeating: 0, count: max(1, keys.count))
+            guide.pointee.generation = 1
+        }
+        return guide.pointee.generation
+    }
+
+    /// The index of the known key between `start` and `end`, or -1.
+    private func knownIndex(_ start: Int, _ end: Int, escaped: Bool, _ c: JSONCursor) -> Int32 {
+        var key = UnsafeRawBufferPointer(start: c.u + start, count: end - start)
+        if escaped {
+            // The key was validated by the cursor, so unescaping cannot fail.
+            let out = scratch.reserve(key.count).assumingMemoryBound(to: UInt8.self)
+            guard let count = try? JSONString.unescape(key, into: out) else { return -1 }
+            key = UnsafeRawBufferPointer(start: out, count: count)
+        }
+        return keys.index(of: key).map { Int32(truncatingIfNeeded: $0) } ?? -1
+    }
+
+    /// A member's key, unescaped.
+    private func keyText(_ m: JSONMember, _ c: JSONCursor) -> [UInt8] {
+        let raw = UnsafeRawBufferPointer(start: c.u + m.keyStart, count: m.keyEnd - m.keyStart)
+        guard m.keyHasEscapes else { return Array(raw) }
+        var key: [UInt8] = []
+        try? JSONString.appendUnescaped(raw, to: &key)
+        return key
     }
 
     // MARK: Duplicate keys
 
-    private func checkDuplicates(_ ms: [JSONMember], _ c: JSONCursor) throws(JSONParseError) {
+    /// The index of the first member with an unknown key that repeats an
+    /// earlier one, or nil. (A known and an unknown key never collide.)
+    private func firstUnknownDuplicate(_ ms: JSONMemberList, _ c: JSONCursor) -> Int? {
         let u = c.u
-        if ms.contains(where: { $0.keyHasEscapes }) {
+        if ms.contains(where: { $0.keyIndex < 0 && $0.keyHasEscapes }) {
             // Rare: compare unescaped keys ("a" and "\u0061" are the same).
-            var seen: [[UInt8]: Int] = [:]
-            for (i, m) in ms.enumerated() {
-                var key: [UInt8] = []
-                try JSONString.appendUnescaped(
-                    UnsafeRawBufferPointer(start: u + m.keyStart, count: m.keyEnd - m.keyStart), to: &key)
-                if seen[key] != nil { try duplicate(i, ms, key); return }
-                seen[key] = i
+            var seen: Set<[UInt8]> = []
+            for (i, m) in ms.enumerated() where m.keyIndex < 0 {
+                if !seen.insert(keyText(m, c)).inserted { return i }
             }
-            return
+            return nil
         }
         // Open addressing over the raw key spans.
         var size = 64
@@ -185,27 +297,26 @@ public final class JSONLineParser {
         let gen = UInt64(table.pointee.generation)
         let slots = table.pointee.slots
         let mask = table.pointee.capacity - 1
-        try ms.withUnsafeBufferPointer { (members) throws(JSONParseError) in
-            for i in 0..<members.count {
-                let m = members[i]
-                let length = m.keyEnd &- m.keyStart
-                var s = Int(truncatingIfNeeded: JSONLineParser.keyHash(u + m.keyStart, length)) & mask
-                while true {
-                    let entry = slots[s]
-                    if entry >> 32 != gen {
-                        slots[s] = gen << 32 | UInt64(i)
-                        break
-                    }
-                    let other = members[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: entry))]
-                    if other.keyEnd &- other.keyStart == length
-                        && memcmpBytes(u + m.keyStart, u + other.keyStart, length) {
-                        try duplicate(i, ms, Array(UnsafeBufferPointer(start: u + m.keyStart, count: length)))
-                        return
-                    }
-                    s = (s &+ 1) & mask
+        let members = ms.base
+        for i in 0..<ms.count where members[i].keyIndex < 0 {
+            let m = members[i]
+            let length = m.keyEnd &- m.keyStart
+            var s = Int(truncatingIfNeeded: JSONLineParser.keyHash(u + m.keyStart, length)) & mask
+            while true {
+                let entry = slots[s]
+                if entry >> 32 != gen {
+                    slots[s] = gen << 32 | UInt64(i)
+                    break
                 }
+                let other = members[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: entry))]
+                if other.keyEnd &- other.keyStart == length
+                    && memcmpBytes(u + m.keyStart, u + other.keyStart, length) {
+                    return i
+                }
+                s = (s &+ 1) & mask
             }
         }
+        return nil
     }
 
     /// A cheap hash of a key: its length and its first and last 8 bytes
@@ -226,7 +337,7 @@ public final class JSONLineParser {
         return h ^ (h >> 31)
     }
 
-    private func duplicate(_ index: Int, _ ms: [JSONMember], _ key: [UInt8]) throws(JSONParseError) {
+    private func duplicate(_ index: Int, _ ms: JSONMemberList, _ key: [UInt8]) throws(JSONParseError) {
         if options.duplicateKeys == .report {
             duplicateMemberIndex = index
             return
@@ -277,4 +388,56 @@ func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int)
         i += 1
     }
     return true
+}
+
+/// Where a parser keeps its members, reused from line to line.
+struct MemberBuffer {
+    var base: UnsafeMutablePointer<JSONMember>
+    var capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        base = .allocate(capacity: capacity)
+        self.capacity = capacity
+    }
+
+    var list: JSONMemberList { JSONMemberList(base: base, count: count) }
+
+    @inline(__always)
+    mutating func append(_ member: JSONMember) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: member)
+        count += 1
+    }
+
+    private mutating func grow() {
+        let bigger = UnsafeMutablePointer<JSONMember>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
+}
+
+/// The members of the line a ``JSONLineParser`` parsed last: a view of the
+/// parser's storage, valid until its next ``JSONLineParser/parse(_:)`` (it
+/// holds no reference, so taking it costs nothing per line; do not keep it
+/// beyond that, nor beyond the parser's life).
+public struct JSONMemberList: RandomAccessCollection {
+    @usableFromInline let base: UnsafePointer<JSONMember>
+    public let count: Int
+
+    init(base: UnsafeMutablePointer<JSONMember>, count: Int) {
+        self.base = UnsafePointer(base)
+        self.count = count
+    }
+
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { count }
+
+    @inlinable
+    public subscript(index: Int) -> JSONMember {
+        precondition(index >= 0 && index < count, "member index out of range")
+        return base[index]
+    }
 }

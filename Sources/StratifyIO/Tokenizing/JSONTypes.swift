@@ -22,12 +22,15 @@ public struct JSONMember: Sendable, Equatable {
     /// A number has a fraction (`1.5`) or an exponent (`1e3`); without
     /// either it is an integer literal (which may still be out of range).
     public var hasFractionOrExponent: Bool
+    /// The key's index among the parser's known keys (see
+    /// ``JSONLineParser/init(options:keys:)``), or -1 when it is none of them.
+    public var keyIndex: Int32
 
     /// 1-based column of the key's opening quote (for messages).
     public var keyColumn: Int { keyStart }
 
     public init(keyStart: Int, keyEnd: Int, keyHasEscapes: Bool, valueStart: Int, valueEnd: Int,
-                kind: JSONValueKind, hasEscapes: Bool, hasFractionOrExponent: Bool) {
+                kind: JSONValueKind, hasEscapes: Bool, hasFractionOrExponent: Bool, keyIndex: Int32 = -1) {
         self.keyStart = keyStart
         self.keyEnd = keyEnd
         self.keyHasEscapes = keyHasEscapes
@@ -36,6 +39,7 @@ public struct JSONMember: Sendable, Equatable {
         self.kind = kind
         self.hasEscapes = hasEscapes
         self.hasFractionOrExponent = hasFractionOrExponent
+        self.keyIndex = keyIndex
     }
 }
 

@@ -1,0 +1,115 @@
+/// The keys a ``JSONLineParser`` knows by name, so that it can report each
+/// member's key as an index instead of bytes: NDJSON keys are looked up once
+/// per value, millions of times a batch.
+///
+/// Each key is stored quoted (`"name"`), so that the parser can match a
+/// whole key token with one comparison when the line repeats the previous
+/// line's key order, as exporters do. Immutable after init, in flat
+/// allocations, hence `@unchecked Sendable`.
+final class JSONKeyTable: @unchecked Sendable {
+    let count: Int
+    /// `"key"` for each key, back to back; key `i` spans `offsets[i]..<offsets[i + 1]`.
+    private let quoted: UnsafeMutablePointer<UInt8>
+    private let offsets: UnsafeMutablePointer<Int>
+    /// Whether key `i` can be matched as raw bytes: it holds nothing a JSON
+    /// string would have to escape, so equal bytes mean an equal, valid key.
+    private let plain: UnsafeMutablePointer<Bool>
+    /// Open addressing over a power-of-two table of key indexes (-1: empty).
+    private let slots: UnsafeMutablePointer<Int32>
+    private let mask: Int
+
+    init(_ keys: [String]) {
+        count = keys.count
+        var bytes: [UInt8] = []
+        offsets = .allocate(capacity: keys.count + 1)
+        plain = .allocate(capacity: max(1, keys.count))
+        for (index, key) in keys.enumerated() {
+            offsets[index] = bytes.count
+            bytes.append(0x22)
+            bytes += key.utf8
+            bytes.append(0x22)
+            (plain + index).initialize(to: !key.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+        }
+        offsets[keys.count] = bytes.count
+        quoted = .allocate(capacity: max(1, bytes.count))
+        quoted.initialize(from: bytes, count: bytes.count)
+
+        var size = 16
+        while size < keys.count * 4 { size *= 2 }
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        mask = size - 1
+        for index in 0..<keys.count where self.index(of: self.key(index)) == nil {
+            var slot = Self.hash(self.key(index)) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index)
+        }
+    }
+
+    deinit {
+        quoted.deallocate()
+        offsets.deallocate()
+        plain.deallocate()
+        slots.deallocate()
+    }
+
+    /// Key `index`, without its quotes.
+    @inline(__always)
+    func key(_ index: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: quoted + offsets[index] + 1, count: offsets[index + 1] - offsets[index] - 2)
+    }
+
+    /// Whether `"key"` for key `index` is exactly the bytes at `p` (which
+    /// has `available` bytes); if so, how many, else 0.
+    @inline(__always)
+    func matchQuoted(_ index: Int, at p: UnsafePointer<UInt8>, available: Int) -> Int {
+        let start = offsets[index]
+        let length = offsets[index + 1] - start
+        guard length <= available, plain[index] else { return 0 }
+        return Self.equal(UnsafeRawPointer(quoted + start), UnsafeRawPointer(p), length) ? length : 0
+    }
+
+    /// The index of the key whose unescaped bytes are `key`, or nil.
+    @inline(__always)
+    func index(of key: UnsafeRawBufferPointer) -> Int? {
+        var slot = Self.hash(key) & mask
+        while true {
+            let index = Int(slots[slot])
+            if index < 0 { return nil }
+            let candidate = self.key(index)
+            if candidate.count == key.count,
+               candidate.isEmpty || Self.equal(candidate.baseAddress!, key.baseAddress!, key.count) {
+                return index
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Keys are short: comparing 8 bytes at a time here costs less than a
+    /// call to memcmp.
+    @inline(__always)
+    private static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ length: Int) -> Bool {
+        var offset = 0
+        while length - offset >= 8 {
+            if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                return false
+            }
+            offset += 8
+        }
+        while offset < length {
+            if a.load(fromByteOffset: offset, as: UInt8.self) != b.load(fromByteOffset: offset, as: UInt8.self) { return false }
+            offset += 1
+        }
+        return true
+    }
+
+    /// FNV-1a.
+    @inline(__always)
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return Int(truncatingIfNeeded: hash >> 1)
+    }
+}
