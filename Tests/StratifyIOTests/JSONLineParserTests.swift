@@ -253,4 +253,27 @@ struct JSONKnownKeyTests {
             try indexes(parser, #"{"x":1,"age":3,"id":"P2","age":4,"x":2}"#)
         }
     }
+
+    @Test func keysOfEveryLengthMatchOnlyThemselves() throws {
+        // Guessed keys are compared a word at a time, with lengths between
+        // words covered by overlapping loads: every byte must count.
+        for length in 1...40 {
+            let key = String((0..<length).map { Character(Unicode.Scalar(UInt8(97 + ($0 * 7) % 26))) })
+            let parser = JSONLineParser(keys: [key])
+            let good = "{\"\(key)\":1}"
+            var near = [String(key.dropLast()), key + "z", "\(key)\\u0000"]
+            for position in 0..<length {
+                var bytes = Array(key.utf8)
+                bytes[position] = bytes[position] == 0x5A ? 0x59 : 0x5A
+                near.append(String(decoding: bytes, as: UTF8.self))
+            }
+            for other in near {
+                // The good line first, so that the parser guesses `key`.
+                #expect(try indexes(parser, good) == [0])
+                #expect(try indexes(parser, good) == [0])
+                #expect(try indexes(parser, "{\"\(other)\":1}") == [-1], "\(key) against \(other)")
+            }
+        }
+    }
 }
+

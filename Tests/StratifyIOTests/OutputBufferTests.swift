@@ -96,4 +96,21 @@ struct OutputBufferTests {
             #expect(String(decoding: try parser.stringValue(of: parser.members[0], in: buf), as: UTF8.self) == value)
         }
     }
+
+    @Test func copyWritesExactlyTheBytesAtEveryLength() {
+        // The short-length paths copy with overlapping words: nothing
+        // outside the destination span may change, for any length.
+        for count in 0...80 {
+            let source = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            var destination = [UInt8](repeating: 0xAA, count: count + 32)
+            source.withUnsafeBufferPointer { from in
+                destination.withUnsafeMutableBufferPointer { to in
+                    let end = OutputBuffer.copy(from.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: count, to: to.baseAddress! + 16)
+                    #expect(end == to.baseAddress! + 16 + count)
+                }
+            }
+            #expect(Array(destination[16..<(16 + count)]) == source, "length \(count)")
+            #expect(destination[..<16].allSatisfy { $0 == 0xAA } && destination[(16 + count)...].allSatisfy { $0 == 0xAA }, "length \(count)")
+        }
+    }
 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The keys a ``JSONLineParser`` knows by name, so that it can report each
 /// member's key as an index instead of bytes: NDJSON keys are looked up once
 /// per value, millions of times a batch.
@@ -85,20 +89,30 @@ final class JSONKeyTable: @unchecked Sendable {
         }
     }
 
-    /// Keys are short: comparing 8 bytes at a time here costs less than a
-    /// call to memcmp.
+    /// Keys are short: two overlapping loads per side cover any length
+    /// between one word and two, which costs less than a call to memcmp or
+    /// a loop, and reads nothing outside either span.
     @inline(__always)
     private static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ length: Int) -> Bool {
-        var offset = 0
-        while length - offset >= 8 {
-            if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
-                return false
+        if length >= 8 {
+            if length <= 16 {
+                return (a.loadUnaligned(as: UInt64.self) ^ b.loadUnaligned(as: UInt64.self))
+                    | (a.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)) == 0
             }
-            offset += 8
+            if length <= 32 {
+                let head = a.loadUnaligned(as: SIMD16<UInt8>.self) .== b.loadUnaligned(as: SIMD16<UInt8>.self)
+                let tail = a.loadUnaligned(fromByteOffset: length - 16, as: SIMD16<UInt8>.self)
+                    .== b.loadUnaligned(fromByteOffset: length - 16, as: SIMD16<UInt8>.self)
+                return all(head .& tail)
+            }
+            return memcmp(a, b, length) == 0
         }
-        while offset < length {
-            if a.load(fromByteOffset: offset, as: UInt8.self) != b.load(fromByteOffset: offset, as: UInt8.self) { return false }
-            offset += 1
+        if length >= 4 {
+            return (a.loadUnaligned(as: UInt32.self) ^ b.loadUnaligned(as: UInt32.self))
+                | (a.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self) ^ b.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)) == 0
+        }
+        for offset in 0..<length where a.load(fromByteOffset: offset, as: UInt8.self) != b.load(fromByteOffset: offset, as: UInt8.self) {
+            return false
         }
         return true
     }

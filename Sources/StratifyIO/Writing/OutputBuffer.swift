@@ -121,11 +121,32 @@ public final class OutputBuffer: @unchecked Sendable {
     @inlinable @inline(__always)
     @discardableResult
     public static func copy(_ source: UnsafePointer<UInt8>, count n: Int, to destination: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        if n <= 16 {
-            // Short values (most fields): a call to memmove costs more.
-            for i in 0..<n { destination[i] = source[i] }
+        // Short strings (most fields and keys): a call to memmove costs
+        // more. Two overlapping loads and stores cover any length between
+        // one word and two, without reading or writing outside either span.
+        let s = UnsafeRawPointer(source)
+        let d = UnsafeMutableRawPointer(destination)
+        if n >= 8 {
+            if n <= 16 {
+                let head = s.loadUnaligned(as: UInt64.self)
+                let tail = s.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                d.storeBytes(of: head, as: UInt64.self)
+                d.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+            } else if n <= 32 {
+                let head = s.loadUnaligned(as: SIMD16<UInt8>.self)
+                let tail = s.loadUnaligned(fromByteOffset: n - 16, as: SIMD16<UInt8>.self)
+                d.storeBytes(of: head, as: SIMD16<UInt8>.self)
+                d.storeBytes(of: tail, toByteOffset: n - 16, as: SIMD16<UInt8>.self)
+            } else {
+                d.copyMemory(from: s, byteCount: n)
+            }
+        } else if n >= 4 {
+            let head = s.loadUnaligned(as: UInt32.self)
+            let tail = s.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            d.storeBytes(of: head, as: UInt32.self)
+            d.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
         } else {
-            UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: n)
+            for i in 0..<n { destination[i] = source[i] }
         }
         return destination + n
     }
