@@ -27,6 +27,7 @@ struct Stratify: ParsableCommand {
     /// (documented) rather than the parser's default 64.
     static func main() {
         ByteSink.ignoreBrokenPipeSignal()
+        AllocatorTuning.keepFreedBlocksForReuse()
         do {
             var command = try parseAsRoot()
             try command.run()
