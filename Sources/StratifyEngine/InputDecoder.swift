@@ -37,6 +37,10 @@ public final class InputDecoder: @unchecked Sendable {
     /// Every enum value of every field, lower-case, as (offset, length) into `enumBytes`.
     @usableFromInline let enumValues: UnsafeMutablePointer<(offset: Int, count: Int)>
     @usableFromInline let enumBytes: UnsafeMutablePointer<UInt8>
+    /// Each enum value as ``ValueParsing/lowercasedWord(_:)`` of it, with
+    /// its length in the top byte (a value of 8 bytes or more never
+    /// matches a word: those are compared byte by byte).
+    @usableFromInline let enumWords: UnsafeMutablePointer<(word: UInt64, count: Int)>
     private let program: Program
 
     public init(program: Program) {
@@ -63,6 +67,13 @@ public final class InputDecoder: @unchecked Sendable {
         enumValues.initialize(from: values, count: values.count)
         enumBytes = .allocate(capacity: max(1, bytes.count))
         enumBytes.initialize(from: bytes, count: bytes.count)
+        enumWords = .allocate(capacity: max(1, values.count))
+        for (index, value) in values.enumerated() {
+            let word = value.count >= 1 && value.count <= 8
+                ? bytes[value.offset..<(value.offset + value.count)].withUnsafeBytes { ValueParsing.lowercasedWord($0) }
+                : 0
+            (enumWords + index).initialize(to: (word, value.count >= 1 && value.count <= 8 ? value.count : -1))
+        }
     }
 
     static func kind(of type: ValueType) -> Kind {
@@ -80,6 +91,7 @@ public final class InputDecoder: @unchecked Sendable {
         fields.deallocate()
         enumValues.deallocate()
         enumBytes.deallocate()
+        enumWords.deallocate()
     }
 
     /// Reads one value into `registers[input]` (NaN when empty). Returns nil
@@ -246,6 +258,15 @@ public final class InputDecoder: @unchecked Sendable {
     /// The position of the value among the field's values, in any case.
     @inlinable @inline(__always)
     func enumIndex(_ bytes: UnsafeRawBufferPointer, _ field: Field) -> Int? {
+        if bytes.count <= 8 {
+            // Most values are short: one word compared per allowed value.
+            let word = ValueParsing.lowercasedWord(bytes)
+            for position in 0..<field.valueCount {
+                let candidate = enumWords[field.valueStart + position]
+                if candidate.word == word && candidate.count == bytes.count { return position }
+            }
+            return nil
+        }
         outer: for position in 0..<field.valueCount {
             let value = enumValues[field.valueStart + position]
             guard value.count == bytes.count else { continue }

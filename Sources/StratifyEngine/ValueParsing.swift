@@ -99,35 +99,44 @@ enum ValueParsing {
         return value
     }
 
+    /// The bytes of a value of 1 to 8 bytes as one little-endian word, zero
+    /// padded, with ASCII capitals made lower case: matching a short value
+    /// in any case is then one comparison. Reads only the value's bytes.
+    @inlinable @inline(__always)
+    static func lowercasedWord(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        let count = bytes.count
+        let p = bytes.baseAddress!
+        var word: UInt64
+        if count >= 4 {
+            // Two overlapping 4-byte loads: the bytes they share are equal.
+            let head = UInt64(p.loadUnaligned(as: UInt32.self))
+            let tail = UInt64(p.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            word = head | tail << UInt64(8 * (count - 4))
+        } else {
+            word = UInt64(p.load(as: UInt8.self))
+            if count > 1 { word |= UInt64(p.load(fromByteOffset: 1, as: UInt8.self)) << 8 }
+            if count > 2 { word |= UInt64(p.load(fromByteOffset: 2, as: UInt8.self)) << 16 }
+        }
+        // A byte is a capital when its low 7 bits are at least "A" and at
+        // most "Z" and its top bit is clear; each gets 0x20 added.
+        let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = low7 &+ 0x3F3F_3F3F_3F3F_3F3F          // 0x80 - 0x41
+        let pastZ = low7 &+ 0x2525_2525_2525_2525             // 0x80 - 0x5B
+        let capitals = atLeastA & ~pastZ & ~word & 0x8080_8080_8080_8080
+        return word | capitals >> 2
+    }
+
     /// true/false, yes/no, 1/0, in any case.
     @inlinable @inline(__always)
     static func boolean(_ bytes: UnsafeRawBufferPointer) -> Bool? {
-        switch bytes.count {
-        case 1:
-            if bytes[0] == UInt8(ascii: "1") { return true }
-            if bytes[0] == UInt8(ascii: "0") { return false }
-        case 2:
-            if lowerEquals(bytes, "no") { return false }
-        case 3:
-            if lowerEquals(bytes, "yes") { return true }
-        case 4:
-            if lowerEquals(bytes, "true") { return true }
-        case 5:
-            if lowerEquals(bytes, "false") { return false }
-        default:
-            break
+        guard bytes.count >= 1 && bytes.count <= 5 else { return nil }
+        // The length goes in the top byte, so that a word padded with
+        // zeros matches only a value of its own length.
+        switch lowercasedWord(bytes) | UInt64(bytes.count) << 56 {
+        case 0x0400_0000_6575_7274, 0x0300_0000_0073_6579, 0x0100_0000_0000_0031: return true      // true, yes, 1
+        case 0x0500_0065_736C_6166, 0x0200_0000_0000_6F6E, 0x0100_0000_0000_0030: return false    // false, no, 0
+        default: return nil
         }
-        return nil
-    }
-
-    @inlinable @inline(__always)
-    static func lowerEquals(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
-        guard bytes.count == word.utf8CodeUnitCount else { return false }
-        let pointer = word.utf8Start
-        for index in 0..<bytes.count where bytes[index] | 0x20 != pointer[index] {
-            return false
-        }
-        return true
     }
 
     /// `YYYY-MM-DD` as days since 1970-01-01.
