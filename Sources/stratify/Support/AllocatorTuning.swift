@@ -24,7 +24,7 @@ enum AllocatorTuning {
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
         // 32 MB is the largest mmap threshold glibc accepts on 64-bit.
         _ = mallopt(-3, 32 << 20)
-        _ = mallopt(-1, 128 << 20)
+        _ = mallopt(-1, 32 << 20)
         #endif
     }
 }
