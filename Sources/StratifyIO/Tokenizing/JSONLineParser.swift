@@ -13,9 +13,9 @@
 /// Given the keys it should know (``init(options:keys:)``), the parser
 /// reports each member's key as an index (``JSONMember/keyIndex``) and
 /// expects each key to be followed by the key that followed it last time
-/// (exporters write keys in one order, leaving some out): a key that was
-/// guessed right is matched with one comparison, and checking for duplicates costs one
-/// store per key. Lines in any other order parse the same, only slower.
+/// (exporters write keys in one order, leaving some out): a key guessed
+/// right is matched with one comparison, and checking for duplicates costs
+/// one store per key. Lines in any other order parse the same, only slower.
 ///
 /// Use one parser per thread and reuse it for every line.
 public final class JSONLineParser {
