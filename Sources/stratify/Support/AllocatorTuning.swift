@@ -4,13 +4,13 @@ import Glibc
 
 /// glibc's allocator, tuned for streaming.
 ///
-/// A batch allocates a chunk of input (about 1 MB) and a buffer for its
+/// A batch allocates a chunk of input (about 256 KB) and a buffer for its
 /// output every few thousand records, and frees them once written. By
 /// default glibc hands blocks that large back to the kernel (they are over
 /// its mmap threshold, or trimmed off the top of the heap), so every new
 /// chunk is fresh memory that faults in page by page: on the 1M-record
-/// NDJSON benchmark, 185,000 page faults and a third of a second of system
-/// time (now 3,400 faults). Kept for reuse, they cost nothing. Peak memory
+/// NDJSON benchmark (with 1 MB chunks then), 185,000 page faults and a
+/// third of a second of system time; kept for reuse, 3,400. Peak memory
 /// barely grows (54 MB on the 1 GB benchmark file, from 52 MB): the chunks
 /// in flight are bounded (`--jobs` × 2), and so is what is kept.
 enum AllocatorTuning {
