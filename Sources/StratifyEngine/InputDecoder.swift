@@ -37,9 +37,9 @@ public final class InputDecoder: @unchecked Sendable {
     /// Every enum value of every field, lower-case, as (offset, length) into `enumBytes`.
     @usableFromInline let enumValues: UnsafeMutablePointer<(offset: Int, count: Int)>
     @usableFromInline let enumBytes: UnsafeMutablePointer<UInt8>
-    /// Each enum value as ``ValueParsing/lowercasedWord(_:)`` of it, with
-    /// its length in the top byte (a value of 8 bytes or more never
-    /// matches a word: those are compared byte by byte).
+    /// Each enum value as ``ValueParsing/lowercasedWord(_:)`` of it, and its
+    /// length; -1 for a value longer than 8 bytes, which no word matches
+    /// (those are compared byte by byte).
     @usableFromInline let enumWords: UnsafeMutablePointer<(word: UInt64, count: Int)>
     private let program: Program
 

@@ -7,9 +7,9 @@ import Glibc
 /// per value, millions of times a batch.
 ///
 /// Each key is stored quoted (`"name"`), so that the parser can match a
-/// whole key token with one comparison when the line repeats the previous
-/// line's key order, as exporters do. Immutable after init, in flat
-/// allocations, hence `@unchecked Sendable`.
+/// whole key token with one comparison when it guesses the key from the
+/// one before it (exporters write keys in one order). Immutable after
+/// init, in flat allocations, hence `@unchecked Sendable`.
 final class JSONKeyTable: @unchecked Sendable {
     let count: Int
     /// `"key"` for each key, back to back; key `i` spans `offsets[i]..<offsets[i + 1]`.
