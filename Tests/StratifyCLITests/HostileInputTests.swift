@@ -188,6 +188,30 @@ import Testing
         #expect(result.stderr.hasSuffix("2 scored, 4 rejected\n"))
     }
 
+    @Test func badNDJSONValuesAreReportedInMemberOrder() throws {
+        // Keys are matched after unescaping and whatever their order; each
+        // bad value is reported, in the order of the line, under the
+        // identifier (itself unescaped).
+        let lines = [
+            #"{"patient_id":"P1","age":40}"#,
+            #"{"patient_id":"P\u0032","age":[40]}"#,
+            #"{"age":41,"patient_id":"P3","substance_use":"no\u0000ne"}"#,
+            #"{"patient_id":"P4","phq9_total":500,"\u0061ge":"abc","gad7_total":{"x":1}}"#,
+            #"{"patient_id":"P5","\u0061ge":42}"#,
+        ]
+        let result = try score(lines.joined(separator: "\n") + "\n", name: "values.ndjson")
+        #expect(result.status == 1)
+        let reports = result.stderr.split(separator: "\n").filter { $0.hasPrefix("values.ndjson:") }
+        #expect(reports == [
+            "values.ndjson:2: record 2 (patient_id P2): age: must be a single value, not an array",
+            "values.ndjson:3: record 3 (patient_id P3): substance_use: contains a NUL character",
+            "values.ndjson:4: record 4 (patient_id P4): phq9_total: 500 is above the maximum 27",
+            "values.ndjson:4: record 4 (patient_id P4): age: 'abc' is not a whole number",
+            "values.ndjson:4: record 4 (patient_id P4): gad7_total: must be a single value, not an object",
+        ])
+        #expect(scoredIDs(result) == ["P1", "P5"])
+    }
+
     @Test func deeplyNestedJSON() throws {
         let arrays = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         let objects = String(repeating: #"{"a":"#, count: 100_000) + "1" + String(repeating: "}", count: 100_000)
@@ -268,7 +292,7 @@ import Testing
         process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
         let input = Pipe()
         let errorPath = directory.path + "/stderr.txt"
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
@@ -403,8 +427,8 @@ import Testing
     func run(_ arguments: [String], in directory: TemporaryDirectory) throws -> Result {
         let outPath = directory.path + "/.stdout"
         let errPath = directory.path + "/.stderr"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let process = Process()
         process.executableURL = CLI.executable
         process.arguments = arguments

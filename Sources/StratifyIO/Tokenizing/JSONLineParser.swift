@@ -21,9 +21,10 @@
 public final class JSONLineParser {
     public let options: JSONParserOptions
     /// The members of the last line parsed successfully, in order (none
-    /// after a line that failed): a view valid until the next ``parse(_:)``.
-    public var members: JSONMemberList {
-        JSONMemberList(base: store.pointee.base, count: store.pointee.count)
+    /// after a line that failed): a view of the parser's storage, valid
+    /// until the next ``parse(_:)`` and no longer than the parser.
+    public var members: UnsafeBufferPointer<JSONMember> {
+        store.pointee.list
     }
     /// With ``DuplicateKeyPolicy/report``: the index in ``members`` of the
     /// first member whose key repeats an earlier one, else nil.
@@ -268,7 +269,7 @@ public final class JSONLineParser {
 
     /// The index of the first member with an unknown key that repeats an
     /// earlier one, or nil. (A known and an unknown key never collide.)
-    private func firstUnknownDuplicate(_ ms: JSONMemberList, _ c: JSONCursor) -> Int? {
+    private func firstUnknownDuplicate(_ ms: UnsafeBufferPointer<JSONMember>, _ c: JSONCursor) -> Int? {
         let u = c.u
         if ms.contains(where: { $0.keyIndex < 0 && $0.keyHasEscapes }) {
             // Rare: compare unescaped keys ("a" and "\u0061" are the same).
@@ -297,9 +298,8 @@ public final class JSONLineParser {
         let gen = UInt64(table.pointee.generation)
         let slots = table.pointee.slots
         let mask = table.pointee.capacity - 1
-        let members = ms.base
-        for i in 0..<ms.count where members[i].keyIndex < 0 {
-            let m = members[i]
+        for i in 0..<ms.count where ms[i].keyIndex < 0 {
+            let m = ms[i]
             let length = m.keyEnd &- m.keyStart
             var s = Int(truncatingIfNeeded: JSONLineParser.keyHash(u + m.keyStart, length)) & mask
             while true {
@@ -308,7 +308,7 @@ public final class JSONLineParser {
                     slots[s] = gen << 32 | UInt64(i)
                     break
                 }
-                let other = members[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: entry))]
+                let other = ms[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: entry))]
                 if other.keyEnd &- other.keyStart == length
                     && memcmpBytes(u + m.keyStart, u + other.keyStart, length) {
                     return i
@@ -337,7 +337,7 @@ public final class JSONLineParser {
         return h ^ (h >> 31)
     }
 
-    private func duplicate(_ index: Int, _ ms: JSONMemberList, _ key: [UInt8]) throws(JSONParseError) {
+    private func duplicate(_ index: Int, _ ms: UnsafeBufferPointer<JSONMember>, _ key: [UInt8]) throws(JSONParseError) {
         if options.duplicateKeys == .report {
             duplicateMemberIndex = index
             return
@@ -401,7 +401,7 @@ struct MemberBuffer {
         self.capacity = capacity
     }
 
-    var list: JSONMemberList { JSONMemberList(base: base, count: count) }
+    var list: UnsafeBufferPointer<JSONMember> { UnsafeBufferPointer(start: base, count: count) }
 
     @inline(__always)
     mutating func append(_ member: JSONMember) {
@@ -416,28 +416,5 @@ struct MemberBuffer {
         base.deallocate()
         base = bigger
         capacity *= 2
-    }
-}
-
-/// The members of the line a ``JSONLineParser`` parsed last: a view of the
-/// parser's storage, valid until its next ``JSONLineParser/parse(_:)`` (it
-/// holds no reference, so taking it costs nothing per line; do not keep it
-/// beyond that, nor beyond the parser's life).
-public struct JSONMemberList: RandomAccessCollection {
-    @usableFromInline let base: UnsafePointer<JSONMember>
-    public let count: Int
-
-    init(base: UnsafeMutablePointer<JSONMember>, count: Int) {
-        self.base = UnsafePointer(base)
-        self.count = count
-    }
-
-    @inlinable public var startIndex: Int { 0 }
-    @inlinable public var endIndex: Int { count }
-
-    @inlinable
-    public subscript(index: Int) -> JSONMember {
-        precondition(index >= 0 && index < count, "member index out of range")
-        return base[index]
     }
 }
