@@ -40,6 +40,8 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var rulesOptions: RulesOptions
 
+    @OptionGroup var intake: IntakeOptions
+
     @Option(help: ArgumentHelp("The candidate rule file (YAML) to compare with --rules.", valueName: "file"))
     var candidate: String
 
@@ -49,14 +51,8 @@ struct DiffCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the changed records to this file, .csv or .ndjson.", valueName: "file"))
     var changes: String?
 
-    @Option(help: ArgumentHelp("Read every input as this format, whatever its extension: csv or ndjson.", valueName: "format"))
-    var inputFormat: IntakeFormat?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The report is the same for any value.", valueName: "n"))
-    var jobs: Int?
 
-    @Argument(help: ArgumentHelp("Intake files (.csv, .ndjson, .jsonl); - for NDJSON on standard input.", valueName: "input"))
-    var inputs: [String]
 
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
         case text
@@ -64,7 +60,6 @@ struct DiffCommand: ParsableCommand {
     }
 
     func validate() throws {
-        try IntakeArguments.validate(inputs: inputs, jobs: jobs)
         if let changes, DiffChangesOutput.format(forPath: changes) == nil {
             throw ValidationError("--changes must name a .csv or .ndjson file, not '\(changes)'")
         }
@@ -73,7 +68,7 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let old = try rulesOptions.load()
         let new = try RuleFiles.compile(try RuleFiles.read(candidate))
-        let formats = try IntakeArguments.formats(of: inputs, forced: inputFormat)
+        let formats = try intake.formats()
         let stderr = Terminal.standardError
         var changesFile: OutputFile?
         if let changes {
@@ -84,11 +79,11 @@ struct DiffCommand: ParsableCommand {
                 throw ExitStatus.failure
             }
         }
-        let runner = DiffRunner(old: old, new: new, jobs: jobs ?? BatchCommandRun.coreCount)
+        let runner = DiffRunner(old: old, new: new, jobs: intake.jobs ?? BatchCommandRun.coreCount)
         let report: DiffReport
         do {
             report = try runner.run(
-                inputs: inputs, formats: formats,
+                inputs: intake.inputs, formats: formats,
                 changes: changesFile.map { DiffChangesOutput(sink: $0.sink, format: DiffChangesOutput.format(forPath: $0.path)!) })
             try changesFile?.commit()
         } catch let error as BatchError {

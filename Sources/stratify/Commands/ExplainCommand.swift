@@ -44,6 +44,8 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var rulesOptions: RulesOptions
 
+    @OptionGroup var intake: IntakeOptions
+
     @Option(help: ArgumentHelp("text (for people) or json (NDJSON, one trace per line).", valueName: "format"))
     var format: Format = .text
 
@@ -57,8 +59,6 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Leave out the model changes, even for text or with --patient.")
     var noWhatIf = false
 
-    @Option(help: ArgumentHelp("Read every input as this format, whatever its extension: csv or ndjson.", valueName: "format"))
-    var inputFormat: IntakeFormat?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (renamed into position only when the run completes) instead of standard output.", valueName: "file"))
     var output: String?
@@ -66,8 +66,6 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write rejected records to this file, .csv or .ndjson, instead of standard error.", valueName: "file"))
     var errors: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
-    var jobs: Int?
 
     @Flag(name: .shortAndLong, help: "No progress line. (It is shown on standard error only when that is a terminal and the run takes over a second: records done, records/s, and an ETA for files.)")
     var quiet = false
@@ -75,11 +73,8 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Width of the text form. Default: 100.", valueName: "columns"))
     var width: Int = 100
 
-    @Argument(help: ArgumentHelp("Intake files (.csv, .ndjson, .jsonl); - for NDJSON on standard input.", valueName: "input"))
-    var inputs: [String]
 
     func validate() throws {
-        try IntakeArguments.validate(inputs: inputs, jobs: jobs)
         if let errors, RejectSink.format(forPath: errors) == nil {
             throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
         }
@@ -93,11 +88,11 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let program = try rulesOptions.load()
-        let formats = try IntakeArguments.formats(of: inputs, forced: inputFormat)
+        let formats = try intake.formats()
         let plan = TracePlan(program: program)
         let selection = patients.isEmpty ? nil : PatientSelection(patients)
         let whatIf = !noWhatIf && (whatIf || format == .text || selection != nil)
-        var run = BatchCommandRun(program: program, inputs: inputs, formats: formats, output: output, errors: errors, jobs: jobs, quiet: quiet, verb: "explaining")
+        var run = BatchCommandRun(program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs, quiet: quiet, verb: "explaining")
         run.chunkOptions = TraceJSONFormatter.chunkOptions
         var status = ExitStatus.success
         do {

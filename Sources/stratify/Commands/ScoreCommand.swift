@@ -31,11 +31,11 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var rulesOptions: RulesOptions
 
+    @OptionGroup var intake: IntakeOptions
+
     @Option(help: ArgumentHelp("Output format: csv, ndjson or json (a JSON array). Default: the format of the first input.", valueName: "format"))
     var format: OutputFormat?
 
-    @Option(help: ArgumentHelp("Read every input as this format, whatever its extension: csv or ndjson.", valueName: "format"))
-    var inputFormat: IntakeFormat?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (replaced only when the run completes) instead of standard output.", valueName: "file"))
     var output: String?
@@ -43,8 +43,6 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write rejected records to this file, .csv (record, identifier, field, message) or .ndjson, instead of standard error.", valueName: "file"))
     var errors: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
-    var jobs: Int?
 
     @Flag(name: .shortAndLong, help: "No progress line. (It is shown on standard error only when that is a terminal and the run takes over a second: records done, records/s, and an ETA for files.)")
     var quiet = false
@@ -52,11 +50,8 @@ struct ScoreCommand: ParsableCommand {
     @Flag(help: "Add a `fired` column: the ids of the rules that fired, `;`-joined in CSV, an array in JSON.")
     var explain = false
 
-    @Argument(help: ArgumentHelp("Intake files (.csv, .ndjson, .jsonl); - for NDJSON on standard input.", valueName: "input"))
-    var inputs: [String]
 
     func validate() throws {
-        try IntakeArguments.validate(inputs: inputs, jobs: jobs)
         if let errors, RejectSink.format(forPath: errors) == nil {
             throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
         }
@@ -64,9 +59,9 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         let program = try rulesOptions.load()
-        let formats = try IntakeArguments.formats(of: inputs, forced: inputFormat)
+        let formats = try intake.formats()
         let outputFormat = format ?? OutputFormat(formats[0])
-        let run = BatchCommandRun(program: program, inputs: inputs, formats: formats, output: output, errors: errors, jobs: jobs, quiet: quiet, verb: "scoring")
+        let run = BatchCommandRun(program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs, quiet: quiet, verb: "scoring")
         let explain = self.explain
         try run.execute { ScoreFormatter(program: program, format: outputFormat, fired: explain) }
     }

@@ -1,0 +1,39 @@
+import ArgumentParser
+import StratifyBatch
+
+/// The options of every command that reads intake files (`score`,
+/// `explain`, `diff`, and the commands built on them): the files, how to
+/// read them, and how many threads. Declared once, so that each command
+/// reads intake the same way and says so in the same words.
+struct IntakeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Read every input as this format, whatever its extension: csv or ndjson.", valueName: "format"))
+    var inputFormat: IntakeFormat?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
+    var jobs: Int?
+
+    @Argument(help: ArgumentHelp("Intake files (.csv, .ndjson, .jsonl); - for NDJSON on standard input.", valueName: "input"))
+    var inputs: [String] = []
+
+    func validate() throws {
+        if inputs.isEmpty {
+            throw ValidationError("give at least one intake file (or - for standard input)")
+        }
+        if let jobs, jobs < 1 {
+            throw ValidationError("--jobs must be at least 1")
+        }
+        if inputs.filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("standard input (-) can be read only once")
+        }
+    }
+
+    /// Each input's format: `--input-format`, else its extension.
+    func formats() throws -> [IntakeFormat] {
+        try inputs.map { path in
+            guard let format = inputFormat ?? IntakeFormat.detect(path: path) else {
+                throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .ndjson or .jsonl, or --input-format")
+            }
+            return format
+        }
+    }
+}
