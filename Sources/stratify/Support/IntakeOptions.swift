@@ -13,7 +13,7 @@ struct IntakeOptions: ParsableArguments {
     var jobs: Int?
 
     @Argument(help: ArgumentHelp("Intake files (.csv, .ndjson, .jsonl); - for NDJSON on standard input.", valueName: "input"))
-    var inputs: [String] = []
+    var inputs: [String]
 
     func validate() throws {
         if inputs.isEmpty {
