@@ -79,7 +79,9 @@ struct DiffCommand: ParsableCommand {
                 throw ExitStatus.failure
             }
         }
-        let runner = DiffRunner(old: old, new: new, jobs: intake.jobs ?? BatchCommandRun.coreCount)
+        var runner = DiffRunner(old: old, new: new, jobs: intake.jobs ?? BatchCommandRun.coreCount)
+        runner.strictColumns = intake.strictColumns
+        runner.warningSink = ByteSink.standardError()
         let report: DiffReport
         do {
             report = try runner.run(

@@ -61,7 +61,8 @@ struct ScoreCommand: ParsableCommand {
         let program = try rulesOptions.load()
         let formats = try intake.formats()
         let outputFormat = format ?? OutputFormat(formats[0])
-        let run = BatchCommandRun(program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs, quiet: quiet, verb: "scoring")
+        var run = BatchCommandRun(program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs, quiet: quiet, verb: "scoring")
+        run.strictColumns = intake.strictColumns
         let explain = self.explain
         try run.execute { ScoreFormatter(program: program, format: outputFormat, fired: explain) }
     }
