@@ -27,6 +27,10 @@ struct HeaderReconciliation {
 
     /// At most this many unknown names are listed one by one.
     static let listedUnknownNames = 10
+    /// Only the first unknown names, and those no longer than this, are
+    /// checked for a likely typo.
+    static let typoCheckedNames = 100
+    static let typoCheckedLength = 128
 
     init(_ fields: IntakeFieldNames, program: Program, file: String, strict: Bool) throws(BatchError) {
         let inputs = program.inputs
@@ -81,8 +85,12 @@ struct HeaderReconciliation {
         let absent = inputs.indices.filter { fieldOfInput[$0] < 0 }.map { inputs[$0].name }
         var typos: [(name: String, input: String)] = []
         var ignored: [String] = []
-        for name in unknown {
-            if let input = Suggestions.closest(to: FieldNameMatching.normalized(name), in: absent) {
+        for (index, name) in unknown.enumerated() {
+            // Edit distances cost length × length: a hostile header (huge
+            // or countless names) is only listed.
+            let normalizedName = FieldNameMatching.normalized(name)
+            if index < Self.typoCheckedNames, normalizedName.utf8.count <= Self.typoCheckedLength,
+               let input = Suggestions.closest(to: normalizedName, in: absent) {
                 typos.append((name, input))
             } else {
                 ignored.append(name)
