@@ -41,6 +41,9 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
     /// How many identifiers the batch remembers to find repeats (see
     /// ``IdentifierTable``); later ones are checked but not remembered.
     public var identifierCapacity = IdentifierTable.defaultCapacity
+    /// Refuse an input whose field names are not exactly the program's
+    /// inputs, instead of warning (see ``HeaderReconciliation``).
+    public var strictColumns = false
 
     public init(program: Program, jobs: Int, chunkOptions: ChunkerOptions = ChunkerOptions(), makeFormatter: @escaping @Sendable () -> Formatter) {
         self.program = program
@@ -50,12 +53,17 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
     }
 
     /// Scores `inputs` (paths, `-` for standard input). Every input is opened
-    /// and its header checked before anything is scored, so that a bad file
-    /// stops the batch before any output.
+    /// and its header (or first NDJSON keys) matched to the inputs before
+    /// anything is scored, so that a bad file stops the batch before any
+    /// output; the warnings about each go to `rejects` first.
     public func run(inputs: [String], formats: [IntakeFormat], output: ByteSink, rejects: RejectSink) throws(BatchError) -> BatchSummary {
         var sources: [IntakeSource] = []
         for (path, format) in zip(inputs, formats) {
-            sources.append(try IntakeSource(path: path, format: format, program: program, options: chunkOptions))
+            let source = try IntakeSource(path: path, format: format, program: program, options: chunkOptions, strictColumns: strictColumns)
+            for warning in source.warnings { try rejects.warn(warning) }
+            // Now, so that a later input that stops the batch does not hide them.
+            try rejects.flush()
+            sources.append(source)
         }
         let writer = OutputWriter(
             sink: output, rejects: rejects, formatter: makeFormatter(),
@@ -144,12 +152,18 @@ struct IntakeSource {
     let path: String
     let format: IntakeFormat
     let columns: ColumnMap?
-    /// The CSV header row (nil for NDJSON), for mapping it to another program.
+    /// The CSV header row (nil for NDJSON).
     let header: CSVHeader?
+    /// The file's field names, for matching them to another program.
+    let fields: IntakeFieldNames
+    /// What matching the fields to the program found (``HeaderReconciliation``).
+    let warnings: [String]
     private let csv: CSVChunker?
     private let ndjson: NDJSONChunker?
+    /// NDJSON items read ahead for their keys, handed out first.
+    private var readAhead: [IntakeItem] = []
 
-    init(path: String, format: IntakeFormat, program: Program, options: ChunkerOptions) throws(BatchError) {
+    init(path: String, format: IntakeFormat, program: Program, options: ChunkerOptions, strictColumns: Bool = false) throws(BatchError) {
         self.path = path
         self.format = format
         let source: ByteSource
@@ -173,23 +187,33 @@ struct IntakeSource {
             case .malformed(let error):
                 throw BatchError.file(path, line: error.errorLine, "the header row is malformed: \(error.message)")
             case .header(let header):
-                columns = try ColumnMap(header: header, program: program, file: path)
+                fields = IntakeFieldNames(header: header)
                 self.header = header
             }
             csv = chunker
             ndjson = nil
         case .ndjson:
-            columns = nil
             header = nil
             csv = nil
-            ndjson = NDJSONChunker(source: source, options: options)
+            let chunker = NDJSONChunker(source: source, options: options)
+            do {
+                (readAhead, fields) = try IntakeFieldNames.sample(chunker, targetBytes: options.targetChunkBytes)
+            } catch {
+                throw BatchError.file(path, line: nil, error.message)
+            }
+            ndjson = chunker
         }
+        let reconciled = try HeaderReconciliation(fields, program: program, file: path, strict: strictColumns)
+        columns = reconciled.columns
+        warnings = reconciled.warnings
     }
 
-    func next() throws(BatchError) -> WorkItem? {
+    mutating func next() throws(BatchError) -> WorkItem? {
         let item: IntakeItem?
         do {
-            if let csv {
+            if !readAhead.isEmpty {
+                item = readAhead.removeFirst()
+            } else if let csv {
                 item = try csv.next()
             } else {
                 item = try ndjson?.next()

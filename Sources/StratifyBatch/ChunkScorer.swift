@@ -28,7 +28,8 @@ final class ChunkScorer {
     private let evaluator: Evaluator
     private let decoder: InputDecoder
     private let csvScanner = CSVRecordScanner()
-    /// Knows the inputs' names: each member's key index is its input.
+    /// Knows the inputs' names: each member's key index is its input (a key
+    /// such as `Age` by its normalised name, as a CSV header's columns are).
     private let jsonParser: JSONLineParser
     private let required: [Int]
     /// The mutable state, behind a pointer: each access to a stored `var`
@@ -53,7 +54,7 @@ final class ChunkScorer {
         self.program = program
         self.evaluator = Evaluator(program: program)
         self.decoder = InputDecoder(program: program)
-        self.jsonParser = JSONLineParser(keys: program.inputs.map(\.name))
+        self.jsonParser = JSONLineParser(keys: program.inputs.map(\.name), normalizingKeys: true)
         self.required = program.inputs.indices.filter { program.inputs[$0].required }
         state = .allocate(capacity: 1)
         state.initialize(to: State(formatter: formatter))

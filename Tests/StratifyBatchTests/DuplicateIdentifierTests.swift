@@ -30,7 +30,10 @@ import Testing
         if let capacity { runner.identifierCapacity = capacity }
         let rejects = RejectSink(sink: try ByteSink.createFile(report), format: .text, identifierName: "patient_id")
         let summary = try runner.run(inputs: [input], formats: [.csv], output: try ByteSink.createFile(output), rejects: rejects)
-        return (summary, BatchHarness.read(report).split(separator: input, omittingEmptySubsequences: false).joined(separator: "in.csv"))
+        // Without the warning that the file has no column for 28 inputs (true, and not the subject here).
+        let text = BatchHarness.read(report).split(separator: input, omittingEmptySubsequences: false).joined(separator: "in.csv")
+        return (summary, text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("in.csv:1: warning: 28 inputs have no column") }.joined(separator: "\n"))
     }
 
     @Test func repeatsAreWarnedInRecordOrderAndCounted() throws {

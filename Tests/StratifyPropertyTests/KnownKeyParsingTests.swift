@@ -8,7 +8,9 @@ import Testing
 /// escaped, unknown, prefixes of each other, or holding a quote), one reused
 /// parser gives each member the index of its unescaped key among the known
 /// keys (-1 for none), and rejects exactly the lines that repeat a key, at
-/// the first member that does.
+/// the first member that does. With `normalizingKeys`, a key that is no
+/// known key exactly is the one it equals once normalised (`Age`, ` AB`),
+/// and two spellings of one known key on a line repeat it.
 @Suite struct KnownKeyParsingTests {
     static let known = ["id", "a", "ab", "age", "q\"t", "b"]
     /// Each spelling of a key in JSON, and the key it means.
@@ -16,12 +18,22 @@ import Testing
         (#""id""#, "id"), (#""a""#, "a"), (#""ab""#, "ab"), (#""age""#, "age"), (#""q\"t""#, "q\"t"),
         (#""b""#, "b"), (#""\u0061ge""#, "age"), (#""a\u0062""#, "ab"), (#""ag""#, "ag"), (#""ages""#, "ages"),
         (#""zz""#, "zz"), (#""\u007a\u007a""#, "zz"), (#""""#, ""),
+        (#""Age""#, "Age"), (#"" AB""#, " AB"), (#""\u0041""#, "A"), (#""Q\"T ""#, "Q\"T "), (#""A-B""#, "A-B"),
     ]
 
-    @Test func keyIndexesAndDuplicatesAgreeWithALookup() async {
+    /// The index a lookup gives `key`.
+    static func index(of key: String, normalizing: Bool) -> Int32 {
+        if let exact = known.firstIndex(of: key) { return Int32(exact) }
+        guard normalizing else { return -1 }
+        let normalized = known.map(FieldNameMatching.normalized)
+        return Int32(normalized.firstIndex(of: FieldNameMatching.normalized(key)) ?? -1)
+    }
+
+    @Test(arguments: [false, true])
+    func keyIndexesAndDuplicatesAgreeWithALookup(normalizing: Bool) async {
         await propertyCheck(count: 200, input: Gen.int(in: 0...1_000_000).array(of: 0...300)) { numbers in
             var choices = Choices(numbers)
-            let parser = JSONLineParser(keys: Self.known)
+            let parser = JSONLineParser(keys: Self.known, normalizingKeys: normalizing)
             // A few line shapes, so that the guesses are often right and
             // sometimes wrong in every way.
             let shapes = (0..<3).map { _ in (0..<(1 + choices.next(8))).map { _ in choices.next(Self.spellings.count) } }
@@ -31,12 +43,15 @@ import Testing
                 if choices.next(4) == 0 { members.insert(choices.next(Self.spellings.count), at: choices.next(members.count + 1)) }
                 let text = "{" + members.enumerated().map { "\(Self.spellings[$1].json):\($0)" }.joined(separator: ",") + "}"
                 let keys = members.map { Self.spellings[$0].key }
-                let firstRepeat = keys.indices.first { keys[..<$0].contains(keys[$0]) }
+                let indexes = keys.map { Self.index(of: $0, normalizing: normalizing) }
+                // A known key is one key however it is spelled.
+                let identities = zip(keys, indexes).map { $1 >= 0 ? "known \($1)" : "unknown \($0)" }
+                let firstRepeat = identities.indices.first { identities[..<$0].contains(identities[$0]) }
                 Array(text.utf8).withUnsafeBytes { line in
                     do throws(JSONParseError) {
                         try parser.parse(line)
                         #expect(firstRepeat == nil, "\(text) has a repeated key")
-                        #expect(parser.members.map(\.keyIndex) == keys.map { Int32(Self.known.firstIndex(of: $0) ?? -1) }, "\(text)")
+                        #expect(parser.members.map(\.keyIndex) == indexes, "\(text)")
                     } catch {
                         #expect(firstRepeat != nil, "\(text): \(error)")
                         if let firstRepeat {

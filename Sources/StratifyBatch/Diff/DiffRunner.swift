@@ -11,6 +11,12 @@ public struct DiffRunner: Sendable {
     public var new: Program
     public var jobs: Int
     public var chunkOptions: ChunkerOptions
+    /// Refuse an input whose field names are not exactly either program's
+    /// inputs, instead of warning (see ``HeaderReconciliation``).
+    public var strictColumns = false
+    /// Where the warnings about each input's field names go, before
+    /// anything is scored; nil drops them.
+    public var warningSink: ByteSink?
 
     public init(old: Program, new: Program, jobs: Int, chunkOptions: ChunkerOptions = ChunkerOptions()) {
         self.old = old
@@ -27,9 +33,19 @@ public struct DiffRunner: Sendable {
         var sources: [IntakeSource] = []
         var newColumns: [ColumnMap?] = []
         for (path, format) in zip(inputs, formats) {
-            let source = try IntakeSource(path: path, format: format, program: old, options: chunkOptions)
+            let source = try IntakeSource(path: path, format: format, program: old, options: chunkOptions, strictColumns: strictColumns)
+            let newSide: HeaderReconciliation
+            do {
+                newSide = try HeaderReconciliation(source.fields, program: new, file: path, strict: strictColumns)
+            } catch {
+                guard case .file(let path, let line, let message, let notes) = error else { throw error }
+                throw BatchError.file(path, line: line, message, notes: notes + ["with the new rules, \(new.source.path)"])
+            }
             sources.append(source)
-            newColumns.append(try source.header.map { header throws(BatchError) in try ColumnMap(header: header, program: new, file: path) })
+            newColumns.append(newSide.columns)
+            // Once per file: what both rule files find is said once.
+            let warnings = source.warnings + newSide.warnings.filter { !source.warnings.contains($0) }.map { $0 + " (new rules)" }
+            try write(warnings)
         }
         let mapping = DiffMapping(old: old, new: new)
         var total = DiffCounts(mapping: mapping)
@@ -60,6 +76,15 @@ public struct DiffRunner: Sendable {
         }
         try writer?.end()
         return DiffReport(mapping: mapping, counts: total)
+    }
+
+    private func write(_ warnings: [String]) throws(BatchError) {
+        guard let warningSink, !warnings.isEmpty else { return }
+        do {
+            try warningSink.write(Array(warnings.map { $0 + "\n" }.joined().utf8))
+        } catch {
+            throw error == .brokenPipe ? BatchError.brokenPipe : BatchError.io(error)
+        }
     }
 }
 

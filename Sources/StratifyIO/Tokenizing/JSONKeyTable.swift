@@ -21,18 +21,31 @@ final class JSONKeyTable: @unchecked Sendable {
     /// Open addressing over a power-of-two table of key indexes (-1: empty).
     private let slots: UnsafeMutablePointer<Int32>
     private let mask: Int
+    /// With `normalizing`: the keys' normalised names (``FieldNameMatching``),
+    /// at the same indexes, for a key that matches no key exactly.
+    private let normalized: JSONKeyTable?
 
-    init(_ keys: [String]) {
+    /// A table of `keys`; with `normalizing`, a key that matches none of
+    /// them exactly is looked up again by its normalised name
+    /// (``index(normalizing:into:)``).
+    convenience init(_ keys: [String], normalizing: Bool = false) {
+        let normalized = normalizing ? JSONKeyTable(FieldNameMatching.normalizedNames(keys), normalized: nil) : nil
+        self.init(keys.map { Optional($0) }, normalized: normalized)
+    }
+
+    /// A nil key takes its index but is never found.
+    private init(_ keys: [String?], normalized: JSONKeyTable?) {
         count = keys.count
+        self.normalized = normalized
         var bytes: [UInt8] = []
         offsets = .allocate(capacity: keys.count + 1)
         plain = .allocate(capacity: max(1, keys.count))
         for (index, key) in keys.enumerated() {
             offsets[index] = bytes.count
             bytes.append(0x22)
-            bytes += key.utf8
+            bytes += (key ?? "").utf8
             bytes.append(0x22)
-            (plain + index).initialize(to: !key.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+            (plain + index).initialize(to: key != nil && !key!.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
         }
         offsets[keys.count] = bytes.count
         quoted = .allocate(capacity: max(1, bytes.count))
@@ -43,7 +56,7 @@ final class JSONKeyTable: @unchecked Sendable {
         slots = .allocate(capacity: size)
         slots.initialize(repeating: -1, count: size)
         mask = size - 1
-        for index in 0..<keys.count where self.index(of: self.key(index)) == nil {
+        for index in 0..<keys.count where keys[index] != nil && self.index(of: self.key(index)) == nil {
             var slot = Self.hash(self.key(index)) & mask
             while slots[slot] >= 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(index)
@@ -87,6 +100,18 @@ final class JSONKeyTable: @unchecked Sendable {
             }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// The index of the key whose normalised name is that of `key` (which
+    /// matched no key exactly), or nil; nil at once for a table made
+    /// without `normalizing`. `out` has room for `key.count` bytes and may
+    /// be `key`'s own storage.
+    var isNormalizing: Bool { normalized != nil }
+
+    func index(normalizing key: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) -> Int? {
+        guard let normalized else { return nil }
+        let count = FieldNameMatching.normalize(key, into: out)
+        return normalized.index(of: UnsafeRawBufferPointer(start: out, count: count))
     }
 
     /// Keys are short: two overlapping loads per side cover any length

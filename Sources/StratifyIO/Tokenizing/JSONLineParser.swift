@@ -60,10 +60,14 @@ public final class JSONLineParser {
     }
 
     /// A parser that reports which of `keys` each member's key is (compared
-    /// after unescaping, so `"\u0061ge"` is `age`).
-    public init(options: JSONParserOptions = JSONParserOptions(), keys: [String] = []) {
+    /// after unescaping, so `"\u0061ge"` is `age`). With `normalizingKeys`,
+    /// a key that is none of them exactly is matched by its normalised name
+    /// (``FieldNameMatching``: `"Age"`, `" age "` are `age`), which costs
+    /// nothing for keys that match exactly; a line with both `age` and `Age`
+    /// then repeats a key.
+    public init(options: JSONParserOptions = JSONParserOptions(), keys: [String] = [], normalizingKeys: Bool = false) {
         self.options = options
-        self.keys = JSONKeyTable(keys)
+        self.keys = JSONKeyTable(keys, normalizing: normalizingKeys)
         store = .allocate(capacity: 1)
         store.initialize(to: MemberBuffer(capacity: 64))
         stack.reserveCapacity(options.maxDepth + 1)
@@ -228,7 +232,7 @@ public final class JSONLineParser {
                 firstDuplicate = firstDuplicate < 0 ? unknown : min(firstDuplicate, unknown)
             }
             if firstDuplicate >= 0 {
-                try duplicate(firstDuplicate, ms.list, keyText(ms.list[firstDuplicate], c))
+                try duplicate(firstDuplicate, ms.list, c)
             }
         }
         parsed = true
@@ -247,13 +251,19 @@ public final class JSONLineParser {
     /// The index of the known key between `start` and `end`, or -1.
     private func knownIndex(_ start: Int, _ end: Int, escaped: Bool, _ c: JSONCursor) -> Int32 {
         var key = UnsafeRawBufferPointer(start: c.u + start, count: end - start)
+        var unescaped: UnsafeMutablePointer<UInt8>?
         if escaped {
             // The key was validated by the cursor, so unescaping cannot fail.
             let out = scratch.reserve(key.count).assumingMemoryBound(to: UInt8.self)
             guard let count = try? JSONString.unescape(key, into: out) else { return -1 }
             key = UnsafeRawBufferPointer(start: out, count: count)
+            unescaped = out
         }
-        return keys.index(of: key).map { Int32(truncatingIfNeeded: $0) } ?? -1
+        if let index = keys.index(of: key) { return Int32(truncatingIfNeeded: index) }
+        guard keys.isNormalizing else { return -1 }
+        // Normalised in place when the key is already in the scratch buffer.
+        let out = unescaped ?? scratch.reserve(key.count).assumingMemoryBound(to: UInt8.self)
+        return keys.index(normalizing: key, into: out).map { Int32(truncatingIfNeeded: $0) } ?? -1
     }
 
     /// A member's key, unescaped.
@@ -337,14 +347,25 @@ public final class JSONLineParser {
         return h ^ (h >> 31)
     }
 
-    private func duplicate(_ index: Int, _ ms: UnsafeBufferPointer<JSONMember>, _ key: [UInt8]) throws(JSONParseError) {
+    private func duplicate(_ index: Int, _ ms: UnsafeBufferPointer<JSONMember>, _ c: JSONCursor) throws(JSONParseError) {
         if options.duplicateKeys == .report {
             duplicateMemberIndex = index
             return
         }
-        var shown = String(decoding: key.prefix(64), as: UTF8.self)
-        if key.count > 64 { shown += "…" }
-        throw JSONParseError(column: ms[index].keyColumn, message: "duplicate key '\(shown)'")
+        func shown(_ key: [UInt8]) -> String {
+            String(decoding: key.prefix(64), as: UTF8.self) + (key.count > 64 ? "…" : "")
+        }
+        let key = keyText(ms[index], c)
+        var message = "duplicate key '\(shown(key))'"
+        // Two spellings of one known key (`age` and `Age`): name both.
+        let keyIndex = ms[index].keyIndex
+        if keyIndex >= 0, let first = ms[..<index].first(where: { $0.keyIndex == keyIndex }) {
+            let firstKey = keyText(first, c)
+            if firstKey != key {
+                message += ": read as '\(shown(Array(keys.key(Int(keyIndex)))))', like the key '\(shown(firstKey))' before it"
+            }
+        }
+        throw JSONParseError(column: ms[index].keyColumn, message: message)
     }
 
     // MARK: Values

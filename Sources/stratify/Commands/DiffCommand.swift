@@ -15,6 +15,9 @@ struct DiffCommand: ParsableCommand {
             tier migrations, and for each rule how many records it fired for before
             and after (0 on the side of a file that lacks it). A record that only one
             rule file can score is counted apart, as `rejected` on the other side.
+            Each input's column names are matched to both rule files as `score` does
+            (see `stratify score --help`); a warning both give is printed once, one
+            only the candidate gives ends with `(new rules)`.
 
             'Changed' records are those whose tier or model differs. --changes FILE
             (.csv or .ndjson) lists them, in input order, with the rules whose outcome
@@ -79,7 +82,9 @@ struct DiffCommand: ParsableCommand {
                 throw ExitStatus.failure
             }
         }
-        let runner = DiffRunner(old: old, new: new, jobs: intake.jobs ?? BatchCommandRun.coreCount)
+        var runner = DiffRunner(old: old, new: new, jobs: intake.jobs ?? BatchCommandRun.coreCount)
+        runner.strictColumns = intake.strictColumns
+        runner.warningSink = ByteSink.standardError()
         let report: DiffReport
         do {
             report = try runner.run(

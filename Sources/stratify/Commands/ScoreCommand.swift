@@ -16,6 +16,16 @@ struct ScoreCommand: ParsableCommand {
             the record is scored on what it has and the output lists it under
             `missing`.
 
+            Column names (CSV) and keys (NDJSON) name the rules' inputs. A name
+            that matches an input only once normalised (case, surrounding spaces,
+            spaces and hyphens for `_`: `Assessed On`, ` age `, `PHQ9-Total`) is read
+            as that input; standard error says so before scoring, and names the
+            columns the rules do not know (with a did-you-mean for a likely typo) and
+            the inputs no column gives (missing in every record). NDJSON keys are
+            checked on the first 1,000 records. Two columns for one input, or no
+            column for any input but the identifier, stop the run (exit 2);
+            --strict-columns stops it on any of the warnings as well.
+
             Output columns: the identifier, each domain's score and tier,
             total_score, tier, model, flags, missing, review_by. Standard error ends
             with a summary line: `N scored, M rejected`.
@@ -61,7 +71,8 @@ struct ScoreCommand: ParsableCommand {
         let program = try rulesOptions.load()
         let formats = try intake.formats()
         let outputFormat = format ?? OutputFormat(formats[0])
-        let run = BatchCommandRun(program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs, quiet: quiet, verb: "scoring")
+        var run = BatchCommandRun(program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs, quiet: quiet, verb: "scoring")
+        run.strictColumns = intake.strictColumns
         let explain = self.explain
         try run.execute { ScoreFormatter(program: program, format: outputFormat, fired: explain) }
     }

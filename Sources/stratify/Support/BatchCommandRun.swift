@@ -22,6 +22,8 @@ struct BatchCommandRun {
     /// How the inputs are cut into chunks; `explain` cuts smaller, as each
     /// record's output is large.
     var chunkOptions = ChunkerOptions()
+    /// `--strict-columns`: field names that are not exactly the inputs stop the run.
+    var strictColumns = false
 
     func execute<Formatter: RecordFormatter>(_ makeFormatter: @escaping @Sendable () -> Formatter) throws {
         let stderr = Terminal.standardError
@@ -43,6 +45,7 @@ struct BatchCommandRun {
         if errorsFile != nil { rejects.warningSink = ByteSink.standardError() }
         var runner = BatchRunner(program: program, jobs: jobs ?? Self.coreCount, makeFormatter: makeFormatter)
         runner.chunkOptions = chunkOptions
+        runner.strictColumns = strictColumns
         let progress = ProgressLine(verb: verb, inputs: inputs, quiet: quiet)
         if let progress {
             runner.onProgress = { records, bytes in progress.update(records: records, bytes: bytes) }

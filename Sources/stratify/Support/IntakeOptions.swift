@@ -12,6 +12,9 @@ struct IntakeOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
     var jobs: Int?
 
+    @Flag(help: "Refuse (exit 2) an input whose CSV columns or NDJSON keys are not exactly the rules' inputs: a name read only after normalising its case, spaces or hyphens, an unknown column, an input with no column. Without it, each is a warning.")
+    var strictColumns = false
+
     @Argument(help: ArgumentHelp("Intake files (.csv, .ndjson, .jsonl); - for NDJSON on standard input.", valueName: "input"))
     var inputs: [String]
 
