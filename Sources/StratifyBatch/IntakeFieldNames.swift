@@ -18,6 +18,9 @@ struct IntakeFieldNames: Sendable {
 
     /// How many NDJSON records are read ahead for their keys, at most.
     static let sampleRecords = 1000
+    /// Read at least this much for the sample, however small the chunks:
+    /// a refusal must not rest on the first few records alone.
+    static let minimumSampleBytes = 64 << 10
 
     init(header: CSVHeader) {
         names = header.names
@@ -31,14 +34,15 @@ struct IntakeFieldNames: Sendable {
 
     /// Reads ahead in `chunker` for the keys of its first records: up to
     /// ``sampleRecords`` records, stopping after the item that reaches
-    /// `targetBytes` of chunks (so about one chunk). Returns the items read,
+    /// `targetBytes` of chunks (so about one chunk), and at least
+    /// ``minimumSampleBytes``. Returns the items read,
     /// which the caller must score before reading on, and the keys.
     static func sample(_ chunker: NDJSONChunker, targetBytes: Int) throws(IOError) -> (items: [IntakeItem], names: IntakeFieldNames) {
         var items: [IntakeItem] = []
         var sampler = KeySampler()
         var bytes = 0
         var endOfInput = false
-        while sampler.records < sampleRecords && bytes < targetBytes {
+        while sampler.records < sampleRecords && bytes < max(targetBytes, minimumSampleBytes) {
             guard let item = try chunker.next() else {
                 endOfInput = true
                 break
