@@ -52,6 +52,7 @@ struct ScoreCommand: ParsableCommand {
 
 
     func validate() throws {
+        try RulesOptions.checkStandardInputIsReadOnce(ruleFiles: [rulesOptions.rules], intake: intake)
         if let errors, RejectSink.format(forPath: errors) == nil {
             throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
         }
@@ -61,7 +62,9 @@ struct ScoreCommand: ParsableCommand {
         let program = try rulesOptions.load()
         let formats = try intake.formats()
         let outputFormat = format ?? OutputFormat(formats[0])
-        let run = BatchCommandRun(program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs, quiet: quiet, verb: "scoring")
+        let run = BatchCommandRun(
+            program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs,
+            rejectLimit: intake.rejectLimit, quiet: quiet, verb: "scoring")
         let explain = self.explain
         try run.execute { ScoreFormatter(program: program, format: outputFormat, fired: explain) }
     }
