@@ -12,6 +12,8 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
     /// A signal (SIGINT, SIGTERM) cancelled the batch (``BatchCancellation``)
     /// after `records` records were written.
     case interrupted(signal: Int32, records: Int)
+    /// More records were rejected than `--max-rejected` accepts.
+    case tooManyRejected(RejectLimitPassed)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
             return "the output was closed"
         case .interrupted(_, let records):
             return "interrupted: stopped after \(records) record\(records == 1 ? "" : "s")"
+        case .tooManyRejected(let passed):
+            return "error: \(passed)"
         }
     }
 }

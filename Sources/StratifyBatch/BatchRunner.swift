@@ -44,6 +44,9 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
     /// Refuse an input whose field names are not exactly the program's
     /// inputs, instead of warning (see ``HeaderReconciliation``).
     public var strictColumns = false
+    /// `--max-rejected`: past it, the run stops and throws
+    /// ``BatchError/tooManyRejected(_:)``; nil accepts any number.
+    public var rejectLimit: RejectLimit?
 
     public init(program: Program, jobs: Int, chunkOptions: ChunkerOptions = ChunkerOptions(), makeFormatter: @escaping @Sendable () -> Formatter) {
         self.program = program
@@ -68,13 +71,16 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
         let writer = OutputWriter(
             sink: output, rejects: rejects, formatter: makeFormatter(),
             identifiers: IdentifierTable(capacity: identifierCapacity),
-            identifierName: program.inputs[program.identifier].name)
+            identifierName: program.inputs[program.identifier].name,
+            rejectLimit: rejectLimit)
         try writer.begin()
         var current = 0
         // Bytes of the inputs already finished, and where the last result
         // left off in the current one.
         var finishedBytes = 0
         var position = (source: 0, offset: 0)
+        // The inputs that gave at least one record, to warn about the others.
+        var sourcesWithRecords = [Bool](repeating: false, count: sources.count)
         let pipeline = OrderedPipeline<WorkItem, WorkResult>(
             window: max(2, jobs * 2),
             next: { () throws(BatchError) -> WorkItem? in
@@ -89,6 +95,7 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
             },
             emit: { (result: WorkResult) throws(BatchError) in
                 try writer.write(result)
+                if result.chunk.records > 0 { sourcesWithRecords[result.source] = true }
                 guard let onProgress else { return }
                 if result.source != position.source {
                     finishedBytes += position.offset
@@ -106,6 +113,9 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
         try pipeline.run(jobs: jobs) {
             let scorer = ChunkScorer(program: program, formatter: makeFormatter())
             return { item in item.process(with: scorer) }
+        }
+        for (source, hadRecords) in zip(sources, sourcesWithRecords) where !hadRecords {
+            try rejects.warn("warning: no records in \(source.path == "-" ? "standard input" : source.path)")
         }
         try writer.end()
         return writer.summary
@@ -243,16 +253,19 @@ final class OutputWriter<Formatter: RecordFormatter>: @unchecked Sendable {
     private var buffer = OutputBuffer(capacity: 1 << 10)
     private let identifiers: IdentifierTable
     private let identifierName: String
+    private var rejectCounter: RejectLimitCounter?
 
     init(
         sink: ByteSink, rejects: RejectSink, formatter: Formatter,
-        identifiers: IdentifierTable = IdentifierTable(), identifierName: String = "identifier"
+        identifiers: IdentifierTable = IdentifierTable(), identifierName: String = "identifier",
+        rejectLimit: RejectLimit? = nil
     ) {
         self.sink = sink
         self.rejects = rejects
         self.formatter = formatter
         self.identifiers = identifiers
         self.identifierName = identifierName
+        rejectCounter = rejectLimit.map(RejectLimitCounter.init(limit:))
     }
 
     func begin() throws(BatchError) {
@@ -273,14 +286,28 @@ final class OutputWriter<Formatter: RecordFormatter>: @unchecked Sendable {
         }
         // Rejected records and repeated identifiers, in record order.
         var next = 0
+        var lastRejected = 0
+        var passed: RejectLimitPassed?
         for var rejected in chunk.rejected {
             while next < chunk.identifiers.count, Int(chunk.identifiers.records[next]) < rejected.record {
                 try checkIdentifier(next, of: chunk)
                 next += 1
             }
             rejected.record += summary.records
+            if rejected.record != lastRejected, rejectCounter != nil {
+                // Stop before the first record after the limit was passed
+                // (a record's lines all come together).
+                if passed == nil { passed = rejectCounter?.read(rejected.record - 1) }
+                if passed != nil { break }
+                lastRejected = rejected.record
+                passed = rejectCounter?.reject(record: rejected.record)
+            }
             try rejects.write(rejected)
         }
+        if rejectCounter != nil, passed == nil {
+            passed = rejectCounter?.read(summary.records + chunk.records)
+        }
+        if let passed { try stop(passed) }
         while next < chunk.identifiers.count {
             try checkIdentifier(next, of: chunk)
             next += 1
@@ -317,7 +344,14 @@ final class OutputWriter<Formatter: RecordFormatter>: @unchecked Sendable {
         }
     }
 
+    /// Reports the rejected records written so far, and stops the batch.
+    private func stop(_ passed: RejectLimitPassed) throws(BatchError) -> Never {
+        try rejects.finish()
+        throw .tooManyRejected(passed)
+    }
+
     func end() throws(BatchError) {
+        if let passed = rejectCounter?.end(records: summary.records) { try stop(passed) }
         buffer.removeAll()
         formatter.footer(into: &buffer)
         try flush(buffer)

@@ -27,6 +27,14 @@ public final class RejectSink: @unchecked Sendable {
     /// (the ones that can be a terminal), so that a progress line on the
     /// same terminal can step aside first.
     public var willWrite: (() -> Void)?
+    /// As text, at most this many rejected records are listed (each with all
+    /// its lines); the rest are counted by field and message, and `finish()`
+    /// writes the summary. nil lists every one.
+    public var listLimit: Int?
+    /// Rejected records seen (a record with several bad fields is one).
+    private var records = 0
+    private var lastRecord = 0
+    private var kinds = RejectKinds()
 
     public init(sink: ByteSink, format: Format, identifierName: String) {
         self.sink = sink
@@ -46,6 +54,14 @@ public final class RejectSink: @unchecked Sendable {
         count += 1
         switch format {
         case .text:
+            if let listLimit {
+                if rejected.record != lastRecord {
+                    lastRecord = rejected.record
+                    records += 1
+                }
+                kinds.add(field: rejected.field, message: rejected.message)
+                if records > listLimit { return }
+            }
             let id = rejected.identifier.isEmpty ? "" : " (\(identifierName) \(DisplayText.escaped(rejected.identifier)))"
             let field = rejected.field.isEmpty ? "" : "\(rejected.field): "
             buffer.append("\(rejected.file):\(rejected.line): record \(rejected.record)\(id): \(field)\(rejected.message)\n")
@@ -95,11 +111,21 @@ public final class RejectSink: @unchecked Sendable {
         }
     }
 
-    /// Writes the header of an empty CSV error file, and anything buffered.
+    /// Writes the header of an empty CSV error file, the summary of the
+    /// rejected records not listed, and anything buffered.
     public func finish() throws(BatchError) {
         if format == .csv, !wroteHeader {
             buffer.append("record,\(identifierName),field,message\n")
             wroteHeader = true
+        }
+        if let listLimit, records > listLimit {
+            buffer.append(
+                "\(ProgressText.grouped(records)) rejected records; the first \(listLimit) are listed above "
+                    + "(--errors FILE lists them all). By field and reason (a record can have several):\n")
+            for line in kinds.lines {
+                buffer.append(line)
+                buffer.append(10)
+            }
         }
         try flush()
     }

@@ -419,7 +419,10 @@ public final class TraceJSONLayout: @unchecked Sendable {
             items.append(item(first: index == 0, heads: heads + [chosen], expr: plan.models[index]))
         }
         models = firstModel..<items.count
-        b.text("],\"review_by\":")
+        // The rules that made the trace: the file's name and the SHA-256
+        // of its bytes, the same on every line.
+        let ruleSetName = program.name.map(qs) ?? "null"
+        b.text("],\"rule_set\":{\"name\":\(ruleSetName),\"sha256\":\"\(SHA256.hex(program.source.bytes))\"},\"review_by\":")
         b.hole()
         let changes = b.variants(["," + "\"model_changes\":null}\n", ",\"model_changes\":["])
         b.hole()

@@ -10,11 +10,16 @@ public struct TraceTextFormatter: RecordFormatter {
     private var builder: TraceBuilder
     private let renderer: TraceTextRenderer
 
-    /// `whatIf`: include the single-field changes that would change the model.
-    public init(plan: TracePlan, selection: PatientSelection? = nil, whatIf: Bool = true, color: Bool = false, width: Int = 100) {
+    /// `whatIf`: include the single-field changes that would change the
+    /// model. `ruleSetDigest`: the rule file's SHA-256, for the header
+    /// (computed once by the caller, not by each thread's formatter).
+    public init(
+        plan: TracePlan, selection: PatientSelection? = nil, whatIf: Bool = true, color: Bool = false, width: Int = 100,
+        ruleSetDigest: String? = nil
+    ) {
         self.selection = selection
         builder = TraceBuilder(plan: plan, whatIf: whatIf)
-        renderer = TraceTextRenderer(ruleSetName: plan.program.name, color: color, width: width)
+        renderer = TraceTextRenderer(ruleSetName: plan.program.name, ruleSetDigest: ruleSetDigest, color: color, width: width)
     }
 
     public mutating func write(_ e: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {

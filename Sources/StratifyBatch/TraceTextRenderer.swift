@@ -7,12 +7,15 @@ import StratifyEngine
 /// would change the result; the rules that did not fire come last.
 public struct TraceTextRenderer: Sendable {
     public var ruleSetName: String?
+    /// The rule file's SHA-256 (hex); the header shows its first 12 digits.
+    public var ruleSetDigest: String?
     /// ANSI colour (bold headings, green/red/yellow marks).
     public var color: Bool
     public var width: Int
 
-    public init(ruleSetName: String? = nil, color: Bool = false, width: Int = 100) {
+    public init(ruleSetName: String? = nil, ruleSetDigest: String? = nil, color: Bool = false, width: Int = 100) {
         self.ruleSetName = ruleSetName
+        self.ruleSetDigest = ruleSetDigest
         self.color = color
         self.width = max(40, width)
     }
@@ -41,13 +44,20 @@ public struct TraceTextRenderer: Sendable {
                   + (trace.reviewBy.map { ", review by \($0)" } ?? ""), style: .heading)
         lines.wrap("Total score \(trace.totalScore). "
                    + (trace.flags.isEmpty ? "No flags." : "Flags: \(trace.flags.joined(separator: ", ")).")
-                   + (ruleSetName.map { " Rule set: \($0)." } ?? ""), indent: 0)
+                   + (ruleSet.map { " Rule set: \($0)." } ?? ""), indent: 0)
         if trace.missing.isEmpty {
             lines.add("No missing data.")
         } else {
             lines.wrap("Missing data (\(trace.missing.count)): \(trace.missing.joined(separator: ", ")). "
                        + "The scores count only what is known.", indent: 0, hanging: 2, style: .warning)
         }
+    }
+
+    /// `reference (sha256 40c0873c3f1a)`, or what is known of it.
+    private var ruleSet: String? {
+        let digest = ruleSetDigest.map { "sha256 \($0.prefix(12))" }
+        guard let ruleSetName else { return digest }
+        return digest.map { "\(ruleSetName) (\($0))" } ?? ruleSetName
     }
 
     private func fired(_ trace: Trace, _ lines: inout Lines) {

@@ -18,9 +18,11 @@ struct Stratify: ParsableCommand {
               stratify score intake.csv --output scored.csv --errors rejected.csv
               stratify explain intake.csv --patient P0000042
               stratify check Rules/my-rules.yaml
+              stratify --version
 
             \(ExitStatus.help)
             """,
+        version: Version.firstLine,
         subcommands: [ScoreCommand.self, ExplainCommand.self, CheckCommand.self, TestCommand.self, DiffCommand.self])
 
     /// Runs the command, with usage errors reported as exit status 2
@@ -33,6 +35,11 @@ struct Stratify: ParsableCommand {
             try command.run()
         } catch {
             let code = exitCode(for: error)
+            if code == .success, fullMessage(for: error) == Version.firstLine {
+                // --version: the full text, made only now (it hashes and compiles the built-in rules).
+                print(Version.text)
+                Glibc.exit(ExitStatus.success.rawValue)
+            }
             if code == .success || error is CleanExit {
                 exit(withError: error)
             }

@@ -53,12 +53,14 @@ enum BatchHarness {
         var output: String
         var rejects: String
         var summary: BatchSummary
+        /// Where `--max-rejected` stopped the batch (`summary` is then empty).
+        var stopped: RejectLimitPassed?
     }
 
     static func score(
         _ inputs: [String], formats: [IntakeFormat]? = nil, output format: OutputFormat = .csv,
         rejects rejectFormat: RejectSink.Format = .csv, jobs: Int = 1, chunkBytes: Int = 1 << 20,
-        program: Program = defaultProgram
+        program: Program = defaultProgram, rejectLimit: RejectLimit? = nil
     ) throws -> Outcome {
         let outputPath = temporaryPath(".out")
         let rejectsPath = temporaryPath(".rejects")
@@ -70,10 +72,18 @@ enum BatchHarness {
         let rejectSink = RejectSink(sink: try ByteSink.createFile(rejectsPath), format: rejectFormat, identifierName: program.inputs[program.identifier].name)
         var runner = BatchRunner(program: program, jobs: jobs) { ScoreFormatter(program: program, format: format) }
         runner.chunkOptions = ChunkerOptions(targetChunkBytes: chunkBytes, readBlockBytes: min(chunkBytes, 256 << 10))
-        let summary = try runner.run(
-            inputs: inputs, formats: formats ?? inputs.map { IntakeFormat.detect(path: $0)! }, output: output, rejects: rejectSink)
+        runner.rejectLimit = rejectLimit
+        var summary = BatchSummary()
+        var stopped: RejectLimitPassed?
+        do {
+            summary = try runner.run(
+                inputs: inputs, formats: formats ?? inputs.map { IntakeFormat.detect(path: $0)! }, output: output, rejects: rejectSink)
+        } catch {
+            guard case .tooManyRejected(let passed) = error else { throw error }
+            stopped = passed
+        }
         try output.close()
-        return Outcome(output: read(outputPath), rejects: read(rejectsPath), summary: summary)
+        return Outcome(output: read(outputPath), rejects: read(rejectsPath), summary: summary, stopped: stopped)
     }
 
     /// The first three columns of an errors CSV (record, patient_id, field),

@@ -26,6 +26,21 @@ enum CLI {
         var stderr: String
     }
 
+    /// The SHA-256 of a file, as `sha256sum` prints it (the tool to
+    /// compare with, not stratify's own).
+    static func sha256(ofFile path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [path]
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return String(text.prefix(64))
+    }
+
     static func run(_ arguments: [String], stdin: String? = nil, directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable

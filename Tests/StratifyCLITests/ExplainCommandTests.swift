@@ -64,7 +64,7 @@ import Testing
         #expect(traces.map { $0["patient_id"] as? String } == (1...12).map { String(format: "X%02d", $0) })
         for trace in traces {
             let keys = ["patient_id", "inputs", "missing", "derived", "derived_parts", "rules", "flags", "domains", "total_score",
-                        "tier", "overall", "escalations", "model", "model_candidates", "model_changes", "review_by"]
+                        "tier", "overall", "escalations", "model", "model_candidates", "rule_set", "model_changes", "review_by"]
             #expect(Set(trace.keys) == Set(keys))
             let rules = try #require(trace["rules"] as? [[String: Any]])
             #expect(rules.count == 31)
@@ -200,13 +200,13 @@ import Testing
         #expect(try Self.jsonLines(off.stdout).first?["model_changes"] is NSNull)
     }
 
-    @Test func aPatientNotFoundIsAWarningAndExitsOne() throws {
+    @Test func aPatientNotFoundIsAWarningAndExitsThree() throws {
         let stdin = #"{"patient_id":"A","age":80}"# + "\n"
         let found = try CLI.run(["explain", "-", "--patient", "A"], stdin: stdin)
         #expect(found.status == 0)
         #expect(CLI.withoutAbsentInputWarnings(found.stderr) == "1 scored, 0 rejected\n")
         let missing = try CLI.run(["explain", "-", "--patient", "B"], stdin: stdin)
-        #expect(missing.status == 1)
+        #expect(missing.status == 3)
         #expect(missing.stdout.isEmpty)
         #expect(missing.stderr.contains("warning: no scored record has patient_id B"))
         #expect(missing.stderr.contains("1 scored, 0 rejected"))

@@ -118,7 +118,7 @@ enum TraceChecks {
     /// The keys of a trace besides the identifier's (`docs/explain.md`).
     static let topLevelKeys = [
         "inputs", "missing", "derived", "derived_parts", "rules", "flags", "domains", "total_score", "tier", "overall",
-        "escalations", "model", "model_candidates", "review_by", "model_changes",
+        "escalations", "model", "model_candidates", "rule_set", "review_by", "model_changes",
     ]
 
     /// A rule's keys (and `flag` when it sets one).

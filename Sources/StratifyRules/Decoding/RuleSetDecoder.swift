@@ -29,8 +29,9 @@ struct RuleSetDecoder {
         for key in ["identifier", "inputs", "tiers", "domains", "overall", "models"] where top[key] == nil {
             context.error("the rule file needs '\(key)'", at: root.location, notes: ["a rule file has: \(Self.topLevelKeys.joined(separator: ", "))"])
         }
-        if let version = top["version"], let value = context.integer(version, what: "version"), value.value != 1 {
-            context.error("this version of stratify reads rule files of version 1, not \(value.value)", at: version)
+        if let version = top["version"], let value = context.integer(version, what: "version"), value.value != RuleSet.languageVersion {
+            context.error(
+                "this version of stratify reads rule files of version \(RuleSet.languageVersion), not \(value.value)", at: version)
         }
         let name = top["name"].flatMap { context.string($0, what: "name")?.value }
         let identifier = top["identifier"].flatMap { context.name($0, what: "identifier") } ?? Located("", at: root.location)

@@ -4,6 +4,10 @@ import StratifyYAML
 /// not resolved and expressions are not typed. `RuleChecker` turns it into a
 /// `Program`.
 public struct RuleSet: Sendable {
+    /// The rule language this build reads: a rule file's `version` (which
+    /// may be left out) must be this.
+    public static let languageVersion = 1
+
     public var source: SourceFile
     public var name: String?
     public var identifier: Located<String>

@@ -30,8 +30,13 @@ struct CheckCommand: ParsableCommand {
             A flag that is set but used by no floor, escalation or model gets a note:
             it still appears in the output's `flags`.
 
+            Without a file, check checks the built-in rule set; - reads a rule file from
+            standard input (named <stdin> in messages).
+
             Each problem is printed as `file:line:column: error|warning|note: message`
-            with the source line and a caret, followed by a summary line per file.
+            with the source line and a caret, followed by a summary line per file that
+            ends with the SHA-256 of its bytes, as `sha256sum` prints it:
+              Rules/default.yaml: no problems (sha256 <64 hex digits>)
             With --format json, standard output is one JSON array of every diagnostic
             of every file, in file order:
             \(DiagnosticJSON.shape)
@@ -40,6 +45,8 @@ struct CheckCommand: ParsableCommand {
 
             Examples:
               stratify check Rules/default.yaml
+              stratify check
+              generate-rules | stratify check -
               stratify check --strict Rules/*.yaml
               stratify check --format json Rules/my-rules.yaml | jq '.[] | .message'
 
@@ -55,7 +62,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output format: text (default) or json (one array of diagnostics).", valueName: "format"))
     var format: CheckFormat = .text
 
-    @Argument(help: ArgumentHelp("Rule files (YAML) to check.", valueName: "rules"))
+    @Argument(help: ArgumentHelp("Rule files (YAML) to check; - for standard input. Default: the built-in rule set.", valueName: "rules"))
     var files: [String] = []
 
     enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
@@ -64,8 +71,8 @@ struct CheckCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if files.isEmpty {
-            throw ValidationError("give at least one rule file to check")
+        if files.filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("standard input (-) can be read only once")
         }
     }
 
@@ -73,7 +80,7 @@ struct CheckCommand: ParsableCommand {
         var status = ExitStatus.success
         var everything: [Diagnostic] = []
         let renderer = DiagnosticRenderer(color: Terminal.standardOutput.useColor)
-        for path in files {
+        for path in files.isEmpty ? [nil] : files.map(Optional.some) {
             let (source, diagnostics) = Self.check(path)
             everything += diagnostics
             status = Self.worse(status, Self.status(of: diagnostics, strict: strict))
@@ -82,7 +89,8 @@ struct CheckCommand: ParsableCommand {
                 for diagnostic in diagnostics {
                     report += renderer.render(diagnostic, source: source) + "\n"
                 }
-                report += Self.summary(path, diagnostics) + "\n"
+                let name = path.map(RuleFiles.displayName) ?? RuleFiles.builtInPath
+                report += Self.summary(name, diagnostics, source: source) + "\n"
                 Terminal.standardOutput.write(report)
             }
         }
@@ -92,17 +100,23 @@ struct CheckCommand: ParsableCommand {
         if status != .success { throw status }
     }
 
-    /// Reads and checks one file; a file that cannot be read is one error.
-    static func check(_ path: String) -> (SourceFile?, [Diagnostic]) {
+    /// Reads and checks one file (nil: the built-in rule set); a file that
+    /// cannot be read is one error.
+    static func check(_ path: String?) -> (SourceFile?, [Diagnostic]) {
+        guard let path else {
+            let source = RuleFiles.builtIn
+            return (source, RuleCompiler.check(source).diagnostics)
+        }
         let bytes: [UInt8]
+        let name = RuleFiles.displayName(path)
         do {
             bytes = try RuleFiles.readFile(path, limit: YAMLLimits.default.maxFileBytes)
         } catch let error as IOError {
-            return (nil, [.error("cannot read the file: \(error.message)", path: path, at: nil)])
+            return (nil, [.error("cannot read the file: \(error.message)", path: name, at: nil)])
         } catch {
-            return (nil, [.error("cannot read the file: \(error)", path: path, at: nil)])
+            return (nil, [.error("cannot read the file: \(error)", path: name, at: nil)])
         }
-        let source = SourceFile(path: path, bytes: bytes)
+        let source = SourceFile(path: name, bytes: bytes)
         return (source, RuleCompiler.check(source).diagnostics)
     }
 
@@ -116,13 +130,18 @@ struct CheckCommand: ParsableCommand {
         a.rawValue >= b.rawValue ? a : b
     }
 
-    /// `Rules/x.yaml: 1 error, 2 warnings` or `Rules/x.yaml: no problems`.
-    static func summary(_ path: String, _ diagnostics: [Diagnostic]) -> String {
+    /// `Rules/x.yaml: 1 error, 2 warnings (sha256 …)` or `Rules/x.yaml: no
+    /// problems (sha256 …)`; no digest for a file that could not be read
+    /// whole.
+    static func summary(_ path: String, _ diagnostics: [Diagnostic], source: SourceFile?) -> String {
         let counts: [(Diagnostic.Severity, String)] = [(.error, "error"), (.warning, "warning"), (.note, "note")]
         let parts = counts.compactMap { severity, word -> String? in
             let count = diagnostics.filter { $0.severity == severity }.count
             return count == 0 ? nil : "\(count) \(word)\(count == 1 ? "" : "s")"
         }
-        return "\(path): \(parts.isEmpty ? "no problems" : parts.joined(separator: ", "))"
+        // A file over the size limit was read only in part: no digest.
+        let whole = source.flatMap { $0.bytes.count > YAMLLimits.default.maxFileBytes ? nil : $0 }
+        let digest = whole.map { " (sha256 \(SHA256.hex($0.bytes)))" } ?? ""
+        return "\(path): \(parts.isEmpty ? "no problems" : parts.joined(separator: ", "))\(digest)"
     }
 }

@@ -45,7 +45,7 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var intake: IntakeOptions
 
-    @Option(help: ArgumentHelp("The candidate rule file (YAML) to compare with --rules.", valueName: "file"))
+    @Option(help: ArgumentHelp("The candidate rule file (YAML) to compare with --rules; - reads it from standard input.", valueName: "file"))
     var candidate: String
 
     @Option(help: ArgumentHelp("Report format: text (for people) or json.", valueName: "format"))
@@ -63,6 +63,12 @@ struct DiffCommand: ParsableCommand {
     }
 
     func validate() throws {
+        try RulesOptions.checkStandardInputIsReadOnce(ruleFiles: [rulesOptions.rules, candidate], intake: intake)
+        if intake.maxRejected != nil {
+            // diff reports the rejected records of each side as part of its
+            // comparison, and stops for nothing but errors.
+            throw ValidationError("--max-rejected applies to score and explain; diff counts the rejected records in its report")
+        }
         if let changes, DiffChangesOutput.format(forPath: changes) == nil {
             throw ValidationError("--changes must name a .csv or .ndjson file, not '\(changes)'")
         }

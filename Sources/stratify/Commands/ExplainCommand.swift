@@ -26,8 +26,10 @@ struct ExplainCommand: ParsableCommand {
 
             Records are read and checked as by `score`: invalid records are reported
             on standard error (or --errors) and the summary line ends the run. With
-            --patient, only those records are written; exit status 1 also means a
-            patient asked for was not found among the scored records.
+            --patient, only those records are written; a patient asked for that no
+            scored record has (not in the input, or its record was rejected) is a
+            warning and exit status 3, even when some patients were found or records
+            were rejected (status 2, nothing scored or past --max-rejected, wins).
 
             Examples:
               stratify explain Samples/intake.csv --patient P0000007
@@ -75,6 +77,7 @@ struct ExplainCommand: ParsableCommand {
 
 
     func validate() throws {
+        try RulesOptions.checkStandardInputIsReadOnce(ruleFiles: [rulesOptions.rules], intake: intake)
         if let errors, RejectSink.format(forPath: errors) == nil {
             throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
         }
@@ -92,7 +95,9 @@ struct ExplainCommand: ParsableCommand {
         let plan = TracePlan(program: program)
         let selection = patients.isEmpty ? nil : PatientSelection(patients)
         let whatIf = !noWhatIf && (whatIf || format == .text || selection != nil)
-        var run = BatchCommandRun(program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs, quiet: quiet, verb: "explaining")
+        var run = BatchCommandRun(
+            program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs,
+            rejectLimit: intake.rejectLimit, quiet: quiet, verb: "explaining")
         run.chunkOptions = TraceJSONFormatter.chunkOptions
         run.strictColumns = intake.strictColumns
         var status = ExitStatus.success
@@ -104,18 +109,22 @@ struct ExplainCommand: ParsableCommand {
             case .text:
                 let color = output == nil && Terminal.standardOutput.useColor
                 let width = self.width
-                try run.execute { TraceTextFormatter(plan: plan, selection: selection, whatIf: whatIf, color: color, width: width) }
+                let digest = SHA256.hex(program.source.bytes)
+                try run.execute {
+                    TraceTextFormatter(plan: plan, selection: selection, whatIf: whatIf, color: color, width: width, ruleSetDigest: digest)
+                }
             }
         } catch let exit as ExitStatus {
             // Success thrown means the reader closed the pipe: end quietly.
             if exit == .success { throw exit }
             status = exit
         }
-        if let selection, status != .failure {
+        // After a complete run (a stopped one has not seen every record).
+        if let selection, status == .success || status == .partial {
             let identifierName = program.inputs[program.identifier].name
             for missing in selection.notFound {
                 Terminal.standardError.write("warning: no scored record has \(identifierName) \(missing)\n")
-                status = .partial
+                status = .patientNotFound
             }
         }
         if status != .success { throw status }

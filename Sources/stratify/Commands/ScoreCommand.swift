@@ -62,6 +62,7 @@ struct ScoreCommand: ParsableCommand {
 
 
     func validate() throws {
+        try RulesOptions.checkStandardInputIsReadOnce(ruleFiles: [rulesOptions.rules], intake: intake)
         if let errors, RejectSink.format(forPath: errors) == nil {
             throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
         }
@@ -71,7 +72,9 @@ struct ScoreCommand: ParsableCommand {
         let program = try rulesOptions.load()
         let formats = try intake.formats()
         let outputFormat = format ?? OutputFormat(formats[0])
-        var run = BatchCommandRun(program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs, quiet: quiet, verb: "scoring")
+        var run = BatchCommandRun(
+            program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs,
+            rejectLimit: intake.rejectLimit, quiet: quiet, verb: "scoring")
         run.strictColumns = intake.strictColumns
         let explain = self.explain
         try run.execute { ScoreFormatter(program: program, format: outputFormat, fired: explain) }

@@ -15,6 +15,8 @@ struct BatchCommandRun {
     var output: String?
     var errors: String?
     var jobs: Int?
+    /// `--max-rejected`.
+    var rejectLimit: RejectLimit?
     /// `--quiet`: no progress line.
     var quiet = false
     /// The progress line's first word: `scoring`, `explaining`.
@@ -42,10 +44,16 @@ struct BatchCommandRun {
             sink: errorsFile?.sink ?? ByteSink.standardError(),
             format: errors.flatMap(RejectSink.format(forPath:)) ?? .text,
             identifierName: identifierName)
-        if errorsFile != nil { rejects.warningSink = ByteSink.standardError() }
+        if errorsFile != nil {
+            rejects.warningSink = ByteSink.standardError()
+        } else {
+            // A batch of bad records must not bury the terminal or a log.
+            rejects.listLimit = Self.listedRejects
+        }
         var runner = BatchRunner(program: program, jobs: jobs ?? Self.coreCount, makeFormatter: makeFormatter)
         runner.chunkOptions = chunkOptions
         runner.strictColumns = strictColumns
+        runner.rejectLimit = rejectLimit
         let progress = ProgressLine(verb: verb, inputs: inputs, quiet: quiet)
         if let progress {
             runner.onProgress = { records, bytes in progress.update(records: records, bytes: bytes) }
@@ -73,6 +81,9 @@ struct BatchCommandRun {
             try outputFile?.commit()
             try errorsFile?.commit()
             stderr.write(summary.line + "\n")
+            // Nothing scored from records that were there: as much a
+            // failure as an unreadable input, whatever the files say.
+            if summary.records > 0, summary.scored == 0 { throw ExitStatus.failure }
             if summary.rejected > 0 { throw ExitStatus.partial }
         } catch let error as BatchError {
             outputFile?.discard()
@@ -84,6 +95,9 @@ struct BatchCommandRun {
             case .interrupted(let signal, let records):
                 stderr.write(interruptedMessage(signal: signal, records: records) + "\n")
                 throw Interruption.status(for: signal)
+            case .tooManyRejected(let passed):
+                stderr.write("error: stopped: \(passed)" + unwrittenNote + "\n")
+                throw ExitStatus.failure
             default:
                 stderr.write(error.description + "\n")
                 throw ExitStatus.failure
@@ -103,6 +117,13 @@ struct BatchCommandRun {
         if let records {
             text += ": stopped after \(records) record\(records == 1 ? "" : "s")"
         }
+        return text + unwrittenNote
+    }
+
+    /// What a batch that stops early leaves: `; scored.csv was not
+    /// written`, `; the output so far is incomplete` (standard output).
+    var unwrittenNote: String {
+        var text = ""
         let unwritten = [output, errors].compactMap { $0 }
         if !unwritten.isEmpty {
             text += "; " + unwritten.joined(separator: " and ") + (unwritten.count == 1 ? " was" : " were") + " not written"
@@ -112,6 +133,10 @@ struct BatchCommandRun {
         }
         return text
     }
+
+    /// Standard error lists the first rejected records, then counts the
+    /// rest by field and reason; `--errors FILE` gets every one.
+    static let listedRejects = 20
 
     static var coreCount: Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))

@@ -18,12 +18,29 @@ struct IntakeOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("Intake files (.csv, .ndjson, .jsonl); - for NDJSON on standard input.", valueName: "input"))
     var inputs: [String]
 
+    @Option(help: ArgumentHelp(
+        "Stop (exit 2, no output file written) when more records are rejected than this: a number (0: none), "
+            + "or a percentage of the records read so far (5%, 0.5%), checked from the \(RejectLimit.minimumRecords)th "
+            + "record on and over the whole batch at its end. Default: no limit. (score and explain)",
+        valueName: "n|p%"))
+    var maxRejected: String?
+
+    /// `--max-rejected`, parsed (`validate()` has checked it).
+    var rejectLimit: RejectLimit? {
+        maxRejected.flatMap(RejectLimit.init)
+    }
+
     func validate() throws {
         if inputs.isEmpty {
             throw ValidationError("give at least one intake file (or - for standard input)")
         }
         if let jobs, jobs < 1 {
             throw ValidationError("--jobs must be at least 1")
+        }
+        if let maxRejected, RejectLimit(maxRejected) == nil {
+            throw ValidationError(
+                "--max-rejected takes a number of records (0 or more) or a percentage from 0% to 100% "
+                    + "(such as 5% or 0.5%), not '\(maxRejected)'")
         }
         if inputs.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("standard input (-) can be read only once")

@@ -6,9 +6,18 @@ import StratifyYAML
 /// `--rules FILE`, shared by the commands that evaluate records.
 struct RulesOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The rule file (YAML). Default: the built-in reference rule set (Rules/default.yaml).",
+        "The rule file (YAML); - reads it from standard input. Default: the built-in reference rule set (Rules/default.yaml).",
         valueName: "file"))
     var rules: String?
+
+    /// Standard input can be read once: as the rule file (`--rules -`,
+    /// `--candidate -`) or as an intake file (`-`), not as both.
+    static func checkStandardInputIsReadOnce(ruleFiles: [String?], intake: IntakeOptions) throws {
+        let readers = ruleFiles.filter { $0 == "-" }.count + intake.inputs.filter { $0 == "-" }.count
+        if readers > 1 {
+            throw ValidationError("standard input (-) can be read only once: as the rule file or as an intake file, not both")
+        }
+    }
 
     /// The compiled rule set; on errors, prints them and exits 2.
     func load() throws -> Program {
@@ -21,26 +30,38 @@ enum RuleFiles {
     /// How the built-in rule set is named in messages.
     static let builtInPath = "Rules/default.yaml (built in)"
 
-    /// The rule file at `path`, or the built-in one.
+    /// How a rule file read from standard input (`-`) is named in messages.
+    static let standardInputPath = "<stdin>"
+
+    /// The built-in rule set.
+    static var builtIn: SourceFile {
+        SourceFile(path: builtInPath, bytes: PackageResources.default_yaml)
+    }
+
+    /// The rule file at `path` (`-`: standard input), or the built-in one.
     static func read(_ path: String?) throws -> SourceFile {
-        guard let path else {
-            return SourceFile(path: builtInPath, bytes: PackageResources.default_yaml)
-        }
+        guard let path else { return builtIn }
+        let name = displayName(path)
         do {
             let limit = YAMLLimits.default.maxFileBytes
             let bytes = try readFile(path, limit: limit)
             if bytes.count > limit {
                 // Only the start was read: say so rather than give a size.
                 Terminal.standardError.write(
-                    "\(path): error: the rule file is over the limit of \(limit) bytes (\(limit >> 20) MiB)\n"
-                        + "\(path): 1 error; nothing was scored\n")
+                    "\(name): error: the rule file is over the limit of \(limit) bytes (\(limit >> 20) MiB)\n"
+                        + "\(name): 1 error; nothing was scored\n")
                 throw ExitStatus.failure
             }
-            return SourceFile(path: path, bytes: bytes)
+            return SourceFile(path: name, bytes: bytes)
         } catch let error as IOError {
-            Terminal.standardError.write("\(path): error: \(error.message)\n")
+            Terminal.standardError.write("\(name): error: \(error.message)\n")
             throw ExitStatus.failure
         }
+    }
+
+    /// `<stdin>` for `-`, else the path.
+    static func displayName(_ path: String) -> String {
+        path == "-" ? standardInputPath : path
     }
 
     /// Compiles, printing every diagnostic; errors exit 2.
@@ -58,9 +79,10 @@ enum RuleFiles {
         return program
     }
 
-    /// Reads a whole (small) file; more than `limit` bytes is an error.
+    /// Reads a whole (small) file, `-` for standard input; more than
+    /// `limit` bytes is an error.
     static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
-        let source = try ByteSource.openFile(path)
+        let source = path == "-" ? ByteSource.standardInput() : try ByteSource.openFile(path)
         var bytes: [UInt8] = []
         var block = [UInt8](repeating: 0, count: 1 << 16)
         while true {
