@@ -16,9 +16,12 @@ struct ScoreCommand: ParsableCommand {
             the record is scored on what it has and the output lists it under
             `missing`.
 
-            Output columns: the identifier, each domain's score and tier,
-            total_score, tier, model, flags, missing, review_by. Standard error ends
-            with a summary line: `N scored, M rejected`.
+            Output columns: the identifier, each domain's score and tier, total_score,
+            tier, model, flags, missing, review_by. Standard error ends with a summary
+            line: `N scored, M rejected`, or, when some records were scored with more
+            than half of the inputs (besides the identifier) missing, `N scored (S with
+            more than half of the inputs missing), M rejected`: their tiers may be low
+            only for want of data.
 
             Examples:
               stratify score Samples/intake.csv
