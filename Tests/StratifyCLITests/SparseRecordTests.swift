@@ -30,12 +30,6 @@ import Testing
         return path
     }
 
-    static func jsonLines(_ text: String) throws -> [[String: Any]] {
-        try text.split(separator: "\n").map { line in
-            try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        }
-    }
-
     // MARK: - The summary line
 
     @Test func theSummaryCountsRecordsScoredWithMoreThanHalfOfTheInputsMissing() throws {
@@ -122,7 +116,7 @@ import Testing
         #expect(lines.last == "Scored on 0 of 29 inputs; if the missing data were known, the tier could be as high as very_high.")
         #expect(text.stderr == "1 scored (1 with more than half of the inputs missing), 0 rejected\n")
 
-        let json = try #require(try Self.jsonLines(CLI.run(["explain", "--format", "json", "-"], stdin: stdin).stdout).first)
+        let json = try #require(try ExplainCommandTests.jsonLines(CLI.run(["explain", "--format", "json", "-"], stdin: stdin).stdout).first)
         #expect(json["inputs_known"] as? Int == 0)
         #expect(json["inputs_total"] as? Int == 29)
         #expect((json["missing"] as? [String])?.count == 29)
@@ -130,7 +124,7 @@ import Testing
     }
 
     @Test func theJSONTraceCountsTheInputsKnown() throws {
-        let traces = try Self.jsonLines(CLI.run(["explain", "--format", "json", "Tests/Fixtures/acceptance/edge-cases.csv"]).stdout)
+        let traces = try ExplainCommandTests.jsonLines(CLI.run(["explain", "--format", "json", "Tests/Fixtures/acceptance/edge-cases.csv"]).stdout)
         #expect(traces.count == 12)
         for trace in traces {
             let missing = try #require(trace["missing"] as? [String])
@@ -189,7 +183,7 @@ import Testing
         #expect(b.contains("✗ mental_health.screening_incomplete (+0): missing(phq9_total) ✗"))
         #expect(!records[2].contains("Scored on"))
 
-        let json = try Self.jsonLines(CLI.run(["explain", "--format", "json", "--rules", Self.presenceRules, Self.presenceIntake]).stdout)
+        let json = try ExplainCommandTests.jsonLines(CLI.run(["explain", "--format", "json", "--rules", Self.presenceRules, Self.presenceIntake]).stdout)
         let rules = try #require(json[1]["rules"] as? [[String: Any]])
         let gad7 = try #require(rules.first { $0["id"] as? String == "mental_health.gad7_severe" })
         #expect(gad7["outcome"] as? String == "not_fired")

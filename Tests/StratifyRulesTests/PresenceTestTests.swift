@@ -32,18 +32,19 @@ import StratifyEngine
         #expect(output.onlyErrors.first?.notes == notes)
     }
 
-    @Test func aFlagIsNeverMissing() {
-        let text = RuleFiles.file(domains: """
-              main:
-                tiers: {low: 0..0, moderate: 1..1, high: 2..}
-                rules:
-                  - {id: a, when: age >= 65, points: 1, flag: old, because: Test.}
-                floors:
-                  - {id: f, when: missing(old), at_least: high, because: Test.}
+    @Test func flagsScoresAndTiersAreNeverMissing() {
+        let text = RuleFiles.file(
+            domains: RuleFiles.trivialDomain.replacingOccurrences(of: "points: 1", with: "points: 1\n        flag: some"),
+            overall: """
+              tiers: {low: 0..0, moderate: 1..1, high: 2..}
+              escalations:
+                - {id: e1, when: missing(some), at_least: high, because: Test.}
+                - {id: e2, when: known(main.score) or missing(tier), at_least: high, because: Test.}
             """)
-        let output = RuleFiles.compile(text)
-        #expect(output.onlyErrors.map(RuleFiles.show)
-            == ["20:31: missing(..) takes the name of an input or a derived value, but 'old' is a flag, which is never missing"])
+        #expect(RuleFiles.compile(text).onlyErrors.map(RuleFiles.show) == [
+            "26:30: missing(..) takes the name of an input or a derived value, but 'some' is a flag, which is never missing",
+            "27:28: known(..) takes the name of an input or a derived value, but 'main.score' is a score or tier, which is never missing",
+        ])
     }
 
     @Test func isABooleanOfAnyInputOrDerivedValue() throws {
