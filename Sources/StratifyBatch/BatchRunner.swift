@@ -10,13 +10,21 @@ public struct BatchSummary: Sendable, Equatable {
     /// Scored records whose identifier an earlier scored record of the
     /// batch already had (each was reported as a warning).
     public var duplicates = 0
+    /// Scored records that lacked more than half of the inputs besides the
+    /// identifier: scored on little data, so their tiers may be low only
+    /// for want of it.
+    public var mostlyMissing = 0
 
     public init() {}
 
     /// `N scored, M rejected` (and `, D duplicate identifiers` when there
-    /// are some), the last line a batch prints on standard error.
+    /// are some), the last line a batch prints on standard error. Scored
+    /// records with more than half of the inputs missing are counted in
+    /// parentheses when there are some: `24 scored (3 with more than half
+    /// of the inputs missing), 1 rejected`.
     public var line: String {
-        let base = "\(scored) scored, \(rejected) rejected"
+        let sparse = mostlyMissing > 0 ? " (\(mostlyMissing) with more than half of the inputs missing)" : ""
+        let base = "\(scored) scored\(sparse), \(rejected) rejected"
         guard duplicates > 0 else { return base }
         return base + ", \(duplicates) duplicate identifier\(duplicates == 1 ? "" : "s")"
     }
@@ -314,6 +322,7 @@ final class OutputWriter<Formatter: RecordFormatter>: @unchecked Sendable {
         }
         summary.records += chunk.records
         summary.scored += chunk.scored
+        summary.mostlyMissing += chunk.mostlyMissing
         summary.rejected += chunk.records - chunk.scored
     }
 

@@ -13,6 +13,8 @@ struct ChunkResult: Sendable {
     var rejected: [RejectedRecord]
     var records: Int
     var scored: Int
+    /// Scored records with more than half of their inputs missing.
+    var mostlyMissing = 0
     var identifiers = ScoredIdentifiers()
 }
 
@@ -32,6 +34,11 @@ final class ChunkScorer {
     /// such as `Age` by its normalised name, as a CSV header's columns are).
     private let jsonParser: JSONLineParser
     private let required: [Int]
+    /// The inputs besides the identifier (those `missing` names), and the
+    /// identifier's register, for counting what a record lacks.
+    private let inputCount: Int
+    private let countedInputs: Int
+    private let identifierInput: Int
     /// The mutable state, behind a pointer: each access to a stored `var`
     /// of a class costs a dynamic exclusivity check, several per record.
     private let state: UnsafeMutablePointer<State>
@@ -56,6 +63,9 @@ final class ChunkScorer {
         self.decoder = InputDecoder(program: program)
         self.jsonParser = JSONLineParser(keys: program.inputs.map(\.name), normalizingKeys: true)
         self.required = program.inputs.indices.filter { program.inputs[$0].required }
+        inputCount = program.inputs.count
+        countedInputs = program.missingOrder.count
+        identifierInput = program.identifier
         state = .allocate(capacity: 1)
         state.initialize(to: State(formatter: formatter))
         state.pointee.identifier.reserveCapacity(64)
@@ -238,11 +248,26 @@ final class ChunkScorer {
             return
         }
         evaluator.evaluate()
+        result.mostlyMissing &+= missingInputs() &* 2 > countedInputs ? 1 : 0
         if result.scored > 0 { state.pointee.formatter.separator(into: &result.output) }
         state.pointee.formatter.write(evaluator, identifier: identifier, into: &result.output)
         if result.identifiers.count == 0 { result.identifiers.file = file }
         result.identifiers.append(identifier, record: record, line: line)
         result.scored += 1
+    }
+
+    /// How many inputs besides the identifier the record lacks. The
+    /// inputs are registers `0..<inputCount`: one pass over contiguous
+    /// doubles with no branch on the values, which the compiler vectorizes.
+    @inline(__always)
+    private func missingInputs() -> Int {
+        let r = evaluator.registers.baseAddress!
+        var missing = 0
+        for index in 0..<inputCount {
+            missing &+= r[index] != r[index] ? 1 : 0
+        }
+        let identifier = r[identifierInput]
+        return missing &- (identifier != identifier ? 1 : 0)
     }
 
     @inline(__always)

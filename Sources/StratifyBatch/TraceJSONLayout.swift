@@ -37,8 +37,12 @@ public final class TraceJSONLayout: @unchecked Sendable {
     let head: Int32
     let inputsHead: Int32
     let inputSlots: Range<Int>
-    /// After the `missing` list up to the first derived value.
+    /// After the `missing` list up to `inputs_known`'s value.
     let afterMissing: Int32
+    /// After `inputs_known`'s value up to the first derived value.
+    let afterInputsKnown: Int32
+    /// The inputs `missing` can name: all but the identifier.
+    let inputsTotal: Int
     let derivedSlots: Range<Int>
     let derivedCount: Int
     let rules: Range<Int>
@@ -302,6 +306,7 @@ public final class TraceJSONLayout: @unchecked Sendable {
         b.text(utf8("{") + q(identifierName) + utf8(":"))
         b.hole()
         // Inputs.
+        inputsTotal = program.missingOrder.count
         inputsHead = Int32(b.start())
         b.text(",\"inputs\":{")
         let inputList = program.inputs.indices.filter { $0 != program.identifier && program.inputs[$0].type != .string }
@@ -309,7 +314,10 @@ public final class TraceJSONLayout: @unchecked Sendable {
         b.hole()
         // Derived values and how they were computed.
         afterMissing = Int32(b.start())
-        b.text("],\"derived\":{")
+        b.text("],\"inputs_known\":")
+        b.hole()
+        afterInputsKnown = Int32(b.start())
+        b.text(",\"inputs_total\":\(program.missingOrder.count),\"derived\":{")
         derivedSlots = keyedClosed(
             program.derived.enumerated().map { ($1.name, $1.register, plan.derived[$0].values[0]) }, then: "},\"derived_parts\":{")
         derivedCount = program.derived.count

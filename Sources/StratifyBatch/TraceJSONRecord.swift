@@ -194,15 +194,19 @@ struct TraceJSONRecord {
         put(layout.inputsHead, &c)
         values(layout.inputSlots.lowerBound, layout.inputSlots.count, &c)
         var first = true
+        var missing = 0
         let order = tape.missingOrder
         for k in 0..<tape.missingCount {
             let input = Int(order[k])
             if r[input].isNaN {
                 comma(&first, &c)
                 put(layout.inputNames[input], &c)
+                missing &+= 1
             }
         }
         put(layout.afterMissing, &c)
+        c.integer(layout.inputsTotal &- missing)
+        put(layout.afterInputsKnown, &c)
         values(layout.derivedSlots.lowerBound, layout.derivedSlots.count, &c)
         for index in 0..<layout.derivedCount {
             let parts = layout.parts[index]

@@ -42,6 +42,9 @@ public struct TraceTextRenderer: Sendable {
         lines.add(rule, style: .dim)
         lines.add("\(trace.identifierName) \(trace.identifier): tier \(trace.tier.uppercased()), model \(trace.model)"
                   + (trace.reviewBy.map { ", review by \($0)" } ?? ""), style: .heading)
+        if let caveat = Self.sparseData(trace) {
+            lines.wrap(caveat, indent: 0, hanging: 2, style: .warning)
+        }
         lines.wrap("Total score \(trace.totalScore). "
                    + (trace.flags.isEmpty ? "No flags." : "Flags: \(trace.flags.joined(separator: ", ")).")
                    + (ruleSet.map { " Rule set: \($0)." } ?? ""), indent: 0)
@@ -58,6 +61,18 @@ public struct TraceTextRenderer: Sendable {
         let digest = ruleSetDigest.map { "sha256 \($0.prefix(12))" }
         guard let ruleSetName else { return digest }
         return digest.map { "\(ruleSetName) (\($0))" } ?? ruleSetName
+    }
+
+    /// Right under the result, when inputs are missing: how much the
+    /// record was scored on, and the highest tier the missing data could
+    /// lead to (the bound of "What would change it").
+    static func sparseData(_ trace: Trace) -> String? {
+        guard !trace.missing.isEmpty else { return nil }
+        let scoredOn = "Scored on \(trace.inputsKnown) of \(trace.inputsTotal) inputs; "
+        if trace.overall.reachable != trace.tier {
+            return scoredOn + "if the missing data were known, the tier could be as high as \(trace.overall.reachable)."
+        }
+        return scoredOn + "the missing data could not raise the tier."
     }
 
     private func fired(_ trace: Trace, _ lines: inout Lines) {

@@ -185,6 +185,9 @@ public final class Evaluator {
         case .divide: r[destination] = Self.checked(a / b)
         case .negate: r[destination] = -a
         case .not: r[destination] = 1 - a
+        // A select, not a branch: whether a value is there varies by record.
+        case .known: r[destination] = a == a ? 1 : 0
+        case .missing: r[destination] = a == a ? 0 : 1
         case .equal: compare(instruction, r) { $0 == $1 }
         case .notEqual: compare(instruction, r) { $0 != $1 }
         case .less: compare(instruction, r) { $0 < $1 }

@@ -109,7 +109,7 @@ struct InstructionSchedule {
         switch instruction.op {
         case .add, .subtract, .multiply, .divide, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             return [Int(instruction.a), Int(instruction.b)]
-        case .negate, .not:
+        case .negate, .not, .known, .missing:
             return [Int(instruction.a)]
         case .and, .or, .count, .minimum, .maximum, .sum, .member, .notMember, .cases:
             return operands.map { Int(code.operands[$0]) }.filter { $0 >= 0 }

@@ -41,7 +41,7 @@ import Testing
         #expect(summary.scored == 6)
         #expect(summary.rejected == 1)
         #expect(summary.duplicates == 3)
-        #expect(summary.line == "6 scored, 1 rejected, 3 duplicate identifiers")
+        #expect(summary.line == "6 scored (6 with more than half of the inputs missing), 1 rejected, 3 duplicate identifiers")
         #expect(report == """
             in.csv:4: warning: record 3 (patient_id A) repeats the patient_id of record 1; both are scored
             in.csv:6: warning: record 5 (patient_id B) repeats the patient_id of record 2; both are scored
@@ -54,7 +54,7 @@ import Testing
     @Test func noRepeatsNoMention() throws {
         let (summary, report) = try Self.run(Self.csv(["A", "B", "C"]))
         #expect(summary.duplicates == 0)
-        #expect(summary.line == "3 scored, 0 rejected")
+        #expect(summary.line == "3 scored (3 with more than half of the inputs missing), 0 rejected")
         #expect(report.isEmpty)
     }
 

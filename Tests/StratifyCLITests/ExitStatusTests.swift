@@ -48,7 +48,7 @@ import Testing
         _ = try directory.write("empty.csv", Array(Self.header.utf8))
         let mixed = try CLI.run(["score", "intake.csv", "empty.csv"], directory: directory.path)
         #expect(mixed.status == 0)
-        #expect(CLI.withoutAbsentInputWarnings(mixed.stderr) == "warning: no records in empty.csv\n1 scored, 0 rejected\n")
+        #expect(CLI.withoutAbsentInputWarnings(mixed.stderr) == "warning: no records in empty.csv\n1 scored (1 with more than half of the inputs missing), 0 rejected\n")
     }
 
     @Test func aPatientNotFoundExitsThreeEvenWithRejectedRecords() throws {
@@ -58,7 +58,7 @@ import Testing
         let someMissing = try CLI.run(["explain", "-", "--patient", "A", "--patient", "B"], stdin: stdin)
         #expect(someMissing.status == 3)
         #expect(someMissing.stdout.contains("patient_id A"))
-        #expect(someMissing.stderr.hasSuffix("1 scored, 1 rejected\nwarning: no scored record has patient_id B\n"))
+        #expect(someMissing.stderr.hasSuffix("1 scored (1 with more than half of the inputs missing), 1 rejected\nwarning: no scored record has patient_id B\n"))
         // A patient whose record was rejected is not explained either.
         let rejected = try CLI.run(["explain", "-", "--patient", "C"], stdin: stdin)
         #expect(rejected.status == 3)
@@ -116,7 +116,7 @@ import Testing
         // 10% all along (1 of 10, then 10 of 100, 20 of 200): not over 10%.
         let within = try CLI.run(["score", "intake.csv", "--max-rejected", "10%"], directory: directory.path)
         #expect(within.status == 1)
-        #expect(within.stderr.hasSuffix("180 scored, 20 rejected\n"))
+        #expect(within.stderr.hasSuffix("180 scored (180 with more than half of the inputs missing), 20 rejected\n"))
         // 1 of the first 10 is over 9.5%, but only the 100th record is checked first.
         let past = try CLI.run(["score", "intake.csv", "--max-rejected", "9.5%", "-o", "scored.csv"], directory: directory.path)
         #expect(past.status == 2)
@@ -191,12 +191,12 @@ import Testing
             25 rejected records; the first 20 are listed above (--errors FILE lists them all). By field and reason (a record can have several):
               23  \(boolean)
                3  age: 'x' is not a whole number
-            5 scored, 25 rejected
+            5 scored (5 with more than half of the inputs missing), 25 rejected
 
             """)
         // --errors gets every one (26 lines: record 30 has two), and standard error only the summary line.
         let withFile = try CLI.run(["score", "intake.csv", "--errors", "rejected.csv"], directory: directory.path)
-        #expect(CLI.withoutAbsentInputWarnings(withFile.stderr) == "5 scored, 25 rejected\n")
+        #expect(CLI.withoutAbsentInputWarnings(withFile.stderr) == "5 scored (5 with more than half of the inputs missing), 25 rejected\n")
         let file = try String(contentsOfFile: directory.path + "/rejected.csv", encoding: .utf8)
         #expect(file.split(separator: "\n").count == 1 + 26)
         #expect(file.hasSuffix(#"30,P30,age,'x' is not a whole number"# + "\n"
@@ -209,7 +209,7 @@ import Testing
         let result = try CLI.run(["score", "intake.csv"], directory: directory.path)
         let lines = CLI.withoutAbsentInputWarnings(result.stderr).split(separator: "\n")
         #expect(lines.count == 21)
-        #expect(lines.last == "5 scored, 20 rejected")
+        #expect(lines.last == "5 scored (5 with more than half of the inputs missing), 20 rejected")
     }
 
     @Test func theSummaryShowsTenKindsThenTheRest() throws {

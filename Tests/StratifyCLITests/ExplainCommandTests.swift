@@ -63,7 +63,7 @@ import Testing
         let traces = try Self.jsonLines(result.stdout)
         #expect(traces.map { $0["patient_id"] as? String } == (1...12).map { String(format: "X%02d", $0) })
         for trace in traces {
-            let keys = ["patient_id", "inputs", "missing", "derived", "derived_parts", "rules", "flags", "domains", "total_score",
+            let keys = ["patient_id", "inputs", "missing", "inputs_known", "inputs_total", "derived", "derived_parts", "rules", "flags", "domains", "total_score",
                         "tier", "overall", "escalations", "model", "model_candidates", "rule_set", "model_changes", "review_by"]
             #expect(Set(trace.keys) == Set(keys))
             let rules = try #require(trace["rules"] as? [[String: Any]])
@@ -204,12 +204,12 @@ import Testing
         let stdin = #"{"patient_id":"A","age":80}"# + "\n"
         let found = try CLI.run(["explain", "-", "--patient", "A"], stdin: stdin)
         #expect(found.status == 0)
-        #expect(CLI.withoutAbsentInputWarnings(found.stderr) == "1 scored, 0 rejected\n")
+        #expect(CLI.withoutAbsentInputWarnings(found.stderr) == "1 scored (1 with more than half of the inputs missing), 0 rejected\n")
         let missing = try CLI.run(["explain", "-", "--patient", "B"], stdin: stdin)
         #expect(missing.status == 3)
         #expect(missing.stdout.isEmpty)
         #expect(missing.stderr.contains("warning: no scored record has patient_id B"))
-        #expect(missing.stderr.contains("1 scored, 0 rejected"))
+        #expect(missing.stderr.contains("1 scored (1 with more than half of the inputs missing), 0 rejected"))
     }
 
     @Test func usageErrorsExitTwo() throws {

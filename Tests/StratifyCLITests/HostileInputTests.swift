@@ -101,7 +101,7 @@ import Testing
         #expect(result.stderr.contains("quote.csv:3: record 2: line 3, column 4: unterminated quoted field"))
         // The rest of the file is not swallowed into the open field.
         #expect(scoredIDs(result) == ["P1", "P3", "P4"])
-        #expect(result.stderr.hasSuffix("3 scored, 1 rejected\n"))
+        #expect(result.stderr.hasSuffix("3 scored (3 with more than half of the inputs missing), 1 rejected\n"))
     }
 
     @Test func nulBytes() throws {
@@ -185,7 +185,7 @@ import Testing
         #expect(result.stderr.contains("bad.ndjson:3: record 3: column 20: unexpected end of record: expected a key in double quotes"))
         #expect(result.stderr.contains("bad.ndjson:4: record 4: column 1: expected a JSON object, found a number"))
         #expect(result.stderr.contains("bad.ndjson:5: record 5: column 1: expected a JSON object, found a literal"))
-        #expect(result.stderr.hasSuffix("2 scored, 4 rejected\n"))
+        #expect(result.stderr.hasSuffix("2 scored (2 with more than half of the inputs missing), 4 rejected\n"))
     }
 
     @Test func badNDJSONValuesAreReportedInMemberOrder() throws {
@@ -223,7 +223,7 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains("deep.ndjson:2: record 2: column 57: values nested more than 32 deep"))
         #expect(result.stderr.contains("deep.ndjson:3: record 3: column 181: values nested more than 32 deep"))
-        #expect(result.stderr.hasSuffix("2 scored, 2 rejected\n"))
+        #expect(result.stderr.hasSuffix("2 scored (2 with more than half of the inputs missing), 2 rejected\n"))
     }
 
     @Test func randomBytesAfterAHeader() throws {
@@ -270,7 +270,7 @@ import Testing
             dup.csv:4: warning: record 3 (patient_id A) repeats the patient_id of record 1; both are scored
             dup.csv:6: warning: record 5 (patient_id B) repeats the patient_id of record 2; both are scored
             dup.csv:7: record 6 (patient_id A): age: 'x' is not a whole number
-            5 scored, 1 rejected, 2 duplicate identifiers
+            5 scored (5 with more than half of the inputs missing), 1 rejected, 2 duplicate identifiers
 
             """)
         // With --errors, the warnings still go to standard error, and the
@@ -279,7 +279,7 @@ import Testing
         #expect(withFile.status == 0)
         #expect(CLI.withoutAbsentInputWarnings(withFile.stderr) == """
             dup2.csv:3: warning: record 2 (patient_id A) repeats the patient_id of record 1; both are scored
-            2 scored, 0 rejected, 1 duplicate identifier
+            2 scored (2 with more than half of the inputs missing), 0 rejected, 1 duplicate identifier
 
             """)
     }

@@ -36,6 +36,8 @@ enum TraceChecks {
             #expect(value(inputs[input.name]) == input.value, "\(trace.identifier) \(input.name)", sourceLocation: sourceLocation)
         }
         #expect(json["missing"] as? [String] == trace.missing, sourceLocation: sourceLocation)
+        #expect(json["inputs_known"] as? Int == trace.inputsKnown, sourceLocation: sourceLocation)
+        #expect(json["inputs_total"] as? Int == trace.inputsTotal, sourceLocation: sourceLocation)
         let derived = json["derived"] as? [String: Any] ?? [:]
         #expect(derived.count == trace.derived.count, sourceLocation: sourceLocation)
         let parts = json["derived_parts"] as? [String: Any] ?? [:]
@@ -117,7 +119,7 @@ enum TraceChecks {
 
     /// The keys of a trace besides the identifier's (`docs/explain.md`).
     static let topLevelKeys = [
-        "inputs", "missing", "derived", "derived_parts", "rules", "flags", "domains", "total_score", "tier", "overall",
+        "inputs", "missing", "inputs_known", "inputs_total", "derived", "derived_parts", "rules", "flags", "domains", "total_score", "tier", "overall",
         "escalations", "model", "model_candidates", "rule_set", "review_by", "model_changes",
     ]
 

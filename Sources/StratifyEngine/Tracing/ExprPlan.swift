@@ -59,9 +59,9 @@ public final class ExprPlan: Sendable {
     public let values: [ValueKind]
     public let tables: [LookupTable]
     public let labels: [[String]]
-    /// The comparisons and membership tests, and flags or boolean inputs used
-    /// as conditions on their own, in source order: what a trace shows with
-    /// operand values.
+    /// The comparisons, membership tests and presence tests (`known(x)`),
+    /// and flags or boolean inputs used as conditions on their own, in
+    /// source order: what a trace shows with operand values.
     public let checks: [Int]
     /// The values a trace shows beside the condition, one per distinct
     /// text, in source order: every name it reads (input, derived value,
@@ -170,7 +170,10 @@ private struct Builder {
         case .member(_, _, let negated):
             kind = .member(negated: negated)
             isCheck = true
-        case .call(let function, _): kind = .call(function)
+        case .call(let function, _):
+            kind = .call(function)
+            // `known(x)` reads as a test of its own, with x's value beside it.
+            isCheck = function.testsPresence
         case .arithmetic(let op, _, _): kind = .arithmetic(op)
         case .negate: kind = .negate
         case .table(_, let table):

@@ -78,6 +78,9 @@ public final class ModelSensitivity {
 enum CandidateValues {
     static func find(program: Program, plans: [ExprPlan]) -> [[Double]] {
         var found = Array(repeating: Set<Double>(), count: program.inputs.count)
+        // Inputs whose presence a condition tests: filling one in can
+        // change the model whatever its value, so one value is tried.
+        var presenceTested = Set<Int>()
         func around(_ value: Double, input: Int) {
             guard value.isFinite else { return }
             found[input].formUnion([value - 1, value, value + 1])
@@ -102,6 +105,8 @@ enum CandidateValues {
                             around(row.upper, input: input)
                         }
                     }
+                case .call(let function) where function.testsPresence:
+                    if case .input(let input) = plan.nodes[plan.child(index, 0)].kind { presenceTested.insert(input) }
                 default:
                     break
                 }
@@ -115,9 +120,12 @@ enum CandidateValues {
             case .integer, .number, .date:
                 let minimum = field.minimum ?? -.infinity
                 let maximum = field.maximum ?? .infinity
-                return found[index]
+                let values = found[index]
                     .filter { $0 >= minimum && $0 <= maximum && (field.type == .number || $0 == $0.rounded()) }
                     .sorted()
+                guard values.isEmpty, presenceTested.contains(index) else { return values }
+                // Any value will do: the one nearest 0 in the schema's range.
+                return [Swift.min(Swift.max(0, minimum), maximum)]
             }
         }
     }

@@ -8,8 +8,12 @@ import StratifyRules
 /// apply, and an escalation may apply unless its condition is false for
 /// every score and tier in the possible ranges (conditions over scores are
 /// evaluated on intervals). Known values stay as they are, since Kleene
-/// logic never undoes a decided value when a missing one is filled in. When
-/// nothing is unknown the bound is the tier itself (`exact`).
+/// logic never undoes a decided value when a missing one is filled in;
+/// the exception is a condition that tests whether a value is there
+/// (`known(x)`, `missing(x)`, directly or through a derived value or a
+/// flag): while a value it tests is missing, it counts as undecided, since
+/// filling the value in can turn it either way. When nothing is unknown
+/// the bound is the tier itself (`exact`).
 public struct ReachableTiers: Sendable, Equatable {
     /// Per domain: the highest tier it could reach.
     public var domains: [Int]
@@ -43,8 +47,12 @@ public struct ReachableTiers: Sendable, Equatable {
             gained[d] = 0
         }
         let ruleRegisters = layout.ruleRegisters
-        for index in 0..<layout.ruleCount where r[ruleRegisters[index]].isNaN {
-            let points = layout.rulePoints[index]
+        for index in 0..<layout.ruleCount {
+            let value = r[ruleRegisters[index]]
+            guard value.isNaN || layout.presence.isOpen(rule: index, r) else { continue }
+            // An undecided rule may yet fire, or, when its outcome rests on a
+            // presence test, stop firing: its points may come or go.
+            let points = value == 1 ? -layout.rulePoints[index] : layout.rulePoints[index]
             if points < 0 { lost[layout.ruleDomains[index]] += points } else { gained[layout.ruleDomains[index]] += points }
             anyUnknown = true
         }
@@ -60,7 +68,7 @@ public struct ReachableTiers: Sendable, Equatable {
             var tierHigh = anyUnknown ? layout.tier(scale: domain, score: score &+ gained[domain]) : tierLow
             var exact = lost[domain] == 0 && gained[domain] == 0
             for floor in Int(floorStart[domain])..<Int(floorStart[domain &+ 1]) {
-                let value = r[layout.floorRegisters[floor]]
+                let value = layout.presence.isOpen(floor: floor, r) ? .nan : r[layout.floorRegisters[floor]]
                 if value == 1 { tierLow = max(tierLow, layout.floorTiers[floor]) }
                 if value != 0 { tierHigh = max(tierHigh, layout.floorTiers[floor]) }
                 if value.isNaN { exact = false }
@@ -86,7 +94,9 @@ public struct ReachableTiers: Sendable, Equatable {
         for index in 0..<layout.escalationCount {
             // With every score and tier known, a condition's range is its value.
             let value = r[layout.escalationRegisters[index]]
-            let possible = ranges.isEmpty
+            let possible = layout.presence.isOpen(escalation: index, r)
+                ? ScoreRanges.Range.boolean
+                : ranges.isEmpty
                 ? (value.isNaN ? ScoreRanges.Range.boolean : ScoreRanges.Range(lower: value, upper: value))
                 : ranges.evaluate(root: layout.escalationRoots[index])
             if possible.upper == 1 { overallHigh = max(overallHigh, layout.escalationTiers[index]) }
@@ -157,6 +167,8 @@ public struct ReachableTiers: Sendable, Equatable {
         let escalationRegisters: UnsafeMutablePointer<Int>
         let escalationTiers: UnsafeMutablePointer<Int>
         let escalationRoots: UnsafeMutablePointer<Int>
+        /// The inputs each condition tests the presence of.
+        let presence: PresenceTests
 
         init(program: Program, escalations: [ExprPlan]) {
             func flat<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
@@ -190,6 +202,7 @@ public struct ReachableTiers: Sendable, Equatable {
             escalationRegisters = flat(program.overall.escalations.map(\.condition.register))
             escalationTiers = flat(program.overall.escalations.map(\.atLeast))
             escalationRoots = flat(escalations.map(\.tapeBase))
+            presence = PresenceTests(program: program)
         }
 
         deinit {

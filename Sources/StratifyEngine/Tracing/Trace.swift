@@ -13,6 +13,9 @@ public struct Trace: Sendable, Equatable {
     public var inputs: [NamedValue]
     /// The inputs the record lacks, sorted.
     public var missing: [String]
+    /// How many inputs there are besides the identifier (those `missing`
+    /// can name).
+    public var inputsTotal: Int
     public var derived: [Derived]
     /// Every rule of every domain, in file order.
     public var rules: [Rule]
@@ -46,6 +49,9 @@ public struct Trace: Sendable, Equatable {
         /// `P 4 (stay_days 5 in 4..6) + Q 3 (urgent true) + … = 10`.
         public var steps: String
     }
+
+    /// How many inputs the record has besides the identifier: what it was scored on.
+    public var inputsKnown: Int { inputsTotal - missing.count }
 
     /// The rules that fired, in file order.
     public var fired: [Rule] { rules.filter { $0.outcome == .fired } }

@@ -87,6 +87,7 @@ public struct TraceBuilder {
         return Trace(
             identifierName: program.inputs[program.identifier].name, identifier: identifier, inputs: inputs,
             missing: program.missingOrder.filter { r[$0].isNaN }.map { program.inputs[$0].name },
+            inputsTotal: program.missingOrder.count,
             derived: derived, rules: rules,
             flags: program.flags.filter { r[$0.register] == 1 }.map(\.name),
             domains: domains, totalScore: total,

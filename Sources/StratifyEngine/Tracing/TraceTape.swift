@@ -24,6 +24,8 @@ public final class TraceTape: @unchecked Sendable {
         case none
         case equal, notEqual, less, lessEqual, greater, greaterEqual
         case count, min, max
+        /// `known(x)` or `missing(x)`.
+        case presence
         case add, subtract, otherArithmetic
     }
 
@@ -129,6 +131,7 @@ public final class TraceTape: @unchecked Sendable {
                     case .count: .count
                     case .min: .min
                     case .max: .max
+                    case .known, .missing: .presence
                     }
                 case .arithmetic(let arithmetic):
                     kind = .arithmetic

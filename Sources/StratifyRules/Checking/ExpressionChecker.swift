@@ -168,6 +168,9 @@ struct ExpressionChecker {
                   notes: [Suggestions.note(for: name, in: names), "functions: \(names.map { "\($0)(..)" }.joined(separator: ", "))"].compactMap { $0 })
             return nil
         }
+        if function.testsPresence {
+            return presence(function, arguments, expr)
+        }
         guard !arguments.isEmpty else {
             error("\(name)() needs at least one argument", at: expr.range)
             return nil
@@ -191,7 +194,47 @@ struct ExpressionChecker {
             }
             let type: ValueType = typed.allSatisfy { $0.type == .integer } ? .integer : .number
             return node(.call(function, typed), type: type, expr)
+        case .known, .missing:
+            preconditionFailure("presence tests are checked by presence(_:_:_:)")
         }
+    }
+
+    /// `known(x)` and `missing(x)`: x is the name of an input (text ones
+    /// too: only whether it is there counts) or of a derived value, the
+    /// values that can be missing. Flags, scores and tiers are never
+    /// missing, and an expression would hide which value is tested.
+    private func presence(_ function: TypedExpr.Function, _ arguments: [Expr], _ expr: Expr) -> TypedExpr? {
+        let name = function.rawValue
+        let expected = "the name of an input or a derived value"
+        guard arguments.count == 1 else {
+            if arguments.isEmpty {
+                error("\(name)() needs \(expected)", at: expr.range, notes: ["e.g. '\(name)(phq9_total)'"])
+            } else {
+                error("\(name)(..) takes one name, not \(arguments.count)", at: arguments[1].range.lowerBound..<arguments.last!.range.upperBound,
+                      notes: ["to test several values, combine the tests: '\(name)(a) and \(name)(b)'"])
+            }
+            return nil
+        }
+        let argument = arguments[0]
+        guard case .name(let argumentName) = argument.kind else {
+            error("\(name)(..) takes \(expected), but \(text(argument)) is not a name", at: argument.range)
+            return nil
+        }
+        let typed: TypedExpr
+        if let index = scope.inputs[argumentName] {
+            typed = node(.input(index), type: scope.inputFields[index].type, register: index, argument)
+        } else if scope.derivedIndex[argumentName] != nil {
+            guard let derived = resolve(argumentName, argument) else { return nil }
+            typed = derived
+        } else if isKnownName(argumentName) {
+            let kind = scope.declaredFlags.contains(argumentName) ? "a flag" : "a score or tier"
+            error("\(name)(..) takes \(expected), but '\(argumentName)' is \(kind), which is never missing", at: argument.range)
+            return nil
+        } else {
+            unknownName(argumentName, argument, hint: nil)
+            return nil
+        }
+        return node(.call(function, [typed]), type: .boolean, expr)
     }
 
     // MARK: - Names and literals

@@ -96,6 +96,7 @@ struct IntervalAnalysis {
             case .count: return Interval(0, Double(arguments.count))
             case .min: return Interval(intervals.map(\.lower).min()!, intervals.map(\.upper).min()!)
             case .max: return Interval(intervals.map(\.lower).max()!, intervals.map(\.upper).max()!)
+            case .known, .missing: return .boolean
             }
         case .table(_, let table):
             var result: Interval?

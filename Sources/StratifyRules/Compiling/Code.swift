@@ -27,6 +27,8 @@ public struct Instruction: Sendable {
     public enum Op: UInt8, Sendable {
         case add, subtract, multiply, divide, negate
         case not
+        /// 1 when `a` is known, else 0; `missing` the opposite. Never unknown.
+        case known, missing
         case equal, notEqual, less, lessEqual, greater, greaterEqual
         /// Operands: `a` and `b`.
         /// N-ary below: operands[start..<start+count].

@@ -67,11 +67,14 @@ final class CodeBuilder {
             appendNary(op == .and ? .and : .or, destination, operands.map(\.register))
         case .member(let value, let list, let negated):
             appendNary(negated ? .notMember : .member, destination, [value.register] + list.map(\.register))
+        case .call(let function, let arguments) where function.testsPresence:
+            append(Instruction(function == .known ? .known : .missing, destination: destination, a: arguments[0].register))
         case .call(let function, let arguments):
             let code: Instruction.Op = switch function {
             case .count: .count
             case .min: .minimum
             case .max: .maximum
+            case .known, .missing: preconditionFailure("presence tests are emitted above")
             }
             appendNary(code, destination, arguments.map(\.register))
         case .sum(let parts):

@@ -34,6 +34,16 @@ public final class TypedExpr: Sendable {
         case count
         case min
         case max
+        /// Whether a value is there (1) or missing (0): never unknown, so
+        /// that a rule can act on incomplete data. One argument, the name
+        /// of an input or a derived value.
+        case known
+        /// The opposite of `known`.
+        case missing
+
+        /// `known` and `missing`, which test whether a value is there
+        /// rather than compute with it.
+        public var testsPresence: Bool { self == .known || self == .missing }
     }
 
     public let kind: Kind

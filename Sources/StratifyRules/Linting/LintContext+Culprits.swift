@@ -41,6 +41,16 @@ extension LintContext {
             return never ? "none of its alternatives can hold" : nil
         case .not(let operand):
             return reason(operand, given: assumptions, never: !never)
+        case .call(let function, let arguments) where function.testsPresence:
+            let value = analysis.value(of: arguments[0], given: assumptions)
+            if value.range.isEmpty { return "\(arguments[0].text) is never known" }
+            if !value.mayBeUnknown {
+                if case .input(let index) = arguments[0].kind, program.inputs[index].required {
+                    return "\(arguments[0].text) is required, so it is never missing"
+                }
+                return "\(arguments[0].text) is never missing"
+            }
+            return nil
         default:
             return nil
         }

@@ -85,6 +85,9 @@ final class LintContext {
                 if !program.inputs[index].required { inputs.insert(index) }
             case .derived, .flag:
                 inputs.formUnion(known[next.register] ?? [])
+            case .call(let function, _) where function.testsPresence:
+                // `known(x)` is true or false, never unknown, whatever x is.
+                break
             default:
                 pending += next.children
             }

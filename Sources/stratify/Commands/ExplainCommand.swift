@@ -11,13 +11,15 @@ struct ExplainCommand: ParsableCommand {
         discussion: """
             The trace is made from the same evaluation as `score`: the values every
             condition saw, never a second computation. For each record it shows the
-            inputs, how each derived value was computed, every rule (fired, not_fired
-            or unknown, with the operands' values, the part that failed, or the
-            missing fields), each domain's score, band and floors, the total and the
-            escalations, the models in order and why earlier ones did not hold, the
-            review date, and what would change it: the points to the next band up
-            and down, the highest tier the missing values could lead to (a bound),
-            and the nearest single-field changes that would change the model.
+            result and, when inputs are missing, how many the record was scored on and
+            the highest tier the missing data could lead to; then the inputs, how each
+            derived value was computed, every rule (fired, not_fired or unknown, with
+            the operands' values, the part that failed, or the missing fields), each
+            domain's score, band and floors, the total and the escalations, the models
+            in order and why earlier ones did not hold, the review date, and what would
+            change it: the points to the next band up and down, the highest tier the
+            missing values could lead to (a bound), and the nearest single-field changes
+            that would change the model.
 
             --format text (the default) is for people; --format json writes one JSON
             object per line (NDJSON), documented in docs/explain.md. The model

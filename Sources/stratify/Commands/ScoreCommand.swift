@@ -26,9 +26,12 @@ struct ScoreCommand: ParsableCommand {
             column for any input but the identifier, stop the run (exit 2);
             --strict-columns stops it on any of the warnings as well.
 
-            Output columns: the identifier, each domain's score and tier,
-            total_score, tier, model, flags, missing, review_by. Standard error ends
-            with a summary line: `N scored, M rejected`.
+            Output columns: the identifier, each domain's score and tier, total_score,
+            tier, model, flags, missing, review_by. Standard error ends with a summary
+            line: `N scored, M rejected`, or, when some records were scored with more
+            than half of the inputs (besides the identifier) missing, `N scored (S with
+            more than half of the inputs missing), M rejected`: their tiers may be low
+            only for want of data.
 
             Examples:
               stratify score Samples/intake.csv

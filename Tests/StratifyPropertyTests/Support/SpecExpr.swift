@@ -32,6 +32,8 @@ indirect enum SpecExpr: CustomStringConvertible {
     case level(Comparison, Int, enumFirst: Bool)
     case levelIn([Int], negated: Bool)
     case numberIn(SpecExpr, [Int], negated: Bool)
+    /// `known(name)` or, with `missing`, `missing(name)` of input `i`.
+    case presence(Int, missing: Bool)
     case not(SpecExpr)
     case and([SpecExpr])
     case or([SpecExpr])
@@ -87,6 +89,9 @@ indirect enum SpecExpr: CustomStringConvertible {
             return Self.membership(values[SpecSchema.level], list.map(Double.init), negated: negated)
         case .numberIn(let operand, let list, let negated):
             return Self.membership(operand.evaluate(values), list.map(Double.init), negated: negated)
+        case .presence(let input, let missing):
+            // Whether the value is there: true or false, never unknown.
+            return values[input].isNaN == missing ? 1 : 0
         case .not(let operand):
             return Self.kleeneNot(operand.evaluate(values))
         case .and(let operands):
@@ -143,7 +148,7 @@ indirect enum SpecExpr: CustomStringConvertible {
         switch self {
         case .integer(let value): value < 0 ? 7 : 8
         case .decimal(let value): value < 0 ? 7 : 8
-        case .number, .flag, .boolean, .minimum, .maximum, .count: 8
+        case .number, .flag, .boolean, .minimum, .maximum, .count, .presence: 8
         case .arithmetic(let op, _, _): op == .add || op == .subtract ? 5 : 6
         case .negate: 7
         case .chain, .same, .level, .levelIn, .numberIn: 4
@@ -192,6 +197,7 @@ indirect enum SpecExpr: CustomStringConvertible {
             return "\(SpecSchema.levelName) \(negated ? "not in" : "in") [\(list.map { SpecSchema.levels[$0] }.joined(separator: ", "))]"
         case .numberIn(let operand, let list, let negated):
             return "\(operand.text(atLeast: 5)) \(negated ? "not in" : "in") [\(list.map(String.init).joined(separator: ", "))]"
+        case .presence(let input, let missing): return "\(missing ? "missing" : "known")(\(SpecSchema.inputs[input].name))"
         case .not(let operand): return "not \(operand.text(atLeast: 3))"
         case .and(let operands): return operands.map { $0.text(atLeast: 3) }.joined(separator: " and ")
         case .or(let operands): return operands.map { $0.text(atLeast: 2) }.joined(separator: " or ")

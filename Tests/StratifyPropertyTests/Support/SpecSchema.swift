@@ -136,7 +136,7 @@ struct Choices {
     }
 
     mutating func boolean(depth: Int) -> SpecExpr {
-        let choice = depth <= 0 ? next(5) : next(12)
+        let choice = depth <= 0 ? next(6) : next(13)
         switch choice {
         case 0: return .flag(SpecSchema.flags[next(2)])
         case 1: return .boolean(next(2) == 1)
@@ -144,7 +144,8 @@ struct Choices {
         case 3: return .levelIn((0...next(2)).map { _ in next(3) }, negated: next(2) == 1)
         case 4:
             return .chain([.number(SpecSchema.numbers[next(3)]), .integer(next(30) - 5)], [SpecExpr.Comparison.allCases[next(6)]])
-        case 5, 6:
+        case 5: return .presence(1 + next(6), missing: next(2) == 1)
+        case 6, 12:
             let links = 1 + next(2)
             let operands = (0...links).map { _ in number(depth: depth - 1) }
             return .chain(operands, (0..<links).map { _ in SpecExpr.Comparison.allCases[next(6)] })

@@ -80,11 +80,14 @@ struct TypedOracle {
                 guard let value = evaluate(argument) else { return nil }
                 all.append(value)
             }
+            // Whether the value is there, never unknown.
+            if function.testsPresence { return all[0].isNaN == (function == .missing) ? 1 : 0 }
             if all.contains(where: \.isNaN) { return .nan }
             switch function {
             case .count: return Double(all.filter { $0 == 1 }.count)
             case .min: return all.min()
             case .max: return all.max()
+            case .known, .missing: return nil
             }
         case .flag, .domainScore, .domainTier, .totalScore, .tier, .table, .cases, .sum:
             return nil

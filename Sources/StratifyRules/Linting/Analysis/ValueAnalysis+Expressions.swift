@@ -69,6 +69,7 @@ extension ValueAnalysis {
     }
 
     private func call(_ function: TypedExpr.Function, _ values: [AbstractValue]) -> AbstractValue {
+        if function.testsPresence { return presence(function, of: values[0]) }
         var result: AbstractValue
         switch function {
         case .count:
@@ -79,10 +80,23 @@ extension ValueAnalysis {
             result = AbstractValue(range: Interval(values.map(\.range.lower).min()!, values.map(\.range.upper).min()!))
         case .max:
             result = AbstractValue(range: Interval(values.map(\.range.lower).max()!, values.map(\.range.upper).max()!))
+        case .known, .missing:
+            preconditionFailure("presence tests are handled by presence(_:of:)")
         }
         if values.contains(where: \.range.isEmpty) { result.range = .empty }
         result.inheritUnknowns(of: values)
         return result
+    }
+
+    /// `known(x)` can be true when x can be known, false when x can be
+    /// missing, and is never unknown itself, whatever x is: it is what a
+    /// rule uses to act on incomplete data.
+    private func presence(_ function: TypedExpr.Function, of value: AbstractValue) -> AbstractValue {
+        let canBeKnown = !value.range.isEmpty
+        let canBeMissing = value.mayBeUnknown
+        return function == .known
+            ? .boolean(canBeTrue: canBeKnown, canBeFalse: canBeMissing)
+            : .boolean(canBeTrue: canBeMissing, canBeFalse: canBeKnown)
     }
 
     private func lookup(_ key: TypedExpr, _ table: LookupTable, _ assumptions: Assumptions, depth: Int) -> AbstractValue {
