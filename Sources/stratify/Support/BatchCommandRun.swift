@@ -22,6 +22,9 @@ struct BatchCommandRun {
     /// How the inputs are cut into chunks; `explain` cuts smaller, as each
     /// record's output is large.
     var chunkOptions = ChunkerOptions()
+    /// Where the formatted records go instead of standard output or
+    /// `output`: the monitoring commands aggregate them in memory.
+    var outputSink: ByteSink?
 
     func execute<Formatter: RecordFormatter>(_ makeFormatter: @escaping @Sendable () -> Formatter) throws {
         let stderr = Terminal.standardError
@@ -59,7 +62,7 @@ struct BatchCommandRun {
             let summary: BatchSummary
             do {
                 summary = try runner.run(
-                    inputs: inputs, formats: formats, output: outputFile?.sink ?? ByteSink.standardOutput(), rejects: rejects)
+                    inputs: inputs, formats: formats, output: outputSink ?? outputFile?.sink ?? ByteSink.standardOutput(), rejects: rejects)
             } catch {
                 interruption.finish()
                 progress?.finish()
