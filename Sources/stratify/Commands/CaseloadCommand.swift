@@ -76,7 +76,7 @@ struct CaseloadCommand: ParsableCommand {
         let program = try rulesOptions.load()
         let staffInPost = try staff.map { try Self.readStaff($0, program: program) }
         let counter = CaseloadCounter(program: program, staff: staffInPost)
-        let status = try PopulationRun(program: program, intake: intake, errors: errors, quiet: quiet)
+        let summary = try PopulationRun(program: program, intake: intake, errors: errors, quiet: quiet)
             .forEach { counter.add($0) }
         let report = counter.finish()
         if let waitlist {
@@ -90,7 +90,7 @@ struct CaseloadCommand: ParsableCommand {
         case .json: Terminal.standardOutput.write(report.json())
         case .csv: Terminal.standardOutput.write(report.csv())
         }
-        if status != .success { throw status }
+        if summary.rejected > 0 { throw ExitStatus.partial }
     }
 
     static func readStaff(_ value: String, program: Program) throws -> [Int?] {

@@ -14,10 +14,11 @@ struct PopulationRun {
     var errors: String?
     var quiet: Bool
     var verb = "reading"
+    /// Names the population in its summary line (see ``BatchCommandRun/summaryLabel``).
+    var label: String?
 
-    /// Returns `.success`, or `.partial` when records were rejected; other
-    /// outcomes are thrown.
-    func forEach(_ body: @escaping (Assessment) -> Void) throws -> ExitStatus {
+    /// Returns the batch's counts; failures are thrown (exit 2, signals).
+    func forEach(_ body: @escaping (Assessment) -> Void) throws -> BatchSummary {
         let inputs = self.inputs ?? intake.inputs
         let formats = try intake.formats(of: inputs)
         let decoder = AssessmentDecoder(domains: program.domains.count, onAssessment: body)
@@ -25,12 +26,15 @@ struct PopulationRun {
             program: program, inputs: inputs, formats: formats, output: nil, errors: errors,
             jobs: intake.jobs, quiet: quiet, verb: verb)
         run.outputSink = ByteSink(consumer: decoder.consume)
+        run.summaryLabel = label
+        var summary = BatchSummary()
+        run.onSummary = { summary = $0 }
         let program = self.program
         do {
             try run.execute { AssessmentFormatter(program: program) }
         } catch let status as ExitStatus where status == .partial {
-            return .partial
+            // Rejected records were reported; the caller decides the status.
         }
-        return .success
+        return summary
     }
 }
