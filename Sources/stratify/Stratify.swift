@@ -21,7 +21,7 @@ struct Stratify: ParsableCommand {
 
             \(ExitStatus.help)
             """,
-        subcommands: [ScoreCommand.self, ExplainCommand.self, CheckCommand.self, TestCommand.self, DiffCommand.self, TrackCommand.self, CaseloadCommand.self])
+        subcommands: [ScoreCommand.self, ExplainCommand.self, CheckCommand.self, TestCommand.self, DiffCommand.self, TrackCommand.self, WorklistCommand.self, CaseloadCommand.self])
 
     /// Runs the command, with usage errors reported as exit status 2
     /// (documented) rather than the parser's default 64.

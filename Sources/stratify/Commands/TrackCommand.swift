@@ -87,10 +87,7 @@ struct TrackCommand: ParsableCommand {
         var duplicatePrevious = 0
         let previous = try previousSide.read { assessment, vocabulary in
             if table == nil { table = PatientTable(vocabulary: vocabulary) }
-            if let first = table!.insert(assessment) {
-                duplicatePrevious += 1
-                Self.warnRepeat(assessment.identifier, first: first, path: previousSide.path, identifierName: identifierName)
-            }
+            if table!.insert(assessment) != nil { duplicatePrevious += 1 }
         }
         let previousTable = table ?? PatientTable(vocabulary: previous.vocabulary)
         previousTable.vocabulary = previous.vocabulary
@@ -117,12 +114,7 @@ struct TrackCommand: ParsableCommand {
         let current: AssessmentSide.Result
         do {
             current = try currentSide.read { assessment, vocabulary in
-                guard let change = tracker.add(assessment, vocabulary: vocabulary) else {
-                    if tracker.lastWasDuplicate {
-                        Self.warnRepeat(assessment.identifier, first: nil, path: currentSide.path, identifierName: identifierName)
-                    }
-                    return
-                }
+                guard let change = tracker.add(assessment, vocabulary: vocabulary) else { return }
                 if let writer {
                     writer.write(change, into: buffer)
                     flush(force: false)
@@ -152,10 +144,5 @@ struct TrackCommand: ParsableCommand {
         case .json: Terminal.standardOutput.write(report.json())
         }
         if previous.rejected + current.rejected > 0 { throw ExitStatus.partial }
-    }
-
-    static func warnRepeat(_ identifier: String, first: Int?, path: String, identifierName: String) {
-        Terminal.standardError.write(
-            "\(path): warning: \(identifierName) \(DisplayText.escaped(identifier)) appears again; only its first record is compared\n")
     }
 }

@@ -19,7 +19,8 @@ struct AssessmentSide {
         var isScoreOutput: Bool
     }
 
-    /// Reads every assessment of the side, in order.
+    /// Reads every assessment of the side, in order. Repeated identifiers
+    /// in score output are reported here; in intake, the batch reports them.
     func read(_ body: @escaping (Assessment, AssessmentVocabulary) -> Void) throws -> Result {
         let format = try intake.formats(of: [path])[0]
         let identifierName = program.inputs[program.identifier].name
