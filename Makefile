@@ -21,6 +21,7 @@ test: deps
 	python3 scripts/check-rule-schema.py
 	$(SWIFT) build --product stratify
 	STRATIFY=.build/debug/stratify python3 scripts/check-trace-schema.py
+	STRATIFY=.build/debug/stratify python3 scripts/check-monitoring.py
 
 ## Install libyaml-dev with apt-get when pkg-config cannot find it.
 deps:

@@ -28,10 +28,13 @@ let package = Package(
         .target(name: "StratifyEngine", dependencies: ["StratifyRules", "StratifyIO"]),
         .target(name: "StratifyIO"),
         .target(name: "StratifyBatch", dependencies: ["StratifyEngine", "StratifyIO"]),
+        // Monitoring over time: caseload, track, worklist (aggregates of a
+        // scored population, through the batch pipeline).
+        .target(name: "StratifyMonitor", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO"]),
         .executableTarget(
             name: "stratify",
             dependencies: [
-                "StratifyBatch",
+                "StratifyBatch", "StratifyMonitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.embedInCode("Resources/default.yaml")]
@@ -58,6 +61,10 @@ let package = Package(
         .testTarget(
             name: "StratifyBatchTests",
             dependencies: ["StratifyBatch"]
+        ),
+        .testTarget(
+            name: "StratifyMonitorTests",
+            dependencies: ["StratifyMonitor", "StratifyBatch", "StratifyRules"]
         ),
         .testTarget(
             name: "StratifyCLITests",

@@ -1,8 +1,8 @@
 /// Text from an intake file made safe for a terminal: control characters,
 /// C1 controls and bidirectional overrides are written as `\u{1b}`, so that
 /// an identifier can neither drive the terminal nor hide itself.
-enum DisplayText {
-    static func escaped(_ text: String) -> String {
+public enum DisplayText {
+    public static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {

@@ -56,7 +56,7 @@ public struct TraceTextRenderer: Sendable {
         }
     }
 
-    /// `reference (sha256 40c0873c3f1a)`, or what is known of it.
+    /// `reference (sha256 d142ca8b10a8)`, or what is known of it.
     private var ruleSet: String? {
         let digest = ruleSetDigest.map { "sha256 \($0.prefix(12))" }
         guard let ruleSetName else { return digest }

@@ -23,7 +23,10 @@ struct Stratify: ParsableCommand {
             \(ExitStatus.help)
             """,
         version: Version.firstLine,
-        subcommands: [ScoreCommand.self, ExplainCommand.self, CheckCommand.self, TestCommand.self, DiffCommand.self])
+        subcommands: [
+            ScoreCommand.self, ExplainCommand.self, CheckCommand.self, TestCommand.self, DiffCommand.self,
+            TrackCommand.self, WorklistCommand.self, CaseloadCommand.self,
+        ])
 
     /// Runs the command, with usage errors reported as exit status 2
     /// (documented) rather than the parser's default 64.

@@ -14,4 +14,13 @@ import StratifyYAML
         #expect(program.domains.count == 5)
         #expect(program.flags.map(\.name) == ["homeless", "interpersonal_safety", "self_harm_risk"])
     }
+
+    /// Section 5 of the reference specification: contact interval and
+    /// caseload per model, in model order.
+    @Test func defaultModelsCarryTheSpecifiedContactDaysAndCaseloads() throws {
+        let program = try #require(RuleCompiler.compile(try Fixtures.defaultRules()).program)
+        #expect(program.models.map(\.id) == ["intensive", "clinical", "strengths_based", "brokerage"])
+        #expect(program.models.map(\.contactDays) == [7, 14, 30, 90])
+        #expect(program.models.map(\.caseload) == [15, 25, 20, 75])
+    }
 }

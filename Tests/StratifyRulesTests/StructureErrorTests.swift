@@ -336,6 +336,26 @@ import Testing
         ])
     }
 
+    @Test func contactDaysAndCaseloadAreOptionalWholeNumbersInRange() throws {
+        let text = RuleFiles.file(domains: RuleFiles.trivialDomain, models: """
+              - {id: first, when: smoker, contact: weekly, contact_days: 0, caseload: 15, review_days: 30, because: Test.}
+              - {id: second, when: lonely, contact: monthly, contact_days: 30, caseload: ten, review_days: 30, because: Test.}
+              - {id: last, contact: never, caseload: 100001, review_days: 7, because: Test.}
+            """)
+        #expect(RuleFiles.report(text) == [
+            "25:62: contact_days must be between 1 and 36500, found 0",
+            "26:78: caseload must be a whole number, found 'ten'",
+            "27:42: caseload must be between 1 and 100000, found 100001",
+        ])
+        let valid = RuleFiles.file(domains: RuleFiles.trivialDomain, models: """
+              - {id: first, when: smoker, contact: weekly, contact_days: 7, caseload: 15, review_days: 30, because: Test.}
+              - {id: last, contact: never, review_days: 7, because: Test.}
+            """)
+        let program = try #require(RuleFiles.compile(valid).program)
+        #expect(program.models.map(\.contactDays) == [7, nil])
+        #expect(program.models.map(\.caseload) == [15, nil])
+    }
+
     @Test func unknownTiersInFloorsAndEscalations() {
         let text = RuleFiles.file(
             domains: RuleFiles.trivialDomain + """

@@ -12,6 +12,8 @@ import Glibc
 public final class ByteSink: @unchecked Sendable {
     private var fd: Int32
     private let owned: Bool
+    /// Takes the bytes instead of a descriptor (see ``init(consumer:)``).
+    private let consumer: ((UnsafeRawBufferPointer) -> Void)?
     /// A name for messages: the path, `<stdout>` or `<fd>`.
     public let name: String
 
@@ -20,6 +22,17 @@ public final class ByteSink: @unchecked Sendable {
     public init(fileDescriptor: Int32, closeOnDeinit: Bool = false, name: String = "<fd>") {
         self.fd = fileDescriptor
         self.owned = closeOnDeinit
+        self.consumer = nil
+        self.name = name
+    }
+
+    /// A sink that hands every write to `consumer`, in order, on the writing
+    /// thread: for commands that aggregate what a batch writes (`caseload`,
+    /// `track`) instead of printing it.
+    public init(name: String = "<memory>", consumer: @escaping (UnsafeRawBufferPointer) -> Void) {
+        self.fd = -1
+        self.owned = false
+        self.consumer = consumer
         self.name = name
     }
 
@@ -56,6 +69,10 @@ public final class ByteSink: @unchecked Sendable {
     /// Writes all of `bytes`.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(IOError) {
         guard var p = bytes.baseAddress, bytes.count > 0 else { return }
+        if let consumer {
+            consumer(bytes)
+            return
+        }
         var remaining = bytes.count
         if fd < 0 { throw IOError.writeFailed(code: EBADF) }
         while remaining > 0 {

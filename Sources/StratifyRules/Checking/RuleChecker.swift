@@ -525,6 +525,7 @@ struct RuleChecker {
             }
             models.append(Program.Model(
                 id: definition.id.value, condition: condition, text: definition.when?.text, contact: definition.contact,
+                contactDays: definition.contactDays?.value, caseload: definition.caseload?.value,
                 reviewDays: definition.reviewDays.value, because: definition.because, location: definition.location))
         }
         return models

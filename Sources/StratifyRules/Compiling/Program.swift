@@ -100,6 +100,10 @@ public struct Program: Sendable {
         public let condition: TypedExpr?
         public let text: String?
         public let contact: String
+        /// Days between two contacts; nil when the rule set does not say.
+        public let contactDays: Int?
+        /// Patients per case manager; nil when the rule set does not say.
+        public let caseload: Int?
         public let reviewDays: Int
         public let because: String
         public let location: SourceLocation

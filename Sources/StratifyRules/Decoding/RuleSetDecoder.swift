@@ -20,7 +20,7 @@ struct RuleSetDecoder {
     static let ruleKeys = ["id", "when", "points", "flag", "because"]
     static let floorKeys = ["id", "when", "at_least", "because"]
     static let overallKeys = ["tiers", "escalations"]
-    static let modelKeys = ["id", "when", "contact", "review_days", "because"]
+    static let modelKeys = ["id", "when", "contact", "contact_days", "caseload", "review_days", "because"]
     static let reviewKeys = ["from"]
     static let typeNames = ["integer", "number", "boolean", "enum", "date", "string"]
 
@@ -396,15 +396,34 @@ struct RuleSetDecoder {
             if let reviewDays, reviewDays.value < 0 || reviewDays.value > 36_500 {
                 context.error("review_days must be between 0 and 36500, found \(reviewDays.value)", at: keys["review_days"]!)
             }
+            // Optional: a rule set without them scores the same, and the
+            // monitoring commands say what they cannot compute.
+            let contactDays = keys["contact_days"].flatMap { node in
+                boundedInteger(node, what: "contact_days", in: 1...36_500)
+            }
+            let caseload = keys["caseload"].flatMap { node in
+                boundedInteger(node, what: "caseload", in: 1...100_000)
+            }
             let because = keys.required("because", what: what, in: context).flatMap { becauseText($0, what: what) }
             guard let id, let contact, let reviewDays, let because else { continue }
             models.append(ModelDefinition(
-                id: id, when: when, contact: contact, reviewDays: reviewDays, because: because, location: item.location))
+                id: id, when: when, contact: contact, contactDays: contactDays, caseload: caseload,
+                reviewDays: reviewDays, because: because, location: item.location))
         }
         if items.isEmpty, node.sequence != nil {
             context.error("'models' is empty: give at least one model (the last one always holds)", at: node)
         }
         return models
+    }
+
+    /// A whole number in `range`, or nil after an error at the value.
+    private func boundedInteger(_ node: YAMLNode, what: String, in range: ClosedRange<Int>) -> Located<Int>? {
+        guard let value = context.integer(node, what: what) else { return nil }
+        guard range.contains(value.value) else {
+            context.error("\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(value.value)", at: node)
+            return nil
+        }
+        return value
     }
 
     private func decodeReview(_ node: YAMLNode) -> ReviewDefinition? {

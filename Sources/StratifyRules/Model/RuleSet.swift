@@ -116,6 +116,10 @@ public struct ModelDefinition: Sendable {
     /// nil for the last model, which always holds.
     public var when: SourceExpression?
     public var contact: String
+    /// Days between two contacts (`contact_days`), when the rule set says.
+    public var contactDays: Located<Int>?
+    /// Patients one case manager carries (`caseload`), when the rule set says.
+    public var caseload: Located<Int>?
     public var reviewDays: Located<Int>
     public var because: String
     public var location: SourceLocation

@@ -49,7 +49,12 @@ struct IntakeOptions: ParsableArguments {
 
     /// Each input's format: `--input-format`, else its extension.
     func formats() throws -> [IntakeFormat] {
-        try inputs.map { path in
+        try formats(of: inputs)
+    }
+
+    /// The format of each of `paths`, read with these options.
+    func formats(of paths: [String]) throws -> [IntakeFormat] {
+        try paths.map { path in
             guard let format = inputFormat ?? IntakeFormat.detect(path: path) else {
                 throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .ndjson or .jsonl, or --input-format")
             }

@@ -55,4 +55,22 @@ final class OutputFile {
         try? sink.close()
         if let temporaryPath { unlink(temporaryPath) }
     }
+
+    /// Writes a whole (small) output at once, as a command's report file;
+    /// a failure is printed with the path the user gave and exits 2.
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        do throws(IOError) {
+            let file = try OutputFile(path: path)
+            do {
+                try file.sink.write(bytes)
+                try file.commit()
+            } catch {
+                file.discard()
+                throw error
+            }
+        } catch {
+            Terminal.standardError.write("\(path): error: \(error.message)\n")
+            throw ExitStatus.failure
+        }
+    }
 }

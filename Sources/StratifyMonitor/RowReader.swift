@@ -1,0 +1,146 @@
+import StratifyBatch
+import StratifyIO
+
+/// Reads a small table file — CSV with a header, or NDJSON objects — row by
+/// row, with each value as text: for the files the monitoring commands read
+/// beside the intake (score output read back, contacts). Streams, through
+/// the same chunkers and tokenizers as intake.
+public struct RowReader {
+    public let path: String
+    public let format: IntakeFormat
+
+    public init(path: String, format: IntakeFormat) {
+        self.path = path
+        self.format = format
+    }
+
+    /// One row: its line, and its values by column name. A JSON array is
+    /// given as its raw text, a JSON null as nil.
+    public struct Row {
+        public var line: Int
+        public var values: [String: String]
+        /// Names in file order (the header, or the object's keys).
+        public var names: [String]
+    }
+
+    /// Calls `body` for each row, in order; malformed rows stop the read
+    /// with an error naming the file and line.
+    public func forEach(_ body: (Row) throws(BatchError) -> Void) throws(BatchError) {
+        let source = try open()
+        switch format {
+        case .csv: try forEachCSV(CSVChunker(source: source), body)
+        case .ndjson: try forEachNDJSON(NDJSONChunker(source: source), body)
+        }
+    }
+
+    /// The column names: the CSV header, or the first NDJSON object's
+    /// keys; only the start of the file is read.
+    public func columnNames() throws(BatchError) -> [String] {
+        let source = try open()
+        switch format {
+        case .csv:
+            let header: CSVHeaderResult
+            do { header = try CSVChunker(source: source).readHeader() } catch { throw BatchError.file(path, line: nil, error.message) }
+            guard case .header(let columns) = header else { return [] }
+            return columns.names
+        case .ndjson:
+            guard let chunk = try nextItem(NDJSONChunker(source: source).next) else { return [] }
+            return chunk.bytes.withUnsafeBytes { buffer in
+                var lines = NDJSONLineScanner()
+                guard let span = lines.nextLine(in: buffer) else { return [] }
+                let line = UnsafeRawBufferPointer(rebasing: buffer[span.start..<span.end])
+                let parser = JSONLineParser()
+                guard (try? parser.parse(line)) != nil else { return [] }
+                return parser.members.compactMap { member in
+                    (try? parser.key(of: member, in: line)).map { String(decoding: $0, as: UTF8.self) }
+                }
+            }
+        }
+    }
+
+    private func open() throws(BatchError) -> ByteSource {
+        do {
+            return path == "-" ? ByteSource.standardInput() : try ByteSource.openFile(path)
+        } catch {
+            throw BatchError.file(path, line: nil, error.message)
+        }
+    }
+
+    private func nextItem(_ next: () throws(IOError) -> IntakeItem?) throws(BatchError) -> IntakeChunk? {
+        let item: IntakeItem?
+        do { item = try next() } catch { throw BatchError.file(path, line: nil, error.message) }
+        switch item {
+        case nil: return nil
+        case .chunk(let chunk)?: return chunk
+        case .recordError(let error)?: throw BatchError.file(path, line: error.line, error.message)
+        }
+    }
+
+    private func forEachCSV(_ chunker: CSVChunker, _ body: (Row) throws(BatchError) -> Void) throws(BatchError) {
+        let header: CSVHeaderResult
+        do { header = try chunker.readHeader() } catch { throw BatchError.file(path, line: nil, error.message) }
+        guard case .header(let columns) = header else {
+            if case .malformed(let error) = header {
+                throw BatchError.file(path, line: error.errorLine, "the header row is malformed: \(error.message)")
+            }
+            return
+        }
+        let names = columns.names
+        let scanner = CSVRecordScanner()
+        while let chunk = try nextItem(chunker.next) {
+            var failure: BatchError?
+            chunk.bytes.withUnsafeBytes { buffer in
+                scanner.reset()
+                while failure == nil, let record = scanner.nextRecord(in: buffer) {
+                    let line = chunk.firstLine + record.lineOffset
+                    if let error = record.error {
+                        failure = .file(path, line: line, error.message)
+                    } else if record.fieldCount != names.count {
+                        failure = .file(path, line: line, "the row has \(record.fieldCount) field\(record.fieldCount == 1 ? "" : "s"), the header has \(names.count)")
+                    } else {
+                        var values: [String: String] = [:]
+                        for (index, name) in names.enumerated() where values[name] == nil {
+                            values[name] = String(decoding: scanner.value(of: scanner[field: index], in: buffer), as: UTF8.self)
+                        }
+                        do throws(BatchError) { try body(Row(line: line, values: values, names: names)) } catch { failure = error }
+                    }
+                }
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    private func forEachNDJSON(_ chunker: NDJSONChunker, _ body: (Row) throws(BatchError) -> Void) throws(BatchError) {
+        let parser = JSONLineParser()
+        var lines = NDJSONLineScanner()
+        while let chunk = try nextItem(chunker.next) {
+            var failure: BatchError?
+            chunk.bytes.withUnsafeBytes { buffer in
+                lines.reset()
+                while failure == nil, let span = lines.nextLine(in: buffer) {
+                    let lineNumber = chunk.firstLine + span.lineOffset
+                    let line = UnsafeRawBufferPointer(rebasing: buffer[span.start..<span.end])
+                    var values: [String: String] = [:]
+                    var names: [String] = []
+                    do throws(JSONParseError) {
+                        try parser.parse(line)
+                        for member in parser.members {
+                            let key = String(decoding: try parser.key(of: member, in: line), as: UTF8.self)
+                            names.append(key)
+                            switch member.kind {
+                            case .null: break
+                            case .string: values[key] = String(decoding: try parser.stringValue(of: member, in: line), as: UTF8.self)
+                            default: values[key] = String(decoding: parser.rawValue(of: member, in: line), as: UTF8.self)
+                            }
+                        }
+                    } catch {
+                        failure = .file(path, line: lineNumber, "not a JSON object: \(error.description)")
+                        return
+                    }
+                    do throws(BatchError) { try body(Row(line: lineNumber, values: values, names: names)) } catch { failure = error }
+                }
+            }
+            if let failure { throw failure }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import StratifyBatch
+import StratifyIO
+import StratifyMonitor
+import StratifyRules
+
+struct WorklistCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worklist",
+        abstract: "List who needs what now, most urgent first: new safety flags, rising tiers, overdue and due reviews and contacts.",
+        discussion: """
+            Scores the inputs and puts a patient on the list when, in this order of
+            urgency:
+              1  a flag that an escalation uses is new since --previous
+                 (in the default rules self_harm_risk, interpersonal_safety, homeless)
+              2  the tier rose since --previous
+              3  the review is overdue: review_by is before --as-of
+              4  the next contact is overdue: --contacts gives the last contact, the
+                 next is due the model's contact_days later, before --as-of
+              5  the review or the next contact falls due from --as-of to --as-of plus
+                 --horizon days, both included (default 14)
+            A patient absent from --previous has no trigger of kinds 1 and 2; one with
+            no contact row (or a row with no date), or no review_by, none of that kind.
+
+            One row per patient, placed by its most urgent reason; within a kind,
+            higher tier first, then the earlier due date (the earlier of review_by and
+            the next contact; none last), then the identifier. Columns: identifier,
+            priority (1, 2, … in list order), reason (every reason that applies, most
+            urgent first), tier, model, review_by, days_overdue (--as-of minus the
+            earliest overdue date; 0 when nothing is overdue), last_contact,
+            next_contact.
+
+            --previous is an intake file (scored with the rules) or a file written by
+            `stratify score`. The contacts file (.csv or .ndjson) has the identifier
+            and last_contact (YYYY-MM-DD); with several rows for a patient the latest
+            date counts; identifiers not in the input are counted in a warning.
+
+            Examples:
+              stratify worklist --as-of 2026-12-01 Samples/intake-wave2.csv --previous Samples/intake.csv --contacts Samples/contacts.csv
+              stratify worklist --as-of 2026-12-01 --format text --horizon 7 intake.csv
+
+            \(ExitStatus.help)
+            """)
+
+    @OptionGroup var rulesOptions: RulesOptions
+
+    @OptionGroup var intake: IntakeOptions
+
+    @Option(help: ArgumentHelp("The day the list is for (YYYY-MM-DD).", valueName: "date"))
+    var asOf: String
+
+    @Option(help: ArgumentHelp("The previous assessment: an intake file or score output.", valueName: "file"))
+    var previous: String?
+
+    @Option(help: ArgumentHelp("Last contact per patient: a .csv or .ndjson file with the identifier and last_contact.", valueName: "file"))
+    var contacts: String?
+
+    @Option(help: ArgumentHelp("Days after --as-of in which a review or contact counts as due soon.", valueName: "days"))
+    var horizon: Int = 14
+
+    @Option(help: ArgumentHelp("csv, ndjson or text.", valueName: "format"))
+    var format: WorklistWriter.Format = .csv
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the list to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Write rejected records to this file, .csv or .ndjson, instead of standard error.", valueName: "file"))
+    var errors: String?
+
+    @Flag(name: .shortAndLong, help: "No progress line.")
+    var quiet = false
+
+    func validate() throws {
+        guard ISODate.parse(asOf) != nil else {
+            throw ValidationError("--as-of must be a date (YYYY-MM-DD), not '\(asOf)'")
+        }
+        guard horizon >= 0 else { throw ValidationError("--horizon must be 0 or more days") }
+        if let errors, RejectSink.format(forPath: errors) == nil {
+            throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
+        }
+    }
+
+    func run() throws {
+        let program = try rulesOptions.load()
+        let identifierName = program.inputs[program.identifier].name
+        var previousTable: PatientTable?
+        var status = ExitStatus.success
+        if let previous {
+            let side = AssessmentSide(path: previous, program: program, intake: intake, errors: nil, quiet: quiet)
+            var table: PatientTable?
+            let result = try side.read { assessment, vocabulary in
+                if table == nil { table = PatientTable(vocabulary: vocabulary) }
+                table!.insert(assessment)
+            }
+            previousTable = table ?? PatientTable(vocabulary: result.vocabulary)
+            previousTable!.vocabulary = result.vocabulary
+            if result.rejected > 0 { status = .partial }
+        }
+        var lastContacts: [String: Int?] = [:]
+        if let contacts {
+            do {
+                lastContacts = try ContactsReader.read(
+                    path: contacts, format: try intake.formats(of: [contacts])[0], identifierName: identifierName)
+            } catch let error as BatchError {
+                Terminal.standardError.write(error.description + "\n")
+                throw ExitStatus.failure
+            }
+        }
+        let builder = WorklistBuilder(
+            program: program, asOf: ISODate.parse(asOf)!, horizon: horizon, previous: previousTable, contacts: lastContacts)
+        let summary = try PopulationRun(
+            program: program, intake: intake, errors: errors, quiet: quiet, label: previous == nil ? nil : intake.inputs.joined(separator: ", ")
+        ).forEach { builder.add($0) }
+        if summary.rejected > 0 { status = .partial }
+        if builder.unmatchedContacts > 0 {
+            let count = builder.unmatchedContacts
+            Terminal.standardError.write(
+                "\(contacts!): warning: \(count) \(identifierName) value\(count == 1 ? "" : "s") of the contacts file "
+                    + "match\(count == 1 ? "es" : "") no scored record\n")
+        }
+        let bytes = WorklistWriter(format: format, identifierName: identifierName).bytes(builder.finish())
+        if let output {
+            try OutputFile.write(bytes, to: output)
+        } else {
+            Terminal.standardOutput.write(String(decoding: bytes, as: UTF8.self))
+        }
+        if status != .success { throw status }
+    }
+}
+
+extension WorklistWriter.Format: ExpressibleByArgument {}

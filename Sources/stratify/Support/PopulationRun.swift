@@ -1,0 +1,42 @@
+import StratifyBatch
+import StratifyIO
+import StratifyMonitor
+import StratifyRules
+
+/// Scores a population for a command that aggregates it (`caseload`,
+/// `track`, `worklist`): the batch runs as for `score` — rejected records
+/// reported, the summary line, signals — but each scored record reaches
+/// `body` as an ``Assessment`` instead of being printed.
+struct PopulationRun {
+    var program: Program
+    var intake: IntakeOptions
+    var inputs: [String]? = nil
+    var errors: String?
+    var quiet: Bool
+    var verb = "reading"
+    /// Names the population in its summary line (see ``BatchCommandRun/summaryLabel``).
+    var label: String?
+
+    /// Returns the batch's counts; failures are thrown (exit 2, signals).
+    func forEach(_ body: @escaping (Assessment) -> Void) throws -> BatchSummary {
+        let inputs = self.inputs ?? intake.inputs
+        let formats = try intake.formats(of: inputs)
+        let decoder = AssessmentDecoder(domains: program.domains.count, onAssessment: body)
+        var run = BatchCommandRun(
+            program: program, inputs: inputs, formats: formats, output: nil, errors: errors,
+            jobs: intake.jobs, quiet: quiet, verb: verb)
+        run.strictColumns = intake.strictColumns
+        run.rejectLimit = intake.rejectLimit
+        run.outputSink = ByteSink(consumer: decoder.consume)
+        run.summaryLabel = label
+        var summary = BatchSummary()
+        run.onSummary = { summary = $0 }
+        let program = self.program
+        do {
+            try run.execute { AssessmentFormatter(program: program) }
+        } catch let status as ExitStatus where status == .partial {
+            // Rejected records were reported; the caller decides the status.
+        }
+        return summary
+    }
+}

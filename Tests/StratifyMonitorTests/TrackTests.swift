@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import StratifyBatch
+import StratifyIO
+@testable import StratifyMonitor
+import StratifyRules
+
+@Suite struct TrackTests {
+    let program = Fixture.defaultProgram
+    var vocabulary: AssessmentVocabulary { AssessmentVocabulary(program: program) }
+
+    func patient(_ id: String, tier: Int, model: Int = 3, domains: [Int] = [0, 0, 0, 0, 0], flags: UInt64 = 0) -> Assessment {
+        Assessment(identifier: id, tier: tier, model: model, domainTiers: domains, flags: flags, totalScore: 1, reviewBy: nil)
+    }
+
+    @Test func transitionsDirectionsDomainsAndFlags() {
+        let before = PatientTable(vocabulary: vocabulary)
+        before.insert(patient("A", tier: 0))
+        before.insert(patient("B", tier: 3, model: 0, flags: 0b100))
+        before.insert(patient("C", tier: 2, domains: [2, 0, 0, 0, 0]))
+        before.insert(patient("GONE", tier: 1))
+        #expect(before.insert(patient("A", tier: 2)) == 0)   // a repeat is refused, the first kept
+        let tracker = Tracker(previous: before, scale: program.tiers.values)
+        let changes = [
+            tracker.add(patient("A", tier: 1, domains: [0, 1, 0, 0, 0], flags: 0b001), vocabulary: vocabulary),
+            tracker.add(patient("B", tier: 2, model: 0), vocabulary: vocabulary),
+            tracker.add(patient("C", tier: 2, domains: [2, 0, 0, 0, 0]), vocabulary: vocabulary),
+            tracker.add(patient("NEW", tier: 3, model: 0), vocabulary: vocabulary),
+            tracker.add(patient("NEW", tier: 0), vocabulary: vocabulary),
+        ]
+        #expect(changes.map { $0?.direction } == ["up", "down", nil, "new", nil])
+        #expect(changes[0]?.flagsGained == ["homeless"])
+        #expect(changes[0]?.domainsUp == ["mental_health"])
+        #expect(changes[1]?.flagsLost == ["self_harm_risk"])
+        let report = tracker.finish(current: vocabulary, rejectedPrevious: 2, rejectedCurrent: 0, duplicatePrevious: 1)
+        #expect(report.records == .init(both: 3, new: 1, departed: 1, rejectedPrevious: 2, rejectedCurrent: 0, duplicatePrevious: 1, duplicateCurrent: 1))
+        #expect(report.tierTransitions.count("low", "moderate") == 1)
+        #expect(report.tierTransitions.count("very_high", "high") == 1)
+        #expect(report.tierTransitions.count("high", "high") == 1)
+        #expect(report.tierTransitions.count("new", "very_high") == 1)
+        #expect(report.tierTransitions.count("moderate", "departed") == 1)
+        #expect(report.tierTransitions.rows == ["low", "moderate", "high", "very_high", "new"])
+        #expect(report.tierTransitions.columns == ["low", "moderate", "high", "very_high", "departed"])
+        #expect(report.modelTransitions.count("intensive", "intensive") == 1)
+        #expect(report.direction == .init(up: 1, down: 1, same: 1))
+        #expect(report.persistentTop == 2)   // B (very_high → high) and C (high → high)
+        #expect(report.previousHighest == 1 && report.highestFell == 1)
+        #expect(report.domains.first { $0.name == "mental_health" }?.direction == .init(up: 1, down: 0, same: 2))
+        #expect(report.flags.map(\.flag) == ["homeless", "interpersonal_safety", "self_harm_risk"])
+        #expect(report.flags.map(\.gained) == [1, 0, 0])
+        #expect(report.flags.map(\.lost) == [0, 0, 1])
+        #expect(tracker.departed().map(\.identifier) == ["GONE"])
+    }
+
+    @Test func regressionCautionNeedsALargeShareOfEnoughPatients() {
+        var report = TrackReport(tierTransitions: .init(rows: [], columns: [], counts: []), modelTransitions: .init(rows: [], columns: [], counts: []))
+        report.topTiers = ["high", "very_high"]
+        report.previousHighest = 9
+        report.highestFell = 9
+        #expect(report.regressionCaution == nil)
+        report.previousHighest = 40
+        report.highestFell = 9
+        #expect(report.regressionCaution == nil)
+        report.highestFell = 10
+        #expect(report.regressionCaution?.hasPrefix("25% of the patients at very_high before (10 of 40) are lower now.") == true)
+    }
+
+    @Test func scoreOutputIsReadBackFromCSVAndNDJSON() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-track-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = directory.appendingPathComponent("s.csv").path
+        try """
+            patient_id,clinical_score,clinical_tier,mental_health_score,mental_health_tier,total_score,tier,model,flags,missing,review_by
+            "P,1",3,moderate,4,high,7,high,old_model,self_harm_risk;homeless,,2026-05-01
+            P2,0,low,0,low,0,low,brokerage,,age,
+
+            """.write(toFile: csv, atomically: true, encoding: .utf8)
+        let ndjson = directory.appendingPathComponent("s.ndjson").path
+        try """
+            {"patient_id":"P,1","clinical_score":3,"clinical_tier":"moderate","mental_health_score":4,"mental_health_tier":"high","total_score":7,"tier":"high","model":"old_model","flags":["self_harm_risk","homeless"],"missing":[],"review_by":"2026-05-01"}
+            {"patient_id":"P2","clinical_score":0,"clinical_tier":"low","mental_health_score":0,"mental_health_tier":"low","total_score":0,"tier":"low","model":"brokerage","flags":[],"missing":["age"],"review_by":null}
+
+            """.write(toFile: ndjson, atomically: true, encoding: .utf8)
+        for (path, format) in [(csv, IntakeFormat.csv), (ndjson, .ndjson)] {
+            #expect(try ScoredFileReader.isScoreOutput(path: path, format: format, identifierName: "patient_id"))
+            let reader = ScoredFileReader(path: path, format: format, program: program)
+            var read: [Assessment] = []
+            try reader.read { read.append($0) }
+            #expect(reader.vocabulary.domains == ["clinical", "mental_health"])
+            #expect(reader.vocabulary.models == ["intensive", "clinical", "strengths_based", "brokerage", "old_model"])
+            #expect(read.map(\.identifier) == ["P,1", "P2"])
+            #expect(read.map(\.tier) == [2, 0])
+            #expect(read.map(\.model) == [4, 3])
+            #expect(read.map(\.domainTiers) == [[1, 2], [0, 0]])
+            #expect(read[0].hasFlag(0) && read[0].hasFlag(2) && !read[0].hasFlag(1))
+            #expect(read.map(\.reviewBy) == [ISODate.parse("2026-05-01"), nil])
+        }
+        #expect(try !ScoredFileReader.isScoreOutput(path: CLIPath.sample, format: .csv, identifierName: "patient_id"))
+    }
+
+    @Test func brokenScoreOutputNamesTheLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-track-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = directory.appendingPathComponent("s.csv").path
+        try "patient_id,total_score,tier,model,review_by\nP1,3,,brokerage,\nP2,1,low,brokerage,2026-13-01\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let reader = ScoredFileReader(path: csv, format: .csv, program: program)
+        #expect(throws: BatchError.self) { try reader.read { _ in } }
+        do {
+            try reader.read { _ in }
+        } catch {
+            #expect(error.description == "\(csv):2: error: record 1 (patient_id P1): 'tier' is empty or absent")
+        }
+    }
+}
+
+enum CLIPath {
+    static let sample = Fixture.root + "/Samples/intake.csv"
+}

@@ -1,0 +1,111 @@
+import Testing
+import StratifyIO
+@testable import StratifyMonitor
+import StratifyRules
+
+/// The worklist's triggers, reasons, order and dates on hand-made patients
+/// of the reference rule set (tiers low 0 … very_high 3; models intensive 0
+/// (contact every 7 days) … brokerage 3 (every 90); flags homeless 0,
+/// interpersonal_safety 1, self_harm_risk 2).
+@Suite struct WorklistTests {
+    let program = Fixture.defaultProgram
+    let asOf = ISODate.parse("2026-12-01")!
+
+    func patient(_ id: String, tier: Int = 1, model: Int = 3, flags: UInt64 = 0, review: String? = nil) -> Assessment {
+        Assessment(identifier: id, tier: tier, model: model, domainTiers: [0, 0, 0, 0, 0], flags: flags,
+                   totalScore: 5, reviewBy: review.flatMap(ISODate.parse))
+    }
+
+    func previous(_ patients: [Assessment]) -> PatientTable {
+        let table = PatientTable(vocabulary: AssessmentVocabulary(program: program))
+        patients.forEach { table.insert($0) }
+        return table
+    }
+
+    @Test func theEscalatingFlagsAreThoseEscalationsRead() {
+        #expect(WorklistBuilder.flagsUsedByEscalations(program).map { program.flags[$0].name }
+            == ["homeless", "interpersonal_safety", "self_harm_risk"])
+    }
+
+    @Test func everyTriggerInOrderWithItsReasons() {
+        let before = previous([
+            patient("FLAG", tier: 2, flags: 0),
+            patient("ROSE", tier: 1),
+            patient("SAME", tier: 2, flags: 0b100),
+        ])
+        let contacts: [String: Int?] = [
+            "CONTACT": ISODate.parse("2026-08-01")!,   // brokerage: next 2026-10-30, 32 days overdue
+            "SOON": ISODate.parse("2026-09-10")!,      // next 2026-12-09: due in 8 days
+            "NODATE": nil,
+        ]
+        let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 14, previous: before, contacts: contacts)
+        builder.add(patient("SOON", review: "2027-06-01"))
+        builder.add(patient("NODATE", review: "2027-06-01"))                          // nothing applies
+        builder.add(patient("CONTACT", review: "2026-12-15"))                       // overdue contact + review due in 14 days
+        builder.add(patient("REVIEW", review: "2026-11-30"))                        // 1 day overdue
+        builder.add(patient("ROSE", tier: 2, review: "2026-12-01"))                 // rose; review due today
+        builder.add(patient("FLAG", tier: 2, flags: 0b101, review: "2026-12-16"))   // two new flags; review just past the horizon
+        builder.add(patient("SAME", tier: 2, flags: 0b100))                          // flag not new, no review: nothing
+        builder.add(patient("NEW", tier: 3, flags: 0b100))                           // absent before: no flag trigger
+        let list = builder.finish()
+        #expect(list.map(\.identifier) == ["FLAG", "ROSE", "REVIEW", "CONTACT", "SOON"])
+        #expect(list.map(\.priority) == [1, 2, 3, 4, 5])
+        #expect(list.map(\.trigger) == [.newEscalatingFlag, .tierRose, .reviewOverdue, .contactOverdue, .dueSoon])
+        #expect(list.map(\.reason) == [
+            "homeless is new since the previous assessment; self_harm_risk is new since the previous assessment",
+            "tier rose from moderate to high; review due today",
+            "review 1 day overdue",
+            "contact 32 days overdue; review due in 14 days",
+            "contact due in 8 days",
+        ])
+        #expect(list.map(\.daysOverdue) == [0, 0, 1, 32, 0])
+        #expect(list[3].nextContact == ISODate.parse("2026-10-30"))
+        #expect(list[3].lastContact == ISODate.parse("2026-08-01"))
+        #expect(builder.unmatchedContacts == 0)
+    }
+
+    @Test func withinATriggerHigherTierThenEarlierDueThenIdentifier() {
+        let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 30, previous: nil, contacts: [
+            "C": ISODate.parse("2026-11-20")!,   // brokerage next contact 2027-02-18 (beyond horizon)
+        ])
+        builder.add(patient("B", tier: 1, review: "2026-12-20"))
+        builder.add(patient("A", tier: 1, review: "2026-12-20"))
+        builder.add(patient("C", tier: 1, review: "2026-12-10"))
+        builder.add(patient("D", tier: 3, review: "2026-12-30"))
+        #expect(builder.finish().map(\.identifier) == ["D", "C", "A", "B"])
+    }
+
+    @Test func daysOverdueCountsFromTheEarliestOverdueDate() {
+        let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 0, previous: nil, contacts: [
+            "X": ISODate.parse("2026-11-01")!,   // intensive: next contact 2026-11-08, 23 days overdue
+        ])
+        builder.add(patient("X", model: 0, review: "2026-11-21"))   // review 10 days overdue
+        let entry = builder.finish()[0]
+        #expect(entry.reason == "review 10 days overdue; contact 23 days overdue")
+        #expect(entry.daysOverdue == 23)
+    }
+
+    @Test func repeatedIdentifiersAreCheckedOnce() {
+        let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 14, previous: nil, contacts: ["GONE": nil])
+        #expect(builder.add(patient("A", review: "2026-11-01")))
+        #expect(!builder.add(patient("A", review: "2026-11-02")))
+        #expect(builder.finish().count == 1)
+        #expect(builder.duplicates == 1)
+        #expect(builder.unmatchedContacts == 1)
+    }
+
+    @Test func csvAndNDJSONRows() {
+        let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 14, previous: nil, contacts: [:])
+        builder.add(patient("A,1", review: "2026-11-30"))
+        let list = builder.finish()
+        #expect(String(decoding: WorklistWriter(format: .csv, identifierName: "patient_id").bytes(list), as: UTF8.self) == """
+            patient_id,priority,reason,tier,model,review_by,days_overdue,last_contact,next_contact
+            "A,1",1,review 1 day overdue,moderate,brokerage,2026-11-30,1,,
+
+            """)
+        #expect(String(decoding: WorklistWriter(format: .ndjson, identifierName: "patient_id").bytes(list), as: UTF8.self) == """
+            {"patient_id":"A,1","priority":1,"reason":"review 1 day overdue","tier":"moderate","model":"brokerage","review_by":"2026-11-30","days_overdue":1,"last_contact":null,"next_contact":null}
+
+            """)
+    }
+}
