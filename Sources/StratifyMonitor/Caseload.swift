@@ -74,10 +74,8 @@ public final class CaseloadCounter {
         for (index, model) in program.models.enumerated() {
             let count = patients[index]
             var row = CaseloadReport.Row(model: model.id, patients: count)
-            if let caseload = model.caseload {
-                row.caseload = caseload
-                row.needed = (count + caseload - 1) / caseload
-            }
+            row.caseload = model.caseload
+            row.needed = model.caseManagersNeeded(for: count)
             if let days = model.contactDays {
                 row.contactsPerMonth = Double(count) * 30 / Double(days)
             }

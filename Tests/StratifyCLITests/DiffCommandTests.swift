@@ -47,6 +47,39 @@ import Foundation
         #expect((json["domains"] as? [String: Any])?.count == 5)
     }
 
+    /// The candidate moves X02 from brokerage to strengths_based; with a
+    /// strengths_based caseload of 1, that is one more case manager.
+    @Test func caseManagersNeededUnderEachFile() throws {
+        let directory = try TestCommandTests.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let candidate = try Self.candidate(in: directory)
+        let rules = try String(contentsOfFile: candidate, encoding: .utf8)
+            .replacingOccurrences(of: "    contact_days: 30\n    caseload: 20\n", with: "    contact_days: 30\n    caseload: 1\n")
+        try rules.write(toFile: candidate, atomically: true, encoding: .utf8)
+        let json = try CLI.run(["diff", "--candidate", candidate, Self.edgeCases, "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let caseload = try #require(object["caseload"] as? [String: [String: Any]])
+        let strengths = try #require(caseload["strengths_based"])
+        let patientsOld = try #require(strengths["patients_old"] as? Int)
+        #expect(strengths["patients_new"] as? Int == patientsOld + 1)
+        #expect(strengths["caseload_old"] as? Int == 20 && strengths["caseload_new"] as? Int == 1)
+        #expect(strengths["needed_old"] as? Int == (patientsOld + 19) / 20)
+        #expect(strengths["needed_new"] as? Int == patientsOld + 1)
+        #expect(strengths["change"] as? Int == patientsOld + 1 - (patientsOld + 19) / 20)
+        #expect(caseload["brokerage"]?["change"] as? Int == 0)
+        let text = try CLI.run(["diff", "--candidate", candidate, Self.edgeCases])
+        #expect(text.stdout.contains("Case managers needed (patients ÷ caseload, rounded up)\n"))
+        let change = patientsOld + 1 - (patientsOld + 19) / 20
+        #expect(text.stdout.contains("  +\(change) strengths_based case manager\(change == 1 ? "" : "s") needed\n"))
+
+        // Rule files without caseloads: no such section.
+        let plain = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("caseload:") }.joined(separator: "\n")
+        try plain.write(toFile: candidate, atomically: true, encoding: .utf8)
+        let none = try CLI.run(["diff", "--rules", candidate, "--candidate", candidate, Self.edgeCases, "--format", "json"])
+        #expect(!none.stdout.contains("\"caseload\""))
+    }
+
     @Test func textReportIsAlignedAndFitsInAHundredColumns() throws {
         let directory = try TestCommandTests.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

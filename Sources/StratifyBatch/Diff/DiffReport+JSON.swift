@@ -35,6 +35,17 @@ extension DiffReport {
         ])))
         members.append(("total_score", Self.json(totalScore)))
         members.append(("domains", .object(domains.map { ($0.name, Self.json($0)) })))
+        if !demand.isEmpty {
+            func optional(_ value: Int?) -> DiffJSON { value.map { .int($0) } ?? .null }
+            members.append(("caseload", .object(demand.map { row in
+                (row.model, .object([
+                    ("patients_old", .int(row.patientsOld)), ("patients_new", .int(row.patientsNew)),
+                    ("caseload_old", optional(row.caseloadOld)), ("caseload_new", optional(row.caseloadNew)),
+                    ("needed_old", optional(row.neededOld)), ("needed_new", optional(row.neededNew)),
+                    ("change", optional(row.change)),
+                ]))
+            })))
+        }
         var out = OutputBuffer(capacity: 8 << 10)
         DiffJSON.object(members).write(into: &out, depth: 0)
         out.append(10)
@@ -67,6 +78,7 @@ indirect enum DiffJSON {
     case int(Int)
     case number(Double)
     case bool(Bool)
+    case null
     case object([(String, DiffJSON)])
 
     func write(into out: inout OutputBuffer, depth: Int) {
@@ -74,6 +86,7 @@ indirect enum DiffJSON {
         case .int(let value): out.append(decimal: value)
         case .number(let value): out.append(Self.numberText(value))
         case .bool(let value): out.append(value ? "true" : "false")
+        case .null: out.append("null" as StaticString)
         case .object(let members):
             guard !members.isEmpty else {
                 out.append("{}")

@@ -26,6 +26,10 @@ extension DiffReport {
                            rejectedColumn: oldModels.map { rejected.newOnlyByOldModel[$0] ?? 0 }, both: rejected.both,
                            showRejected: rejectedAny > 0)
         out.append("")
+        if !demand.isEmpty {
+            out += demandTable()
+            out.append("")
+        }
         out += scores()
         let moved = domains.filter { domain in
             guard let tiers = domain.tiers else { return false }
@@ -57,6 +61,26 @@ extension DiffReport {
             let signed = change.meanChange > 0 ? "+" + mean : mean
             lines.append("  " + Self.pad(name, width - 2) + Self.left([String(change.up), String(change.down), String(change.same), signed], [8, 8, 8, 13]))
         }
+        return lines
+    }
+
+    /// Case managers needed per model under each file, with the change
+    /// (`+3`) where both give a caseload.
+    private func demandTable() -> [String] {
+        let width = max(12, (demand.map(\.model.count).max() ?? 0) + 4)
+        var lines = ["Case managers needed (patients ÷ caseload, rounded up)"]
+        lines.append("  " + Self.pad("model", width - 2) + Self.left(["patients old", "new", "needed old", "new", "change"], [14, 8, 12, 8, 8]))
+        for row in demand {
+            let change = row.change.map { $0 > 0 ? "+\($0)" : String($0) } ?? "-"
+            lines.append("  " + Self.pad(row.model, width - 2) + Self.left(
+                [String(row.patientsOld), String(row.patientsNew), row.neededOld.map(String.init) ?? "-", row.neededNew.map(String.init) ?? "-", change],
+                [14, 8, 12, 8, 8]))
+        }
+        let moved = demand.compactMap { row -> String? in
+            guard let change = row.change, change != 0 else { return nil }
+            return "\(change > 0 ? "+" : "")\(change) \(row.model) case manager\(abs(change) == 1 ? "" : "s") needed"
+        }
+        if !moved.isEmpty { lines.append("  " + moved.joined(separator: "; ")) }
         return lines
     }
 

@@ -74,6 +74,22 @@ public struct DiffReport: Sendable {
         public var newOnly: Int { newOnlyByOldTier.values.reduce(0, +) }
     }
 
+    /// One model's demand for case managers under each rule file, when
+    /// either gives it a `caseload`: the patients each file assigns it (all
+    /// the records that file scored) ÷ caseload, rounded up.
+    public struct ModelDemand: Sendable, Equatable {
+        public let model: String
+        public let patientsOld: Int
+        public let patientsNew: Int
+        public let caseloadOld: Int?
+        public let caseloadNew: Int?
+        public let neededOld: Int?
+        public let neededNew: Int?
+
+        /// New minus old, when both files give a caseload.
+        public var change: Int? { neededOld.flatMap { old in neededNew.map { $0 - old } } }
+    }
+
     public let oldTiers: [String]
     public let newTiers: [String]
     public let oldModels: [String]
@@ -98,6 +114,9 @@ public struct DiffReport: Sendable {
     public let domains: [ScoreChange]
     public let totalScore: ScoreChange
     public let rejected: Rejected
+    /// Per model (old-file order, then new-only models); empty when neither
+    /// rule file gives any model a caseload.
+    public let demand: [ModelDemand]
 
     init(mapping m: DiffMapping, counts c: DiffCounts) {
         oldTiers = m.old.tiers.values
@@ -134,5 +153,23 @@ public struct DiffReport: Sendable {
             both: c.rejectedBoth,
             oldOnlyByNewTier: named(newTiers, c.oldOnlyByNewTier), oldOnlyByNewModel: named(newModels, c.oldOnlyByNewModel),
             newOnlyByOldTier: named(oldTiers, c.newOnlyByOldTier), newOnlyByOldModel: named(oldModels, c.newOnlyByOldModel))
+        demand = Self.demand(old: m.old, new: m.new, migration: modelMigration, rejected: rejected)
+    }
+
+    private static func demand(old: Program, new: Program, migration: Matrix, rejected: Rejected) -> [ModelDemand] {
+        guard (old.models + new.models).contains(where: { $0.caseload != nil }) else { return [] }
+        let names = old.models.map(\.id) + new.models.map(\.id).filter { id in !old.models.contains { $0.id == id } }
+        return names.map { name in
+            let oldModel = old.models.first { $0.id == name }, newModel = new.models.first { $0.id == name }
+            // Scored by both, plus scored by that file only.
+            let patientsOld = (migration.rows.firstIndex(of: name).map { migration.counts[$0].reduce(0, +) } ?? 0)
+                + (rejected.newOnlyByOldModel[name] ?? 0)
+            let patientsNew = (migration.columns.firstIndex(of: name).map { c in migration.counts.reduce(0) { $0 + $1[c] } } ?? 0)
+                + (rejected.oldOnlyByNewModel[name] ?? 0)
+            return ModelDemand(
+                model: name, patientsOld: patientsOld, patientsNew: patientsNew,
+                caseloadOld: oldModel?.caseload, caseloadNew: newModel?.caseload,
+                neededOld: oldModel?.caseManagersNeeded(for: patientsOld), neededNew: newModel?.caseManagersNeeded(for: patientsNew))
+        }
     }
 }

@@ -141,3 +141,11 @@ public struct TierBands: Sendable {
         bands.last { score >= $0.lower }
     }
 }
+
+extension Program.Model {
+    /// Case managers this model needs for `patients`: patients ÷ caseload,
+    /// rounded up; nil when the rule set gives the model no caseload.
+    public func caseManagersNeeded(for patients: Int) -> Int? {
+        caseload.map { (patients + $0 - 1) / $0 }
+    }
+}

@@ -29,7 +29,13 @@ struct DiffCommand: ParsableCommand {
             "unknown_old", "unknown_new", "changed", "in_old", "in_new"}}, "read",
             "outputs_changed", "rules_changed", "rejected", "total_score", "domains"}.
             Matrices have every tier (model) of the old file as rows and of the new file
-            as columns, zeros included, and count the records scored by both.
+            as columns, zeros included, and count the records scored by both. When
+            either file gives a model a `caseload`, the report also shows the case
+            managers each file needs per model (patients ÷ caseload, rounded up, over
+            all the records that file scored) and the change (`+3 intensive case
+            managers needed`); JSON: "caseload": {MODEL: {"patients_old",
+            "patients_new", "caseload_old", "caseload_new", "needed_old", "needed_new",
+            "change"}}.
 
             Examples:
               stratify diff --candidate Rules/candidate.yaml intake.csv
