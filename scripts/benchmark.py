@@ -150,6 +150,7 @@ def main():
     csv = generate(f"m{n}.csv", ["--n", str(n), "--seed", "5"])
     ndjson = generate(f"m{n}.ndjson", ["--n", str(n), "--seed", "5", "--format", "ndjson"])
     small = generate("m100000.csv", ["--n", "100000", "--seed", "5"])
+    wave2 = generate(f"m{n}-wave2.csv", ["--n", str(n), "--seed", "5", "--wave", "2"])
     tmp = tempfile.mkdtemp(prefix="stratify-bench-")
     baseline = os.path.join(tmp, "parse_baseline")
     subprocess.run(["cc", "-O2", "-o", baseline, os.path.join(BENCH, "parse_baseline.c")], check=True)
@@ -169,6 +170,12 @@ def main():
     add(f"score NDJSON → NDJSON, --jobs {cores}", [STRATIFY, "score", ndjson], n)
     add("score NDJSON on stdin (score -)", [STRATIFY, "score", "-"], n, stdin=ndjson)
     add(f"explain --format json, --jobs {cores}", [STRATIFY, "explain", "--format", "json", csv], n)
+    # Monitoring (issue 14): each within 2x of scoring the current file.
+    wave2_records = count_records(wave2)
+    add("score wave 2 CSV → CSV (the current file)", [STRATIFY, "score", wave2], wave2_records)
+    add("track wave 1 → wave 2 (both intake)", [STRATIFY, "track", "--format", "json", csv, wave2], wave2_records)
+    add("worklist --previous wave 1, wave 2", [STRATIFY, "worklist", "--as-of", "2026-12-01", "--previous", csv, wave2], wave2_records)
+    add("caseload wave 2", [STRATIFY, "caseload", wave2], wave2_records)
     if not args.quick:
         big = gigabyte_file(csv)
         big_records = count_records(big)
