@@ -79,7 +79,8 @@ struct DiffCommand: ParsableCommand {
                 throw ExitStatus.failure
             }
         }
-        let runner = DiffRunner(old: old, new: new, jobs: intake.jobs ?? BatchCommandRun.coreCount)
+        var runner = DiffRunner(old: old, new: new, jobs: intake.jobs ?? BatchCommandRun.coreCount)
+        runner.delimiter = intake.delimiter
         let report: DiffReport
         do {
             report = try runner.run(

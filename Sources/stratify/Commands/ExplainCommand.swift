@@ -94,6 +94,7 @@ struct ExplainCommand: ParsableCommand {
         let whatIf = !noWhatIf && (whatIf || format == .text || selection != nil)
         var run = BatchCommandRun(program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs, quiet: quiet, verb: "explaining")
         run.chunkOptions = TraceJSONFormatter.chunkOptions
+        run.delimiter = intake.delimiter
         var status = ExitStatus.success
         do {
             switch format {

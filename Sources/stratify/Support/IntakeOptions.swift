@@ -6,13 +6,16 @@ import StratifyBatch
 /// read them, and how many threads. Declared once, so that each command
 /// reads intake the same way and says so in the same words.
 struct IntakeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Read every input as this format, whatever its extension: csv or ndjson.", valueName: "format"))
+    @Option(help: ArgumentHelp("Read every input as this format, whatever its name: csv, ndjson, or json (one JSON array of records).", valueName: "format"))
     var inputFormat: IntakeFormat?
+
+    @Option(help: ArgumentHelp("The byte between CSV fields: ',', ';' or tab. Default: a tab for .tsv files, else a comma.", valueName: "delimiter"))
+    var delimiter: CSVDelimiter?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
     var jobs: Int?
 
-    @Argument(help: ArgumentHelp("Intake files (.csv, .ndjson, .jsonl); - for NDJSON on standard input.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Intake files (.csv, .tsv, .ndjson, .jsonl, .json; each may end in .gz); - for standard input (CSV, NDJSON, a JSON array or gzip, told from its first bytes).", valueName: "input"))
     var inputs: [String] = []
 
     func validate() throws {
@@ -27,11 +30,13 @@ struct IntakeOptions: ParsableArguments {
         }
     }
 
-    /// Each input's format: `--input-format`, else its extension.
-    func formats() throws -> [IntakeFormat] {
+    /// Each input's format: `--input-format`, else its name; nil for
+    /// standard input without `--input-format`, whose first bytes tell.
+    func formats() throws -> [IntakeFormat?] {
         try inputs.map { path in
+            if path == "-" { return inputFormat }
             guard let format = inputFormat ?? IntakeFormat.detect(path: path) else {
-                throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .ndjson or .jsonl, or --input-format")
+                throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .tsv, .ndjson, .jsonl or .json (each may end in .gz), or --input-format")
             }
             return format
         }
