@@ -58,7 +58,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyIOTests",
-            dependencies: ["StratifyIO"]
+            dependencies: ["StratifyIO", "CZlib"]
         ),
         .testTarget(
             name: "StratifyBatchTests",

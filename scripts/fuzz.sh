@@ -92,7 +92,8 @@ build() {
         "$SWIFTC" -O -swift-version 6 -parse-as-library -sanitize=fuzzer,address \
             -module-name "Fuzz_$t" -I "$bin/Modules" \
             -Xcc -fmodule-map-file="$snap/Sources/CYAML/module.modulemap" \
-            $(sources_of "$t") "${objects[@]}" -lyaml \
+            -Xcc -fmodule-map-file="$snap/Sources/CZlib/module.modulemap" \
+            $(sources_of "$t") "${objects[@]}" -lyaml -lz \
             -o "$SCRATCH/fuzz-$t" 2>&1 | { grep -v 'Cannot export local symbol' || true; }
         test -x "$SCRATCH/fuzz-$t"
     done

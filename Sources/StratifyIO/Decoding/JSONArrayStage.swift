@@ -3,7 +3,7 @@
 /// line, as it streams: ``NDJSONChunker`` then reads it like any NDJSON.
 ///
 /// Elements are copied byte for byte, except that line breaks between
-/// their tokens become spaces. Each element's line is padded with empty
+/// their tokens become spaces (whitespace around an element is dropped). Each element's line is padded with empty
 /// lines so that it keeps the line number on which it starts in the file,
 /// as long as each element starts on a line of its own (with several on
 /// one line, the later ones take the following line numbers).
@@ -127,8 +127,10 @@ public final class JSONArrayStage: TranscodingStage {
             outputLine += 1
             state = byte == 0x2C ? .beforeElement(afterComma: true) : .afterArray
             return
-        case 0x0A, 0x0D:
-            output.append(0x20)
+        case 0x0A, 0x0D, 0x20, 0x09:
+            // Whitespace: a line break inside the element becomes a space;
+            // after the element's value (at its top level) it is dropped.
+            if depth > 0 { output.append(byte == 0x09 ? 0x09 : 0x20) }
             return
         default:
             break
