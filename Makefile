@@ -1,5 +1,5 @@
 # The two commands of the README, plus the benchmark. Both install libyaml-dev
-# when it is missing (Debian/Ubuntu).
+# and zlib1g-dev when they are missing (Debian/Ubuntu).
 
 SWIFT ?= swift
 
@@ -22,7 +22,7 @@ test: deps
 	$(SWIFT) build --product stratify
 	STRATIFY=.build/debug/stratify python3 scripts/check-trace-schema.py
 
-## Install libyaml-dev with apt-get when pkg-config cannot find it.
+## Install libyaml-dev and zlib1g-dev with apt-get when pkg-config cannot find them.
 deps:
 	@scripts/install-deps
 
