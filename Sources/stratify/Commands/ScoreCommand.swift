@@ -18,10 +18,10 @@ struct ScoreCommand: ParsableCommand {
             (.csv.gz, ...). - reads standard input, whose format (and gzip) is told
             from its first bytes: { is NDJSON, [ a JSON array, anything else CSV.
             Files must be UTF-8 (a byte-order mark is skipped); UTF-16 is refused
-            with the iconv command that converts it. A record with a value of the wrong type or
-            out of range is not scored: it is reported (record number, identifier,
-            field, reason) and the batch goes on. A missing value is not an error:
-            the record is scored on what it has and the output lists it under
+            with the iconv command that converts it. A record with a value of the
+            wrong type or out of range is not scored: it is reported (record number,
+            identifier, field, reason) and the batch goes on. A missing value is not
+            an error: the record is scored on what it has and the output lists it under
             `missing`.
 
             Output columns: the identifier, each domain's score and tier,
@@ -107,4 +107,16 @@ private final class OutputFormatChoice: @unchecked Sendable {
 
 extension OutputFormat: ExpressibleByArgument {}
 extension IntakeFormat: ExpressibleByArgument {}
-extension CSVDelimiter: ExpressibleByArgument {}
+extension CSVDelimiter: ExpressibleByArgument {
+    /// `','` or `comma`, `';'` or `semicolon`, `tab` (or a tab character).
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case ",", "comma": self = .comma
+        case ";", "semicolon": self = .semicolon
+        case "tab", "\t": self = .tab
+        default: return nil
+        }
+    }
+
+    public static var allValueStrings: [String] { ["comma", "semicolon", "tab"] }
+}

@@ -9,7 +9,7 @@ struct IntakeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read every input as this format, whatever its name: csv, ndjson, or json (one JSON array of records).", valueName: "format"))
     var inputFormat: IntakeFormat?
 
-    @Option(help: ArgumentHelp("The byte between CSV fields: ',', ';' or tab. Default: a tab for .tsv files, else a comma.", valueName: "delimiter"))
+    @Option(help: ArgumentHelp("The byte between CSV fields: ',' (comma), ';' (semicolon) or tab. Default: a tab for .tsv files, else a comma.", valueName: "delimiter"))
     var delimiter: CSVDelimiter?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
