@@ -262,6 +262,7 @@ struct ByteStageTests {
         ("[{\"a\":1}\n", "the JSON array is not closed: the file ends at line 2 before its ']'"),
         ("[{\"a\":1}] x", "line 1, column 11: expected nothing after the array's closing ']', found 'x'"),
         ("[{\"a\":\"x\ny\"}]", "line 1: a line break inside a JSON string"),
+        ("[{\"a\":\"x\\\ny\"}]", "line 1: a line break inside a JSON string"),
     ]
 
     @Test(arguments: malformedArrays)

@@ -3,10 +3,11 @@
 /// line, as it streams: ``NDJSONChunker`` then reads it like any NDJSON.
 ///
 /// Elements are copied byte for byte, except that line breaks between
-/// their tokens become spaces (whitespace around an element is dropped). Each element's line is padded with empty
-/// lines so that it keeps the line number on which it starts in the file,
-/// as long as each element starts on a line of its own (with several on
-/// one line, the later ones take the following line numbers).
+/// their tokens become spaces and whitespace around an element is dropped.
+/// Each element's line is padded with empty lines so that it keeps the line
+/// number on which it starts in the file, as long as each element starts
+/// on a line of its own (with several on one line, the later ones take the
+/// following line numbers).
 ///
 /// The array itself must be well formed: a `[` first (after an optional
 /// byte-order mark and whitespace), elements separated by commas, a `]`,
@@ -28,22 +29,52 @@ public final class JSONArrayStage: TranscodingStage {
     private var depth = 0
     private var inString = false
     private var escaped = false
-    /// Where the stage is in the input, for messages and line padding.
+    /// Where the stage is in the input, for messages and line padding:
+    /// the current line, and the stream offset at which it starts.
     private var line = 1
-    private var column = 0
+    private var lineStart = 0
+    /// The stream offset of the block being transcoded.
+    private var blockOffset = 0
     private var outputLine = 1
+
+    /// Per byte, inside an element: 1 for `"` and `\` in a string, 2 for
+    /// the bytes that matter outside strings (quote, brackets, comma,
+    /// whitespace), 3 for CR and LF (which matter everywhere).
+    private static let classes: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for byte in "\"\\".utf8 { table[Int(byte)] = 1 }
+        for byte in "{}[], \t".utf8 { table[Int(byte)] = 2 }
+        table[0x22] = 1
+        table[0x0A] = 3
+        table[0x0D] = 3
+        return table
+    }()
 
     public override init(reading inner: ByteSource, blockBytes: Int = 64 << 10) {
         super.init(reading: inner, blockBytes: blockBytes)
     }
 
     override func start() throws(IOError) {
-        // A byte-order mark is not part of the array.
-        _ = try inner.skipByteOrderMark()
+        // A byte-order mark is not part of the array; it still counts in
+        // stream offsets (columns start after it).
+        if try inner.skipByteOrderMark() {
+            blockOffset = 3
+            lineStart = 3
+        }
     }
 
     override func transcode(_ block: UnsafeRawBufferPointer) throws(IOError) {
-        for byte in block { try step(byte) }
+        guard let base = block.baseAddress else { return }
+        let u = base.assumingMemoryBound(to: UInt8.self)
+        defer { blockOffset += block.count }
+        var i = 0
+        while i < block.count {
+            if case .inElement = state {
+                i = try element(u, from: i, to: block.count)
+            } else if try between(u[i], at: blockOffset + i) {
+                i += 1
+            }
+        }
     }
 
     override func finish() throws(IOError) {
@@ -61,26 +92,26 @@ public final class JSONArrayStage: TranscodingStage {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
-    @inline(__always)
-    private func step(_ byte: UInt8) throws(IOError) {
+    /// A byte outside the elements: the array's brackets, commas,
+    /// whitespace. Returns false for the first byte of an element, which
+    /// is left to ``element(_:from:to:)``.
+    private func between(_ byte: UInt8, at offset: Int) throws(IOError) -> Bool {
         if byte == 0x0A {
             line += 1
-            column = 0
-        } else {
-            column += 1
+            lineStart = offset + 1
         }
         switch state {
         case .beforeArray:
-            if Self.isWhitespace(byte) { return }
-            guard byte == 0x5B else { throw unexpected(byte, expecting: "'[' (a .json intake file is one JSON array of records)") }
+            if Self.isWhitespace(byte) { return true }
+            guard byte == 0x5B else { throw unexpected(byte, at: offset, expecting: "'[' (a .json intake file is one JSON array of records)") }
             state = .beforeElement(afterComma: false)
         case .beforeElement(let afterComma):
-            if Self.isWhitespace(byte) { return }
+            if Self.isWhitespace(byte) { return true }
             if byte == 0x5D, !afterComma {
                 state = .afterArray
-                return
+                return true
             }
-            if byte == 0x2C || byte == 0x5D { throw unexpected(byte, expecting: "a record") }
+            if byte == 0x2C || byte == 0x5D { throw unexpected(byte, at: offset, expecting: "a record") }
             while outputLine < line {
                 output.append(0x0A)
                 outputLine += 1
@@ -89,57 +120,94 @@ public final class JSONArrayStage: TranscodingStage {
             depth = 0
             inString = false
             escaped = false
-            try element(byte)
+            return false
         case .inElement:
-            try element(byte)
+            preconditionFailure("element bytes are handled by element(_:from:to:)")
         case .afterArray:
-            if !Self.isWhitespace(byte) { throw unexpected(byte, expecting: "nothing after the array's closing ']'") }
+            if !Self.isWhitespace(byte) { throw unexpected(byte, at: offset, expecting: "nothing after the array's closing ']'") }
         }
+        return true
     }
 
-    @inline(__always)
-    private func element(_ byte: UInt8) throws(IOError) {
-        if inString {
-            if escaped {
-                escaped = false
-            } else if byte == 0x5C {
-                escaped = true
-            } else if byte == 0x22 {
-                inString = false
-            } else if byte == 0x0A || byte == 0x0D {
-                throw IOError.undecodable("line \(line - (byte == 0x0A ? 1 : 0)): a line break inside a JSON string")
+    /// Copies element bytes from `u[start...]` up to the element's end or
+    /// the block's end, and returns where it stopped. Bytes are copied in
+    /// spans; a span ends only where the output differs from the input (a
+    /// line break made a space, whitespace dropped, the element's end).
+    private func element(_ u: UnsafePointer<UInt8>, from start: Int, to end: Int) throws(IOError) -> Int {
+        var depth = self.depth, inString = self.inString, escaped = self.escaped
+        defer {
+            self.depth = depth
+            self.inString = inString
+            self.escaped = escaped
+        }
+        var copyFrom = start
+        var i = start
+        func flush(upTo index: Int) {
+            if index > copyFrom { output.append(contentsOf: UnsafeRawBufferPointer(start: u + copyFrom, count: index - copyFrom)) }
+            copyFrom = index + 1
+        }
+        try Self.classes.withUnsafeBufferPointer { (classes) throws(IOError) in
+            while i < end {
+                let byte = u[i]
+                let kind = classes[Int(byte)]
+                if kind == 0 && !escaped {
+                    i += 1
+                    continue
+                }
+                if kind == 3 {
+                    if inString {
+                        flush(upTo: i)
+                        throw IOError.undecodable("line \(line): a line break inside a JSON string")
+                    }
+                    if byte == 0x0A {
+                        line += 1
+                        lineStart = blockOffset + i + 1
+                    }
+                    // A line break between tokens: a space inside the
+                    // value, nothing after it.
+                    flush(upTo: i)
+                    if depth > 0 { output.append(0x20) }
+                } else if inString {
+                    if escaped {
+                        escaped = false
+                    } else if byte == 0x5C {
+                        escaped = true
+                    } else if byte == 0x22 {
+                        inString = false
+                    }
+                } else {
+                    switch byte {
+                    case 0x22:
+                        inString = true
+                    case 0x7B, 0x5B:
+                        depth += 1
+                    case 0x7D:
+                        depth = max(0, depth - 1)
+                    case 0x5D where depth > 0:
+                        depth -= 1
+                    case 0x2C where depth == 0, 0x5D:
+                        // The element ends (a `]` at depth 0 closes the array).
+                        flush(upTo: i)
+                        output.append(0x0A)
+                        outputLine += 1
+                        state = byte == 0x2C ? .beforeElement(afterComma: true) : .afterArray
+                        i += 1
+                        return
+                    case 0x20, 0x09 where depth == 0:
+                        flush(upTo: i)          // after the value: dropped
+                    default:
+                        break
+                    }
+                }
+                i += 1
             }
-            output.append(byte)
-            return
+            flush(upTo: end)
         }
-        switch byte {
-        case 0x22:
-            inString = true
-        case 0x7B, 0x5B:
-            depth += 1
-        case 0x7D:
-            depth = max(0, depth - 1)
-        case 0x5D where depth > 0:
-            depth -= 1
-        case 0x2C where depth == 0, 0x5D:
-            // The element ends here (a `]` at depth 0 closes the array).
-            output.append(0x0A)
-            outputLine += 1
-            state = byte == 0x2C ? .beforeElement(afterComma: true) : .afterArray
-            return
-        case 0x0A, 0x0D, 0x20, 0x09:
-            // Whitespace: a line break inside the element becomes a space;
-            // after the element's value (at its top level) it is dropped.
-            if depth > 0 { output.append(byte == 0x09 ? 0x09 : 0x20) }
-            return
-        default:
-            break
-        }
-        output.append(byte)
+        return i
     }
 
-    private func unexpected(_ byte: UInt8, expecting: String) -> IOError {
+    private func unexpected(_ byte: UInt8, at offset: Int, expecting: String) -> IOError {
         let shown = byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16, uppercase: true))"
-        return IOError.undecodable("line \(line), column \(column): expected \(expecting), found \(shown)")
+        return IOError.undecodable("line \(line), column \(offset - lineStart + 1): expected \(expecting), found \(shown)")
     }
 }
