@@ -1,13 +1,15 @@
 /// The common part of the stages that rewrite bytes as they stream
 /// (``DelimiterStage``, ``JSONArrayStage``): read a block of the source,
 /// let the subclass turn it into `output`, hand `output` out, repeat.
-/// Memory: one input block and what it became.
+/// Memory: one input block and what it became. Subclasses override
+/// `start`, `transcode` and `finish`.
 public class TranscodingStage: ByteStage {
     let inner: ByteSource
     private let input: UnsafeMutableRawBufferPointer
     /// What the subclass made of the blocks so far and was not handed out.
     var output: [UInt8] = []
     private var outputStart = 0
+    private var started = false
     private var finished = false
 
     init(reading inner: ByteSource, blockBytes: Int) {
@@ -55,8 +57,6 @@ public class TranscodingStage: ByteStage {
         outputStart += n
         return n
     }
-
-    private var started = false
 
     public final func close() {
         inner.close()

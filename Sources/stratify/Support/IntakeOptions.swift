@@ -16,7 +16,7 @@ struct IntakeOptions: ParsableArguments {
     var jobs: Int?
 
     @Argument(help: ArgumentHelp("Intake files (.csv, .tsv, .ndjson, .jsonl, .json; each may end in .gz); - for standard input (CSV, NDJSON, a JSON array or gzip, told from its first bytes).", valueName: "input"))
-    var inputs: [String] = []
+    var inputs: [String]
 
     func validate() throws {
         if inputs.isEmpty {
