@@ -184,7 +184,7 @@ import Testing
 
     @Test func malformedJSONArraysAreRefusedWithTheirPlace() throws {
         let cases: [(String, String)] = [
-            ("{\"patient_id\":\"A\"}\n", "-: error: line 1, column 1: expected '[' (a .json intake file is one JSON array of records), found '{'"),
+            ("{\"patient_id\":\"A\"}\n", "-: error: line 1, column 1: expected '[' (a .json intake file is one JSON array of records), found '{'; for one JSON object per line, name the file .ndjson or give --input-format ndjson"),
             ("[{\"patient_id\":\"A\"},\n]", "-: error: line 2, column 1: expected a record, found ']'"),
             ("[{\"patient_id\":\"A\"}", "-: error: the JSON array is not closed: the file ends at line 1 before its ']'"),
             ("[{\"patient_id\":\"A\"}]\n{}", "-: error: line 2, column 1: expected nothing after the array's closing ']', found '{'"),

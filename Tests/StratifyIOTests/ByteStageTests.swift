@@ -256,7 +256,7 @@ struct ByteStageTests {
 
     static let malformedArrays: [(String, String)] = [
         ("", "the file holds no JSON array: a .json intake file is one JSON array of records, [ {...}, {...} ]"),
-        ("{\"a\":1}", "line 1, column 1: expected '[' (a .json intake file is one JSON array of records), found '{'"),
+        ("{\"a\":1}", "line 1, column 1: expected '[' (a .json intake file is one JSON array of records), found '{'; for one JSON object per line, name the file .ndjson or give --input-format ndjson"),
         ("[{\"a\":1},\n]", "line 2, column 1: expected a record, found ']'"),
         ("[,{}]", "line 1, column 2: expected a record, found ','"),
         ("[{\"a\":1}\n", "the JSON array is not closed: the file ends at line 2 before its ']'"),

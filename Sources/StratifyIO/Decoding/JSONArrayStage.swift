@@ -103,7 +103,12 @@ public final class JSONArrayStage: TranscodingStage {
         switch state {
         case .beforeArray:
             if Self.isWhitespace(byte) { return true }
-            guard byte == 0x5B else { throw unexpected(byte, at: offset, expecting: "'[' (a .json intake file is one JSON array of records)") }
+            guard byte == 0x5B else {
+                let error = unexpected(byte, at: offset, expecting: "'[' (a .json intake file is one JSON array of records)")
+                guard byte == 0x7B, case .undecodable(let message) = error else { throw error }
+                // NDJSON is often named .json.
+                throw IOError.undecodable(message + "; for one JSON object per line, name the file .ndjson or give --input-format ndjson")
+            }
             state = .beforeElement(afterComma: false)
         case .beforeElement(let afterComma):
             if Self.isWhitespace(byte) { return true }
