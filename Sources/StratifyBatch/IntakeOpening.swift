@@ -47,6 +47,9 @@ struct IntakeOpening {
             switch format {
             case .json:
                 source = ByteSource(stage: JSONArrayStage(reading: source), name: source.name)
+                // Up to the first record: a file that is not an array at
+                // all is refused now, before any output is written.
+                _ = try source.peek(1)
             case .csv where self.delimiter != .comma:
                 source = ByteSource(stage: DelimiterStage(reading: source, delimiter: self.delimiter.byte), name: source.name)
             default:
