@@ -25,6 +25,19 @@ import Testing
         }
     }
 
+    /// `bytes` compressed by the system's `gzip -n` (Debian has it on
+    /// every machine: it is an essential package).
+    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        let scratch = try Scratch()
+        let plain = try scratch.write("plain", bytes)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-n", plain]
+        try process.run()
+        process.waitUntilExit()
+        return try contents(plain + ".gz")
+    }
+
     static func contents(_ path: String) throws -> [UInt8] {
         Array(try Data(contentsOf: URL(fileURLWithPath: path.hasPrefix("/") ? path : CLI.root + "/" + path)))
     }
@@ -64,6 +77,21 @@ import Testing
         // Two gzip members one after the other (`cat a.gz b.gz`), split
         // in the middle of the population.
         try expectSameScores(Self.formats + "reference-2k.concat.csv.gz", as: Self.acceptance + "reference-2k.csv")
+    }
+
+    @Test func everyFormatMayBeCompressed() throws {
+        let scratch = try Scratch()
+        let ndjson = try Self.contents(Self.acceptance + "reference-1k.ndjson")
+        let array = Array(("[" + String(decoding: ndjson, as: UTF8.self).split(separator: "\n").joined(separator: ",\n") + "]\n").utf8)
+        let cases: [(String, [UInt8], String)] = [
+            ("r.ndjson.gz", ndjson, Self.acceptance + "reference-1k.ndjson"),
+            ("r.JSONL.GZ", ndjson, Self.acceptance + "reference-1k.ndjson"),
+            ("r.json.gz", array, Self.acceptance + "reference-1k.ndjson"),
+            ("e.tsv.gz", try Self.contents(Self.formats + "edge-cases.tsv"), Self.acceptance + "edge-cases.csv"),
+        ]
+        for (name, bytes, canonical) in cases {
+            try expectSameScores(try scratch.write(name, try Self.gzip(bytes)), as: canonical)
+        }
     }
 
     @Test func jsonArrays() throws {
