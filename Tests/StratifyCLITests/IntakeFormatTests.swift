@@ -262,5 +262,9 @@ import Testing
             #expect(result.status == 2, "\(arguments)")
             #expect(result.stderr == "error: cannot open '\(shown)': no such file or directory\n", "\(arguments)")
         }
+        // A write that fails names the destination too.
+        let full = try CLI.run(["score", "Samples/intake.csv", "--output", "/dev/full"])
+        #expect(full.status == 2)
+        #expect(full.stderr == "error: cannot write '/dev/full': no space left on device\n")
     }
 }
