@@ -1,5 +1,5 @@
 # The two commands of the README, plus the benchmark. Both install libyaml-dev
-# when it is missing (Debian/Ubuntu).
+# and zlib1g-dev when they are missing (Debian/Ubuntu).
 
 SWIFT ?= swift
 
@@ -23,7 +23,7 @@ test: deps
 	STRATIFY=.build/debug/stratify python3 scripts/check-trace-schema.py
 	STRATIFY=.build/debug/stratify python3 scripts/check-monitoring.py
 
-## Install libyaml-dev with apt-get when pkg-config cannot find it.
+## Install libyaml-dev and zlib1g-dev with apt-get when pkg-config cannot find them.
 deps:
 	@scripts/install-deps
 

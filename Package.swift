@@ -5,7 +5,7 @@ import PackageDescription
 //   CYAML (libyaml) → StratifyYAML (located YAML tree, diagnostics)
 //   → StratifyRules (rule model, expression language, checker, compiler → Program)
 //   → StratifyEngine (record validation, evaluation of a Program, tracing, explanations)
-//   StratifyIO (intake and output formats at the byte level: CSV, NDJSON, JSON)
+//   CZlib (zlib) → StratifyIO (intake and output formats at the byte level: CSV, NDJSON, JSON, gzip)
 //   → StratifyBatch (the streaming, parallel pipeline: intake → engine → output)
 //   → stratify (the command-line tool)
 let package = Package(
@@ -23,10 +23,15 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "StratifyYAML", dependencies: ["CYAML"]),
         .target(name: "StratifyRules", dependencies: ["StratifyYAML", "StratifyIO"]),
         .target(name: "StratifyEngine", dependencies: ["StratifyRules", "StratifyIO"]),
-        .target(name: "StratifyIO"),
+        .target(name: "StratifyIO", dependencies: ["CZlib"]),
         .target(name: "StratifyBatch", dependencies: ["StratifyEngine", "StratifyIO"]),
         // Monitoring over time: caseload, track, worklist (aggregates of a
         // scored population, through the batch pipeline).
@@ -56,7 +61,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyIOTests",
-            dependencies: ["StratifyIO"]
+            dependencies: ["StratifyIO", "CZlib"]
         ),
         .testTarget(
             name: "StratifyBatchTests",

@@ -9,7 +9,8 @@
 #
 # Targets: rules (YAML loader + rule compiler), expressions (expression
 # parser), csv (CSV chunker, scanner and the batch's record decoding),
-# ndjson (NDJSON chunker, JSON parser and record decoding).
+# ndjson (NDJSON chunker, JSON parser and record decoding), stages (the ';',
+# JSON-array and gzip stages in front of the chunkers).
 #
 # The libraries are built with SwiftPM into .build-fuzz (kept out of the
 # normal build) with -sanitize=fuzzer,address (coverage and ASan), then each
@@ -25,7 +26,7 @@ SWIFT=${SWIFT:-swift}
 SWIFTC=${SWIFTC:-swiftc}
 SCRATCH=${FUZZ_SCRATCH:-$ROOT/.build-fuzz}
 OUT=${FUZZ_OUT:-$ROOT/fuzz-out}
-ALL_TARGETS=(rules expressions csv ndjson)
+ALL_TARGETS=(rules expressions csv ndjson stages)
 
 target=${1:-all}
 seconds=${2:-60}
@@ -36,7 +37,8 @@ sources_of() {
         expressions) echo Fuzz/Targets/ExpressionTarget.swift Fuzz/Targets/FuzzSchema.swift ;;
         csv) echo Fuzz/Targets/CSVTarget.swift Fuzz/Targets/FuzzSchema.swift Fuzz/Targets/IntakeChecks.swift ;;
         ndjson) echo Fuzz/Targets/NDJSONTarget.swift Fuzz/Targets/FuzzSchema.swift Fuzz/Targets/IntakeChecks.swift ;;
-        *) echo "unknown target '$1' (rules, expressions, csv, ndjson, all)" >&2; exit 2 ;;
+        stages) echo Fuzz/Targets/StageTarget.swift ;;
+        *) echo "unknown target '$1' (rules, expressions, csv, ndjson, stages, all)" >&2; exit 2 ;;
     esac
 }
 
@@ -92,7 +94,8 @@ build() {
         "$SWIFTC" -O -swift-version 6 -parse-as-library -sanitize=fuzzer,address \
             -module-name "Fuzz_$t" -I "$bin/Modules" \
             -Xcc -fmodule-map-file="$snap/Sources/CYAML/module.modulemap" \
-            $(sources_of "$t") "${objects[@]}" -lyaml \
+            -Xcc -fmodule-map-file="$snap/Sources/CZlib/module.modulemap" \
+            $(sources_of "$t") "${objects[@]}" -lyaml -lz \
             -o "$SCRATCH/fuzz-$t" 2>&1 | { grep -v 'Cannot export local symbol' || true; }
         test -x "$SCRATCH/fuzz-$t"
     done

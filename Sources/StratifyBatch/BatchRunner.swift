@@ -55,6 +55,13 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
     /// `--max-rejected`: past it, the run stops and throws
     /// ``BatchError/tooManyRejected(_:)``; nil accepts any number.
     public var rejectLimit: RejectLimit?
+    /// `--delimiter`: the byte between CSV fields; nil: a tab for `.tsv`,
+    /// else a comma.
+    public var delimiter: CSVDelimiter?
+    /// Called once every input is open, before anything is formatted, with
+    /// each input's format (standard input's is known only then), so that
+    /// the output can follow the first input's.
+    public var onOpen: (@Sendable (_ formats: [IntakeFormat]) -> Void)?
 
     public init(program: Program, jobs: Int, chunkOptions: ChunkerOptions = ChunkerOptions(), makeFormatter: @escaping @Sendable () -> Formatter) {
         self.program = program
@@ -63,19 +70,23 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
         self.makeFormatter = makeFormatter
     }
 
-    /// Scores `inputs` (paths, `-` for standard input). Every input is opened
-    /// and its header (or first NDJSON keys) matched to the inputs before
-    /// anything is scored, so that a bad file stops the batch before any
-    /// output; the warnings about each go to `rejects` first.
-    public func run(inputs: [String], formats: [IntakeFormat], output: ByteSink, rejects: RejectSink) throws(BatchError) -> BatchSummary {
+    /// Scores `inputs` (paths, `-` for standard input), each read as its
+    /// `formats` entry says (nil: by its name, or its content for standard
+    /// input; see ``IntakeOpening``). Every input is opened and its header
+    /// (or first NDJSON keys) matched to the inputs before anything is
+    /// scored, so that a bad file stops the batch before any output; the
+    /// warnings about each go to `rejects` first.
+    public func run(inputs: [String], formats: [IntakeFormat?], output: ByteSink, rejects: RejectSink) throws(BatchError) -> BatchSummary {
         var sources: [IntakeSource] = []
         for (path, format) in zip(inputs, formats) {
-            let source = try IntakeSource(path: path, format: format, program: program, options: chunkOptions, strictColumns: strictColumns)
+            let source = try IntakeSource(
+                path: path, format: format, delimiter: delimiter, program: program, options: chunkOptions, strictColumns: strictColumns)
             for warning in source.warnings { try rejects.warn(warning) }
             // Now, so that a later input that stops the batch does not hide them.
             try rejects.flush()
             sources.append(source)
         }
+        onOpen?(sources.map(\.fileFormat))
         let writer = OutputWriter(
             sink: output, rejects: rejects, formatter: makeFormatter(),
             identifiers: IdentifierTable(capacity: identifierCapacity),
@@ -168,7 +179,11 @@ struct WorkResult: Sendable {
 /// An open intake file and its reader.
 struct IntakeSource {
     let path: String
+    /// What the chunkers read: `.csv` or `.ndjson` (a JSON array is read
+    /// as NDJSON lines).
     let format: IntakeFormat
+    /// The file's own format, for choosing the output's.
+    let fileFormat: IntakeFormat
     let columns: ColumnMap?
     /// The CSV header row (nil for NDJSON).
     let header: CSVHeader?
@@ -181,16 +196,18 @@ struct IntakeSource {
     /// NDJSON items read ahead for their keys, handed out first.
     private var readAhead: [IntakeItem] = []
 
-    init(path: String, format: IntakeFormat, program: Program, options: ChunkerOptions, strictColumns: Bool = false) throws(BatchError) {
+    /// Opens `path` (see ``IntakeOpening``); `format` nil tells it from the
+    /// name or, for standard input, the content; `delimiter` nil: by name.
+    init(
+        path: String, format: IntakeFormat?, delimiter: CSVDelimiter? = nil, program: Program, options: ChunkerOptions,
+        strictColumns: Bool = false
+    ) throws(BatchError) {
         self.path = path
-        self.format = format
-        let source: ByteSource
-        do {
-            source = path == "-" ? ByteSource.standardInput() : try ByteSource.openFile(path)
-        } catch {
-            throw BatchError.file(path, line: nil, error.message)
-        }
-        switch format {
+        let opening = try IntakeOpening(path: path, format: format, delimiter: delimiter)
+        self.format = opening.records
+        fileFormat = opening.format
+        let source = opening.source
+        switch opening.records {
         case .csv:
             let chunker = CSVChunker(source: source, options: options)
             let header: CSVHeaderResult
@@ -205,12 +222,15 @@ struct IntakeSource {
             case .malformed(let error):
                 throw BatchError.file(path, line: error.errorLine, "the header row is malformed: \(error.message)")
             case .header(let header):
+                if let hint = DelimiterHint.message(header: header, program: program, readWith: opening.delimiter) {
+                    throw BatchError.file(path, line: header.line, hint)
+                }
                 fields = IntakeFieldNames(header: header)
                 self.header = header
             }
             csv = chunker
             ndjson = nil
-        case .ndjson:
+        case .ndjson, .json:
             header = nil
             csv = nil
             let chunker = NDJSONChunker(source: source, options: options)

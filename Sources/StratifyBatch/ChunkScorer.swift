@@ -281,7 +281,7 @@ final class ChunkScorer {
             return "contains a NUL byte at position \(nul + 1)"
         }
         if let offset = UTF8Validation.firstInvalidOffset(in: value) {
-            return "is not valid UTF-8 (byte 0x\(String(value[offset], radix: 16, uppercase: true)) at position \(offset + 1))"
+            return "is not valid UTF-8 (\(EncodingHint.describeInvalidUTF8(in: value, at: offset)))"
         }
         return nil
     }

@@ -20,8 +20,14 @@ public enum IOError: Error, Sendable, Equatable, CustomStringConvertible {
     case readFailed(code: Int32)
     /// `write(2)` or `close(2)` failed; `code` is the `errno` value.
     case writeFailed(code: Int32)
+    /// Writing the file the user named `path` failed (its temporary file,
+    /// or renaming that into place); `code` is the `errno` value.
+    case cannotWrite(path: String, code: Int32)
     /// The reader at the other end of a pipe or socket closed it (`EPIPE`).
     case brokenPipe
+    /// The bytes read cannot be decoded (corrupt or truncated gzip data, a
+    /// malformed JSON array); the text says what and where.
+    case undecodable(String)
 
     /// A one-line, user-facing explanation (no trailing period).
     public var message: String {
@@ -38,8 +44,12 @@ public enum IOError: Error, Sendable, Equatable, CustomStringConvertible {
             return "read failed: \(systemErrorText(code))"
         case .writeFailed(let code):
             return "write failed: \(systemErrorText(code))"
+        case .cannotWrite(let path, let code):
+            return "cannot write '\(path)': \(systemErrorText(code))"
         case .brokenPipe:
             return "write failed: the reading end of the pipe was closed"
+        case .undecodable(let text):
+            return text
         }
     }
 

@@ -7,9 +7,9 @@ import StratifyIO
 public enum ContactsReader {
     /// Last contact per identifier, in days since 1970-01-01 (nil: the
     /// patient has rows, none with a date).
-    public static func read(path: String, format: IntakeFormat, identifierName: String) throws(BatchError) -> [String: Int?] {
+    public static func read(path: String, format: IntakeFormat?, identifierName: String) throws(BatchError) -> [String: Int?] {
         let reader = RowReader(path: path, format: format)
-        if format == .csv {
+        if (format ?? IntakeFormat.detect(path: path)) == .csv {
             let names = try reader.columnNames()
             for needed in [identifierName, "last_contact"] where !names.contains(needed) {
                 throw BatchError.file(path, line: 1, "a contacts file needs the columns \(identifierName) and last_contact; it has no '\(needed)' column")

@@ -1,15 +1,17 @@
 import StratifyBatch
 import StratifyIO
 
-/// Reads a small table file — CSV with a header, or NDJSON objects — row by
-/// row, with each value as text: for the files the monitoring commands read
-/// beside the intake (score output read back, contacts). Streams, through
-/// the same chunkers and tokenizers as intake.
+/// Reads a table file — CSV with a header, NDJSON objects or a JSON array,
+/// opened as intake is (gzip, delimiters, encodings: ``IntakeOpening``) —
+/// row by row, with each value as text: for the files the monitoring
+/// commands read beside the intake (score output read back, contacts).
+/// Streams, through the same chunkers and tokenizers as intake.
 public struct RowReader {
     public let path: String
-    public let format: IntakeFormat
+    /// nil: by the file's name, or for standard input its first bytes.
+    public let format: IntakeFormat?
 
-    public init(path: String, format: IntakeFormat) {
+    public init(path: String, format: IntakeFormat?) {
         self.path = path
         self.format = format
     }
@@ -26,25 +28,25 @@ public struct RowReader {
     /// Calls `body` for each row, in order; malformed rows stop the read
     /// with an error naming the file and line.
     public func forEach(_ body: (Row) throws(BatchError) -> Void) throws(BatchError) {
-        let source = try open()
-        switch format {
-        case .csv: try forEachCSV(CSVChunker(source: source), body)
-        case .ndjson: try forEachNDJSON(NDJSONChunker(source: source), body)
+        let opening = try open()
+        switch opening.records {
+        case .csv: try forEachCSV(CSVChunker(source: opening.source), body)
+        default: try forEachNDJSON(NDJSONChunker(source: opening.source), body)
         }
     }
 
     /// The column names: the CSV header, or the first NDJSON object's
     /// keys; only the start of the file is read.
     public func columnNames() throws(BatchError) -> [String] {
-        let source = try open()
-        switch format {
+        let opening = try open()
+        switch opening.records {
         case .csv:
             let header: CSVHeaderResult
-            do { header = try CSVChunker(source: source).readHeader() } catch { throw BatchError.file(path, line: nil, error.message) }
+            do { header = try CSVChunker(source: opening.source).readHeader() } catch { throw BatchError.file(path, line: nil, error.message) }
             guard case .header(let columns) = header else { return [] }
             return columns.names
-        case .ndjson:
-            guard let chunk = try nextItem(NDJSONChunker(source: source).next) else { return [] }
+        default:
+            guard let chunk = try nextItem(NDJSONChunker(source: opening.source).next) else { return [] }
             return chunk.bytes.withUnsafeBytes { buffer in
                 var lines = NDJSONLineScanner()
                 guard let span = lines.nextLine(in: buffer) else { return [] }
@@ -58,12 +60,8 @@ public struct RowReader {
         }
     }
 
-    private func open() throws(BatchError) -> ByteSource {
-        do {
-            return path == "-" ? ByteSource.standardInput() : try ByteSource.openFile(path)
-        } catch {
-            throw BatchError.file(path, line: nil, error.message)
-        }
+    private func open() throws(BatchError) -> IntakeOpening {
+        try IntakeOpening(path: path, format: format, delimiter: nil)
     }
 
     private func nextItem(_ next: () throws(IOError) -> IntakeItem?) throws(BatchError) -> IntakeChunk? {

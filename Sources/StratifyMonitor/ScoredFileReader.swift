@@ -19,7 +19,7 @@ public final class ScoredFileReader {
 
     static let requiredColumns = ["tier", "model", "total_score"]
 
-    public init(path: String, format: IntakeFormat, program: Program) {
+    public init(path: String, format: IntakeFormat?, program: Program) {
         self.path = path
         rows = RowReader(path: path, format: format)
         identifierName = program.inputs[program.identifier].name
@@ -29,7 +29,7 @@ public final class ScoredFileReader {
 
     /// Whether the file at `path` is score output: its header (CSV) or its
     /// first line's keys (NDJSON) name the identifier, tier, model and total_score.
-    public static func isScoreOutput(path: String, format: IntakeFormat, identifierName: String) throws(BatchError) -> Bool {
+    public static func isScoreOutput(path: String, format: IntakeFormat?, identifierName: String) throws(BatchError) -> Bool {
         let names = try RowReader(path: path, format: format).columnNames()
         return names.contains(identifierName) && requiredColumns.allSatisfy(names.contains)
     }

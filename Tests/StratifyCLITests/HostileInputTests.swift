@@ -117,8 +117,8 @@ import Testing
         let result = try score(Array((Self.header + "P1,40\nP").utf8) + [0xFF] + Array("2,41\nP3,4".utf8) + [0xC0] + Array("2\nP4,43\n".utf8),
                                name: "utf8.csv")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("utf8.csv:3: record 2: patient_id: is not valid UTF-8 (byte 0xFF at position 2)"))
-        #expect(result.stderr.contains("utf8.csv:4: record 3 (patient_id P3): age: is not valid UTF-8 (byte 0xC0 at position 2)"))
+        #expect(result.stderr.contains("utf8.csv:3: record 2: patient_id: is not valid UTF-8 (byte 0xFF at position 2; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)"))
+        #expect(result.stderr.contains("utf8.csv:4: record 3 (patient_id P3): age: is not valid UTF-8 (byte 0xC0 at position 2; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)"))
         #expect(scoredIDs(result) == ["P1", "P4"])
     }
 

@@ -164,9 +164,9 @@ struct JSONLineParserTests {
             if case .failure(let e) = parse(b) { return e }
             return nil
         }
-        #expect(error(bytes("{\"a\":\"") + [0xFF] + bytes("\"}")) == JSONParseError(column: 7, message: "invalid UTF-8"))
-        #expect(error(bytes("{\"a\":\"") + [0xC3] + bytes("\"}")) == JSONParseError(column: 7, message: "invalid UTF-8"))
-        #expect(error(bytes("{\"a\":\"") + [0xED, 0xA0, 0x80] + bytes("\"}"))?.message == "invalid UTF-8")
+        #expect(error(bytes("{\"a\":\"") + [0xFF] + bytes("\"}")) == JSONParseError(column: 7, message: "invalid UTF-8 (byte 0xFF; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)"))
+        #expect(error(bytes("{\"a\":\"") + [0xC3] + bytes("\"}")) == JSONParseError(column: 7, message: "invalid UTF-8 (byte 0xC3; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)"))
+        #expect(error(bytes("{\"a\":\"") + [0xED, 0xA0, 0x80] + bytes("\"}"))?.message == "invalid UTF-8 (byte 0xED)")
         #expect(error(bytes("{\"") + [0xE9] + bytes("\":1}"))?.column == 3)
         #expect(error(bytes("{\"a\":\"x") + [0] + bytes("\"}")) == JSONParseError(column: 8, message: "NUL byte in string"))
         #expect(error(bytes("{\"a\":1}") + [0]) == JSONParseError(column: 8, message: "unexpected text after the object"))

@@ -17,6 +17,8 @@ public struct DiffRunner: Sendable {
     /// Where the warnings about each input's field names go, before
     /// anything is scored; nil drops them.
     public var warningSink: ByteSink?
+    /// `--delimiter` (see ``BatchRunner/delimiter``).
+    public var delimiter: CSVDelimiter?
 
     public init(old: Program, new: Program, jobs: Int, chunkOptions: ChunkerOptions = ChunkerOptions()) {
         self.old = old
@@ -25,15 +27,17 @@ public struct DiffRunner: Sendable {
         self.chunkOptions = chunkOptions
     }
 
-    /// Reads `inputs` (paths, `-` for standard input) and returns the
+    /// Reads `inputs` (paths, `-` for standard input; `formats` as for
+    /// ``BatchRunner/run(inputs:formats:output:rejects:)``) and returns the
     /// comparison; with `changes`, writes each changed record there, in
     /// input order. Every input is opened, and its header mapped for both
     /// rule files, before anything is scored.
-    public func run(inputs: [String], formats: [IntakeFormat], changes: DiffChangesOutput? = nil) throws(BatchError) -> DiffReport {
+    public func run(inputs: [String], formats: [IntakeFormat?], changes: DiffChangesOutput? = nil) throws(BatchError) -> DiffReport {
         var sources: [IntakeSource] = []
         var newColumns: [ColumnMap?] = []
         for (path, format) in zip(inputs, formats) {
-            let source = try IntakeSource(path: path, format: format, program: old, options: chunkOptions, strictColumns: strictColumns)
+            let source = try IntakeSource(
+                path: path, format: format, delimiter: delimiter, program: old, options: chunkOptions, strictColumns: strictColumns)
             let newSide: HeaderReconciliation
             do {
                 newSide = try HeaderReconciliation(source.fields, program: new, file: path, strict: strictColumns)

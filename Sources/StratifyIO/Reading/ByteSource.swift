@@ -1,10 +1,12 @@
 import Glibc
 
-/// A stream of bytes read with `read(2)`: a file, standard input, or (for
-/// tests and in-process callers) a byte array.
+/// A stream of bytes read with `read(2)`: a file, standard input, (for
+/// tests and in-process callers) a byte array, or a ``ByteStage`` that
+/// decodes another source (gzip, another CSV delimiter, a JSON array).
 ///
-/// The source keeps no buffer of its own; the chunkers read straight into
-/// their working buffer, so a file is never held in memory as a whole.
+/// The source keeps no buffer of its own beyond the bytes ``peek(_:)``
+/// looked at; the chunkers read straight into their working buffer, so a
+/// file is never held in memory as a whole.
 ///
 /// A source is used by one thread at a time (it may be handed from one
 /// thread to another), hence `@unchecked Sendable`.
@@ -12,10 +14,14 @@ public final class ByteSource: @unchecked Sendable {
     private enum Backing {
         case descriptor(fd: Int32, owned: Bool)
         case memory(bytes: [UInt8], position: Int, maxRead: Int)
+        case stage(any ByteStage)
         case closed
     }
 
     private var backing: Backing
+    /// Bytes ``peek(_:)`` read and `read(into:)` has not handed out yet.
+    private var peeked: [UInt8] = []
+    private var peekedStart = 0
 
     /// A human-readable name for messages: the path, `<stdin>` or `<memory>`.
     public let name: String
@@ -63,13 +69,67 @@ public final class ByteSource: @unchecked Sendable {
         self.name = "<memory>"
     }
 
+    /// The bytes `stage` decodes; `name` is the name of the source it reads.
+    public init(stage: any ByteStage, name: String) {
+        self.backing = .stage(stage)
+        self.name = name
+    }
+
     deinit {
         if case .descriptor(let fd, true) = backing { _ = Glibc.close(fd) }
+    }
+
+    /// The first `count` bytes still to be read (fewer only at the end of
+    /// the input), without consuming them: the next reads return them
+    /// again. For telling formats apart by their first bytes; a pipe is
+    /// read until `count` bytes have arrived or it ends.
+    public func peek(_ count: Int) throws(IOError) -> [UInt8] {
+        if peekedStart > 0 {
+            peeked.removeFirst(peekedStart)
+            peekedStart = 0
+        }
+        let wanted = count - peeked.count
+        if wanted > 0 {
+            let block = UnsafeMutableRawBufferPointer.allocate(byteCount: wanted, alignment: 1)
+            defer { block.deallocate() }
+            var got = 0
+            while got < wanted {
+                let n = try readUnpeeked(into: UnsafeMutableRawBufferPointer(rebasing: block[got...]))
+                if n == 0 { break }
+                got += n
+            }
+            peeked += block[..<got]
+        }
+        return Array(peeked.prefix(count))
+    }
+
+    /// Consumes a UTF-8 byte-order mark (EF BB BF) at the current position;
+    /// returns whether there was one.
+    public func skipByteOrderMark() throws(IOError) -> Bool {
+        guard try peek(3) == [0xEF, 0xBB, 0xBF] else { return false }
+        peekedStart += 3
+        return true
     }
 
     /// Reads up to `buffer.count` bytes; returns how many, 0 at end of input.
     /// Retries on `EINTR`; other failures are `.readFailed`.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        if peekedStart < peeked.count {
+            // Once per stream: then `peeked` is empty for good.
+            let n = min(buffer.count, peeked.count - peekedStart)
+            peeked.withUnsafeBytes { base.copyMemory(from: $0.baseAddress! + peekedStart, byteCount: n) }
+            peekedStart += n
+            if peekedStart == peeked.count {
+                peeked = []
+                peekedStart = 0
+            }
+            return n
+        }
+        return try readUnpeeked(into: buffer)
+    }
+
+    private func readUnpeeked(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         switch backing {
         case .descriptor(let fd, _):
@@ -95,6 +155,8 @@ public final class ByteSource: @unchecked Sendable {
             }
             backing = .memory(bytes: bytes, position: position + n, maxRead: maxRead)
             return n
+        case .stage(let stage):
+            return try stage.read(into: buffer)
         case .closed:
             return 0
         }
@@ -102,7 +164,26 @@ public final class ByteSource: @unchecked Sendable {
 
     /// Closes the descriptor now (if owned). Later reads return end of input.
     public func close() {
-        if case .descriptor(let fd, true) = backing { _ = Glibc.close(fd) }
+        switch backing {
+        case .descriptor(let fd, true): _ = Glibc.close(fd)
+        case .stage(let stage): stage.close()
+        default: break
+        }
         backing = .closed
+        peeked = []
+        peekedStart = 0
     }
+}
+
+/// A decoding step between a source and the chunkers: it reads the bytes
+/// of another ``ByteSource`` and hands out what they stand for (inflated
+/// gzip, comma CSV, NDJSON lines). The chunkers see an ordinary source, so
+/// they need not know about any stage.
+public protocol ByteStage: AnyObject {
+    /// Fills `buffer` with up to `buffer.count` decoded bytes; 0 only at
+    /// the end of the decoded stream. A stream that cannot be decoded
+    /// throws ``IOError/undecodable(_:)`` with the place of the problem.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int
+    /// Releases the source it reads.
+    func close()
 }

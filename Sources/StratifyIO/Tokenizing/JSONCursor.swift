@@ -31,6 +31,13 @@ struct JSONCursor {
         JSONParseError(column: position + 1, message: message)
     }
 
+    /// `invalid UTF-8 (byte 0xE9; the file looks like Latin-1 …)`.
+    func invalidUTF8(at position: Int) -> JSONParseError {
+        let detail = EncodingHint.describeInvalidUTF8(
+            in: UnsafeRawBufferPointer(start: u, count: n), at: position, positionBase: nil)
+        return error("invalid UTF-8 (\(detail))", at: position)
+    }
+
     /// The error for an unexpected byte at `position` (or the end of line).
     func unexpected(at position: Int, expecting: String) -> JSONParseError {
         guard position < n else { return error("unexpected end of record: expected \(expecting)", at: position) }
@@ -38,7 +45,7 @@ struct JSONCursor {
         if b == 0 { return error("NUL byte; expected \(expecting)", at: position) }
         if b >= 0x80 {
             if UTF8Validation.sequenceLength(u, position, n) == 0 {
-                return error("invalid UTF-8", at: position)
+                return invalidUTF8(at: position)
             }
             return error("unexpected non-ASCII character; expected \(expecting)", at: position)
         }
@@ -101,7 +108,7 @@ struct JSONCursor {
                 throw error(b == 0 ? "NUL byte in string" : "control character \(hexByte(b)) in string (it must be escaped)", at: pos)
             }
             let length = UTF8Validation.sequenceLength(u, pos, n)
-            if length == 0 { throw error("invalid UTF-8", at: pos) }
+            if length == 0 { throw invalidUTF8(at: pos) }
             pos += length
         }
     }

@@ -16,6 +16,8 @@ public final class ByteSink: @unchecked Sendable {
     private let consumer: ((UnsafeRawBufferPointer) -> Void)?
     /// A name for messages: the path, `<stdout>` or `<fd>`.
     public let name: String
+    /// The path write failures name, for a sink made by ``createFile(_:reportingAs:)``.
+    private var reportedPath: String?
 
     /// Wraps an open descriptor.
     /// - Parameter closeOnDeinit: whether this sink owns `fileDescriptor`.
@@ -47,13 +49,22 @@ public final class ByteSink: @unchecked Sendable {
     }
 
     /// Creates (or truncates) `path` for writing, mode 0644.
-    public static func createFile(_ path: String) throws(IOError) -> ByteSink {
+    /// - Parameter shownPath: the path failures name, when `path` is a
+    ///   temporary file that stands for it; write failures then name it too.
+    public static func createFile(_ path: String, reportingAs shownPath: String? = nil) throws(IOError) -> ByteSink {
         var fd: Int32
         repeat {
             fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         } while fd < 0 && errno == EINTR
-        if fd < 0 { throw IOError.fromOpen(path: path, code: errno) }
-        return ByteSink(fileDescriptor: fd, closeOnDeinit: true, name: path)
+        if fd < 0 { throw IOError.fromOpen(path: shownPath ?? path, code: errno) }
+        let sink = ByteSink(fileDescriptor: fd, closeOnDeinit: true, name: path)
+        sink.reportedPath = shownPath
+        return sink
+    }
+
+    /// The error for a failed `write(2)` or `close(2)`.
+    private func writeFailure(_ code: Int32) -> IOError {
+        reportedPath.map { IOError.cannotWrite(path: $0, code: code) } ?? IOError.writeFailed(code: code)
     }
 
     /// Ignores `SIGPIPE` for the whole process, so a write to a closed pipe
@@ -74,7 +85,7 @@ public final class ByteSink: @unchecked Sendable {
             return
         }
         var remaining = bytes.count
-        if fd < 0 { throw IOError.writeFailed(code: EBADF) }
+        if fd < 0 { throw writeFailure(EBADF) }
         while remaining > 0 {
             let n = Glibc.write(fd, p, remaining)
             if n > 0 {
@@ -82,7 +93,7 @@ public final class ByteSink: @unchecked Sendable {
                 remaining -= n
                 continue
             }
-            if n == 0 { throw IOError.writeFailed(code: EIO) }   // no progress: do not spin
+            if n == 0 { throw writeFailure(EIO) }   // no progress: do not spin
             let code = errno
             switch code {
             case EINTR:
@@ -95,7 +106,7 @@ public final class ByteSink: @unchecked Sendable {
             case EPIPE:
                 throw IOError.brokenPipe
             default:
-                throw IOError.writeFailed(code: code)
+                throw writeFailure(code)
             }
         }
     }
@@ -125,6 +136,6 @@ public final class ByteSink: @unchecked Sendable {
         guard owned, fd >= 0 else { return }
         let result = Glibc.close(fd)
         fd = -1
-        if result != 0 && errno != EINTR { throw IOError.writeFailed(code: errno) }
+        if result != 0 && errno != EINTR { throw writeFailure(errno) }
     }
 }

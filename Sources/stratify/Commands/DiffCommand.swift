@@ -97,6 +97,7 @@ struct DiffCommand: ParsableCommand {
         var runner = DiffRunner(old: old, new: new, jobs: intake.jobs ?? BatchCommandRun.coreCount)
         runner.strictColumns = intake.strictColumns
         runner.warningSink = ByteSink.standardError()
+        runner.delimiter = intake.delimiter
         let report: DiffReport
         do {
             report = try runner.run(

@@ -102,6 +102,7 @@ struct ExplainCommand: ParsableCommand {
             rejectLimit: intake.rejectLimit, quiet: quiet, verb: "explaining")
         run.chunkOptions = TraceJSONFormatter.chunkOptions
         run.strictColumns = intake.strictColumns
+        run.delimiter = intake.delimiter
         var status = ExitStatus.success
         do {
             switch format {

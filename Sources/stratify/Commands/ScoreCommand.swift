@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import StratifyBatch
 import StratifyIO
@@ -9,11 +12,16 @@ struct ScoreCommand: ParsableCommand {
         abstract: "Score intake files: one output record per valid input record, in input order.",
         discussion: """
             Each input is CSV (.csv: a header row, any column order, extra columns
-            ignored) or NDJSON (.ndjson/.jsonl: one JSON object per line); - reads
-            NDJSON from standard input. A record with a value of the wrong type or
-            out of range is not scored: it is reported (record number, identifier,
-            field, reason) and the batch goes on. A missing value is not an error:
-            the record is scored on what it has and the output lists it under
+            ignored; .tsv or --delimiter for tabs and semicolons), NDJSON
+            (.ndjson/.jsonl: one JSON object per line) or a JSON array of records
+            (.json, as --format json writes it); any of them may be gzip-compressed
+            (.csv.gz, ...). - reads standard input, whose format (and gzip) is told
+            from its first bytes: { is NDJSON, [ a JSON array, anything else CSV.
+            Files must be UTF-8 (a byte-order mark is skipped); UTF-16 is refused
+            with the iconv command that converts it. A record with a value of the
+            wrong type or out of range is not scored: it is reported (record number,
+            identifier, field, reason) and the batch goes on. A missing value is not
+            an error: the record is scored on what it has and the output lists it under
             `missing`.
 
             Column names (CSV) and keys (NDJSON) name the rules' inputs. A name
@@ -38,6 +46,7 @@ struct ScoreCommand: ParsableCommand {
               stratify score intake.csv --output scored.csv --errors rejected.csv
               stratify score --rules Rules/my-rules.yaml intake.ndjson --format csv
               cat intake.ndjson | stratify score - > scored.ndjson
+              stratify score export.csv.gz --delimiter ';' --output scored.json
 
             \(ExitStatus.help)
             """)
@@ -46,7 +55,7 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var intake: IntakeOptions
 
-    @Option(help: ArgumentHelp("Output format: csv, ndjson or json (a JSON array). Default: the format of the first input.", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: csv, ndjson or json (a JSON array). Default: the extension of --output (.csv, .ndjson, .jsonl, .json), else the format of the first input.", valueName: "format"))
     var format: OutputFormat?
 
 
@@ -69,20 +78,62 @@ struct ScoreCommand: ParsableCommand {
         if let errors, RejectSink.format(forPath: errors) == nil {
             throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
         }
+        if format == nil, let output, OutputFormat(path: output) == nil, !Self.isDevice(output) {
+            throw ValidationError("cannot tell the output format from '\(output)': name it .csv, .ndjson, .jsonl or .json, or give --format")
+        }
     }
 
     func run() throws {
         let program = try rulesOptions.load()
         let formats = try intake.formats()
-        let outputFormat = format ?? OutputFormat(formats[0])
+        let outputFormat = OutputFormatChoice(format ?? output.flatMap(OutputFormat.init(path:)))
         var run = BatchCommandRun(
             program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs,
             rejectLimit: intake.rejectLimit, quiet: quiet, verb: "scoring")
         run.strictColumns = intake.strictColumns
+        run.delimiter = intake.delimiter
+        run.onOpen = { formats in outputFormat.follow(formats[0]) }
         let explain = self.explain
-        try run.execute { ScoreFormatter(program: program, format: outputFormat, fired: explain) }
+        try run.execute { ScoreFormatter(program: program, format: outputFormat.format, fired: explain) }
+    }
+
+    /// A destination that exists and is not a regular file (`/dev/stdout`, a
+    /// named pipe) has no extension to go by: it gets the input's format.
+    private static func isDevice(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+    }
+}
+
+/// The output format: the one given, else the first input's, which is
+/// known only once the inputs are open (standard input's from its bytes).
+/// Set before any formatter is made, then only read.
+private final class OutputFormatChoice: @unchecked Sendable {
+    private let given: OutputFormat?
+    private(set) var format: OutputFormat
+
+    init(_ given: OutputFormat?) {
+        self.given = given
+        format = given ?? .csv
+    }
+
+    func follow(_ input: IntakeFormat) {
+        if given == nil { format = OutputFormat(input) }
     }
 }
 
 extension OutputFormat: ExpressibleByArgument {}
 extension IntakeFormat: ExpressibleByArgument {}
+extension CSVDelimiter: ExpressibleByArgument {
+    /// `','` or `comma`, `';'` or `semicolon`, `tab` (or a tab character).
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case ",", "comma": self = .comma
+        case ";", "semicolon": self = .semicolon
+        case "tab", "\t": self = .tab
+        default: return nil
+        }
+    }
+
+    public static var allValueStrings: [String] { ["comma", "semicolon", "tab"] }
+}

@@ -11,7 +11,11 @@ import StratifyRules
 struct BatchCommandRun {
     var program: Program
     var inputs: [String]
-    var formats: [IntakeFormat]
+    var formats: [IntakeFormat?]
+    /// `--delimiter`.
+    var delimiter: CSVDelimiter?
+    /// See ``BatchRunner/onOpen``.
+    var onOpen: (@Sendable ([IntakeFormat]) -> Void)?
     var output: String?
     var errors: String?
     var jobs: Int?
@@ -62,6 +66,8 @@ struct BatchCommandRun {
         runner.chunkOptions = chunkOptions
         runner.strictColumns = strictColumns
         runner.rejectLimit = rejectLimit
+        runner.delimiter = delimiter
+        runner.onOpen = onOpen
         let progress = ProgressLine(verb: verb, inputs: inputs, quiet: quiet)
         if let progress {
             runner.onProgress = { records, bytes in progress.update(records: records, bytes: bytes) }

@@ -6,8 +6,11 @@ import StratifyBatch
 /// read them, and how many threads. Declared once, so that each command
 /// reads intake the same way and says so in the same words.
 struct IntakeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Read every input as this format, whatever its extension: csv or ndjson.", valueName: "format"))
+    @Option(help: ArgumentHelp("Read every input as this format, whatever its name: csv, ndjson, or json (one JSON array of records).", valueName: "format"))
     var inputFormat: IntakeFormat?
+
+    @Option(help: ArgumentHelp("The byte between CSV fields: ',' (comma), ';' (semicolon) or tab. Default: a tab for .tsv files, else a comma.", valueName: "delimiter"))
+    var delimiter: CSVDelimiter?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
     var jobs: Int?
@@ -15,7 +18,7 @@ struct IntakeOptions: ParsableArguments {
     @Flag(help: "Refuse (exit 2) an input whose CSV columns or NDJSON keys are not exactly the rules' inputs: a name read only after normalising its case, spaces or hyphens, an unknown column, an input with no column. Without it, each is a warning.")
     var strictColumns = false
 
-    @Argument(help: ArgumentHelp("Intake files (.csv, .ndjson, .jsonl); - for NDJSON on standard input.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Intake files (.csv, .tsv, .ndjson, .jsonl, .json; each may end in .gz); - for standard input (CSV, NDJSON, a JSON array or gzip, told from its first bytes).", valueName: "input"))
     var inputs: [String]
 
     @Option(help: ArgumentHelp(
@@ -47,16 +50,18 @@ struct IntakeOptions: ParsableArguments {
         }
     }
 
-    /// Each input's format: `--input-format`, else its extension.
-    func formats() throws -> [IntakeFormat] {
+    /// Each input's format: `--input-format`, else its name; nil for
+    /// standard input without `--input-format`, whose first bytes tell.
+    func formats() throws -> [IntakeFormat?] {
         try formats(of: inputs)
     }
 
     /// The format of each of `paths`, read with these options.
-    func formats(of paths: [String]) throws -> [IntakeFormat] {
+    func formats(of paths: [String]) throws -> [IntakeFormat?] {
         try paths.map { path in
+            if path == "-" { return inputFormat }
             guard let format = inputFormat ?? IntakeFormat.detect(path: path) else {
-                throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .ndjson or .jsonl, or --input-format")
+                throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .tsv, .ndjson, .jsonl or .json (each may end in .gz), or --input-format")
             }
             return format
         }

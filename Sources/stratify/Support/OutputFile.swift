@@ -14,16 +14,19 @@ import StratifyIO
 final class OutputFile {
     /// Where the finished file goes (a symbolic link resolved).
     let path: String
+    /// The path as the user gave it, for messages: never the temporary name.
+    let shownPath: String
     /// nil when the destination is written directly.
     let temporaryPath: String?
     let sink: ByteSink
 
     init(path: String) throws(IOError) {
+        shownPath = path
         var info = stat()
         if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
             self.path = path
             temporaryPath = nil
-            sink = try ByteSink.createFile(path)
+            sink = try ByteSink.createFile(path, reportingAs: path)
             return
         }
         var target = path
@@ -36,7 +39,7 @@ final class OutputFile {
         let name = target.lastIndex(of: "/").map { String(target[target.index(after: $0)...]) } ?? target
         let temporaryPath = "\(directory).\(name).partial-\(getpid())"
         self.temporaryPath = temporaryPath
-        sink = try ByteSink.createFile(temporaryPath)
+        sink = try ByteSink.createFile(temporaryPath, reportingAs: path)
     }
 
     /// Moves the finished file into place.
@@ -46,7 +49,7 @@ final class OutputFile {
         if rename(temporaryPath, path) != 0 {
             let code = errno
             unlink(temporaryPath)
-            throw IOError.writeFailed(code: code)
+            throw IOError.cannotWrite(path: shownPath, code: code)
         }
     }
 

@@ -27,6 +27,7 @@ struct PopulationRun {
             jobs: intake.jobs, quiet: quiet, verb: verb)
         run.strictColumns = intake.strictColumns
         run.rejectLimit = intake.rejectLimit
+        run.delimiter = intake.delimiter
         run.outputSink = ByteSink(consumer: decoder.consume)
         run.summaryLabel = label
         var summary = BatchSummary()

@@ -52,11 +52,14 @@ final class ProgressLine: @unchecked Sendable {
         visible = false
     }
 
-    /// The total size of the inputs, or nil when one is not a regular file.
+    /// The total size of the inputs, or nil when one is not a regular file
+    /// or is compressed.
     static func size(of inputs: [String]) -> Int? {
         var total = 0
         for path in inputs {
-            guard path != "-" else { return nil }
+            // Progress counts decompressed bytes, which a .gz file's size
+            // does not tell.
+            guard path != "-", !path.lowercased().hasSuffix(".gz") else { return nil }
             var info = stat()
             guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
             total += Int(info.st_size)
