@@ -119,13 +119,15 @@ enum DelimiterHint {
     /// `the header has no 'patient_id' column; split on ';' it would have
     /// one: use --delimiter ';'`, or nil when no other delimiter helps.
     static func message(header: CSVHeader, program: Program, readWith current: CSVDelimiter) -> String? {
-        let names = Set(header.names)
-        let missing = program.inputs.filter { $0.required && !names.contains($0.name) }.map(\.name)
+        // Names compare as the header reconciliation matches them
+        // (`Patient Id;Age` split on ';' has patient_id).
+        let names = Set(header.names.map(FieldNameMatching.normalized))
+        let missing = program.inputs.filter { $0.required && !names.contains(FieldNameMatching.normalized($0.name)) }.map(\.name)
         guard let first = missing.first else { return nil }
         for candidate in CSVDelimiter.allCases where candidate != current {
             let separator = Character(Unicode.Scalar(candidate.byte))
             let pieces = Set(header.names.flatMap { $0.split(separator: separator, omittingEmptySubsequences: false) }
-                .map { $0.trimmingCharacters(in: ["\"", "\u{FEFF}"]) })
+                .map { FieldNameMatching.normalized($0.trimmingCharacters(in: ["\"", "\u{FEFF}"])) })
             if missing.allSatisfy(pieces.contains) {
                 return "the header has no '\(first)' column; split \(candidate.splitDescription) it would have one: "
                     + "use --delimiter \(candidate.optionValue)"

@@ -187,6 +187,14 @@ import Testing
         #expect(result.stderr == "\(tabs):1: error: the header has no 'patient_id' column; split on tabs it would have one: use --delimiter tab\n")
         let commas = try CLI.run(["score", Self.acceptance + "edge-cases.csv", "--delimiter", ";"])
         #expect(commas.stderr.contains("split on ',' it would have one: use --delimiter ','"))
+        // A spreadsheet export with both problems: title-case names and ';'.
+        let exported = try scratch.write("export.csv", Array(("Patient Id;Age;PHQ9-Total\nP1;40;12\n").utf8))
+        let both = try CLI.run(["score", exported])
+        #expect(both.status == 2)
+        #expect(both.stderr == "\(exported):1: error: the header has no 'patient_id' column; split on ';' it would have one: use --delimiter ';'\n")
+        let fixed = try CLI.run(["score", exported, "--delimiter", ";"])
+        #expect(fixed.stdout.hasPrefix("patient_id,clinical_score,"))
+        #expect(fixed.stderr.contains("warning: 3 columns read as inputs after normalising their names"))
     }
 
     @Test func aLatin1ByteNamesTheEncoding() throws {
