@@ -1,24 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The assessments of one side of a comparison, by identifier, packed: the
 /// previous wave is held in memory while the current one streams past it,
-/// so each patient costs about 30 bytes plus the identifier, not a
-/// dictionary entry and an object.
+/// so each patient costs about 28 bytes plus its identifier's bytes and
+/// its share of the hash table, not a dictionary entry and an object.
 public final class PatientTable {
     /// The names the indexes refer to; a side read from score output
     /// learns them as it goes, so they are set again when it ends.
     public var vocabulary: AssessmentVocabulary
     private let domainCount: Int
+    // The table is used by one thread, the batch's writer, once per record:
+    // no dynamic exclusivity checks on its storage (each access would cost
+    // one, several per record).
     /// Identifier bytes back to back; patient `i` spans `offsets[i]..<offsets[i + 1]`.
-    private var arena: [UInt8] = []
-    private var offsets: [UInt32] = [0]
-    private var tiers: [UInt8] = []
-    private var models: [UInt8] = []
-    private var domainTiers: [Int8] = []
-    private var flags: [UInt64] = []
-    private var reviews: [Int32] = []
-    /// Open addressing: patient index per slot, -1 when empty.
-    private var slots: [Int32] = Array(repeating: -1, count: 1024)
+    @exclusivity(unchecked) private var arena: [UInt8] = []
+    @exclusivity(unchecked) private var offsets: [UInt32] = [0]
+    @exclusivity(unchecked) private var tiers: [UInt8] = []
+    @exclusivity(unchecked) private var models: [UInt8] = []
+    @exclusivity(unchecked) private var domainTiers: [Int8] = []
+    @exclusivity(unchecked) private var flagBits: [UInt64] = []
+    @exclusivity(unchecked) private var reviews: [Int32] = []
+    /// Open addressing, at most half full: 0 for an empty slot, else the
+    /// identifier hash's high 32 bits above the patient index + 1, so that
+    /// a probe compares bytes only when the hashes agree, in one load.
+    @exclusivity(unchecked) private var slots: [UInt64] = Array(repeating: 0, count: 1024)
     /// Whether the other side had the patient.
-    private var matched: [Bool] = []
+    @exclusivity(unchecked) private var matched: [Bool] = []
 
     public init(vocabulary: AssessmentVocabulary) {
         self.vocabulary = vocabulary
@@ -31,45 +40,76 @@ public final class PatientTable {
     /// same identifier instead (nothing is added then).
     @discardableResult
     public func insert(_ assessment: Assessment) -> Int? {
-        if let existing = index(of: assessment.identifier) { return existing }
-        if (count + 1) * 2 > slots.count { grow() }
-        let index = count
-        arena.append(contentsOf: assessment.identifier.utf8)
-        offsets.append(UInt32(arena.count))
-        tiers.append(UInt8(assessment.tier))
-        models.append(UInt8(assessment.model))
-        for domain in 0..<domainCount {
-            domainTiers.append(Int8(domain < assessment.domainTiers.count ? assessment.domainTiers[domain] : -1))
+        var identifier = assessment.identifier
+        return identifier.withUTF8 { key in
+            let key = UnsafeRawBufferPointer(key)
+            let hash = Self.hash(key)
+            let (existing, slot) = probe(key, hash: hash)
+            if let existing { return existing }
+            let index = count
+            arena.append(contentsOf: key)
+            offsets.append(UInt32(arena.count))
+            tiers.append(UInt8(assessment.tier))
+            models.append(UInt8(assessment.model))
+            for domain in 0..<domainCount {
+                domainTiers.append(Int8(domain < assessment.domainTiers.count ? assessment.domainTiers[domain] : -1))
+            }
+            flagBits.append(assessment.flags)
+            reviews.append(assessment.reviewBy.map { Int32(clamping: $0) } ?? .min)
+            matched.append(false)
+            slots[slot] = Self.slotValue(hash: hash, index: index)
+            if count * 2 > slots.count { grow() }
+            return nil
         }
-        flags.append(assessment.flags)
-        reviews.append(assessment.reviewBy.map { Int32(clamping: $0) } ?? .min)
-        matched.append(false)
-        place(index)
-        return nil
     }
 
     public func index(of identifier: String) -> Int? {
         var identifier = identifier
         return identifier.withUTF8 { key in
-            var slot = Self.hash(UnsafeRawBufferPointer(key)) & (slots.count - 1)
-            while true {
-                let candidate = Int(slots[slot])
-                if candidate < 0 { return nil }
-                if equals(candidate, UnsafeRawBufferPointer(key)) { return candidate }
-                slot = (slot + 1) & (slots.count - 1)
-            }
+            let key = UnsafeRawBufferPointer(key)
+            return probe(key, hash: Self.hash(key)).found
         }
     }
 
+    /// The patient with `key`, or the empty slot where it would go.
+    private func probe(_ key: UnsafeRawBufferPointer, hash: UInt64) -> (found: Int?, slot: Int) {
+        let mask = slots.count - 1
+        let fragment = hash >> 32
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let value = slots[slot]
+            if value == 0 { return (nil, slot) }
+            if value >> 32 == fragment, equals(Int(value & 0xFFFF_FFFF) - 1, key) { return (Int(value & 0xFFFF_FFFF) - 1, slot) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private static func slotValue(hash: UInt64, index: Int) -> UInt64 {
+        (hash >> 32) << 32 | UInt64(index + 1)
+    }
+
     public subscript(index: Int) -> Assessment {
-        let start = Int(offsets[index]), end = Int(offsets[index + 1])
-        return Assessment(
-            identifier: String(decoding: arena[start..<end], as: UTF8.self),
-            tier: Int(tiers[index]), model: Int(models[index]),
+        Assessment(
+            identifier: identifier(index), tier: Int(tiers[index]), model: Int(models[index]),
             domainTiers: (0..<domainCount).map { Int(domainTiers[index * domainCount + $0]) },
-            flags: flags[index], totalScore: nil,
+            flags: flagBits[index], totalScore: nil,
             reviewBy: reviews[index] == .min ? nil : Int(reviews[index]))
     }
+
+    public func identifier(_ index: Int) -> String {
+        String(decoding: arena[Int(offsets[index])..<Int(offsets[index + 1])], as: UTF8.self)
+    }
+
+    /// Patient `index`'s identifier bytes, for the duration of `body`.
+    public func withIdentifier<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[Int(offsets[index])..<Int(offsets[index + 1])])) }
+    }
+
+    public func tier(_ index: Int) -> Int { Int(tiers[index]) }
+    public func model(_ index: Int) -> Int { Int(models[index]) }
+    public func flags(_ index: Int) -> UInt64 { flagBits[index] }
+    /// -1 when the side does not give the domain's tier.
+    public func domainTier(_ index: Int, domain: Int) -> Int { Int(domainTiers[index * domainCount + domain]) }
 
     public func markMatched(_ index: Int) { matched[index] = true }
     public func isMatched(_ index: Int) -> Bool { matched[index] }
@@ -77,34 +117,34 @@ public final class PatientTable {
     private func equals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let start = Int(offsets[index]), end = Int(offsets[index + 1])
         guard end - start == key.count else { return false }
-        return arena.withUnsafeBytes { bytes in
-            key.count == 0 || memcmp(bytes.baseAddress! + start, key.baseAddress!, key.count) == 0
-        }
-    }
-
-    private func place(_ index: Int) {
-        let start = Int(offsets[index]), end = Int(offsets[index + 1])
-        var slot = arena.withUnsafeBytes { Self.hash(UnsafeRawBufferPointer(rebasing: $0[start..<end])) } & (slots.count - 1)
-        while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
-        slots[slot] = Int32(index)
+        return key.count == 0 || arena.withUnsafeBytes { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
     }
 
     private func grow() {
-        slots = Array(repeating: -1, count: slots.count * 2)
-        for index in 0..<count { place(index) }
+        var grown = [UInt64](repeating: 0, count: slots.count * 2)
+        let mask = grown.count - 1
+        for index in 0..<count {
+            let hash = arena.withUnsafeBytes { Self.hash(UnsafeRawBufferPointer(rebasing: $0[Int(offsets[index])..<Int(offsets[index + 1])])) }
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while grown[slot] != 0 { slot = (slot + 1) & mask }
+            grown[slot] = Self.slotValue(hash: hash, index: index)
+        }
+        slots = grown
     }
 
-    /// FNV-1a: stable across runs, so the table behaves the same every time.
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
+    /// FNV-1a, then a full avalanche (the splitmix64 finalizer): identifiers
+    /// such as P0000001, P0000002 differ in one byte, and FNV alone leaves
+    /// their low bits, which pick the slot, too alike. Stable across runs.
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             h ^= UInt64(byte)
             h = h &* 0x100_0000_01b3
         }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
+        h ^= h >> 30
+        h = h &* 0xbf58_476d_1ce4_e5b9
+        h ^= h >> 27
+        h = h &* 0x94d0_49bb_1331_11eb
+        return h ^ (h >> 31)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

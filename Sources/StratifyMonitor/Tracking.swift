@@ -87,135 +87,258 @@ public struct TrackChange: Sendable, Equatable {
 }
 
 /// Joins the current side, record by record, to the previous side held in
-/// a ``PatientTable``.
+/// a ``PatientTable``. Runs once per current record on the batch's writer
+/// thread, so it counts by index: names are compared once per vocabulary,
+/// not per record.
 public final class Tracker {
     private let previous: PatientTable
+    private let scale: [String]
     /// Rank of each tier name on the current rule set's scale.
     private let rank: [String: Int]
-    private let scale: [String]
-    private var tierCounts: [String: [String: Int]] = [:]
-    private var modelCounts: [String: [String: Int]] = [:]
-    private var report: TrackReport
-    private var domainDirections: [String: TrackReport.Direction] = [:]
-    private var flagChanges: [String: (gained: Int, lost: Int)] = [:]
-    private var currentSeen: PatientTable?
+    // One thread, once per record: no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var counts = Counts()
+    /// What the current vocabulary's indexes mean on the previous side;
+    /// made again when a side read from score output learns a new name.
+    @exclusivity(unchecked) private var bridge = Bridge()
+    /// Identifiers of current patients absent from the previous side, to
+    /// find their repeats (the others are marked in `previous`).
+    private var newPatients = PatientTable(vocabulary: AssessmentVocabulary(tiers: [], models: [], domains: [], flags: []))
     /// Whether the last record added repeated an earlier identifier.
     public private(set) var lastWasDuplicate = false
+
+    private struct Counts {
+        var records = TrackReport.Records()
+        var direction = TrackReport.Direction()
+        /// [previous tier (or new)][current tier]; rows and columns grow with the vocabularies.
+        var tiers: [[Int]] = []
+        var models: [[Int]] = []
+        /// Per current domain.
+        var domains: [TrackReport.Direction] = []
+        /// Gained per current flag, lost per previous flag.
+        var gained: [Int] = []
+        var lost: [Int] = []
+        var persistentTop = 0
+        var previousHighest = 0
+        var highestFell = 0
+    }
+
+    private struct Bridge {
+        var current = AssessmentVocabulary(tiers: [], models: [], domains: [], flags: [])
+        /// Rank on the scale of each current tier (-1: not on it).
+        var currentRank: [Int] = []
+        /// The previous domain of each current domain (-1: none).
+        var previousDomain: [Int] = []
+        /// The current flag of each previous flag (-1: none).
+        var currentFlag: [Int] = []
+        var top: Set<Int> = []
+    }
+
+    /// Rank on the scale of each previous tier (-1: not on it).
+    private let previousRank: [Int]
+    private let previousTop: [Bool]
+    private let previousHighestTier: Int
 
     /// - Parameter scale: the current rule set's tiers, lowest first.
     public init(previous: PatientTable, scale: [String]) {
         self.previous = previous
         self.scale = scale
-        rank = Dictionary(scale.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let empty = TrackReport.Matrix(rows: [], columns: [], counts: [])
-        report = TrackReport(tierTransitions: empty, modelTransitions: empty)
-        report.topTiers = Array(scale.suffix(2))
+        let rank = Dictionary(scale.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        self.rank = rank
+        let top = Set(scale.suffix(2))
+        previousRank = previous.vocabulary.tiers.map { rank[$0] ?? -1 }
+        previousTop = previous.vocabulary.tiers.map(top.contains)
+        previousHighestTier = scale.last.flatMap { previous.vocabulary.tiers.firstIndex(of: $0) } ?? -1
+        counts.lost = Array(repeating: 0, count: previous.vocabulary.flags.count)
+        counts.tiers = Array(repeating: [], count: previous.vocabulary.tiers.count + 1)
+        counts.models = Array(repeating: [], count: previous.vocabulary.models.count + 1)
     }
 
-    /// Adds a current record; returns its change row when it has one, and
-    /// nil for a repeated identifier (counted, left out).
-    public func add(_ current: Assessment, vocabulary: AssessmentVocabulary) -> TrackChange? {
-        if currentSeen == nil { currentSeen = PatientTable(vocabulary: vocabulary) }
-        lastWasDuplicate = currentSeen!.insert(
-            Assessment(identifier: current.identifier, tier: 0, model: 0, domainTiers: [], flags: 0, totalScore: nil, reviewBy: nil)) != nil
-        if lastWasDuplicate {
-            report.records.duplicateCurrent += 1
+    private func update(_ vocabulary: AssessmentVocabulary) {
+        guard vocabulary.tiers.count != bridge.current.tiers.count || vocabulary.flags.count != bridge.current.flags.count
+            || vocabulary.domains.count != bridge.current.domains.count || vocabulary.models.count != bridge.current.models.count
+        else { return }
+        let old = previous.vocabulary
+        bridge.current = vocabulary
+        bridge.currentRank = vocabulary.tiers.map { rank[$0] ?? -1 }
+        bridge.previousDomain = vocabulary.domains.map { old.domains.firstIndex(of: $0) ?? -1 }
+        bridge.currentFlag = old.flags.map { vocabulary.flags.firstIndex(of: $0) ?? -1 }
+        bridge.top = Set(vocabulary.tiers.indices.filter { scale.suffix(2).contains(vocabulary.tiers[$0]) })
+        if counts.domains.count < vocabulary.domains.count {
+            counts.domains += Array(repeating: .init(), count: vocabulary.domains.count - counts.domains.count)
+        }
+        if counts.gained.count < vocabulary.flags.count {
+            counts.gained += Array(repeating: 0, count: vocabulary.flags.count - counts.gained.count)
+        }
+    }
+
+    private static func count(_ matrix: inout [[Int]], _ row: Int, _ column: Int) {
+        if matrix[row].count <= column { matrix[row] += Array(repeating: 0, count: column + 1 - matrix[row].count) }
+        matrix[row][column] += 1
+    }
+
+    /// Adds a current record; returns its change row when it has one (only
+    /// when `changes` is true: building it costs text), and nil for a
+    /// repeated identifier (counted, left out).
+    public func add(_ current: Assessment, vocabulary: AssessmentVocabulary, changes: Bool = true) -> TrackChange? {
+        update(vocabulary)
+        lastWasDuplicate = false
+        guard let index = previous.index(of: current.identifier) else {
+            if newPatients.insert(Assessment(identifier: current.identifier, tier: 0, model: 0, domainTiers: [], flags: 0, totalScore: nil, reviewBy: nil)) != nil {
+                lastWasDuplicate = true
+                counts.records.duplicateCurrent += 1
+                return nil
+            }
+            counts.records.new += 1
+            Self.count(&counts.tiers, counts.tiers.count - 1, current.tier)
+            Self.count(&counts.models, counts.models.count - 1, current.model)
+            guard changes else { return nil }
+            return TrackChange(
+                identifier: current.identifier, previousTier: nil, currentTier: vocabulary.tiers[current.tier], previousModel: nil,
+                currentModel: vocabulary.models[current.model], direction: "new", flagsGained: [], flagsLost: [], domainsUp: [])
+        }
+        if previous.isMatched(index) {
+            lastWasDuplicate = true
+            counts.records.duplicateCurrent += 1
             return nil
         }
-        let tier = vocabulary.tiers[current.tier]
-        let model = vocabulary.models[current.model]
-        guard let index = previous.index(of: current.identifier) else {
-            report.records.new += 1
-            tierCounts["new", default: [:]][tier, default: 0] += 1
-            modelCounts["new", default: [:]][model, default: 0] += 1
-            return TrackChange(
-                identifier: current.identifier, previousTier: nil, currentTier: tier, previousModel: nil, currentModel: model,
-                direction: "new", flagsGained: [], flagsLost: [], domainsUp: [])
-        }
         previous.markMatched(index)
-        report.records.both += 1
-        let before = previous[index]
-        let old = previous.vocabulary
-        let oldTier = old.tiers[before.tier], oldModel = old.models[before.model]
-        tierCounts[oldTier, default: [:]][tier, default: 0] += 1
-        modelCounts[oldModel, default: [:]][model, default: 0] += 1
-        let direction = compare(oldTier, tier)
+        counts.records.both += 1
+        let oldTier = previous.tier(index), oldModel = previous.model(index)
+        Self.count(&counts.tiers, oldTier, current.tier)
+        Self.count(&counts.models, oldModel, current.model)
+        let direction = Self.direction(previousRank[oldTier], bridge.currentRank[current.tier])
         switch direction {
-        case "up": report.direction.up += 1
-        case "down": report.direction.down += 1
-        default: report.direction.same += 1
+        case 1: counts.direction.up += 1
+        case -1: counts.direction.down += 1
+        default: counts.direction.same += 1
         }
-        if report.topTiers.contains(oldTier) && report.topTiers.contains(tier) { report.persistentTop += 1 }
-        if oldTier == scale.last {
-            report.previousHighest += 1
-            if direction == "down" { report.highestFell += 1 }
+        if previousTop[oldTier] && bridge.top.contains(current.tier) { counts.persistentTop += 1 }
+        if oldTier == previousHighestTier {
+            counts.previousHighest += 1
+            if direction < 0 { counts.highestFell += 1 }
         }
-        var domainsUp: [String] = []
-        for (domainIndex, domain) in vocabulary.domains.enumerated() {
-            guard let oldIndex = old.domains.firstIndex(of: domain),
-                  before.domainTiers[oldIndex] >= 0, current.domainTiers[domainIndex] >= 0 else { continue }
-            let change = compare(old.tiers[before.domainTiers[oldIndex]], vocabulary.tiers[current.domainTiers[domainIndex]])
-            switch change {
-            case "up":
-                domainDirections[domain, default: .init()].up += 1
-                domainsUp.append(domain)
-            case "down": domainDirections[domain, default: .init()].down += 1
-            default: domainDirections[domain, default: .init()].same += 1
+        var domainsUp: [Int] = []
+        for domain in 0..<bridge.previousDomain.count {
+            let oldDomain = bridge.previousDomain[domain]
+            guard oldDomain >= 0 else { continue }
+            let before = previous.domainTier(index, domain: oldDomain), after = current.domainTiers[domain]
+            guard before >= 0, after >= 0 else { continue }
+            switch Self.direction(previousRank[before], bridge.currentRank[after]) {
+            case 1:
+                counts.domains[domain].up += 1
+                if changes { domainsUp.append(domain) }
+            case -1: counts.domains[domain].down += 1
+            default: counts.domains[domain].same += 1
             }
         }
-        let oldFlags = Set(old.flags.indices.filter(before.hasFlag).map { old.flags[$0] })
-        let newFlags = Set(vocabulary.flags.indices.filter(current.hasFlag).map { vocabulary.flags[$0] })
-        let gained = newFlags.subtracting(oldFlags).sorted(), lost = oldFlags.subtracting(newFlags).sorted()
-        for flag in gained { flagChanges[flag, default: (0, 0)].gained += 1 }
-        for flag in lost { flagChanges[flag, default: (0, 0)].lost += 1 }
-        guard oldTier != tier || oldModel != model || !gained.isEmpty || !lost.isEmpty else { return nil }
+        // The previous flags in the current vocabulary's bits; a flag the
+        // current side does not know is lost when it was set.
+        let oldFlags = previous.flags(index)
+        var translated: UInt64 = 0
+        var lostUnknown: [Int] = []
+        var bits = oldFlags
+        while bits != 0 {
+            let flag = bits.trailingZeroBitCount
+            bits &= bits - 1
+            let mapped = bridge.currentFlag[flag]
+            if mapped >= 0 { translated |= 1 << UInt64(mapped) } else { lostUnknown.append(flag) }
+        }
+        let gained = current.flags & ~translated, lostKnown = translated & ~current.flags
+        var gainedNames: [String] = [], lostNames: [String] = []
+        for flag in Self.bits(gained) {
+            counts.gained[flag] += 1
+            if changes { gainedNames.append(vocabulary.flags[flag]) }
+        }
+        for flag in bridge.currentFlag.indices where bridge.currentFlag[flag] >= 0 && lostKnown & (1 << UInt64(bridge.currentFlag[flag])) != 0 {
+            counts.lost[flag] += 1
+            if changes { lostNames.append(previous.vocabulary.flags[flag]) }
+        }
+        for flag in lostUnknown {
+            counts.lost[flag] += 1
+            if changes { lostNames.append(previous.vocabulary.flags[flag]) }
+        }
+        let old = previous.vocabulary
+        guard changes,
+              old.tiers[oldTier] != vocabulary.tiers[current.tier] || old.models[oldModel] != vocabulary.models[current.model]
+                || gained != 0 || lostKnown != 0 || !lostUnknown.isEmpty
+        else { return nil }
         return TrackChange(
-            identifier: current.identifier, previousTier: oldTier, currentTier: tier, previousModel: oldModel, currentModel: model,
-            direction: direction, flagsGained: gained, flagsLost: lost, domainsUp: domainsUp)
+            identifier: current.identifier, previousTier: old.tiers[oldTier], currentTier: vocabulary.tiers[current.tier],
+            previousModel: old.models[oldModel], currentModel: vocabulary.models[current.model],
+            direction: direction > 0 ? "up" : direction < 0 ? "down" : "same",
+            flagsGained: gainedNames.sorted(), flagsLost: lostNames.sorted(), domainsUp: domainsUp.map { vocabulary.domains[$0] })
+    }
+
+    /// 1 up, -1 down, 0 the same or not comparable (a tier off the scale).
+    private static func direction(_ before: Int, _ after: Int) -> Int {
+        guard before >= 0, after >= 0, before != after else { return 0 }
+        return after > before ? 1 : -1
+    }
+
+    private static func bits(_ mask: UInt64) -> [Int] {
+        var bits = mask, out: [Int] = []
+        while bits != 0 {
+            out.append(bits.trailingZeroBitCount)
+            bits &= bits - 1
+        }
+        return out
     }
 
     /// The departed patients (previous only), in the previous file's order.
     public func departed() -> [TrackChange] {
         (0..<previous.count).filter { !previous.isMatched($0) }.map { index in
-            let before = previous[index]
-            return TrackChange(
-                identifier: before.identifier, previousTier: previous.vocabulary.tiers[before.tier], currentTier: nil,
-                previousModel: previous.vocabulary.models[before.model], currentModel: nil,
+            TrackChange(
+                identifier: previous.identifier(index), previousTier: previous.vocabulary.tiers[previous.tier(index)], currentTier: nil,
+                previousModel: previous.vocabulary.models[previous.model(index)], currentModel: nil,
                 direction: "departed", flagsGained: [], flagsLost: [], domainsUp: [])
         }
     }
 
     /// The report, once every current record was added.
     public func finish(current vocabulary: AssessmentVocabulary, rejectedPrevious: Int, rejectedCurrent: Int, duplicatePrevious: Int) -> TrackReport {
-        var report = self.report
-        let departed = departed()
-        report.records.departed = departed.count
+        update(vocabulary)
+        let old = previous.vocabulary
+        var tiers = counts.tiers, models = counts.models
+        var departed = 0
+        for index in 0..<previous.count where !previous.isMatched(index) {
+            departed += 1
+            // The departed column comes after the current side's tiers (models).
+            Self.count(&tiers, previous.tier(index), vocabulary.tiers.count)
+            Self.count(&models, previous.model(index), vocabulary.models.count)
+        }
+        var report = TrackReport(
+            tierTransitions: Self.matrix(tiers, rows: old.tiers, columns: vocabulary.tiers),
+            modelTransitions: Self.matrix(models, rows: old.models, columns: vocabulary.models))
+        report.records = counts.records
+        report.records.departed = departed
         report.records.rejectedPrevious = rejectedPrevious
         report.records.rejectedCurrent = rejectedCurrent
         report.records.duplicatePrevious = duplicatePrevious
-        for change in departed {
-            tierCounts[change.previousTier!, default: [:]]["departed", default: 0] += 1
-            modelCounts[change.previousModel!, default: [:]]["departed", default: 0] += 1
+        report.direction = counts.direction
+        report.topTiers = Array(scale.suffix(2))
+        report.persistentTop = counts.persistentTop
+        report.previousHighest = counts.previousHighest
+        report.highestFell = counts.highestFell
+        report.domains = vocabulary.domains.indices.filter { bridge.previousDomain[$0] >= 0 }.map {
+            (vocabulary.domains[$0], $0 < counts.domains.count ? counts.domains[$0] : .init())
         }
-        report.tierTransitions = Self.matrix(tierCounts, rows: previous.vocabulary.tiers, columns: vocabulary.tiers)
-        report.modelTransitions = Self.matrix(modelCounts, rows: previous.vocabulary.models, columns: vocabulary.models)
-        report.domains = vocabulary.domains.filter { previous.vocabulary.domains.contains($0) }.map { ($0, domainDirections[$0] ?? .init()) }
-        let flagNames = (previous.vocabulary.flags + vocabulary.flags.filter { !previous.vocabulary.flags.contains($0) }).sorted()
-        report.flags = flagNames.map { TrackReport.FlagChange(flag: $0, gained: flagChanges[$0]?.gained ?? 0, lost: flagChanges[$0]?.lost ?? 0) }
+        var flags: [String: TrackReport.FlagChange] = [:]
+        for (index, name) in vocabulary.flags.enumerated() {
+            flags[name, default: .init(flag: name)].gained += index < counts.gained.count ? counts.gained[index] : 0
+        }
+        for (index, name) in old.flags.enumerated() {
+            flags[name, default: .init(flag: name)].lost += counts.lost[index]
+        }
+        report.flags = flags.keys.sorted().map { flags[$0]! }
         return report
     }
 
-    /// up, down or same, by rank on the current scale (a tier the current
-    /// scale lacks compares as same).
-    private func compare(_ old: String, _ new: String) -> String {
-        guard let a = rank[old], let b = rank[new], a != b else { return "same" }
-        return b > a ? "up" : "down"
-    }
-
-    private static func matrix(_ counts: [String: [String: Int]], rows: [String], columns: [String]) -> TrackReport.Matrix {
-        let rows = rows + ["new"], columns = columns + ["departed"]
-        return TrackReport.Matrix(rows: rows, columns: columns, counts: rows.map { row in
-            columns.map { counts[row]?[$0] ?? 0 }
+    /// Rows: the previous side's names, then `new`; columns: the current
+    /// side's, then `departed`.
+    private static func matrix(_ counts: [[Int]], rows: [String], columns: [String]) -> TrackReport.Matrix {
+        let width = columns.count + 1
+        return TrackReport.Matrix(rows: rows + ["new"], columns: columns + ["departed"], counts: counts.map { row in
+            (0..<width).map { $0 < row.count ? row[$0] : 0 }
         })
     }
 }

@@ -15,46 +15,56 @@ public struct WorklistWriter {
         columns = [identifierName, "priority", "reason", "tier", "model", "review_by", "days_overdue", "last_contact", "next_contact"]
     }
 
+    /// The whole list (for a small one, or tests).
     public func bytes(_ entries: [WorklistEntry]) -> [UInt8] {
         let out = OutputBuffer(capacity: 256 + entries.count * 128)
+        header(into: out)
+        for entry in entries { write(entry, into: out) }
+        if entries.isEmpty { empty(into: out) }
+        return out.bytes
+    }
+
+    /// The CSV header line (nothing for the other formats).
+    public func header(into out: OutputBuffer) {
+        guard format == .csv else { return }
+        out.append(columns.joined(separator: ","))
+        out.append(10)
+    }
+
+    /// What an empty list says: a line for people, nothing for programs.
+    public func empty(into out: OutputBuffer) {
+        if format == .text { out.append("No patient needs anything in this window.\n") }
+    }
+
+    public func write(_ entry: WorklistEntry, into out: OutputBuffer) {
         switch format {
         case .csv:
-            out.append(columns.joined(separator: ","))
+            for (index, cell) in cells(entry).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.appendCSVField(cell ?? "")
+            }
             out.append(10)
-            for entry in entries {
-                for (index, cell) in cells(entry).enumerated() {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    out.appendCSVField(cell ?? "")
-                }
-                out.append(10)
-            }
         case .ndjson:
-            for entry in entries {
-                out.append(UInt8(ascii: "{"))
-                for (index, cell) in cells(entry).enumerated() {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    out.appendJSONString(columns[index])
-                    out.append(UInt8(ascii: ":"))
-                    if let cell {
-                        // priority and days_overdue are numbers.
-                        if index == 1 || index == 6 { out.append(cell) } else { out.appendJSONString(cell) }
-                    } else {
-                        out.append("null" as StaticString)
-                    }
+            out.append(UInt8(ascii: "{"))
+            for (index, cell) in cells(entry).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.appendJSONString(columns[index])
+                out.append(UInt8(ascii: ":"))
+                if let cell {
+                    // priority and days_overdue are numbers.
+                    if index == 1 || index == 6 { out.append(cell) } else { out.appendJSONString(cell) }
+                } else {
+                    out.append("null" as StaticString)
                 }
-                out.append("}\n" as StaticString)
             }
+            out.append("}\n" as StaticString)
         case .text:
-            for entry in entries {
-                let dates = [("review by", entry.reviewBy), ("next contact", entry.nextContact)]
-                    .compactMap { label, day in day.map { "\(label) \(ISODate.format(daysSince1970: $0))" } }
-                out.append("\(entry.priority). \(entry.identifier)  \(entry.tierName), \(entry.model)"
-                    + (dates.isEmpty ? "" : "  (\(dates.joined(separator: ", ")))") + "\n")
-                out.append("   \(entry.reason)\n")
-            }
-            if entries.isEmpty { out.append("No patient needs anything in this window.\n") }
+            let dates = [("review by", entry.reviewBy), ("next contact", entry.nextContact)]
+                .compactMap { label, day in day.map { "\(label) \(ISODate.format(daysSince1970: $0))" } }
+            out.append("\(entry.priority). \(entry.identifier)  \(entry.tierName), \(entry.model)"
+                + (dates.isEmpty ? "" : "  (\(dates.joined(separator: ", ")))") + "\n")
+            out.append("   \(entry.reason)\n")
         }
-        return out.bytes
     }
 
     private func cells(_ entry: WorklistEntry) -> [String?] {

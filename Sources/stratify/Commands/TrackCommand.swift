@@ -114,7 +114,7 @@ struct TrackCommand: ParsableCommand {
         let current: AssessmentSide.Result
         do {
             current = try currentSide.read { assessment, vocabulary in
-                guard let change = tracker.add(assessment, vocabulary: vocabulary) else { return }
+                guard let change = tracker.add(assessment, vocabulary: vocabulary, changes: writer != nil) else { return }
                 if let writer {
                     writer.write(change, into: buffer)
                     flush(force: false)

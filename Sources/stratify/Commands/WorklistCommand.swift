@@ -118,11 +118,24 @@ struct WorklistCommand: ParsableCommand {
                 "\(contacts!): warning: \(count) \(identifierName) value\(count == 1 ? "" : "s") of the contacts file "
                     + "match\(count == 1 ? "es" : "") no scored record\n")
         }
-        let bytes = WorklistWriter(format: format, identifierName: identifierName).bytes(builder.finish())
+        let writer = WorklistWriter(format: format, identifierName: identifierName)
         if let output {
-            try OutputFile.write(bytes, to: output)
+            var file: OutputFile
+            do {
+                file = try OutputFile(path: output)
+                try builder.write(writer) { buffer throws(IOError) in try file.sink.write(buffer) }
+                try file.commit()
+            } catch let error as IOError {
+                Terminal.standardError.write("\(output): error: \(error.message)\n")
+                throw ExitStatus.failure
+            }
         } else {
-            Terminal.standardOutput.write(String(decoding: bytes, as: UTF8.self))
+            let stdout = ByteSink.standardOutput()
+            do {
+                try builder.write(writer) { buffer throws(IOError) in try stdout.write(buffer) }
+            } catch let error as IOError where error == .brokenPipe {
+                throw ExitStatus.success
+            }
         }
         if status != .success { throw status }
     }
