@@ -12,11 +12,13 @@ run: deps
 	$(SWIFT) build --product stratify
 	.build/debug/stratify score Samples/intake.csv || [ $$? -eq 1 ]
 
-## Run every test: unit, acceptance, CLI and the YAML rule tests, then
-## check Rules/schema.json against the shipped rule files and
-## docs/trace.schema.json against the acceptance traces (installs
-## jsonschema and PyYAML with pip when missing).
+## Run every test: that every import is a declared dependency, the unit,
+## acceptance, CLI and YAML rule tests, then Rules/schema.json against the
+## shipped rule files, docs/trace.schema.json against the acceptance traces
+## (installs jsonschema and PyYAML with pip when missing), and track,
+## worklist and caseload against an independent computation.
 test: deps
+	python3 scripts/check-imports.py
 	$(SWIFT) test
 	python3 scripts/check-rule-schema.py
 	$(SWIFT) build --product stratify

@@ -1,13 +1,17 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// The folder tree is the pipeline:
+// The folder tree is the pipeline (ARCHITECTURE.md is the map):
 //   CYAML (libyaml) → StratifyYAML (located YAML tree, diagnostics)
-//   → StratifyRules (rule model, expression language, checker, compiler → Program)
-//   → StratifyEngine (record validation, evaluation of a Program, tracing, explanations)
-//   CZlib (zlib) → StratifyIO (intake and output formats at the byte level: CSV, NDJSON, JSON, gzip)
-//   → StratifyBatch (the streaming, parallel pipeline: intake → engine → output)
+//   → StratifyRules (rule model, expression language, checker, linter, compiler → Program)
+//   → StratifyEngine (record decoding, evaluation of a Program; Tracing/ for explanations,
+//     RuleTesting/ for `stratify test`)
+//   CZlib (zlib) → StratifyIO (bytes in and out: CSV, NDJSON, JSON, gzip, delimiter stages)
+//   → StratifyBatch (the streaming, parallel pipeline: intake → engine → output; score and
+//     trace formatters; Diff/)
+//   → StratifyMonitor (over time: track, worklist, caseload)
 //   → stratify (the command-line tool)
+// Every import is declared here: scripts/check-imports.py (make test) fails otherwise.
 let package = Package(
     name: "stratify",
     products: [
@@ -30,16 +34,16 @@ let package = Package(
         ),
         .target(name: "StratifyYAML", dependencies: ["CYAML"]),
         .target(name: "StratifyRules", dependencies: ["StratifyYAML", "StratifyIO"]),
-        .target(name: "StratifyEngine", dependencies: ["StratifyRules", "StratifyIO"]),
+        .target(name: "StratifyEngine", dependencies: ["StratifyRules", "StratifyIO", "StratifyYAML"]),
         .target(name: "StratifyIO", dependencies: ["CZlib"]),
-        .target(name: "StratifyBatch", dependencies: ["StratifyEngine", "StratifyIO"]),
+        .target(name: "StratifyBatch", dependencies: ["StratifyEngine", "StratifyRules", "StratifyIO"]),
         // Monitoring over time: caseload, track, worklist (aggregates of a
         // scored population, through the batch pipeline).
         .target(name: "StratifyMonitor", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO"]),
         .executableTarget(
             name: "stratify",
             dependencies: [
-                "StratifyBatch", "StratifyMonitor",
+                "StratifyBatch", "StratifyMonitor", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.embedInCode("Resources/default.yaml")]
@@ -50,12 +54,12 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyRulesTests",
-            dependencies: ["StratifyRules", "StratifyEngine"]
+            dependencies: ["StratifyRules", "StratifyEngine", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyEngineTests",
             dependencies: [
-                "StratifyEngine", "StratifyBatch",
+                "StratifyEngine", "StratifyBatch", "StratifyRules", "StratifyIO", "StratifyYAML",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -65,11 +69,11 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyBatchTests",
-            dependencies: ["StratifyBatch"]
+            dependencies: ["StratifyBatch", "StratifyIO", "StratifyRules", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyMonitorTests",
-            dependencies: ["StratifyMonitor", "StratifyBatch", "StratifyRules"]
+            dependencies: ["StratifyMonitor", "StratifyBatch", "StratifyRules", "StratifyIO", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyCLITests",
@@ -78,7 +82,7 @@ let package = Package(
         .testTarget(
             name: "StratifyPropertyTests",
             dependencies: [
-                "StratifyRules", "StratifyEngine", "StratifyBatch", "StratifyIO",
+                "StratifyRules", "StratifyEngine", "StratifyBatch", "StratifyIO", "StratifyYAML",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
