@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 
-.PHONY: run test deps build release benchmark clean
+.PHONY: run test test-spark test-guards deps build release benchmark clean
 
 ## Score the samples with the default rule set. The sample has one invalid
 ## record on purpose, so stratify exits 1 (some records rejected); that is
@@ -24,6 +24,14 @@ test: deps
 	$(SWIFT) build --product stratify
 	STRATIFY=.build/debug/stratify python3 scripts/check-trace-schema.py
 	STRATIFY=.build/debug/stratify python3 scripts/check-monitoring.py
+
+## Run `stratify score -` as a real PySpark RDD.pipe stage on local[2],
+## with PySpark from PyPI in a virtual environment (.venv-spark).
+test-spark: deps
+	$(SWIFT) build --product stratify
+	test -x .venv-spark/bin/python || python3 -m venv .venv-spark
+	.venv-spark/bin/python -c 'import pyspark' 2>/dev/null || .venv-spark/bin/pip install --quiet pyspark
+	STRATIFY=.build/debug/stratify .venv-spark/bin/python scripts/spark-test.py
 
 ## Install libyaml-dev and zlib1g-dev with apt-get when pkg-config cannot find them.
 deps:
