@@ -88,26 +88,20 @@ extension TrackReport {
         if !domains.isEmpty {
             lines.append("")
             lines.append("Domain tiers (patients in both)")
-            let width = domains.map(\.name.count).max() ?? 0
-            for domain in domains {
-                lines.append("  " + Self.padded(domain.name, width)
-                    + "  \(domain.direction.up) up, \(domain.direction.down) down")
-            }
+            lines += Self.aligned(domains.map { ($0.name, "\($0.direction.up) up, \($0.direction.down) down") })
         }
         if !flags.isEmpty {
             lines.append("")
             lines.append("Flags (patients in both)")
-            let width = flags.map(\.flag.count).max() ?? 0
-            for flag in flags {
-                lines.append("  " + Self.padded(flag.flag, width)
-                    + "  \(flag.gained) gained, \(flag.lost) lost")
-            }
+            lines += Self.aligned(flags.map { ($0.flag, "\($0.gained) gained, \($0.lost) lost") })
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func padded(_ text: String, _ width: Int) -> String {
-        text + String(repeating: " ", count: max(0, width - text.count))
+    /// `  name  text` lines, the texts aligned after the longest name.
+    static func aligned(_ rows: [(name: String, text: String)]) -> [String] {
+        let width = rows.map(\.name.count).max() ?? 0
+        return rows.map { "  " + $0.name + String(repeating: " ", count: width - $0.name.count) + "  " + $0.text }
     }
 
     static func table(_ m: Matrix) -> [String] {

@@ -45,6 +45,8 @@ struct CaseloadCommand: ParsableCommand {
 
     @OptionGroup var intake: IntakeOptions
 
+    @OptionGroup var rejects: RejectOptions
+
     @Option(help: ArgumentHelp("Case managers in post: MODEL=N,MODEL=N, or a CSV file with the columns model and staff.", valueName: "staff"))
     var staff: String?
 
@@ -54,16 +56,7 @@ struct CaseloadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("text (for people), json or csv.", valueName: "format"))
     var format: Format = .text
 
-    @Option(help: ArgumentHelp("Write rejected records to this file, .csv or .ndjson, instead of standard error.", valueName: "file"))
-    var errors: String?
-
-    @Flag(name: .shortAndLong, help: "No progress line.")
-    var quiet = false
-
     func validate() throws {
-        if let errors, RejectSink.format(forPath: errors) == nil {
-            throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
-        }
         if let waitlist {
             guard staff != nil else { throw ValidationError("--waitlist needs --staff: without staff, no one waits") }
             guard RejectSink.format(forPath: waitlist) != nil else {
@@ -76,7 +69,7 @@ struct CaseloadCommand: ParsableCommand {
         let program = try rulesOptions.load()
         let staffInPost = try staff.map { try Self.readStaff($0, program: program) }
         let counter = CaseloadCounter(program: program, staff: staffInPost)
-        let summary = try PopulationRun(program: program, intake: intake, errors: errors, quiet: quiet)
+        let summary = try PopulationRun(program: program, intake: intake, errors: rejects.errors, quiet: rejects.quiet)
             .forEach { counter.add($0) }
         let report = counter.finish()
         if let waitlist {

@@ -50,6 +50,8 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var intake: IntakeOptions
 
+    @OptionGroup var rejects: RejectOptions
+
     @Option(help: ArgumentHelp("text (for people) or json (NDJSON, one trace per line).", valueName: "format"))
     var format: Format = .text
 
@@ -67,22 +69,12 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (renamed into position only when the run completes) instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Write rejected records to this file, .csv or .ndjson, instead of standard error.", valueName: "file"))
-    var errors: String?
-
-
-    @Flag(name: .shortAndLong, help: "No progress line. (It is shown on standard error only when that is a terminal and the run takes over a second: records done, records/s, and an ETA for files.)")
-    var quiet = false
-
     @Option(help: ArgumentHelp("Width of the text form. Default: 100.", valueName: "columns"))
     var width: Int = 100
 
 
     func validate() throws {
         try RulesOptions.checkStandardInputIsReadOnce(ruleFiles: [rulesOptions.rules], intake: intake)
-        if let errors, RejectSink.format(forPath: errors) == nil {
-            throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
-        }
         if whatIf && noWhatIf {
             throw ValidationError("--what-if and --no-what-if cannot be used together")
         }
@@ -98,8 +90,8 @@ struct ExplainCommand: ParsableCommand {
         let selection = patients.isEmpty ? nil : PatientSelection(patients)
         let whatIf = !noWhatIf && (whatIf || format == .text || selection != nil)
         var run = BatchCommandRun(
-            program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs,
-            rejectLimit: intake.rejectLimit, quiet: quiet, verb: "explaining")
+            program: program, inputs: intake.inputs, formats: formats, output: output, errors: rejects.errors, jobs: intake.jobs,
+            rejectLimit: intake.rejectLimit, quiet: rejects.quiet, verb: "explaining")
         run.chunkOptions = TraceJSONFormatter.chunkOptions
         run.strictColumns = intake.strictColumns
         run.delimiter = intake.delimiter

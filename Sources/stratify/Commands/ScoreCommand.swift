@@ -55,6 +55,8 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var intake: IntakeOptions
 
+    @OptionGroup var rejects: RejectOptions
+
     @Option(help: ArgumentHelp("Output format: csv, ndjson or json (a JSON array). Default: the extension of --output (.csv, .ndjson, .jsonl, .json), else the format of the first input.", valueName: "format"))
     var format: OutputFormat?
 
@@ -62,22 +64,12 @@ struct ScoreCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (replaced only when the run completes) instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Write rejected records to this file, .csv (record, identifier, field, message) or .ndjson, instead of standard error.", valueName: "file"))
-    var errors: String?
-
-
-    @Flag(name: .shortAndLong, help: "No progress line. (It is shown on standard error only when that is a terminal and the run takes over a second: records done, records/s, and an ETA for files.)")
-    var quiet = false
-
     @Flag(help: "Add a `fired` column: the ids of the rules that fired, `;`-joined in CSV, an array in JSON.")
     var explain = false
 
 
     func validate() throws {
         try RulesOptions.checkStandardInputIsReadOnce(ruleFiles: [rulesOptions.rules], intake: intake)
-        if let errors, RejectSink.format(forPath: errors) == nil {
-            throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
-        }
         if format == nil, let output, OutputFormat(path: output) == nil, !Self.isDevice(output) {
             throw ValidationError("cannot tell the output format from '\(output)': name it .csv, .ndjson, .jsonl or .json, or give --format")
         }
@@ -88,8 +80,8 @@ struct ScoreCommand: ParsableCommand {
         let formats = try intake.formats()
         let outputFormat = OutputFormatChoice(format ?? output.flatMap(OutputFormat.init(path:)))
         var run = BatchCommandRun(
-            program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs,
-            rejectLimit: intake.rejectLimit, quiet: quiet, verb: "scoring")
+            program: program, inputs: intake.inputs, formats: formats, output: output, errors: rejects.errors, jobs: intake.jobs,
+            rejectLimit: intake.rejectLimit, quiet: rejects.quiet, verb: "scoring")
         run.strictColumns = intake.strictColumns
         run.delimiter = intake.delimiter
         run.onOpen = { formats in outputFormat.follow(formats[0]) }

@@ -55,17 +55,13 @@ struct TrackCommand: ParsableCommand {
 
     @OptionGroup var intake: IntakeOptions
 
+    @OptionGroup var rejects: RejectOptions
+
     @Option(help: ArgumentHelp("Write the patients who changed, are new or departed to this file, .csv or .ndjson.", valueName: "file"))
     var changes: String?
 
     @Option(help: ArgumentHelp("text (for people) or json.", valueName: "format"))
     var format: Format = .text
-
-    @Option(help: ArgumentHelp("Write rejected records to this file, .csv or .ndjson, instead of standard error.", valueName: "file"))
-    var errors: String?
-
-    @Flag(name: .shortAndLong, help: "No progress line.")
-    var quiet = false
 
     func validate() throws {
         guard intake.inputs.count == 2 else {
@@ -74,7 +70,7 @@ struct TrackCommand: ParsableCommand {
         if let changes, RejectSink.format(forPath: changes) == nil {
             throw ValidationError("--changes must name a .csv or .ndjson file, not '\(changes)'")
         }
-        if errors != nil {
+        if rejects.errors != nil {
             throw ValidationError("--errors is not available for track (two populations): rejected records go to standard error")
         }
     }
@@ -82,7 +78,7 @@ struct TrackCommand: ParsableCommand {
     func run() throws {
         let program = try rulesOptions.load()
         let identifierName = program.inputs[program.identifier].name
-        let previousSide = AssessmentSide(path: intake.inputs[0], program: program, intake: intake, errors: nil, quiet: quiet)
+        let previousSide = AssessmentSide(path: intake.inputs[0], program: program, intake: intake, errors: nil, quiet: rejects.quiet)
         var table: PatientTable?
         var duplicatePrevious = 0
         let previous = try previousSide.read { assessment, vocabulary in
@@ -110,7 +106,7 @@ struct TrackCommand: ParsableCommand {
             do throws(IOError) { try changesFile.sink.write(buffer) } catch { writeFailure = error }
             buffer.removeAll()
         }
-        let currentSide = AssessmentSide(path: intake.inputs[1], program: program, intake: intake, errors: nil, quiet: quiet)
+        let currentSide = AssessmentSide(path: intake.inputs[1], program: program, intake: intake, errors: nil, quiet: rejects.quiet)
         let current: AssessmentSide.Result
         do {
             current = try currentSide.read { assessment, vocabulary in

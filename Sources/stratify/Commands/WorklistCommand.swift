@@ -46,6 +46,8 @@ struct WorklistCommand: ParsableCommand {
 
     @OptionGroup var intake: IntakeOptions
 
+    @OptionGroup var rejects: RejectOptions
+
     @Option(help: ArgumentHelp("The day the list is for (YYYY-MM-DD).", valueName: "date"))
     var asOf: String
 
@@ -64,20 +66,11 @@ struct WorklistCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the list to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Write rejected records to this file, .csv or .ndjson, instead of standard error.", valueName: "file"))
-    var errors: String?
-
-    @Flag(name: .shortAndLong, help: "No progress line.")
-    var quiet = false
-
     func validate() throws {
         guard ISODate.parse(asOf) != nil else {
             throw ValidationError("--as-of must be a date (YYYY-MM-DD), not '\(asOf)'")
         }
         guard horizon >= 0 else { throw ValidationError("--horizon must be 0 or more days") }
-        if let errors, RejectSink.format(forPath: errors) == nil {
-            throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
-        }
     }
 
     func run() throws {
@@ -86,7 +79,7 @@ struct WorklistCommand: ParsableCommand {
         var previousTable: PatientTable?
         var status = ExitStatus.success
         if let previous {
-            let side = AssessmentSide(path: previous, program: program, intake: intake, errors: nil, quiet: quiet)
+            let side = AssessmentSide(path: previous, program: program, intake: intake, errors: nil, quiet: rejects.quiet)
             var table: PatientTable?
             let result = try side.read { assessment, vocabulary in
                 if table == nil { table = PatientTable(vocabulary: vocabulary) }
@@ -109,7 +102,7 @@ struct WorklistCommand: ParsableCommand {
         let builder = WorklistBuilder(
             program: program, asOf: ISODate.parse(asOf)!, horizon: horizon, previous: previousTable, contacts: lastContacts)
         let summary = try PopulationRun(
-            program: program, intake: intake, errors: errors, quiet: quiet, label: previous == nil ? nil : intake.inputs.joined(separator: ", ")
+            program: program, intake: intake, errors: rejects.errors, quiet: rejects.quiet, label: previous == nil ? nil : intake.inputs.joined(separator: ", ")
         ).forEach { builder.add($0) }
         if summary.rejected > 0 { status = .partial }
         if builder.unmatchedContacts > 0 {

@@ -24,7 +24,7 @@ struct IntakeOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Stop (exit 2, no output file written) when more records are rejected than this: a number (0: none), "
             + "or a percentage of the records read so far (5%, 0.5%), checked from the \(RejectLimit.minimumRecords)th "
-            + "record on and over the whole batch at its end. Default: no limit. (score and explain)",
+            + "record on and over the whole batch at its end. Default: no limit. (Not for diff, which counts them in its report.)",
         valueName: "n|p%"))
     var maxRejected: String?
 
