@@ -111,39 +111,9 @@ struct TraceJSONCursor {
         p += digits
     }
 
-    /// A number as `ValueKind.appendNumber` writes it: whole numbers without
-    /// a fraction, else the shortest of up to six decimals that reads back
-    /// as exactly `value`, else Swift's own shortest form. At most 24 bytes.
+    /// A number in the JSON form of `NumberText.write`. At most 24 bytes.
     mutating func number(_ value: Double) {
-        if value == value.rounded(), value.magnitude < 9_007_199_254_740_992 {
-            integer(Int(value))
-            return
-        }
-        var scale = 1.0
-        for decimals in 1...6 {
-            scale *= 10
-            let scaled = (value * scale).rounded()
-            guard scaled.magnitude < 9_007_199_254_740_992 else { break }
-            if scaled / scale == value {
-                let whole = Int(scaled)
-                var magnitude = whole.magnitude
-                let divisor = UInt(scale)
-                if whole < 0 { byte(0x2D) }
-                anyInteger(Int(magnitude / divisor))
-                byte(0x2E)
-                magnitude %= divisor
-                for index in stride(from: decimals - 1, through: 0, by: -1) {
-                    p[index] = 0x30 &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                    magnitude /= 10
-                }
-                p += decimals
-                return
-            }
-        }
-        var text = String(value)
-        text.withUTF8 { bytes in
-            for byte in bytes { self.byte(byte) }
-        }
+        p = NumberText.write(value, to: p)
     }
 
     /// `"YYYY-MM-DD"`, quotes included (proleptic Gregorian; years outside

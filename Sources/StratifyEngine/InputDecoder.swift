@@ -305,7 +305,7 @@ public final class InputDecoder: @unchecked Sendable {
     private static func bound(_ value: Double?, _ type: ValueType) -> String {
         guard let value else { return "" }
         if type == .date { return ISODate.format(daysSince1970: Int(value)) }
-        return value == value.rounded() && value.magnitude < 1e15 ? String(Int64(value)) : String(value)
+        return NumberText.plain(value)
     }
 }
 

@@ -2,11 +2,9 @@ import StratifyIO
 
 /// `caseload --format text|json|csv`, and the wait list file.
 extension CaseloadReport {
-    /// A figure to one decimal, from its tenths (no floating-point text).
+    /// A figure to one decimal.
     static func oneDecimal(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        let sign = tenths < 0 ? "-" : ""
-        return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
+        NumberText.fixed(value, decimals: 1)
     }
 
     static let columns = ["model", "patients", "caseload", "needed", "contacts_per_month", "staff", "capacity", "gap", "waitlisted"]

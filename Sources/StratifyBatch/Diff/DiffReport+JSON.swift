@@ -117,12 +117,6 @@ indirect enum DiffJSON {
 
     /// At most 4 decimals; never an exponent or `-0`.
     static func numberText(_ value: Double) -> String {
-        let scaled = Int((value * 10_000).rounded())
-        let sign = scaled < 0 ? "-" : ""
-        let magnitude = abs(scaled)
-        var fraction = String(magnitude % 10_000)
-        fraction = String(repeating: "0", count: 4 - fraction.count) + fraction
-        while fraction.count > 1, fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(sign)\(magnitude / 10_000).\(fraction)"
+        NumberText.fixed(value, decimals: 4, trimZeros: true)
     }
 }

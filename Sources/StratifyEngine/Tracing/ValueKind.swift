@@ -50,7 +50,7 @@ public enum ValueKind: Sendable {
         }
         switch self {
         case .integer: out.append(decimal: Int(raw))
-        case .number: ValueKind.appendNumber(raw, into: &out)
+        case .number: out.append(number: raw)
         case .boolean: raw == 1 ? out.appendStatic("true") : out.appendStatic("false")
         case .date:
             out.append(UInt8(ascii: "\""))
@@ -76,7 +76,7 @@ public enum ValueKind: Sendable {
         }
         switch self {
         case .integer: out.append(decimal: Int(raw))
-        case .number: ValueKind.appendNumber(raw, into: &out)
+        case .number: out.append(number: raw)
         case .boolean: raw == 1 ? out.appendStatic("true") : out.appendStatic("false")
         case .date: out.appendDate(daysSince1970: Int(raw))
         case .text: break
@@ -90,47 +90,9 @@ public enum ValueKind: Sendable {
         }
     }
 
-    /// A number as the JSON output writes it.
+    /// A number as the JSON output writes it (`NumberText.shortest`).
     public static func numberText(_ value: Double) -> String {
-        var out = OutputBuffer(capacity: 32)
-        appendNumber(value, into: &out)
-        return String(decoding: out.bytes, as: UTF8.self)
-    }
-
-    /// The shortest of a few decimal forms that reads back as exactly `value`:
-    /// whole numbers without a fraction, else up to six decimals, else
-    /// Swift's own shortest form.
-    public static func appendNumber(_ value: Double, into out: inout OutputBuffer) {
-        if value == value.rounded(), value.magnitude < 9_007_199_254_740_992 {
-            out.append(decimal: Int(value))
-            return
-        }
-        var scale = 1.0
-        for decimals in 1...6 {
-            scale *= 10
-            let scaled = (value * scale).rounded()
-            // Both sides are correctly rounded, so equality means the decimal
-            // scaled / 10^decimals reads back as `value`.
-            guard scaled.magnitude < 9_007_199_254_740_992 else { break }
-            if scaled / scale == value {
-                let whole = Int(scaled)
-                let negative = whole < 0
-                var magnitude = whole.magnitude
-                let divisor = UInt(scale)
-                if negative { out.append(UInt8(ascii: "-")) }
-                out.append(decimal: Int(magnitude / divisor))
-                out.append(UInt8(ascii: "."))
-                magnitude %= divisor
-                var digits = [UInt8](repeating: 0x30, count: decimals)
-                for index in stride(from: decimals - 1, through: 0, by: -1) {
-                    digits[index] = 0x30 + UInt8(magnitude % 10)
-                    magnitude /= 10
-                }
-                out.append(bytes: digits)
-                return
-            }
-        }
-        out.append(String(value))
+        NumberText.shortest(value)
     }
 }
 

@@ -1,3 +1,4 @@
+import StratifyIO
 /// The range a value can take, by interval arithmetic over the schema's
 /// ranges. Sound, not tight: the true range is always inside.
 public struct Interval: Sendable, Equatable, CustomStringConvertible {
@@ -21,11 +22,7 @@ public struct Interval: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        func show(_ value: Double) -> String {
-            if value.isInfinite { return value < 0 ? "-∞" : "∞" }
-            return value == value.rounded() ? String(Int64(value)) : String(value)
-        }
-        return lower == upper ? show(lower) : "\(show(lower))..\(show(upper))"
+        lower == upper ? NumberText.plain(lower) : "\(NumberText.plain(lower))..\(NumberText.plain(upper))"
     }
 
     static func + (a: Interval, b: Interval) -> Interval {

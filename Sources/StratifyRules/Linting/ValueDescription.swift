@@ -34,8 +34,7 @@ enum ValueDescription {
     }
 
     static func number(_ value: Double) -> String {
-        if value == value.rounded(), value.magnitude < 1e15 { return String(Int64(value)) }
-        return String(value)
+        NumberText.plain(value)
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import StratifyEngine
+import StratifyIO
 import StratifyYAML
 
 struct TestCommand: ParsableCommand {
@@ -79,6 +80,6 @@ struct TestCommand: ParsableCommand {
     }
 
     private static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        NumberText.plain(value)
     }
 }
