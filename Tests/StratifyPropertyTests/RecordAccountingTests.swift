@@ -117,6 +117,16 @@ import Testing
         }
     }
 
+    /// Found by the property: the only input key stands on a line that
+    /// repeats it, which is rejected; the file has no usable input.
+    @Test func aFileWhoseOnlyInputKeyIsOnARejectedLineIsRefused() throws {
+        let lines = [#"{"id":"R1","n1":0,"n1":500}"#, #"{"id":"R2","note":"x"}"#]
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        #expect(!Self.anyObjectHasAnInput(bytes))
+        try Self.check(bytes: bytes, rows: [Row(bytes: [], fate: .rejected), Row(bytes: [], fate: .scored)],
+                       format: .ndjson, jobs: 1, chunkBytes: 64)
+    }
+
     static func check(bytes: [UInt8], rows: [Row], format: IntakeFormat, jobs: Int, chunkBytes: Int) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-accounting-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -134,8 +144,8 @@ import Testing
         let run = { () throws(BatchError) -> BatchSummary in
             try runner.run(inputs: [input], formats: [format], output: outputSink, rejects: rejectSink)
         }
-        // An NDJSON file none of whose objects has an input besides the
-        // identifier is refused whole, as a CSV header with only it is
+        // An NDJSON file none of whose valid objects has an input besides
+        // the identifier is refused whole, as a CSV header with only it is
         // (the generated files are small enough to be sampled whole).
         if format == .ndjson && !Self.anyObjectHasAnInput(bytes) {
             #expect(throws: BatchError.self) { try run() }
@@ -165,13 +175,19 @@ import Testing
         #expect(rejected.allSatisfy { $0 >= 1 && $0 <= rows.count })
     }
 
-    /// Whether some line of `bytes` parses as a JSON object with a key that
-    /// is an input of the test rules other than the identifier.
+    /// Whether some line of `bytes` is a JSON object that the intake reader
+    /// accepts (no repeated key, nesting within limits) with a key that is
+    /// an input of the test rules other than the identifier.
     static func anyObjectHasAnInput(_ bytes: [UInt8]) -> Bool {
         let inputs = Set(program.inputs.map(\.name)).subtracting(["id"])
+        let parser = JSONLineParser()
         return bytes.split(separator: 10).contains { line in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return false }
-            return !inputs.isDisjoint(with: object.keys)
+            line.withUnsafeBytes { raw in
+                guard (try? parser.parse(raw)) != nil else { return false }
+                return parser.members.contains { member in
+                    (try? parser.key(of: member, in: raw)).map { inputs.contains(String(decoding: $0, as: UTF8.self)) } ?? false
+                }
+            }
         }
     }
 }
