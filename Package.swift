@@ -31,10 +31,13 @@ let package = Package(
         // Monitoring over time: caseload, track, worklist (aggregates of a
         // scored population, through the batch pipeline).
         .target(name: "StratifyMonitor", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO"]),
+        // Outcomes against tiers: how well a rule set predicts what happened
+        // next, by subgroup, and whether a candidate predicts better.
+        .target(name: "StratifyEvaluate", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor"]),
         .executableTarget(
             name: "stratify",
             dependencies: [
-                "StratifyBatch", "StratifyMonitor",
+                "StratifyBatch", "StratifyMonitor", "StratifyEvaluate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.embedInCode("Resources/default.yaml")]
@@ -65,6 +68,10 @@ let package = Package(
         .testTarget(
             name: "StratifyMonitorTests",
             dependencies: ["StratifyMonitor", "StratifyBatch", "StratifyRules"]
+        ),
+        .testTarget(
+            name: "StratifyEvaluateTests",
+            dependencies: ["StratifyEvaluate", "StratifyBatch", "StratifyRules", "StratifyEngine"]
         ),
         .testTarget(
             name: "StratifyCLITests",
