@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyEvaluateTests",
-            dependencies: ["StratifyEvaluate", "StratifyBatch", "StratifyRules", "StratifyEngine"]
+            dependencies: ["StratifyEvaluate", "StratifyBatch", "StratifyRules", "StratifyEngine", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyCLITests",
