@@ -36,7 +36,9 @@ extension EvaluationReport {
     }
     func interval(_ value: (Double, Double)?, percent: Bool = false) -> String {
         guard let value else { return "-" }
-        return percent ? "\(self.percent(value.0))–\(self.percent(value.1))" : "\(number(value.0))–\(number(value.1))"
+        let (low, high) = percent ? (self.percent(value.0), self.percent(value.1)) : (number(value.0), number(value.1))
+        // A dash between two negative numbers would read as a minus.
+        return value.0 < 0 ? "\(low) to \(high)" : "\(low)–\(high)"
     }
 
     /// `digits` decimals, rounded half away from zero, no exponent.
