@@ -22,6 +22,7 @@ test: deps
 	$(SWIFT) build --product stratify
 	STRATIFY=.build/debug/stratify python3 scripts/check-trace-schema.py
 	STRATIFY=.build/debug/stratify python3 scripts/check-monitoring.py
+	STRATIFY=.build/debug/stratify python3 scripts/check-evaluate.py
 
 ## Install libyaml-dev with apt-get when pkg-config cannot find it.
 deps:

@@ -12,7 +12,8 @@ c-statistics with DeLong intervals, groups, the numeric outcome's means,
 medians, totals, shares and Spearman's correlation, and with --candidate the
 paired DeLong difference and the NRI. It also checks that the default
 --min-cell hides exactly the counts from 1 to 10, and that the JSON is valid
-under docs/evaluate.schema.json where jsonschema is available. Any difference
+under docs/evaluate.schema.json (jsonschema installed with pip when missing),
+and that the schema rejects a report with a key it does not document. Any difference
 fails (exit 1).
 
 Usage: STRATIFY=.build/debug/stratify python3 scripts/check-evaluate.py
@@ -29,6 +30,13 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STRATIFY = os.environ.get("STRATIFY", os.path.join(ROOT, ".build/debug/stratify"))
 GEN = os.path.join(ROOT, "scripts/bench/gen_intake.py")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from pip_ensure import ensure  # noqa: E402
+
+jsonschema = ensure("jsonschema", "jsonschema", "check-evaluate")
+SCHEMA = json.load(open(os.path.join(ROOT, "docs/evaluate.schema.json")))
+jsonschema.Draft202012Validator.check_schema(SCHEMA)
+documents = []
 Z = 1.959963984540054
 failures = []
 
@@ -38,6 +46,12 @@ def run(args, ok=(0, 1)):
     if result.returncode not in ok:
         sys.exit(f"check-evaluate: {' '.join(args)} exited {result.returncode}: {result.stderr}")
     return result.stdout
+
+
+def evaluate(args):
+    document = json.loads(run(["evaluate", "--format", "json", "-q"] + args))
+    documents.append(document)
+    return document
 
 
 def close(what, got, want, tolerance=1e-9):
@@ -267,8 +281,8 @@ def main():
     rules = next(iter(current.values()))["rules"]
     rules_new = next(iter(edited.values()))["rules"]
 
-    got = json.loads(run(["evaluate", "--outcomes", outcomes, "--outcome", "admitted_90d", "--by", "insurance",
-                          "--min-cell", "0", "--format", "json", "-q", intake]))
+    got = evaluate(["--outcomes", outcomes, "--outcome", "admitted_90d", "--by", "insurance",
+                          "--min-cell", "0", intake])
     with_outcome = [(r, int(out_rows[i]["admitted_90d"])) for i, r in current.items()
                     if i in out_rows and out_rows[i]["admitted_90d"] != ""]
     close("records", [got["records"][k] for k in ("scored", "with_outcome", "without_outcome", "outcomes_unmatched", "rejected")],
@@ -280,8 +294,8 @@ def main():
         close(f"group insurance={group['value']} n", group["outcome"]["n"], len(cell))
         binary_figures(cell, tiers, models, rules, f"group {group['value']}", group)
 
-    got = json.loads(run(["evaluate", "--outcomes", outcomes, "--outcome", "admitted_90d", "--candidate", candidate,
-                          "--min-cell", "0", "--format", "json", "-q", intake]))
+    got = evaluate(["--outcomes", outcomes, "--outcome", "admitted_90d", "--candidate", candidate,
+                          "--min-cell", "0", intake])
     both = [(current[i], edited[i], int(out_rows[i]["admitted_90d"])) for i in current
             if i in edited and i in out_rows and out_rows[i]["admitted_90d"] != ""]
     binary_figures([(a, o) for a, _, o in both], tiers, models, rules, "paired current", got)
@@ -296,17 +310,16 @@ def main():
     g = got["comparison"]["nri"]
     close("nri", [g["events"], g["non_events"], g["total"]], nri([a["tier"] for a, _, _ in both], [b["tier"] for _, b, _ in both], y, tiers, tiers))
 
-    got = json.loads(run(["evaluate", "--outcomes", outcomes, "--outcome", "cost_next_12mo", "--min-cell", "0",
-                          "--format", "json", "-q", intake]))
+    got = evaluate(["--outcomes", outcomes, "--outcome", "cost_next_12mo", "--min-cell", "0", "--by", "model", intake])
     close("numeric type", got["outcome"]["type"], "number")
     numeric_figures([(r, float(out_rows[i]["cost_next_12mo"])) for i, r in current.items()
                      if i in out_rows and out_rows[i]["cost_next_12mo"] != ""], tiers, models, "cost", got)
 
     # The default --min-cell hides exactly the counts from 1 to 10.
-    small = json.loads(run(["evaluate", "--outcomes", outcomes, "--outcome", "admitted_90d", "--by", "living_situation",
-                            "--format", "json", "-q", intake]))
-    full = json.loads(run(["evaluate", "--outcomes", outcomes, "--outcome", "admitted_90d", "--by", "living_situation",
-                           "--min-cell", "0", "--format", "json", "-q", intake]))
+    small = evaluate(["--outcomes", outcomes, "--outcome", "admitted_90d", "--by", "living_situation",
+                            intake])
+    full = evaluate(["--outcomes", outcomes, "--outcome", "admitted_90d", "--by", "living_situation",
+                           "--min-cell", "0", intake])
 
     def walk(a, b, path):
         if isinstance(b, dict):
@@ -324,13 +337,13 @@ def main():
                 walk(x, z, f"{path}[{k}]")
     walk(small, full, "$")
 
-    try:
-        import jsonschema  # noqa: F401 (optional: validated where installed)
-        schema = json.load(open(os.path.join(ROOT, "docs/evaluate.schema.json")))
-        for document in (small, full, got):
-            jsonschema.validate(document, schema)
-    except ImportError:
-        pass
+    for document in documents:
+        for error in jsonschema.Draft202012Validator(SCHEMA).iter_errors(document):
+            failures.append(f"schema: {error.json_path}: {error.message}")
+    drifted = json.loads(json.dumps(documents[0]))
+    drifted["tiers"][0]["undocumented"] = 1
+    if jsonschema.Draft202012Validator(SCHEMA).is_valid(drifted):
+        failures.append("schema: accepts a tier row with an undocumented key")
 
     if failures:
         print("check-evaluate: %d differences" % len(failures))
