@@ -125,60 +125,147 @@ public struct OutcomeReader {
     /// the type stop the read with an error naming the file, the line and
     /// the identifier.
     public func read(into table: OutcomeTable) throws(BatchError) -> OutcomeType {
-        let reader = RowReader(path: path, format: format)
-        if format == .csv {
-            let names = try reader.columnNames()
-            for needed in [identifierName, outcomeName] where !names.contains(needed) {
-                throw BatchError.file(path, line: 1, "no '\(needed)' column (an outcome file needs the columns \(identifierName) and \(outcomeName))")
+        var guess = TypeGuess(type: type)
+        /// Adds a row; returns what is wrong with it instead (a closure
+        /// over bytes cannot throw a typed error).
+        func add(_ identifier: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?, line: Int) -> BatchError? {
+            guard identifier.count > 0 else { return BatchError.file(path, line: line, "the row has no \(identifierName)") }
+            var number: Double?
+            if let value, value.count > 0 {
+                // 0 and 1, nearly every binary outcome, without making a string.
+                if value.count == 1, value[0] == UInt8(ascii: "0") || value[0] == UInt8(ascii: "1") {
+                    number = Double(value[0] - UInt8(ascii: "0"))
+                } else {
+                    let text = String(decoding: value, as: UTF8.self)
+                    do { number = try guess.parse(text) } catch {
+                        let id = DisplayText.escaped(String(decoding: identifier, as: UTF8.self))
+                        return BatchError.file(path, line: line, "\(identifierName) \(id): \(outcomeName) '\(DisplayText.escaped(text))' is not \(error.expected)")
+                    }
+                }
             }
+            guard table.insert(hash: OutcomeTable.hash(identifier), value: number) else {
+                let id = DisplayText.escaped(String(decoding: identifier, as: UTF8.self))
+                return BatchError.file(path, line: line, "\(identifierName) \(id) has more than one outcome row")
+            }
+            return nil
         }
-        var sawBinaryWord = false, sawNonBinaryNumber = false, sawColumn = format == .csv
-        try reader.forEach { row throws(BatchError) in
-            guard let identifier = row.values[identifierName], !identifier.isEmpty else {
-                throw BatchError.file(path, line: row.line, "the row has no \(identifierName)")
+        switch format {
+        case .csv:
+            try readCSV(add)
+        case .ndjson:
+            var sawColumn = false
+            try RowReader(path: path, format: format).forEach { row throws(BatchError) in
+                if row.names.contains(outcomeName) { sawColumn = true }
+                let identifier = Array((row.values[identifierName] ?? "").utf8)
+                let value = row.values[outcomeName].map { Array($0.utf8) }
+                let failure = identifier.withUnsafeBytes { id in
+                    guard let value else { return add(id, nil, line: row.line) }
+                    return value.withUnsafeBytes { add(id, $0, line: row.line) }
+                }
+                if let failure { throw failure }
             }
-            if row.names.contains(outcomeName) { sawColumn = true }
-            var value: Double?
-            if let text = row.values[outcomeName], !text.isEmpty {
-                value = try parse(text, identifier: identifier, line: row.line, sawBinaryWord: &sawBinaryWord, sawNonBinaryNumber: &sawNonBinaryNumber)
-            }
-            guard table.insert(hash: OutcomeTable.hash(identifier), value: value) else {
-                throw BatchError.file(path, line: row.line, "\(identifierName) \(DisplayText.escaped(identifier)) has more than one outcome row")
-            }
+            if !sawColumn { throw BatchError.file(path, line: nil, "no row has a '\(outcomeName)' field") }
         }
-        if !sawColumn {
-            throw BatchError.file(path, line: nil, "no row has a '\(outcomeName)' field")
-        }
-        return type ?? (sawNonBinaryNumber ? .number : .binary)
+        return guess.result
     }
 
-    private func parse(_ text: String, identifier: String, line: Int, sawBinaryWord: inout Bool, sawNonBinaryNumber: inout Bool) throws(BatchError) -> Double {
+    /// The two columns of each CSV row, straight from the scanner: an
+    /// outcome file has a row per patient, and reading it must not cost
+    /// more than scoring them.
+    private func readCSV(_ add: (UnsafeRawBufferPointer, UnsafeRawBufferPointer?, Int) -> BatchError?) throws(BatchError) {
+        let chunker: CSVChunker
+        let header: CSVHeaderResult
+        do {
+            chunker = CSVChunker(source: path == "-" ? ByteSource.standardInput() : try ByteSource.openFile(path))
+            header = try chunker.readHeader()
+        } catch {
+            throw BatchError.file(path, line: nil, error.message)
+        }
+        guard case .header(let columns) = header else {
+            if case .malformed(let error) = header {
+                throw BatchError.file(path, line: error.errorLine, "the header row is malformed: \(error.message)")
+            }
+            throw BatchError.file(path, line: nil, "the file is empty (an outcome file needs the columns \(identifierName) and \(outcomeName))")
+        }
+        let names = columns.names
+        guard let identifierColumn = names.firstIndex(of: identifierName), let outcomeColumn = names.firstIndex(of: outcomeName) else {
+            let needed = names.contains(identifierName) ? outcomeName : identifierName
+            throw BatchError.file(path, line: 1, "no '\(needed)' column (an outcome file needs the columns \(identifierName) and \(outcomeName))")
+        }
+        let scanner = CSVRecordScanner()
+        var identifier: [UInt8] = []
+        while true {
+            let item: IntakeItem?
+            do { item = try chunker.next() } catch { throw BatchError.file(path, line: nil, error.message) }
+            guard let item else { return }
+            guard case .chunk(let chunk) = item else {
+                if case .recordError(let error) = item { throw BatchError.file(path, line: error.line, error.message) }
+                continue
+            }
+            var failure: BatchError?
+            chunk.bytes.withUnsafeBytes { buffer in
+                scanner.reset()
+                while failure == nil, let record = scanner.nextRecord(in: buffer) {
+                    let line = chunk.firstLine + record.lineOffset
+                    if let error = record.error {
+                        failure = .file(path, line: line, error.message)
+                    } else if record.fieldCount != names.count {
+                        failure = .file(path, line: line, "the row has \(record.fieldCount) field\(record.fieldCount == 1 ? "" : "s"), the header has \(names.count)")
+                    } else {
+                        // Copied: an escaped field's value lives in scratch the next field reuses.
+                        identifier.removeAll(keepingCapacity: true)
+                        identifier.append(contentsOf: scanner.value(of: scanner[field: identifierColumn], in: buffer))
+                        let value = scanner.value(of: scanner[field: outcomeColumn], in: buffer)
+                        failure = identifier.withUnsafeBytes { add($0, value, line) }
+                    }
+                }
+            }
+            if let failure { throw failure }
+        }
+    }
+}
+
+/// The outcome's type as its values arrive: given (`--outcome-type`), or
+/// guessed — binary while every value is 0/1, true/false or yes/no, a
+/// number once one is another number (a word after that is an error).
+struct TypeGuess {
+    struct Mismatch: Error {
+        var expected: String
+    }
+
+    let type: OutcomeType?
+    private var sawBinaryWord = false
+    private var sawOtherNumber = false
+
+    init(type: OutcomeType?) { self.type = type }
+
+    var result: OutcomeType { type ?? (sawOtherNumber ? .number : .binary) }
+
+    mutating func parse(_ text: String) throws(Mismatch) -> Double {
         let word: Double? = switch text.lowercased() {
         case "true", "yes": 1
         case "false", "no": 0
         default: nil
         }
         let number = Double(text).flatMap { $0.isFinite ? $0 : nil }
-        let expected: String
         switch type {
         case .binary?:
             if let value = word ?? number, value == 0 || value == 1 { return value }
-            expected = "0/1, true/false or yes/no"
+            throw Mismatch(expected: "0/1, true/false or yes/no")
         case .number?:
             if let number { return number }
-            expected = "a number"
+            throw Mismatch(expected: "a number")
         case nil:
-            if let word, !sawNonBinaryNumber {
+            if let word, !sawOtherNumber {
                 sawBinaryWord = true
                 return word
             }
             if let number, number == 0 || number == 1 || !sawBinaryWord {
-                if number != 0 && number != 1 { sawNonBinaryNumber = true }
+                if number != 0 && number != 1 { sawOtherNumber = true }
                 return number
             }
-            expected = sawBinaryWord ? "0/1, true/false or yes/no, as other rows are"
-                : sawNonBinaryNumber ? "a number, as other rows are" : "a number or 0/1, true/false, yes/no"
+            throw Mismatch(expected: sawBinaryWord ? "0/1, true/false or yes/no, as other rows are"
+                : sawOtherNumber ? "a number, as other rows are" : "a number or 0/1, true/false, yes/no")
         }
-        throw BatchError.file(path, line: line, "\(identifierName) \(DisplayText.escaped(identifier)): \(outcomeName) '\(DisplayText.escaped(text))' is not \(expected)")
     }
 }
