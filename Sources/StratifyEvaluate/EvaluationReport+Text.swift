@@ -125,7 +125,8 @@ extension EvaluationReport {
         var out = "== candidate minus current\n"
         func difference(_ name: String, _ d: CStatisticDifference?) -> String {
             guard let d else { return "c-statistic of \(name): -\n" }
-            return "c-statistic of \(name): \(d.value >= 0 ? "+" : "")\(number(d.value)) (95% CI \(interval(d.ci95)), p = \(number(d.p, 4)))\n"
+            let p = d.p.map { $0 < 0.0001 ? "p < 0.0001" : "p = \(number($0, 4))" } ?? "p -"
+            return "c-statistic of \(name): \(d.value >= 0 ? "+" : "")\(number(d.value)) (95% CI \(interval(d.ci95)), \(p))\n"
         }
         if outcomeType == .binary {
             out += difference("total_score", comparison.cStatisticDifference)
