@@ -53,7 +53,15 @@ struct SideCounts {
     var models: [EventCounts]
     /// Per rule: the patients it fired for.
     var fired: [EventCounts]
-    var scores: [Double: EventCounts] = [:]
+    /// Per total score: the whole scores from 0 to 1023 (nearly every
+    /// rule set's) in an array, others in a dictionary; see `scores`.
+    var smallScores = Array(repeating: EventCounts(), count: 1024)
+    var otherScores: [Double: EventCounts] = [:]
+    var scores: [Double: EventCounts] {
+        var all = otherScores
+        for (score, cell) in smallScores.enumerated() where cell.n > 0 { all[Double(score)] = cell }
+        return all
+    }
     /// Numeric outcome only: per patient, in arrival order.
     var values: [Double] = []
     var totals: [Double] = []
@@ -75,7 +83,12 @@ struct SideCounts {
             let event = outcome == 1
             tiers[record.tier].add(event: event)
             models[record.model].add(event: event)
-            scores[record.totalScore, default: EventCounts()].add(event: event)
+            let total = record.totalScore
+            if total >= 0, total < 1024, total == total.rounded(.towardZero) {
+                smallScores[Int(total)].add(event: event)
+            } else {
+                otherScores[total, default: EventCounts()].add(event: event)
+            }
             for rule in fired.indices where record.fired(rule) { fired[rule].add(event: event) }
         } else {
             values.append(outcome)

@@ -236,8 +236,9 @@ struct FigureBuilder {
         }
 
         let bands = program.overall.bands.bands
+        let scores = side.scores
         var bandCells = Array(repeating: EventCounts(), count: bands.count)
-        for (score, cell) in side.scores where !bands.isEmpty {
+        for (score, cell) in scores where !bands.isEmpty {
             let band = bands.lastIndex { score >= Double($0.lower) } ?? 0
             bandCells[band].events += cell.events
             bandCells[band].nonEvents += cell.nonEvents
@@ -248,9 +249,9 @@ struct FigureBuilder {
             row.upper = band.upper
             return row
         }
-        let scoreRows = side.scores.keys.sorted().map { eventRow(Self.scoreText($0), side.scores[$0]!) }
+        let scoreRows = scores.keys.sorted().map { eventRow(Self.scoreText($0), scores[$0]!) }
 
-        let auc = population.suppressed ? nil : Statistics.cStatistic(side.scores)
+        let auc = population.suppressed ? nil : Statistics.cStatistic(scores)
         let tierAUC = population.suppressed ? nil : Statistics.cStatistic(tierCounts)
         return Figures(
             n: shown(side.n), events: population.events, rate: population.rate, suppressed: population.suppressed || shown(nonEvents) == nil,

@@ -11,38 +11,48 @@ public enum OutcomeType: String, Sendable, CaseIterable {
 }
 
 /// The outcomes by identifier, packed for a population of millions: each
-/// row costs a 64-bit hash of its identifier, its value and one bit (with
-/// the table at least half empty, at most 32 bytes and a bit per row).
+/// row costs one 16-byte slot — a 63-bit hash of its identifier with a
+/// "matched" bit, and its value — and the table is kept at least half
+/// empty, so at most 32 bytes per row. A lookup touches one slot, one
+/// cache line: the join costs one memory access per scored record.
 ///
-/// Identifiers are compared by their 64-bit FNV-1a hash, not their bytes:
-/// two different identifiers collide with probability about n²/2⁶⁵ (for
-/// 10 million rows, 3 in a million), and a collision shows as a duplicate
-/// in the outcome file, an error that names the identifier — never as a
-/// silent mix-up.
+/// Identifiers are compared by their 63-bit hash (FNV-1a), not their
+/// bytes: two different identifiers collide with probability about n²/2⁶⁴
+/// (for 10 million rows, 5 in a million), and a collision shows as a
+/// duplicate in the outcome file, an error that names the identifier —
+/// never as a silent mix-up.
 public final class OutcomeTable {
-    /// Hash per slot; 0 marks an empty slot (a hash of 0 is stored as 1).
-    private var keys: [UInt64]
-    private var values: [Double]
-    /// One bit per slot: a scored record had this identifier.
-    private var matchedBits: [UInt64]
+    private struct Slot {
+        /// The hash's low 63 bits (0: empty slot; a hash of 0 is stored
+        /// as 1), and in the top bit whether a scored record matched it.
+        var key: UInt64
+        /// NaN: lost to follow-up.
+        var value: Double
+    }
+
+    private static let matchedBit: UInt64 = 1 << 63
+    private var slots: UnsafeMutablePointer<Slot>
+    private var capacity: Int
     public private(set) var count = 0
     /// Rows whose outcome is empty (lost to follow-up).
     public private(set) var missingCount = 0
 
-    public init(capacity: Int = 1024) {
-        var slots = 1024
-        while slots < capacity * 2 { slots *= 2 }
-        keys = Array(repeating: 0, count: slots)
-        values = Array(repeating: 0, count: slots)
-        matchedBits = Array(repeating: 0, count: slots / 64)
+    public init() {
+        capacity = 1024
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: Slot(key: 0, value: 0), count: capacity)
     }
 
+    deinit { slots.deallocate() }
+
+    /// The 63-bit key of an identifier's bytes.
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             h ^= UInt64(byte)
             h = h &* 0x100_0000_01b3
         }
+        h &= ~matchedBit
         return h == 0 ? 1 : h
     }
 
@@ -54,11 +64,10 @@ public final class OutcomeTable {
     /// Adds a row; nil value: lost to follow-up. Returns false (adding
     /// nothing) when the identifier is already there.
     public func insert(hash: UInt64, value: Double?) -> Bool {
-        if (count + 1) * 2 > keys.count { grow() }
+        if (count + 1) * 2 > capacity { grow() }
         let slot = find(hash)
-        guard keys[slot] == 0 else { return false }
-        keys[slot] = hash
-        values[slot] = value ?? .nan
+        guard slots[slot].key == 0 else { return false }
+        slots[slot] = Slot(key: hash, value: value ?? .nan)
         count += 1
         if value == nil { missingCount += 1 }
         return true
@@ -69,36 +78,42 @@ public final class OutcomeTable {
     @inline(__always)
     public func match(hash: UInt64) -> Double?? {
         let slot = find(hash)
-        guard keys[slot] != 0 else { return nil }
-        matchedBits[slot >> 6] |= 1 << UInt64(slot & 63)
-        let value = values[slot]
+        guard slots[slot].key != 0 else { return nil }
+        slots[slot].key |= Self.matchedBit
+        let value = slots[slot].value
         return .some(value.isNaN ? nil : value)
     }
 
     /// Rows no scored record matched.
     public var unmatchedCount: Int {
-        count - matchedBits.reduce(0) { $0 + $1.nonzeroBitCount }
+        var matched = 0
+        for slot in 0..<capacity where slots[slot].key & Self.matchedBit != 0 { matched += 1 }
+        return count - matched
     }
 
     @inline(__always)
     private func find(_ hash: UInt64) -> Int {
-        let mask = keys.count - 1
-        // The high bits pick the slot: FNV-1a's low bits mix poorly.
-        var slot = Int(truncatingIfNeeded: (hash ^ (hash >> 32)) &* 0x9E37_79B9_7F4A_7C15 >> 20) & mask
-        while keys[slot] != 0 && keys[slot] != hash { slot = (slot + 1) & mask }
-        return slot
+        let mask = capacity - 1
+        // Fibonacci hashing: the top bits of the product pick the slot
+        // (FNV-1a's own low bits barely differ between P0000001 and P0000002).
+        let mixed = (hash ^ (hash >> 29)) &* 0x9E37_79B9_7F4A_7C15
+        var slot = Int(truncatingIfNeeded: mixed >> UInt64(64 - mask.nonzeroBitCount)) & mask
+        while true {
+            let key = slots[slot].key & ~Self.matchedBit
+            if key == 0 || key == hash { return slot }
+            slot = (slot + 1) & mask
+        }
     }
 
     private func grow() {
-        let oldKeys = keys, oldValues = values
-        keys = Array(repeating: 0, count: oldKeys.count * 2)
-        values = Array(repeating: 0, count: oldKeys.count * 2)
-        matchedBits = Array(repeating: 0, count: keys.count / 64)
-        for (slot, key) in oldKeys.enumerated() where key != 0 {
-            let target = find(key)
-            keys[target] = key
-            values[target] = oldValues[slot]
+        let old = slots, oldCapacity = capacity
+        capacity *= 2
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: Slot(key: 0, value: 0), count: capacity)
+        for index in 0..<oldCapacity where old[index].key != 0 {
+            slots[find(old[index].key & ~Self.matchedBit)] = old[index]
         }
+        old.deallocate()
     }
 }
 
