@@ -13,6 +13,10 @@ public struct PairedChunk: Sendable {
     public var rejectedOldOnly = 0
     public var rejectedNewOnly = 0
     public var rejectedBoth = 0
+
+    public init(pairs: [UInt8]) {
+        self.pairs = pairs
+    }
 }
 
 extension DiffRunner {
