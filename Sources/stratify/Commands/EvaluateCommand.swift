@@ -31,9 +31,12 @@ struct EvaluateCommand: ParsableCommand {
             --by FIELD (tier, model, or an enum or boolean input; repeatable): the
             same figures per value (patients without one: value null).
             --candidate FILE: both rule sets on the same patients (one read of the
-            input), the candidate's figures, and the difference in c-statistic
-            (candidate minus current) with its paired DeLong 95% interval and
-            p-value, and the net reclassification improvement across tiers.
+            input; the patients both score), the candidate's figures, and the
+            difference in c-statistic (candidate minus current) with its paired
+            DeLong 95% interval and p-value, and the net reclassification
+            improvement across tiers. Records either rule set rejects are counted
+            per side in `records`, not listed. A patient scored twice (a repeated
+            identifier in the intake) counts twice, with the same outcome.
 
             Small cells: a count from 1 to --min-cell − 1 (default 11) is hidden,
             with every figure computed from it; JSON gives null and
@@ -82,7 +85,9 @@ struct EvaluateCommand: ParsableCommand {
         }
         if let candidate {
             try RulesOptions.checkStandardInputIsReadOnce(ruleFiles: [rulesOptions.rules, candidate], intake: intake)
+            // As diff: the rejected records of each side are counted in the report.
             if errors != nil { throw ValidationError("--errors applies without --candidate; with one, rejected records are counted per rule set") }
+            if intake.maxRejected != nil { throw ValidationError("--max-rejected applies without --candidate; with one, rejected records are counted per rule set") }
         }
     }
 
