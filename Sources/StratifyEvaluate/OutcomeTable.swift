@@ -126,6 +126,9 @@ public struct OutcomeReader {
     public var outcomeName: String
     /// nil: guessed from the values (binary when every value is binary).
     public var type: OutcomeType?
+    /// Reading the intake itself: a row without an identifier is a record
+    /// `score` rejects and reports, not an error here.
+    public var skipsRowsWithoutIdentifier = false
 
     public init(path: String, format: IntakeFormat, identifierName: String, outcomeName: String, type: OutcomeType?) {
         self.path = path
@@ -144,7 +147,9 @@ public struct OutcomeReader {
         /// Adds a row; returns what is wrong with it instead (a closure
         /// over bytes cannot throw a typed error).
         func add(_ identifier: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?, line: Int) -> BatchError? {
-            guard identifier.count > 0 else { return BatchError.file(path, line: line, "the row has no \(identifierName)") }
+            guard identifier.count > 0 else {
+                return skipsRowsWithoutIdentifier ? nil : BatchError.file(path, line: line, "the row has no \(identifierName)")
+            }
             var number: Double?
             if let value, value.count > 0 {
                 // 0 and 1, nearly every binary outcome, without making a string.

@@ -29,7 +29,8 @@ struct EvaluateCommand: ParsableCommand {
             the total; Spearman's correlation of total_score with the outcome.
 
             --by FIELD (tier, model, or an enum or boolean input; repeatable): the
-            same figures per value (patients without one: value null).
+            same figures per value (patients without one: value null). With a
+            candidate, groups are those of the current rules (its tier, its model).
             --candidate FILE: both rule sets on the same patients (one read of the
             input; the patients both score), the candidate's figures, and the
             difference in c-statistic (candidate minus current) with its paired

@@ -35,9 +35,10 @@ struct OutcomeOptions: ParsableArguments {
         let table = OutcomeTable()
         var type = outcomeType
         for (path, format) in zip(paths, try intake.formats(of: paths)) {
-            let reader = OutcomeReader(
+            var reader = OutcomeReader(
                 path: path, format: format, identifierName: program.inputs[program.identifier].name,
                 outcomeName: name, type: type)
+            reader.skipsRowsWithoutIdentifier = outcomes == nil
             do {
                 type = try reader.read(into: table)
             } catch {
