@@ -93,12 +93,11 @@ public struct EvaluationFormatter: RecordFormatter {
 }
 
 /// Cuts the bytes ``EvaluationFormatter``s wrote into records, in order.
-/// Writes arrive a chunk at a time; a record cut between two writes is
-/// kept until the rest arrives. With two layouts, records alternate (the
-/// current rules', then the candidate's: ``PairedChunk/pairs``).
+/// With two layouts, records alternate (the current rules', then the
+/// candidate's: ``PairedChunk/pairs``).
 public final class EvaluationDecoder {
     private let layouts: [EvaluationLayout]
-    private var pending: [UInt8] = []
+    private var pending = PendingRecordBytes()
     private let onRecord: (EvaluatedRecord, EvaluatedRecord?) -> Void
 
     public init(layouts: [EvaluationLayout], onRecord: @escaping (EvaluatedRecord, EvaluatedRecord?) -> Void) {
@@ -108,14 +107,7 @@ public final class EvaluationDecoder {
     }
 
     public func consume(_ bytes: UnsafeRawBufferPointer) {
-        if pending.isEmpty {
-            let used = decode(bytes)
-            if used < bytes.count { pending.append(contentsOf: bytes[used...]) }
-        } else {
-            pending.append(contentsOf: bytes)
-            let used = pending.withUnsafeBytes { decode($0) }
-            pending.removeFirst(used)
-        }
+        pending.consume(bytes, decode)
     }
 
     /// Whether every byte received made whole records.

@@ -193,54 +193,21 @@ public struct OutcomeReader {
     /// outcome file has a row per patient, and reading it must not cost
     /// more than scoring them.
     private func readCSV(_ add: (UnsafeRawBufferPointer, UnsafeRawBufferPointer?, Int) -> BatchError?) throws(BatchError) {
-        let chunker: CSVChunker
-        let header: CSVHeaderResult
-        do {
-            chunker = CSVChunker(source: path == "-" ? ByteSource.standardInput() : try ByteSource.openFile(path))
-            header = try chunker.readHeader()
-        } catch {
-            throw BatchError.file(path, line: nil, error.message)
-        }
-        guard case .header(let columns) = header else {
-            if case .malformed(let error) = header {
-                throw BatchError.file(path, line: error.errorLine, "the header row is malformed: \(error.message)")
-            }
-            throw BatchError.file(path, line: nil, "the file is empty (an outcome file needs the columns \(identifierName) and \(outcomeName))")
-        }
-        let names = columns.names
-        guard let identifierColumn = names.firstIndex(of: identifierName), let outcomeColumn = names.firstIndex(of: outcomeName) else {
-            let needed = names.contains(identifierName) ? outcomeName : identifierName
-            throw BatchError.file(path, line: 1, "no '\(needed)' column (an outcome file needs the columns \(identifierName) and \(outcomeName))")
-        }
-        let scanner = CSVRecordScanner()
+        var identifierColumn = 0, outcomeColumn = 0
         var identifier: [UInt8] = []
-        while true {
-            let item: IntakeItem?
-            do { item = try chunker.next() } catch { throw BatchError.file(path, line: nil, error.message) }
-            guard let item else { return }
-            guard case .chunk(let chunk) = item else {
-                if case .recordError(let error) = item { throw BatchError.file(path, line: error.line, error.message) }
-                continue
+        try RowReader(path: path, format: .csv).forEachCSVRecord(header: { names throws(BatchError) in
+            guard let id = names.firstIndex(of: identifierName), let outcome = names.firstIndex(of: outcomeName) else {
+                let needed = names.contains(identifierName) ? outcomeName : identifierName
+                throw BatchError.file(path, line: 1, "no '\(needed)' column (an outcome file needs the columns \(identifierName) and \(outcomeName))")
             }
-            var failure: BatchError?
-            chunk.bytes.withUnsafeBytes { buffer in
-                scanner.reset()
-                while failure == nil, let record = scanner.nextRecord(in: buffer) {
-                    let line = chunk.firstLine + record.lineOffset
-                    if let error = record.error {
-                        failure = .file(path, line: line, error.message)
-                    } else if record.fieldCount != names.count {
-                        failure = .file(path, line: line, "the row has \(record.fieldCount) field\(record.fieldCount == 1 ? "" : "s"), the header has \(names.count)")
-                    } else {
-                        // Copied: an escaped field's value lives in scratch the next field reuses.
-                        identifier.removeAll(keepingCapacity: true)
-                        identifier.append(contentsOf: scanner.value(of: scanner[field: identifierColumn], in: buffer))
-                        let value = scanner.value(of: scanner[field: outcomeColumn], in: buffer)
-                        failure = identifier.withUnsafeBytes { add($0, value, line) }
-                    }
-                }
-            }
-            if let failure { throw failure }
+            identifierColumn = id
+            outcomeColumn = outcome
+        }) { scanner, buffer, line in
+            // Copied: an escaped field's value lives in scratch the next field reuses.
+            identifier.removeAll(keepingCapacity: true)
+            identifier.append(contentsOf: scanner.value(of: scanner[field: identifierColumn], in: buffer))
+            let value = scanner.value(of: scanner[field: outcomeColumn], in: buffer)
+            return identifier.withUnsafeBytes { add($0, value, line) }
         }
     }
 }

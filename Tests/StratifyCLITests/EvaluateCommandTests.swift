@@ -10,6 +10,15 @@ import Testing
         return directory
     }
 
+    /// The default rules with the high band starting at 10 instead of 12.
+    func lowerHighBand(in directory: URL) throws -> String {
+        let candidate = directory.appendingPathComponent("candidate.yaml").path
+        let rules = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8)
+        try rules.replacingOccurrences(of: "moderate: 6..11, high: 12..17", with: "moderate: 6..9, high: 10..17")
+            .write(toFile: candidate, atomically: true, encoding: .utf8)
+        return candidate
+    }
+
     @Test func evaluatesTheSampleAndReportsEveryRecord() throws {
         let result = try CLI.run(["evaluate", "--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--min-cell", "0", "Samples/intake.csv"])
         // Record 18 is rejected: reported as by score, exit 1.
@@ -56,10 +65,7 @@ import Testing
     @Test func numericOutcomeByGroupAndCandidate() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let candidate = directory.appendingPathComponent("candidate.yaml").path
-        let rules = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8)
-        try rules.replacingOccurrences(of: "moderate: 6..11, high: 12..17", with: "moderate: 6..9, high: 10..17")
-            .write(toFile: candidate, atomically: true, encoding: .utf8)
+        let candidate = try lowerHighBand(in: directory)
         let result = try CLI.run([
             "evaluate", "--outcomes", "Samples/outcomes.csv", "--outcome", "cost_next_12mo", "--by", "insurance",
             "--candidate", candidate, "--min-cell", "0", "--format", "json", "Samples/intake.csv",
@@ -80,10 +86,7 @@ import Testing
     @Test func diffPrintsTheComparisonUnderItsMatrices() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let candidate = directory.appendingPathComponent("candidate.yaml").path
-        let rules = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8)
-        try rules.replacingOccurrences(of: "moderate: 6..11, high: 12..17", with: "moderate: 6..9, high: 10..17")
-            .write(toFile: candidate, atomically: true, encoding: .utf8)
+        let candidate = try lowerHighBand(in: directory)
         let text = try CLI.run(["diff", "--candidate", candidate, "--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--min-cell", "0", "Samples/intake.csv"])
         #expect(text.status == 0, "\(text.stderr)")
         let migration = try #require(text.stdout.range(of: "Tier migration"))

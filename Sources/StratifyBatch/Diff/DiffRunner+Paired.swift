@@ -80,16 +80,7 @@ private final class ChunkPairer {
         }
         oldEnds.ends.removeAll(keepingCapacity: true)
         newEnds.ends.removeAll(keepingCapacity: true)
-        let old: ChunkResult
-        let new: ChunkResult
-        if item.format == .csv {
-            old = oldScorer.scoreCSV(chunk, columns: item.oldColumns!, file: item.file)
-            new = newScorer.scoreCSV(chunk, columns: item.newColumns!, file: item.file)
-        } else {
-            old = oldScorer.scoreNDJSON(chunk, file: item.file)
-            new = newScorer.scoreNDJSON(chunk, file: item.file)
-        }
-        precondition(old.records == new.records, "both rule files read the same records")
+        let (old, new) = item.score(chunk, old: oldScorer, new: newScorer)
         result.read = old.records
         let oldRejected = Set(old.rejected.map(\.record))
         let newRejected = Set(new.rejected.map(\.record))
