@@ -16,13 +16,15 @@ under docs/evaluate.schema.json (jsonschema installed with pip when missing),
 and that the schema rejects a report with a key it does not document. Any difference
 fails (exit 1).
 
-Usage: STRATIFY=.build/debug/stratify python3 scripts/check-evaluate.py
+Usage: STRATIFY=.build/debug/stratify python3 scripts/check-evaluate.py [--seed N] [--n N] [--ndjson]
 """
+import argparse
 import csv
 import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -257,11 +259,16 @@ def nri(a, b, y, tiers_a, tiers_b):
 
 
 def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=29)
+    ap.add_argument("--n", type=int, default=1500)
+    ap.add_argument("--ndjson", action="store_true", help="the intake as NDJSON")
+    args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="check-evaluate-")
-    intake, outcomes = os.path.join(tmp, "intake.csv"), os.path.join(tmp, "outcomes.csv")
+    intake, outcomes = os.path.join(tmp, "intake.ndjson" if args.ndjson else "intake.csv"), os.path.join(tmp, "outcomes.csv")
     with open(intake, "w") as f:
-        subprocess.run([sys.executable, GEN, "--n", "1500", "--seed", "29", "--invalid", "0.01", "--outcomes", outcomes],
-                       stdout=f, check=True)
+        subprocess.run([sys.executable, GEN, "--n", str(args.n), "--seed", str(args.seed), "--invalid", "0.01", "--outcomes", outcomes]
+                       + (["--format", "ndjson"] if args.ndjson else []), stdout=f, check=True)
     # Outcome rows without a scored record: two strangers.
     with open(outcomes, "a") as f:
         f.write("X0000001,1,0,10.00\nX0000002,0,1,20.00\n")
@@ -271,10 +278,11 @@ def main():
     # A hidden edit of the kind a team tries: one rule's points, one tier band.
     text = re.sub(r"points: 4", "points: 1", text, count=1)
     text = text.replace("moderate: 6..11, high: 12..17", "moderate: 6..10, high: 11..17")
+    text = text.replace("when: admissions_12mo >= 2", "when: admissions_12mo >= 3")
     open(candidate, "w").write(text)
 
     current, edited = explained(default, intake), explained(candidate, intake)
-    rows = list(csv.DictReader(open(intake)))
+    rows = [json.loads(line) for line in open(intake)] if args.ndjson else list(csv.DictReader(open(intake)))
     out_rows = {r["patient_id"]: r for r in csv.DictReader(open(outcomes))}
     tiers = ["low", "moderate", "high", "very_high"]
     models = ["intensive", "clinical", "strengths_based", "brokerage"]
@@ -345,6 +353,7 @@ def main():
     if jsonschema.Draft202012Validator(SCHEMA).is_valid(drifted):
         failures.append("schema: accepts a tier row with an undocumented key")
 
+    shutil.rmtree(tmp, ignore_errors=True)
     if failures:
         print("check-evaluate: %d differences" % len(failures))
         for failure in failures[:50]:
