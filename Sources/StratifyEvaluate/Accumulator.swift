@@ -89,13 +89,13 @@ struct SideCounts {
             } else {
                 otherScores[total, default: EventCounts()].add(event: event)
             }
-            for rule in fired.indices where record.fired(rule) { fired[rule].add(event: event) }
+            record.forEachFiredRule { fired[$0].add(event: event) }
         } else {
             values.append(outcome)
             totals.append(record.totalScore)
             tierOf.append(UInt8(record.tier))
             modelOf.append(UInt8(record.model))
-            for rule in fired.indices where record.fired(rule) {
+            record.forEachFiredRule { rule in
                 fired[rule].events += 1
                 firedSums[rule] += outcome
             }

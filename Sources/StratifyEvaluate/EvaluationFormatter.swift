@@ -37,8 +37,18 @@ public struct EvaluatedRecord {
         let value = bytes[14 + k]
         return value == EvaluationLayout.missing ? nil : Int(value)
     }
-    public func fired(_ rule: Int) -> Bool {
-        bytes[14 + layout.groupInputs.count + rule >> 3] & (1 << UInt8(rule & 7)) != 0
+    /// Calls `body` with each rule that fired, in order (most do not: whole
+    /// bytes of rules that did not are skipped).
+    @inline(__always)
+    public func forEachFiredRule(_ body: (Int) -> Void) {
+        let start = 14 + layout.groupInputs.count
+        for k in 0..<(layout.rules + 7) >> 3 {
+            var byte = bytes[start + k]
+            while byte != 0 {
+                body(k << 3 + byte.trailingZeroBitCount)
+                byte &= byte - 1
+            }
+        }
     }
     public var identifier: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[layout.fixedSize...])
@@ -72,15 +82,20 @@ public struct EvaluationFormatter: RecordFormatter {
             raw.storeBytes(of: UInt8(r[modelRegister]), toByteOffset: 5, as: UInt8.self)
             raw.storeBytes(of: r[totalRegister], toByteOffset: 6, as: Double.self)
             var offset = 14
-            for input in layout.groupInputs {
-                let value = r[input]
-                p[offset] = value.isNaN ? EvaluationLayout.missing : UInt8(value)
-                offset += 1
+            layout.groupInputs.withUnsafeBufferPointer { inputs in
+                for input in inputs {
+                    let value = r[input]
+                    p[offset] = value.isNaN ? EvaluationLayout.missing : UInt8(value)
+                    offset += 1
+                }
             }
-            for k in offset..<fixed { p[k] = 0 }
+            let bits = p + offset
+            bits.update(repeating: 0, count: fixed - offset)
             // Fired is 1; not fired (0) and unknown (NaN) are not.
-            for (rule, register) in ruleRegisters.enumerated() where r[register] == 1 {
-                p[offset + rule >> 3] |= 1 << UInt8(rule & 7)
+            ruleRegisters.withUnsafeBufferPointer { registers in
+                for rule in 0..<registers.count where r[registers[rule]] == 1 {
+                    bits[rule >> 3] |= 1 << UInt8(rule & 7)
+                }
             }
             if let base = identifier.baseAddress, identifier.count > 0 {
                 (raw + fixed).copyMemory(from: base, byteCount: identifier.count)
