@@ -68,9 +68,17 @@ struct FakeRecord {
         ]
     }
 
-    func evaluate(minCell: Int, candidate: [String: FakeRecord]? = nil) throws -> EvaluationReport {
+    /// The same patients with a cost: low 10, 20, 30; moderate 40, 50, 60;
+    /// high 100, 300; very_high 1000 (J and K without one).
+    func costs() -> [(FakeRecord, String?)] {
+        let values = ["10", "20", "30", "40", "50", "60", "100", "300", "1000", nil, ""]
+        return zip(population(), values).map { ($0.0, $1) }
+    }
+
+    func evaluate(minCell: Int, candidate: [String: FakeRecord]? = nil, patients: [(FakeRecord, String?)]? = nil) throws -> EvaluationReport {
+        let patients = patients ?? population()
         var outcomes = "patient_id,admitted_90d\n"
-        for (record, outcome) in population() {
+        for (record, outcome) in patients {
             if let outcome { outcomes += "\(record.id),\(outcome)\n" }
         }
         outcomes += "Z,1\n"
@@ -78,14 +86,13 @@ struct FakeRecord {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let table = OutcomeTable()
         let type = try OutcomeReader(path: path, format: .csv, identifierName: "patient_id", outcomeName: "admitted_90d", type: nil).read(into: table)
-        #expect(type == .binary)
         let field = try GroupField.named("insurance", in: program).get()
         let accumulator = EvaluationAccumulator(
             program: program, candidate: candidate == nil ? nil : program, outcomes: table, type: type, fields: [field])
         let layouts = accumulator.layouts
         let decoder = EvaluationDecoder(layouts: layouts, onRecord: accumulator.add)
         var bytes: [UInt8] = []
-        for (record, _) in population() {
+        for (record, _) in patients {
             bytes += record.bytes(layouts[0])
             if let candidate { bytes += candidate[record.id]!.bytes(layouts[1]) }
         }
@@ -157,6 +164,36 @@ struct FakeRecord {
         #expect(groups.map(\.figures.n) == [5, 4] + Array(repeating: 0, count: groups.count - 2))
         #expect(groups[0].figures.events == 1 && groups[1].figures.events == 3)
         #expect(groups[2].figures.cTotalScore == nil && groups[2].figures.rate == nil)
+    }
+
+    @Test func aNumericOutcomeByTierModelAndRule() throws {
+        let report = try evaluate(minCell: 0, patients: costs())
+        #expect(report.outcomeType == .number)
+        let f = report.current.figures
+        #expect(f.n == 9 && f.total == 1610 && f.mean == 1610.0 / 9 && f.median == 50)
+        #expect(f.tiers.map(\.n) == [3, 3, 2, 1])
+        #expect(f.tiers.map(\.total) == [60, 150, 400, 1000])
+        #expect(f.tiers.map(\.mean) == [20, 50, 200, 1000])
+        // An even count: the mean of the middle two.
+        #expect(f.tiers.map(\.median) == [20, 50, 200, 1000])
+        let shares: [Double?] = [60, 150, 400, 1000].map { $0 / 1610 }
+        #expect(f.tiers.map(\.share) == shares)
+        #expect(f.models.map(\.n) == [1, 2, 3, 3] && f.models[3].total == 60)
+        // Rule 0 fired for D (40), G (100), I (1000).
+        #expect(f.rules[0].fired == 3 && f.rules[0].meanFired == 380 && f.rules[0].meanNotFired == 470.0 / 6)
+        // Spearman: totals 2,2,5,7,7,7,13,13,20 against increasing costs.
+        let ranks: [Double] = [1.5, 1.5, 3, 5, 5, 5, 7.5, 7.5, 9]
+        let costRanks: [Double] = (1...9).map(Double.init)
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for k in 0..<9 {
+            sxy += (ranks[k] - 5) * (costRanks[k] - 5)
+            sxx += (ranks[k] - 5) * (ranks[k] - 5)
+            syy += (costRanks[k] - 5) * (costRanks[k] - 5)
+        }
+        #expect(abs(f.spearman! - sxy / (sxx * syy).squareRoot()) < 1e-15)
+        #expect(f.cTotalScore == nil && f.thresholds.isEmpty)
+        let json = report.json()
+        #expect(json.contains(#"{"tier": "high", "n": 2, "mean": 200.0, "median": 200.0, "total": 400.0, "share": 0.2484472049689441, "suppressed": false}"#))
     }
 
     @Test func smallCellsAreHiddenWithWhatIsComputedFromThem() throws {
