@@ -130,7 +130,7 @@ import Testing
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let intake = directory.appendingPathComponent("intake.csv").path
-        // The sample with an outcome column: acute_admission stands in for one.
+        // The sample has no outcome column: smi_diagnosis (a boolean) stands in for one.
         try FileManager.default.copyItem(atPath: CLI.root + "/Samples/intake.csv", toPath: intake)
         let result = try CLI.run(["evaluate", "--outcome", "smi_diagnosis", "--min-cell", "0", "--format", "json", "-q", intake])
         #expect(result.status == 1, "\(result.stderr)")
