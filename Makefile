@@ -24,6 +24,7 @@ test: deps
 	$(SWIFT) build --product stratify
 	STRATIFY=.build/debug/stratify python3 scripts/check-trace-schema.py
 	STRATIFY=.build/debug/stratify python3 scripts/check-monitoring.py
+	STRATIFY=.build/debug/stratify python3 scripts/check-evaluate.py
 
 ## Run `stratify score -` as a real PySpark RDD.pipe stage on local[2],
 ## with PySpark from PyPI in a virtual environment (.venv-spark).

@@ -40,10 +40,13 @@ let package = Package(
         // Monitoring over time: caseload, track, worklist (aggregates of a
         // scored population, through the batch pipeline).
         .target(name: "StratifyMonitor", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO"]),
+        // Outcomes against tiers: how well a rule set predicts what happened
+        // next, by subgroup, and whether a candidate predicts better.
+        .target(name: "StratifyEvaluate", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor"]),
         .executableTarget(
             name: "stratify",
             dependencies: [
-                "StratifyBatch", "StratifyMonitor", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyYAML",
+                "StratifyBatch", "StratifyMonitor", "StratifyEvaluate", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.embedInCode("Resources/default.yaml")]
@@ -69,11 +72,15 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyBatchTests",
-            dependencies: ["StratifyBatch", "StratifyIO", "StratifyRules", "StratifyYAML"]
+            dependencies: ["StratifyBatch", "StratifyEngine", "StratifyIO", "StratifyRules", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyMonitorTests",
             dependencies: ["StratifyMonitor", "StratifyBatch", "StratifyRules", "StratifyIO", "StratifyYAML"]
+        ),
+        .testTarget(
+            name: "StratifyEvaluateTests",
+            dependencies: ["StratifyEvaluate", "StratifyBatch", "StratifyRules", "StratifyEngine", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyCLITests",

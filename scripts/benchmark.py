@@ -73,6 +73,29 @@ def generate(name, args):
     return path
 
 
+def generate_outcomes(n, seed):
+    """The outcomes of the population `generate` writes with the same --n and --seed."""
+    os.makedirs(DATA, exist_ok=True)
+    path = os.path.join(DATA, f"m{n}.outcomes.csv")
+    if not os.path.exists(path):
+        print(f"generating m{n}.outcomes.csv ...", file=sys.stderr)
+        subprocess.run([sys.executable, os.path.join(BENCH, "gen_intake.py"), "--n", str(n), "--seed", str(seed),
+                        "--outcomes", path + ".tmp"], stdout=subprocess.DEVNULL, check=True)
+        os.rename(path + ".tmp", path)
+    return path
+
+
+def candidate_rules(directory):
+    """The default rule set with one rule's points and one tier band edited, as a team tuning it would."""
+    with open(os.path.join(ROOT, "Rules", "default.yaml")) as f:
+        text = f.read()
+    text = text.replace("points: 4", "points: 1", 1).replace("moderate: 6..11, high: 12..17", "moderate: 6..10, high: 11..17")
+    path = os.path.join(directory, "candidate.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
 def gigabyte_file(source):
     """About 1 GB of CSV: the records of `source` repeated under one header,
     each copy's identifiers made distinct (`P0000001` → `P0000001-2`).
@@ -176,6 +199,12 @@ def main():
     add("track wave 1 → wave 2 (both intake)", [STRATIFY, "track", "--format", "json", csv, wave2], wave2_records)
     add("worklist --previous wave 1, wave 2", [STRATIFY, "worklist", "--as-of", "2026-12-01", "--previous", csv, wave2], wave2_records)
     add("caseload wave 2", [STRATIFY, "caseload", wave2], wave2_records)
+    outcomes = generate_outcomes(n, 5)
+    candidate = candidate_rules(tmp)
+    evaluate = [STRATIFY, "evaluate", "--outcomes", outcomes, "--outcome", "admitted_90d", "--format", "json"]
+    add(f"evaluate (binary outcome, JSON), --jobs {cores}", evaluate + [csv], n)
+    add(f"evaluate --candidate, --jobs {cores}", evaluate + ["--candidate", candidate, csv], n)
+    add(f"diff --candidate, --jobs {cores}", [STRATIFY, "diff", "--candidate", candidate, csv], n)
     if not args.quick:
         big = gigabyte_file(csv)
         big_records = count_records(big)

@@ -64,7 +64,7 @@ public struct AssessmentFormatter: RecordFormatter {
 /// writes is kept until the rest arrives.
 public final class AssessmentDecoder {
     private let domains: Int
-    private var pending: [UInt8] = []
+    private var pending = PendingRecordBytes()
     private let onAssessment: (Assessment) -> Void
 
     public init(domains: Int, onAssessment: @escaping (Assessment) -> Void) {
@@ -73,14 +73,7 @@ public final class AssessmentDecoder {
     }
 
     public func consume(_ bytes: UnsafeRawBufferPointer) {
-        if pending.isEmpty {
-            let used = decode(bytes)
-            if used < bytes.count { pending.append(contentsOf: bytes[used...]) }
-        } else {
-            pending.append(contentsOf: bytes)
-            let used = pending.withUnsafeBytes { decode($0) }
-            pending.removeFirst(used)
-        }
+        pending.consume(bytes, decode)
     }
 
     /// Decodes the whole records at the start of `bytes`; returns the bytes used.

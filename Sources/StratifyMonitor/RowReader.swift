@@ -75,15 +75,43 @@ public struct RowReader {
     }
 
     private func forEachCSV(_ chunker: CSVChunker, _ body: (Row) throws(BatchError) -> Void) throws(BatchError) {
-        let header: CSVHeaderResult
-        do { header = try chunker.readHeader() } catch { throw BatchError.file(path, line: nil, error.message) }
-        guard case .header(let columns) = header else {
-            if case .malformed(let error) = header {
+        var names: [String] = []
+        try forEachCSVRecord(chunker, header: { names = $0 }) { scanner, buffer, line in
+            var values: [String: String] = [:]
+            for (index, name) in names.enumerated() where values[name] == nil {
+                values[name] = String(decoding: scanner.value(of: scanner[field: index], in: buffer), as: UTF8.self)
+            }
+            do throws(BatchError) { try body(Row(line: line, values: values, names: names)) } catch { return error }
+            return nil
+        }
+    }
+
+    /// The CSV file's header, then each record, with the scanner on it to
+    /// read its fields in place (for a reader that wants a few columns of
+    /// many rows without making strings); `record` returns an error to stop.
+    /// A malformed record, or one with more or fewer fields than the
+    /// header, is an error naming its line.
+    public func forEachCSVRecord(
+        header: ([String]) throws(BatchError) -> Void,
+        _ record: (CSVRecordScanner, UnsafeRawBufferPointer, _ line: Int) -> BatchError?
+    ) throws(BatchError) {
+        try forEachCSVRecord(CSVChunker(source: try open().source), header: header, record)
+    }
+
+    private func forEachCSVRecord(
+        _ chunker: CSVChunker, header: ([String]) throws(BatchError) -> Void,
+        _ body: (CSVRecordScanner, UnsafeRawBufferPointer, Int) -> BatchError?
+    ) throws(BatchError) {
+        let result: CSVHeaderResult
+        do { result = try chunker.readHeader() } catch { throw BatchError.file(path, line: nil, error.message) }
+        guard case .header(let columns) = result else {
+            if case .malformed(let error) = result {
                 throw BatchError.file(path, line: error.errorLine, "the header row is malformed: \(error.message)")
             }
-            return
+            return try header([])
         }
         let names = columns.names
+        try header(names)
         let scanner = CSVRecordScanner()
         while let chunk = try nextItem(chunker.next) {
             var failure: BatchError?
@@ -96,11 +124,7 @@ public struct RowReader {
                     } else if record.fieldCount != names.count {
                         failure = .file(path, line: line, "the row has \(record.fieldCount) field\(record.fieldCount == 1 ? "" : "s"), the header has \(names.count)")
                     } else {
-                        var values: [String: String] = [:]
-                        for (index, name) in names.enumerated() where values[name] == nil {
-                            values[name] = String(decoding: scanner.value(of: scanner[field: index], in: buffer), as: UTF8.self)
-                        }
-                        do throws(BatchError) { try body(Row(line: line, values: values, names: names)) } catch { failure = error }
+                        failure = body(scanner, buffer, line)
                     }
                 }
             }

@@ -59,16 +59,7 @@ final class DiffChunkComparer {
         }
         oldRecorder.records.removeAll()
         newRecorder.records.removeAll()
-        let old: ChunkResult
-        let new: ChunkResult
-        if item.format == .csv {
-            old = oldScorer.scoreCSV(chunk, columns: item.oldColumns!, file: item.file)
-            new = newScorer.scoreCSV(chunk, columns: item.newColumns!, file: item.file)
-        } else {
-            old = oldScorer.scoreNDJSON(chunk, file: item.file)
-            new = newScorer.scoreNDJSON(chunk, file: item.file)
-        }
-        precondition(old.records == new.records, "both rule files read the same records")
+        let (old, new) = item.score(chunk, old: oldScorer, new: newScorer)
         result.counts.read = old.records
         let oldRejected = Dictionary(grouping: old.rejected, by: \.record)
         let newRejected = Dictionary(grouping: new.rejected, by: \.record)

@@ -33,6 +33,30 @@ public struct DiffRunner: Sendable {
     /// input order. Every input is opened, and its header mapped for both
     /// rule files, before anything is scored.
     public func run(inputs: [String], formats: [IntakeFormat?], changes: DiffChangesOutput? = nil) throws(BatchError) -> DiffReport {
+        let (sources, newColumns) = try openSources(inputs: inputs, formats: formats)
+        let mapping = DiffMapping(old: old, new: new)
+        var total = DiffCounts(mapping: mapping)
+        let writer = changes.map { ChangeWriter(output: $0, mapping: mapping) }
+        try writer?.begin()
+        let pipeline = OrderedPipeline<DiffWorkItem, DiffChunkResult>(
+            window: max(2, jobs * 2),
+            next: Self.items(sources, newColumns),
+            emit: { (result: DiffChunkResult) throws(BatchError) in
+                try writer?.write(result.changes, firstRecord: total.read)
+                total.add(result.counts)
+            })
+        let keepChanges = changes != nil
+        try pipeline.run(jobs: jobs) {
+            let comparer = DiffChunkComparer(mapping: mapping, keepChanges: keepChanges)
+            return { item in comparer.compare(item) }
+        }
+        try writer?.end()
+        return DiffReport(mapping: mapping, counts: total)
+    }
+
+    /// Every input opened, and its header mapped for both rule files,
+    /// before anything is scored.
+    func openSources(inputs: [String], formats: [IntakeFormat?]) throws(BatchError) -> ([IntakeSource], [ColumnMap?]) {
         var sources: [IntakeSource] = []
         var newColumns: [ColumnMap?] = []
         for (path, format) in zip(inputs, formats) {
@@ -51,35 +75,24 @@ public struct DiffRunner: Sendable {
             let warnings = source.warnings + newSide.warnings.filter { !source.warnings.contains($0) }.map { $0 + " (new rules)" }
             try write(warnings)
         }
-        let mapping = DiffMapping(old: old, new: new)
-        var total = DiffCounts(mapping: mapping)
-        let writer = changes.map { ChangeWriter(output: $0, mapping: mapping) }
-        try writer?.begin()
+        return (sources, newColumns)
+    }
+
+    /// The work items of all inputs in turn.
+    static func items(_ sources: [IntakeSource], _ newColumns: [ColumnMap?]) -> () throws(BatchError) -> DiffWorkItem? {
+        var sources = sources
         var current = 0
-        let pipeline = OrderedPipeline<DiffWorkItem, DiffChunkResult>(
-            window: max(2, jobs * 2),
-            next: { () throws(BatchError) -> DiffWorkItem? in
-                while current < sources.count {
-                    if let item = try sources[current].next() {
-                        return DiffWorkItem(
-                            content: item.content, file: item.file, format: item.format,
-                            oldColumns: item.columns, newColumns: newColumns[current])
-                    }
-                    current += 1
+        return { () throws(BatchError) -> DiffWorkItem? in
+            while current < sources.count {
+                if let item = try sources[current].next() {
+                    return DiffWorkItem(
+                        content: item.content, file: item.file, format: item.format,
+                        oldColumns: item.columns, newColumns: newColumns[current])
                 }
-                return nil
-            },
-            emit: { (result: DiffChunkResult) throws(BatchError) in
-                try writer?.write(result.changes, firstRecord: total.read)
-                total.add(result.counts)
-            })
-        let keepChanges = changes != nil
-        try pipeline.run(jobs: jobs) {
-            let comparer = DiffChunkComparer(mapping: mapping, keepChanges: keepChanges)
-            return { item in comparer.compare(item) }
+                current += 1
+            }
+            return nil
         }
-        try writer?.end()
-        return DiffReport(mapping: mapping, counts: total)
     }
 
     private func write(_ warnings: [String]) throws(BatchError) {
@@ -100,4 +113,16 @@ struct DiffWorkItem: Sendable {
     var format: IntakeFormat
     var oldColumns: ColumnMap?
     var newColumns: ColumnMap?
+}
+
+extension DiffWorkItem {
+    /// The chunk scored by each rule file's scorer, each with its own
+    /// column map.
+    func score(_ chunk: IntakeChunk, old: ChunkScorer, new: ChunkScorer) -> (old: ChunkResult, new: ChunkResult) {
+        let results = format == .csv
+            ? (old.scoreCSV(chunk, columns: oldColumns!, file: file), new.scoreCSV(chunk, columns: newColumns!, file: file))
+            : (old.scoreNDJSON(chunk, file: file), new.scoreNDJSON(chunk, file: file))
+        precondition(results.0.records == results.1.records, "both rule files read the same records")
+        return results
+    }
 }

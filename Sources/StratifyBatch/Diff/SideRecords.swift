@@ -7,18 +7,38 @@ import StratifyRules
 /// touches no strings: tier, model, total, review date, domain scores and
 /// tiers, rule outcomes, flags and missing inputs, and the identifier.
 struct SideRecords {
-    /// Per program: how many values each record takes.
+    /// Per program: how many values each record takes, and the registers
+    /// they are read from (found once, so that a record's loop copies no
+    /// rule or domain struct: that retained their strings, per record).
     struct Shape: Sendable {
         let domains: Int
         let rules: Int
         let flags: Int
         let inputs: Int
+        let identifier: Int
+        let tierRegister: Int
+        let modelRegister: Int
+        let totalRegister: Int
+        /// -1 without a review date.
+        let reviewRegister: Int
+        /// Per domain: its score register, then its tier register.
+        let domainRegisters: [Int]
+        let ruleRegisters: [Int]
+        let flagRegisters: [Int]
 
         init(program: Program) {
             domains = program.domains.count
             rules = program.rules.count
             flags = program.flags.count
             inputs = program.inputs.count
+            identifier = program.identifier
+            tierRegister = program.overall.tierRegister
+            modelRegister = program.modelRegister
+            totalRegister = program.overall.totalRegister
+            reviewRegister = program.review?.register ?? -1
+            domainRegisters = program.domains.flatMap { [$0.scoreRegister, $0.tierRegister] }
+            ruleRegisters = program.rules.map(\.condition.register)
+            flagRegisters = program.flags.map(\.register)
         }
     }
 
@@ -62,26 +82,31 @@ struct SideRecords {
 
     /// Adds the record whose evaluation is in `evaluator`.
     mutating func append(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer) {
-        let program = evaluator.program
         let r = evaluator.registers
         count += 1
-        tiers.append(Int32(r[program.overall.tierRegister]))
-        models.append(Int32(evaluator.modelIndex))
-        totals.append(Int32(r[program.overall.totalRegister]))
-        reviews.append(program.review.map { r[$0.register] } ?? .nan)
-        for domain in program.domains {
-            scores.append(Int32(r[domain.scoreRegister]))
-            domainTiers.append(Int32(r[domain.tierRegister]))
+        tiers.append(Int32(r[shape.tierRegister]))
+        models.append(Int32(r[shape.modelRegister]))
+        totals.append(Int32(r[shape.totalRegister]))
+        reviews.append(shape.reviewRegister >= 0 ? r[shape.reviewRegister] : .nan)
+        shape.domainRegisters.withUnsafeBufferPointer { registers in
+            for k in stride(from: 0, to: registers.count, by: 2) {
+                scores.append(Int32(r[registers[k]]))
+                domainTiers.append(Int32(r[registers[k + 1]]))
+            }
         }
-        for rule in program.rules {
-            let value = r[rule.condition.register]
-            outcomes.append(value == 1 ? 1 : (value == 0 ? 0 : 2))
+        shape.ruleRegisters.withUnsafeBufferPointer { registers in
+            for register in registers {
+                let value = r[register]
+                outcomes.append(value == 1 ? 1 : (value == 0 ? 0 : 2))
+            }
         }
-        for flag in program.flags {
-            flags.append(r[flag.register] == 1 ? 1 : 0)
+        shape.flagRegisters.withUnsafeBufferPointer { registers in
+            for register in registers {
+                flags.append(r[register] == 1 ? 1 : 0)
+            }
         }
         for input in 0..<shape.inputs {
-            missing.append(r[input].isNaN && input != program.identifier ? 1 : 0)
+            missing.append(r[input].isNaN && input != shape.identifier ? 1 : 0)
         }
         identifierBytes.append(contentsOf: identifier)
         identifierEnds.append(identifierBytes.count)

@@ -24,6 +24,13 @@ struct DiffCommand: ParsableCommand {
             changed (id:old>new), and also the records only one rule file could score
             (their tier and model on that side are `rejected`, with the reason).
 
+            --outcomes FILE --outcome NAME (options as for `stratify evaluate`): under
+            the migrations, both rule sets evaluated against the outcomes — the
+            difference in c-statistic with its paired DeLong interval, and the net
+            reclassification improvement (the input is read a second time for it,
+            so it cannot be standard input); in JSON, the `evaluate` object under
+            "evaluation".
+
             --format json prints {"records", "changed", "tier_migration": {OLD: {NEW: n}},
             "model_migration": {OLD: {NEW: n}}, "rules": {ID: {"fired_old", "fired_new",
             "unknown_old", "unknown_new", "changed", "in_old", "in_new"}}, "read",
@@ -60,8 +67,7 @@ struct DiffCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the changed records to this file, .csv or .ndjson.", valueName: "file"))
     var changes: String?
 
-
-
+    @OptionGroup var outcomeOptions: OutcomeOptions
 
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
         case text
@@ -74,6 +80,12 @@ struct DiffCommand: ParsableCommand {
             // diff reports the rejected records of each side as part of its
             // comparison, and stops for nothing but errors.
             throw ValidationError("--max-rejected applies to score and explain; diff counts the rejected records in its report")
+        }
+        if outcomeOptions.outcomes != nil || outcomeOptions.outcome != nil {
+            guard outcomeOptions.outcome != nil else { throw ValidationError("--outcomes needs --outcome NAME: the column that says what happened") }
+            if intake.inputs.contains("-") {
+                throw ValidationError("diff with outcomes reads the input twice (the migrations, then the evaluation), so it cannot be standard input")
+            }
         }
         if let changes, DiffChangesOutput.format(forPath: changes) == nil {
             throw ValidationError("--changes must name a .csv or .ndjson file, not '\(changes)'")
@@ -114,11 +126,26 @@ struct DiffCommand: ParsableCommand {
             stderr.write("error: \(error.message)\n")
             throw ExitStatus.failure
         }
+        // The same comparison as `evaluate --candidate`, under the migrations.
+        let evaluation = try outcomeOptions.outcome.map { _ in
+            try outcomeOptions.evaluatePaired(program: old, candidate: new, intake: intake, fields: [])
+        }
         switch format {
         case .json:
-            Terminal.standardOutput.write(report.json())
+            var json = report.json()
+            if let evaluation {
+                // One object: the evaluation is its last member.
+                var head = String(json[..<json.lastIndex(of: "}")!])
+                while head.last == "\n" { head.removeLast() }
+                let nested = evaluation.json().split(separator: "\n").joined(separator: "\n  ")
+                json = head + ",\n  \"evaluation\": " + nested + "\n}\n"
+            }
+            Terminal.standardOutput.write(json)
         case .text:
             Terminal.standardOutput.write(report.text(oldName: old.source.path, newName: new.source.path))
+            if let evaluation {
+                Terminal.standardOutput.write("\n== outcomes: \(evaluation.outcomeName)\n" + evaluation.text())
+            }
         }
     }
 }

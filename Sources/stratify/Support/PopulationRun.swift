@@ -19,22 +19,31 @@ struct PopulationRun {
 
     /// Returns the batch's counts; failures are thrown (exit 2, signals).
     func forEach(_ body: @escaping (Assessment) -> Void) throws -> BatchSummary {
+        let decoder = AssessmentDecoder(domains: program.domains.count, onAssessment: body)
+        let program = self.program
+        return try forEachRecord(consume: decoder.consume) { AssessmentFormatter(program: program) }
+    }
+
+    /// As ``forEach(_:)``, with each scored record written by a formatter
+    /// of the caller's (one per worker thread) and its bytes handed to
+    /// `consume` on the writer thread, in input order.
+    func forEachRecord<Formatter: RecordFormatter>(
+        consume: @escaping (UnsafeRawBufferPointer) -> Void, formatter: @escaping @Sendable () -> Formatter
+    ) throws -> BatchSummary {
         let inputs = self.inputs ?? intake.inputs
         let formats = try intake.formats(of: inputs)
-        let decoder = AssessmentDecoder(domains: program.domains.count, onAssessment: body)
         var run = BatchCommandRun(
             program: program, inputs: inputs, formats: formats, output: nil, errors: errors,
             jobs: intake.jobs, quiet: quiet, verb: verb)
         run.strictColumns = intake.strictColumns
         run.rejectLimit = intake.rejectLimit
         run.delimiter = intake.delimiter
-        run.outputSink = ByteSink(consumer: decoder.consume)
+        run.outputSink = ByteSink(consumer: consume)
         run.summaryLabel = label
         var summary = BatchSummary()
         run.onSummary = { summary = $0 }
-        let program = self.program
         do {
-            try run.execute { AssessmentFormatter(program: program) }
+            try run.execute(formatter)
         } catch let status as ExitStatus where status == .partial {
             // Rejected records were reported; the caller decides the status.
         }
