@@ -34,6 +34,13 @@ test-spark: deps
 	.venv-spark/bin/python -c 'import pyspark' 2>/dev/null || .venv-spark/bin/pip install --quiet pyspark
 	STRATIFY=.build/debug/stratify .venv-spark/bin/python scripts/spark-test.py
 
+## The guard rails CI runs beside the tests: the whole suite under
+## AddressSanitizer, then each libFuzzer target for FUZZ_SECONDS (60).
+FUZZ_SECONDS ?= 60
+test-guards: deps
+	scripts/sanitize.sh address
+	scripts/fuzz.sh all $(FUZZ_SECONDS)
+
 ## Install libyaml-dev and zlib1g-dev with apt-get when pkg-config cannot find them.
 deps:
 	@scripts/install-deps

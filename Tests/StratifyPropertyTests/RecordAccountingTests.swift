@@ -122,7 +122,7 @@ import Testing
     @Test func aFileWhoseOnlyInputKeyIsOnARejectedLineIsRefused() throws {
         let lines = [#"{"id":"R1","n1":0,"n1":500}"#, #"{"id":"R2","note":"x"}"#]
         let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
-        #expect(!Self.anyObjectHasAnInput(bytes))
+        #expect(Self.refusedAsIdentifierOnly(bytes))
         try Self.check(bytes: bytes, rows: [Row(bytes: [], fate: .rejected), Row(bytes: [], fate: .scored)],
                        format: .ndjson, jobs: 1, chunkBytes: 64)
     }
@@ -147,7 +147,7 @@ import Testing
         // An NDJSON file none of whose valid objects has an input besides
         // the identifier is refused whole, as a CSV header with only it is
         // (the generated files are small enough to be sampled whole).
-        if format == .ndjson && !Self.anyObjectHasAnInput(bytes) {
+        if format == .ndjson && Self.refusedAsIdentifierOnly(bytes) {
             #expect(throws: BatchError.self) { try run() }
             return
         }
@@ -175,19 +175,24 @@ import Testing
         #expect(rejected.allSatisfy { $0 >= 1 && $0 <= rows.count })
     }
 
-    /// Whether some line of `bytes` is a JSON object that the intake reader
-    /// accepts (no repeated key, nesting within limits) with a key that is
-    /// an input of the test rules other than the identifier.
-    static func anyObjectHasAnInput(_ bytes: [UInt8]) -> Bool {
+    /// Whether the intake reader refuses these NDJSON bytes whole: some
+    /// line is a JSON object it accepts (no repeated key, nesting within
+    /// limits), and none has a key that is an input of the test rules
+    /// other than the identifier. (With no object at all there is nothing
+    /// to judge the keys by: each line is rejected on its own.)
+    static func refusedAsIdentifierOnly(_ bytes: [UInt8]) -> Bool {
         let inputs = Set(program.inputs.map(\.name)).subtracting(["id"])
         let parser = JSONLineParser()
-        return bytes.split(separator: 10).contains { line in
+        var objects = 0
+        let anyInput = bytes.split(separator: 10).contains { line in
             line.withUnsafeBytes { raw in
                 guard (try? parser.parse(raw)) != nil else { return false }
+                objects += 1
                 return parser.members.contains { member in
                     (try? parser.key(of: member, in: raw)).map { inputs.contains(String(decoding: $0, as: UTF8.self)) } ?? false
                 }
             }
         }
+        return objects > 0 && !anyInput
     }
 }
