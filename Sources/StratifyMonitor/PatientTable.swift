@@ -4,8 +4,11 @@ import Glibc
 
 /// The assessments of one side of a comparison, by identifier, packed: the
 /// previous wave is held in memory while the current one streams past it,
-/// so each patient costs about 28 bytes plus its identifier's bytes and
-/// its share of the hash table, not a dictionary entry and an object.
+/// so each patient costs about 20 bytes (offset, tier, model, domain tiers,
+/// flags, a bit), its identifier's bytes and 11 to 23 bytes of hash table:
+/// about 45 bytes for an 8-character identifier and five domains, not a
+/// dictionary entry and an object. (Review dates are not kept: nothing
+/// compares them across assessments.)
 public final class PatientTable {
     /// The names the indexes refer to; a side read from score output
     /// learns them as it goes, so they are set again when it ends.
@@ -21,13 +24,12 @@ public final class PatientTable {
     @exclusivity(unchecked) private var models: [UInt8] = []
     @exclusivity(unchecked) private var domainTiers: [Int8] = []
     @exclusivity(unchecked) private var flagBits: [UInt64] = []
-    @exclusivity(unchecked) private var reviews: [Int32] = []
-    /// Open addressing, at most half full: 0 for an empty slot, else the
+    /// Open addressing, at most 70% full: 0 for an empty slot, else the
     /// identifier hash's high 32 bits above the patient index + 1, so that
     /// a probe compares bytes only when the hashes agree, in one load.
     @exclusivity(unchecked) private var slots: [UInt64] = Array(repeating: 0, count: 1024)
-    /// Whether the other side had the patient.
-    @exclusivity(unchecked) private var matched: [Bool] = []
+    /// Whether the other side had the patient, a bit each.
+    @exclusivity(unchecked) private var matched: [UInt64] = []
 
     public init(vocabulary: AssessmentVocabulary) {
         self.vocabulary = vocabulary
@@ -55,10 +57,10 @@ public final class PatientTable {
                 domainTiers.append(Int8(domain < assessment.domainTiers.count ? assessment.domainTiers[domain] : -1))
             }
             flagBits.append(assessment.flags)
-            reviews.append(assessment.reviewBy.map { Int32(clamping: $0) } ?? .min)
-            matched.append(false)
+            if index % 64 == 0 { matched.append(0) }
             slots[slot] = Self.slotValue(hash: hash, index: index)
-            if count * 2 > slots.count { grow() }
+            // At most 70% full: about 1.4 to 2.9 slots (11 to 23 bytes) a patient.
+            if count * 10 > slots.count * 7 { grow() }
             return nil
         }
     }
@@ -92,8 +94,7 @@ public final class PatientTable {
         Assessment(
             identifier: identifier(index), tier: Int(tiers[index]), model: Int(models[index]),
             domainTiers: (0..<domainCount).map { Int(domainTiers[index * domainCount + $0]) },
-            flags: flagBits[index], totalScore: nil,
-            reviewBy: reviews[index] == .min ? nil : Int(reviews[index]))
+            flags: flagBits[index], totalScore: nil, reviewBy: nil)
     }
 
     public func identifier(_ index: Int) -> String {
@@ -111,8 +112,8 @@ public final class PatientTable {
     /// -1 when the side does not give the domain's tier.
     public func domainTier(_ index: Int, domain: Int) -> Int { Int(domainTiers[index * domainCount + domain]) }
 
-    public func markMatched(_ index: Int) { matched[index] = true }
-    public func isMatched(_ index: Int) -> Bool { matched[index] }
+    public func markMatched(_ index: Int) { matched[index >> 6] |= 1 << UInt64(index & 63) }
+    public func isMatched(_ index: Int) -> Bool { matched[index >> 6] & (1 << UInt64(index & 63)) != 0 }
 
     private func equals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let start = Int(offsets[index]), end = Int(offsets[index + 1])
