@@ -261,12 +261,23 @@ final class ChunkScorer {
     /// doubles with no branch on the values, which the compiler vectorizes.
     @inline(__always)
     private func missingInputs() -> Int {
-        let r = evaluator.registers.baseAddress!
-        var missing = 0
-        for index in 0..<inputCount {
-            missing &+= r[index] != r[index] ? 1 : 0
+        let r = UnsafeRawPointer(evaluator.registers.baseAddress!)
+        // Eight registers a step: a NaN is the one value unequal to itself,
+        // and the lanes of the comparison mask are -1 where it holds.
+        var lanes = SIMD8<Int64>()
+        var index = 0
+        while index &+ 8 <= inputCount {
+            let values = r.loadUnaligned(fromByteOffset: index &* 8, as: SIMD8<Double>.self)
+            lanes &-= unsafeBitCast(values .!= values, to: SIMD8<Int64>.self)
+            index &+= 8
         }
-        let identifier = r[identifierInput]
+        var missing = Int(lanes.wrappedSum())
+        let d = r.assumingMemoryBound(to: Double.self)
+        while index < inputCount {
+            missing &+= d[index] != d[index] ? 1 : 0
+            index &+= 1
+        }
+        let identifier = d[identifierInput]
         return missing &- (identifier != identifier ? 1 : 0)
     }
 
