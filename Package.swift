@@ -35,14 +35,16 @@ let package = Package(
         .target(name: "StratifyBatch", dependencies: ["StratifyEngine", "StratifyIO"]),
         // Monitoring over time: caseload, track, worklist (aggregates of a
         // scored population, through the batch pipeline).
+        // FHIR R4 in (a YAML mapping onto the rules' inputs) and RiskAssessment out.
+        .target(name: "StratifyFHIR", dependencies: ["StratifyYAML", "StratifyRules", "StratifyIO", "StratifyBatch"]),
         .target(name: "StratifyMonitor", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO"]),
         .executableTarget(
             name: "stratify",
             dependencies: [
-                "StratifyBatch", "StratifyMonitor",
+                "StratifyBatch", "StratifyMonitor", "StratifyFHIR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            resources: [.embedInCode("Resources/default.yaml")]
+            resources: [.embedInCode("Resources/default.yaml"), .embedInCode("Resources/fhir.yaml")]
         ),
         .testTarget(
             name: "StratifyYAMLTests",
@@ -70,6 +72,10 @@ let package = Package(
         .testTarget(
             name: "StratifyMonitorTests",
             dependencies: ["StratifyMonitor", "StratifyBatch", "StratifyRules"]
+        ),
+        .testTarget(
+            name: "StratifyFHIRTests",
+            dependencies: ["StratifyFHIR", "StratifyBatch", "StratifyRules"]
         ),
         .testTarget(
             name: "StratifyCLITests",

@@ -50,6 +50,8 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var intake: IntakeOptions
 
+    @OptionGroup var fhir: FHIROptions
+
     @Option(help: ArgumentHelp("text (for people) or json (NDJSON, one trace per line).", valueName: "format"))
     var format: Format = .text
 
@@ -93,6 +95,8 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let program = try rulesOptions.load()
+        var intake = self.intake
+        let inputProblems = try fhir.prepare(&intake, program: program)
         let formats = try intake.formats()
         let plan = TracePlan(program: program)
         let selection = patients.isEmpty ? nil : PatientSelection(patients)
@@ -101,6 +105,7 @@ struct ExplainCommand: ParsableCommand {
             program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs,
             rejectLimit: intake.rejectLimit, quiet: quiet, verb: "explaining")
         run.chunkOptions = TraceJSONFormatter.chunkOptions
+        run.inputProblems = inputProblems
         run.strictColumns = intake.strictColumns
         run.delimiter = intake.delimiter
         var status = ExitStatus.success

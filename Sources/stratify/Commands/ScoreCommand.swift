@@ -55,6 +55,8 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var intake: IntakeOptions
 
+    @OptionGroup var fhir: FHIROptions
+
     @Option(help: ArgumentHelp("Output format: csv, ndjson or json (a JSON array). Default: the extension of --output (.csv, .ndjson, .jsonl, .json), else the format of the first input.", valueName: "format"))
     var format: OutputFormat?
 
@@ -85,11 +87,14 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         let program = try rulesOptions.load()
+        var intake = self.intake
+        let inputProblems = try fhir.prepare(&intake, program: program)
         let formats = try intake.formats()
         let outputFormat = OutputFormatChoice(format ?? output.flatMap(OutputFormat.init(path:)))
         var run = BatchCommandRun(
             program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs,
             rejectLimit: intake.rejectLimit, quiet: quiet, verb: "scoring")
+        run.inputProblems = inputProblems
         run.strictColumns = intake.strictColumns
         run.delimiter = intake.delimiter
         run.onOpen = { formats in outputFormat.follow(formats[0]) }

@@ -38,6 +38,9 @@ struct BatchCommandRun {
     var summaryLabel: String?
     /// Receives the counts when the batch completes.
     var onSummary: ((BatchSummary) -> Void)?
+    /// Input problems already reported (FHIR input, spec section 2.3):
+    /// the run goes on, and ends with exit status 1.
+    var inputProblems = 0
 
     func execute<Formatter: RecordFormatter>(_ makeFormatter: @escaping @Sendable () -> Formatter) throws {
         let stderr = Terminal.standardError
@@ -99,7 +102,7 @@ struct BatchCommandRun {
             // Nothing scored from records that were there: as much a
             // failure as an unreadable input, whatever the files say.
             if summary.records > 0, summary.scored == 0 { throw ExitStatus.failure }
-            if summary.rejected > 0 { throw ExitStatus.partial }
+            if summary.rejected > 0 || inputProblems > 0 { throw ExitStatus.partial }
         } catch let error as BatchError {
             outputFile?.discard()
             errorsFile?.discard()

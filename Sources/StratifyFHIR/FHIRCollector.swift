@@ -1,0 +1,350 @@
+/// Where a resource came from: `PATH:LINE`, `PATH:LINE entry[N]`, `PATH`
+/// or `PATH entry[N]` (spec section 2.2), kept as three integers.
+struct ResourceLocation {
+    var file: Int32
+    /// 0 for a `.json` file read whole.
+    var line: Int32
+    /// -1 outside a Bundle.
+    var entry: Int32
+}
+
+/// An input problem (spec section 2.3): reported with its location, the
+/// resource skipped, the run going on.
+public struct InputProblem: Sendable, Equatable {
+    public var location: String
+    public var patientId: String
+    public var message: String
+}
+
+/// Reads resources one at a time and keeps, per patient reference, only
+/// the facts the mapping needs. References are resolved over the whole
+/// input, at the end: a Bulk export may give Observations before Patients.
+final class FHIRCollector {
+    let mapping: FHIRMapping
+    var files: [String] = []
+    /// Patients in the order they first appear: their `id` (nil: none).
+    private(set) var patients: [(id: String?, birthDate: String?)] = []
+    private var patientIndex: [String: Int] = [:]
+    /// Facts by patient reference (`Patient/id`, or a `urn:` not yet resolved).
+    private var buckets: [String: PatientFacts] = [:]
+    /// Locations of the resources in a bucket whose Patient has not been
+    /// seen yet, to report them if it never is.
+    private var pending: [String: [ResourceLocation]] = [:]
+    private var seen: Set<String> = []
+    private var fullUrls: [String: String] = [:]
+    private var medicationKeys: [String: String] = [:]
+    private(set) var problems: [(location: ResourceLocation, patient: String, message: String)] = []
+    /// Aggregated warnings: what → how many.
+    private(set) var warnings: [String: Int] = [:]
+    private(set) var warningOrder: [String] = []
+    private var order = 0
+
+    init(mapping: FHIRMapping) {
+        self.mapping = mapping
+    }
+
+    func warn(_ text: String) {
+        if warnings[text] == nil { warningOrder.append(text) }
+        warnings[text, default: 0] += 1
+    }
+
+    func problem(_ location: ResourceLocation, _ message: String, patient: String = "") {
+        problems.append((location, patient, message))
+    }
+
+    func locationText(_ location: ResourceLocation) -> String {
+        var text = files[Int(location.file)]
+        if location.line > 0 { text += ":\(location.line)" }
+        if location.entry >= 0 { text += " entry[\(location.entry)]" }
+        return text
+    }
+
+    // MARK: - Resources
+
+    func add(_ resource: JSONValue, at location: ResourceLocation, inBundle: Bool = false, local: [String: String] = [:]) {
+        guard resource.isObject else { return problem(location, "not a JSON object") }
+        guard let type = resource["resourceType"]?.string else {
+            if !inBundle, resource["transactionTime"] != nil, resource["output"] != nil {
+                return warn("Bulk Data manifest skipped")
+            }
+            return problem(location, "no resourceType")
+        }
+        switch type {
+        case "Bundle":
+            if inBundle { return problem(location, "nested Bundle") }
+            addBundle(resource, at: location)
+        case "Parameters":
+            return
+        case "Patient":
+            addPatient(resource, at: location)
+        case "Medication":
+            guard isFirst(type, resource) else { return }
+            let key = medicationKey(resource["code"])
+            if let id = resource["id"]?.string { medicationKeys["Medication/\(id)"] = key }
+        case "Observation", "Encounter", "Condition", "MedicationRequest", "Coverage", "QuestionnaireResponse":
+            guard isFirst(type, resource) else { return }
+            addPatientResource(type, resource, at: location, local: local)
+        default:
+            warn("resources of type \(type) ignored")
+        }
+    }
+
+    private func isFirst(_ type: String, _ resource: JSONValue) -> Bool {
+        guard let id = resource["id"]?.string else { return true }
+        if seen.insert("\(type)/\(id)").inserted { return true }
+        warn("repeated \(type) resources ignored (the first is used)")
+        return false
+    }
+
+    private func addBundle(_ bundle: JSONValue, at location: ResourceLocation) {
+        let entries = bundle["entry"]?.array ?? []
+        var local: [String: String] = [:]
+        for entry in entries {
+            guard let url = entry["fullUrl"]?.string, let resource = entry["resource"],
+                  let type = resource["resourceType"]?.string
+            else { continue }
+            let name = resource["id"]?.string.map { "\(type)/\($0)" } ?? url
+            if local[url] == nil { local[url] = name }
+            if fullUrls[url] == nil { fullUrls[url] = name }
+        }
+        for (index, entry) in entries.enumerated() {
+            guard let resource = entry["resource"] else { continue }
+            var place = location
+            place.entry = Int32(index)
+            add(resource, at: place, inBundle: true, local: local)
+        }
+    }
+
+    private func addPatient(_ resource: JSONValue, at location: ResourceLocation) {
+        guard let id = resource["id"]?.string else {
+            patients.append((nil, nil))
+            return
+        }
+        guard patientIndex["Patient/\(id)"] == nil else {
+            return warn("repeated Patient resources ignored (the first is used)")
+        }
+        patientIndex["Patient/\(id)"] = patients.count
+        patients.append((id, resource["birthDate"]?.string))
+        pending["Patient/\(id)"] = nil
+    }
+
+    /// `Type/id` for a reference string (spec section 2.5), a `urn:` to
+    /// resolve later, or nil when it cannot name a resource.
+    func canonical(_ reference: String, local: [String: String]) -> String? {
+        if reference.hasPrefix("urn:") { return local[reference] ?? fullUrls[reference] ?? reference }
+        var parts = reference.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count >= 2, let history = parts.lastIndex(of: "_history") { parts.removeSubrange(history...) }
+        guard parts.count >= 2 else { return nil }
+        let type = parts[parts.count - 2], id = parts[parts.count - 1]
+        guard let first = type.first, first.isUppercase, !id.isEmpty, id.count <= 64,
+              id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
+        else { return nil }
+        return "\(type)/\(id)"
+    }
+
+    private func resolved(_ name: String) -> String {
+        name.hasPrefix("urn:") ? fullUrls[name] ?? name : name
+    }
+
+    private func addPatientResource(_ type: String, _ resource: JSONValue, at location: ResourceLocation, local: [String: String]) {
+        let reference = (resource["subject"] ?? resource["patient"] ?? resource["beneficiary"])?["reference"]?.string
+        guard let reference else { return problem(location, "no subject") }
+        guard let patient = canonical(reference, local: local), patient.hasPrefix("Patient/") || patient.hasPrefix("urn:") else {
+            return problem(location, "subject \(reference): no such Patient")
+        }
+        if patientIndex[patient] == nil { pending[patient, default: []].append(location) }
+        let name = resource["id"]?.string.map { "\(type)/\($0)" }
+        var facts = buckets[patient] ?? PatientFacts()
+        buckets[patient] = nil
+        switch type {
+        case "Observation": addObservation(resource, name: name, local: local, to: &facts)
+        case "QuestionnaireResponse": addResponse(resource, name: name, to: &facts)
+        case "Encounter": facts.encounters.append(encounter(resource, name: name, local: local))
+        case "Condition": facts.conditions.append(condition(resource, name: name))
+        case "MedicationRequest": facts.medications.append(medication(resource, name: name, local: local))
+        default: facts.coverages.append(coverage(resource, name: name))
+        }
+        buckets[patient] = facts
+    }
+
+    // MARK: - Elements
+
+    static func codings(_ concept: JSONValue?) -> [String] {
+        (concept?["coding"]?.array ?? []).compactMap { coding in
+            guard let system = coding["system"]?.string, let code = coding["code"]?.string else { return nil }
+            return system + "|" + code
+        }
+    }
+
+    static func date(_ value: JSONValue?) -> Int? {
+        value?.string.flatMap(CivilDate.days)
+    }
+
+    private func nextOrder() -> Int {
+        order += 1
+        return order
+    }
+
+    private func addObservation(_ resource: JSONValue, name: String?, local: [String: String], to facts: inout PatientFacts) {
+        let codes = readCodes(Self.codings(resource["code"]))
+        guard !codes.isEmpty else { return warn("Observations with codes the mapping does not read ignored") }
+        let value: ObservationValue = resource["dataAbsentReason"] != nil ? .absent : Self.value(of: resource)
+        let components = (resource["component"]?.array ?? []).map { component in
+            (codes: Self.codings(component["code"]),
+             value: component["dataAbsentReason"] != nil ? ObservationValue.absent : Self.value(of: component))
+        }
+        let members = (resource["hasMember"]?.array ?? []).compactMap { $0["reference"]?.string.flatMap { canonical($0, local: local) } }
+        facts.observations.append(ObservationFact(
+            codes: codes, usable: mapping.observationStatuses.contains(resource["status"]?.string ?? ""),
+            date: Self.date(resource["effectiveDateTime"]) ?? Self.date(resource["effectivePeriod"]?["start"])
+                ?? Self.date(resource["effectiveInstant"]),
+            order: nextOrder(), name: name, value: value, components: components, members: members))
+    }
+
+    /// The codes of `codes` the mapping reads: its Observation codes, and
+    /// every code of the override system.
+    private func readCodes(_ codes: [String]) -> [String] {
+        codes.filter { code in
+            mapping.observationCodes.contains(code) || mapping.overrideSystem.map { code.hasPrefix($0 + "|") } == true
+        }
+    }
+
+    static func value(of element: JSONValue) -> ObservationValue {
+        if let quantity = element["valueQuantity"] {
+            guard quantity["comparator"] == nil, case .number(let text)? = quantity["value"] else { return .unreadable }
+            return .number(text)
+        }
+        if case .number(let text)? = element["valueInteger"] ?? element["valueDecimal"] { return .number(text) }
+        if let text = element["valueString"]?.string { return .string(text) }
+        if case .bool(let flag)? = element["valueBoolean"] { return .boolean(flag) }
+        if let concept = element["valueCodeableConcept"] { return .codings(codings(concept)) }
+        if let coding = element["valueCoding"] { return .codings(codings(.object([("coding", .array([coding]))]))) }
+        if let text = element["valueDateTime"]?.string ?? element["valueDate"]?.string { return .dateTime(text) }
+        if case .object(let members) = element, members.contains(where: { $0.key.hasPrefix("value") }) {
+            return .unreadable
+        }
+        return .none
+    }
+
+    private func addResponse(_ resource: JSONValue, name: String?, to facts: inout PatientFacts) {
+        guard mapping.questionnaireStatuses.contains(resource["status"]?.string ?? ""), let system = mapping.linkIdSystem else { return }
+        let date = Self.date(resource["authored"])
+        func visit(_ items: [JSONValue]) {
+            for item in items {
+                let answers = item["answer"]?.array ?? []
+                if let link = item["linkId"]?.string, link.hasPrefix("/"), !answers.isEmpty {
+                    let codes = readCodes([system + "|" + link.dropFirst()])
+                    if !codes.isEmpty {
+                        let value: ObservationValue
+                        if answers.contains(where: { $0["valueCoding"] != nil }) {
+                            value = .codings(answers.flatMap { answer in
+                                answer["valueCoding"].map { Self.codings(.object([("coding", .array([$0]))])) } ?? []
+                            })
+                        } else {
+                            value = Self.value(of: answers[0])
+                        }
+                        facts.observations.append(ObservationFact(
+                            codes: codes, usable: true, date: date, order: nextOrder(), name: name, value: value,
+                            components: [], members: []))
+                    }
+                }
+                visit(item["item"]?.array ?? [])
+                for answer in answers { visit(answer["item"]?.array ?? []) }
+            }
+        }
+        visit(resource["item"]?.array ?? [])
+    }
+
+    private func encounter(_ resource: JSONValue, name: String?, local: [String: String]) -> EncounterFact {
+        let classCode = resource["class"].flatMap { Self.codings(.object([("coding", .array([$0]))])).first }
+        let history = (resource["classHistory"]?.array ?? []).compactMap { entry in
+            entry["class"].flatMap { Self.codings(.object([("coding", .array([$0]))])).first }
+        }
+        let acute = Self.codings(resource["hospitalization"]?["admitSource"]).contains(where: mapping.acuteAdmitSource.contains)
+            || Self.codings(resource["priority"]).contains(where: mapping.acutePriority.contains)
+            || history.contains(where: mapping.acuteClassHistory.contains)
+        let references = ((resource["diagnosis"]?.array ?? []).compactMap { $0["condition"]?["reference"]?.string }
+            + (resource["reasonReference"]?.array ?? []).compactMap { $0["reference"]?.string })
+            .compactMap { canonical($0, local: local) }
+        return EncounterFact(
+            counted: mapping.encounterStatuses.contains(resource["status"]?.string ?? ""), classCode: classCode,
+            start: Self.date(resource["period"]?["start"]), end: Self.date(resource["period"]?["end"]), acute: acute,
+            reasonCodes: (resource["reasonCode"]?.array ?? []).flatMap { Self.codings($0) },
+            reasonReferences: references, order: nextOrder(), name: name)
+    }
+
+    private func condition(_ resource: JSONValue, name: String?) -> ConditionFact {
+        ConditionFact(
+            clinicalStatus: Self.codings(resource["clinicalStatus"]), verificationStatus: Self.codings(resource["verificationStatus"]),
+            onset: Self.date(resource["onsetDateTime"]) ?? Self.date(resource["onsetPeriod"]?["start"]) ?? Self.date(resource["recordedDate"]),
+            codes: Self.codings(resource["code"]), name: name)
+    }
+
+    /// A drug's key (spec 6.5): the preferred system's coding, else the
+    /// first coding with a system and a code; nil: none.
+    private func medicationKey(_ concept: JSONValue?) -> String? {
+        let codings = Self.codings(concept)
+        if let preferred = mapping.medicationPreferredSystem, let coding = codings.first(where: { $0.hasPrefix(preferred + "|") }) {
+            return coding
+        }
+        return codings.first
+    }
+
+    private func medication(_ resource: JSONValue, name: String?, local: [String: String]) -> MedicationFact {
+        var fact = MedicationFact(
+            active: mapping.medicationStatuses.contains(resource["status"]?.string ?? ""),
+            authored: Self.date(resource["authoredOn"]), key: nil, reference: nil, name: name)
+        if let concept = resource["medicationCodeableConcept"] {
+            fact.key = medicationKey(concept)
+        } else if let reference = resource["medicationReference"]?["reference"]?.string {
+            if reference.hasPrefix("#") {
+                let contained = (resource["contained"]?.array ?? []).first { $0["id"]?.string == String(reference.dropFirst()) }
+                fact.key = contained.flatMap { medicationKey($0["code"]) }
+            } else {
+                fact.reference = canonical(reference, local: local)
+            }
+        }
+        return fact
+    }
+
+    private func coverage(_ resource: JSONValue, name: String?) -> CoverageFact {
+        CoverageFact(
+            active: mapping.coverageStatuses.contains(resource["status"]?.string ?? ""),
+            start: Self.date(resource["period"]?["start"]), end: Self.date(resource["period"]?["end"]),
+            types: Self.codings(resource["type"]), name: name)
+    }
+
+    // MARK: - The end of the input
+
+    /// Each Patient's facts, in the order the Patients first appeared;
+    /// resources pointing at no Patient become input problems.
+    func finish() -> [PatientFacts] {
+        var result = [PatientFacts](repeating: PatientFacts(), count: patients.count)
+        for (key, facts) in buckets {
+            let patient = resolved(key)
+            guard let index = patientIndex[patient] else {
+                for location in pending[key] ?? [] {
+                    problem(location, "subject \(key.hasPrefix("urn:") ? key : patient): no such Patient")
+                }
+                continue
+            }
+            result[index].merge(facts)
+        }
+        buckets = [:]
+        pending = [:]
+        for index in result.indices {
+            for item in result[index].medications.indices {
+                guard let reference = result[index].medications[item].reference else { continue }
+                result[index].medications[item].key = medicationKeys[resolved(reference)].flatMap { $0 }
+            }
+            for item in result[index].observations.indices {
+                result[index].observations[item].members = result[index].observations[item].members.map(resolved)
+            }
+            for item in result[index].encounters.indices {
+                result[index].encounters[item].reasonReferences = result[index].encounters[item].reasonReferences.map(resolved)
+            }
+        }
+        problems.sort { ($0.location.file, $0.location.line, $0.location.entry) < ($1.location.file, $1.location.line, $1.location.entry) }
+        return result
+    }
+}

@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import StratifyIO
+import StratifyRules
+
+/// FHIR R4 input (spec fhir-mapping.md) turned into flat intake: one CSV
+/// record per Patient, with the rule set's inputs as columns, which the
+/// normal pipeline then validates and scores exactly like a CSV file.
+public struct FHIRIntake: Sendable {
+    /// The intake CSV (header and one row per Patient, in order).
+    public var csv: [UInt8]
+    public var patients: Int
+    /// Input problems, in input order (spec section 2.3).
+    public var problems: [InputProblem]
+    /// Aggregated warnings: `N × what`.
+    public var warnings: [String]
+
+    /// True when `path` is to be read as FHIR without `--input-format`: a
+    /// directory, or a file whose first JSON object has a `resourceType`.
+    public static func looksLikeFHIR(path: String) -> Bool {
+        if isDirectory(path) { return true }
+        guard path != "-", let bytes = try? readHead(path) else { return false }
+        // The first object's first key is `resourceType` in every export seen; else look further.
+        guard let open = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }),
+              bytes[open] == 0x7B
+        else { return false }
+        let lineEnd = bytes[open...].firstIndex(of: 0x0A) ?? bytes.endIndex
+        return String(decoding: bytes[open..<lineEnd], as: UTF8.self).contains("\"resourceType\"")
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    private static func readHead(_ path: String) throws(IOError) -> [UInt8] {
+        var source = try ByteSource.openFile(path)
+        if try source.peek(2) == [0x1F, 0x8B] { source = ByteSource(stage: GzipStage(reading: source), name: path) }
+        return try source.peek(1 << 16)
+    }
+
+    /// The files a directory argument stands for (spec 2.1), in byte order
+    /// of their names, and the names of the others (for a warning).
+    static func listDirectory(_ path: String) -> (files: [String], ignored: [String]) {
+        guard let directory = opendir(path) else { return ([], []) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        var files: [String] = [], ignored: [String] = []
+        let base = path.hasSuffix("/") ? path : path + "/"
+        for name in names {
+            var lower = name.lowercased()
+            if lower.hasSuffix(".gz") { lower.removeLast(3) }
+            var info = stat()
+            let full = base + name
+            guard stat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") || lower.hasSuffix(".json") {
+                files.append(full)
+            } else {
+                ignored.append(full)
+            }
+        }
+        return (files, ignored)
+    }
+
+    /// Reads `paths` (directories or files) as one FHIR input and derives
+    /// one intake record per Patient. `asOf` is days since 1970-01-01.
+    public static func read(paths: [String], mapping: FHIRMapping, program: Program, asOf: Int) throws(IOError) -> FHIRIntake {
+        let collector = FHIRCollector(mapping: mapping)
+        for path in paths {
+            if isDirectory(path) {
+                let listing = listDirectory(path)
+                for name in listing.ignored { collector.warn("file \(name) ignored (not .ndjson, .jsonl or .json)") }
+                for file in listing.files { try readFile(file, into: collector) }
+            } else {
+                try readFile(path, into: collector)
+            }
+        }
+        let facts = collector.finish()
+        let derivation = FieldDerivation(mapping: mapping, program: program, asOf: asOf, warn: collector.warn)
+        var csv: [UInt8] = []
+        csv.reserveCapacity(1 << 16)
+        for (index, input) in program.inputs.enumerated() {
+            if index > 0 { csv.append(0x2C) }
+            appendCell(input.name, to: &csv)
+        }
+        csv.append(0x0A)
+        for (index, patient) in collector.patients.enumerated() {
+            let record = derivation.record(facts[index], patientId: patient.id, birthDate: patient.birthDate)
+            for (column, value) in record.enumerated() {
+                if column > 0 { csv.append(0x2C) }
+                if let value { appendCell(value, to: &csv) }
+            }
+            csv.append(0x0A)
+        }
+        return FHIRIntake(
+            csv: csv, patients: collector.patients.count,
+            problems: collector.problems.map {
+                InputProblem(location: collector.locationText($0.location), patientId: $0.patient, message: $0.message)
+            },
+            warnings: collector.warningOrder.map { "\(collector.warnings[$0]!) \u{00D7} \($0)" })
+    }
+
+    private static func appendCell(_ text: String, to buffer: inout [UInt8]) {
+        let needsQuotes = text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            || text.first == " " || text.last == " "
+        if !needsQuotes {
+            buffer.append(contentsOf: text.utf8)
+            return
+        }
+        buffer.append(0x22)
+        for byte in text.utf8 {
+            if byte == 0x22 { buffer.append(0x22) }
+            buffer.append(byte)
+        }
+        buffer.append(0x22)
+    }
+
+    /// Reads one file (gunzipped when it is gzip data): a `.json` name is
+    /// one JSON document, anything else NDJSON.
+    static func readFile(_ path: String, into collector: FHIRCollector) throws(IOError) {
+        var source = try ByteSource.openFile(path)
+        if try source.peek(2) == [0x1F, 0x8B] { source = ByteSource(stage: GzipStage(reading: source), name: path) }
+        var bytes: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count: Int
+            do {
+                count = try block.withUnsafeMutableBytes { buffer in try source.read(into: buffer) }
+            } catch let error as IOError {
+                throw error
+            } catch {
+                throw IOError.undecodable("\(error)")
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: block[0..<count])
+        }
+        source.close()
+        let file = Int32(collector.files.count)
+        collector.files.append(path)
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var lower = path.lowercased()
+        if lower.hasSuffix(".gz") { lower.removeLast(3) }
+        bytes.withUnsafeBufferPointer { all in
+            if lower.hasSuffix(".json") {
+                parse(UnsafeBufferPointer(rebasing: all[start...]), at: ResourceLocation(file: file, line: 0, entry: -1), collector: collector)
+                return
+            }
+            var line: Int32 = 0
+            while start < all.count {
+                line += 1
+                var end = start
+                while end < all.count, all[end] != 0x0A { end += 1 }
+                let text = UnsafeBufferPointer(rebasing: all[start..<end])
+                if text.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+                    parse(text, at: ResourceLocation(file: file, line: line, entry: -1), collector: collector)
+                }
+                start = end + 1
+            }
+        }
+    }
+
+    private static func parse(_ text: UnsafeBufferPointer<UInt8>, at location: ResourceLocation, collector: FHIRCollector) {
+        do {
+            collector.add(try JSONTextParser.parse(text), at: location)
+        } catch {
+            collector.problem(location, "not JSON: \(error.message) at column \(error.column)")
+        }
+    }
+}
