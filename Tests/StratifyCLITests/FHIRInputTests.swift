@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+/// FHIR R4 input (docs/fhir.md): a population written as FHIR by
+/// scripts/bench/gen_fhir.py, in either layout, scores byte for byte like
+/// the flat intake CSV the generator writes beside it.
+@Suite struct FHIRInputTests {
+    final class Scratch {
+        let path: String
+        init() throws {
+            path = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-fhir-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        deinit { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// Runs gen_fhir.py into `folder`, with the flat CSV at `csv`.
+    static func generate(seed: Int, layout: String, folder: String, csv: String, n: Int = 300) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", CLI.root + "/scripts/bench/gen_fhir.py", "--n", "\(n)", "--seed", "\(seed)", "--missing", "0.1",
+            "--invalid", "0.02", "--out", folder, "--layout", layout, "--as-of", "2026-12-31", "--csv", csv,
+        ]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    /// The rejection lines without the file name (the FHIR input's
+    /// differs from the CSV's): record number, patient, field, message.
+    static func rejections(_ stderr: String) -> [String] {
+        stderr.split(separator: "\n").compactMap { line in
+            guard let record = line.range(of: ": record ") else { return nil }
+            return String(line[record.lowerBound...])
+        }
+    }
+
+    @Test(arguments: [(21, "bulk"), (21, "bundles"), (22, "bulk"), (22, "bundles"), (23, "bundles")])
+    func scoresLikeTheFlatCSV(seed: Int, layout: String) throws {
+        let scratch = try Scratch()
+        let folder = scratch.path + "/fhir", csv = scratch.path + "/flat.csv"
+        try Self.generate(seed: seed, layout: layout, folder: folder, csv: csv)
+        let fromFHIR = try CLI.run(["score", "--input-format", "fhir", "--as-of", "2026-12-31", "--format", "csv", folder])
+        let fromCSV = try CLI.run(["score", "--format", "csv", csv])
+        #expect(fromFHIR.stdout == fromCSV.stdout)
+        #expect(!fromFHIR.stdout.isEmpty)
+        #expect(fromFHIR.status == fromCSV.status)
+        #expect(Self.rejections(fromFHIR.stderr) == Self.rejections(fromCSV.stderr))
+        #expect(fromFHIR.stderr.contains("300 patients read from FHIR, 0 input problems (as of 2026-12-31)"))
+    }
+
+    /// Detected without --input-format (a folder), gzip files read as if
+    /// decompressed, and the output as NDJSON too.
+    @Test func gzipFilesAndDetection() throws {
+        let scratch = try Scratch()
+        let folder = scratch.path + "/fhir", csv = scratch.path + "/flat.csv"
+        try Self.generate(seed: 24, layout: "bulk", folder: folder, csv: csv, n: 200)
+        for name in ["Patient.ndjson", "Observation.ndjson"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+            process.arguments = ["-n", folder + "/" + name]
+            try process.run()
+            process.waitUntilExit()
+        }
+        let fromFHIR = try CLI.run(["score", "--as-of", "2026-12-31", "--format", "ndjson", folder])
+        let fromCSV = try CLI.run(["score", "--format", "ndjson", csv])
+        #expect(fromFHIR.stdout == fromCSV.stdout)
+        #expect(fromFHIR.status == fromCSV.status)
+    }
+
+    /// Input problems are reported with their place, and the rest scored.
+    @Test func inputProblemsAreReportedAndTheRunGoesOn() throws {
+        let scratch = try Scratch()
+        let file = scratch.path + "/mixed.ndjson"
+        let lines = [
+            #"{"resourceType":"Patient","id":"p1","birthDate":"1970-05-01"}"#,
+            #"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-06-30T22:10:00-05:00","valueString":"12"}"#,
+            #"{"resourceType":"Observation","status":"final""#,
+            "",
+            #"{"id":"x"}"#,
+            #"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]}}"#,
+            #"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]},"subject":{"reference":"Patient/nobody"}}"#,
+            #"{"resourceType":"Claim","id":"c1"}"#,
+        ]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let result = try CLI.run(["score", "--input-format", "fhir", "--as-of", "2026-12-31", "--format", "csv", file])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(file):3: input problem: not JSON"))
+        #expect(result.stderr.contains("\(file):5: input problem: no resourceType"))
+        #expect(result.stderr.contains("\(file):6: input problem: no subject"))
+        #expect(result.stderr.contains("\(file):7: input problem: subject Patient/nobody: no such Patient"))
+        #expect(result.stderr.contains("warning: 1 × resources of type Claim ignored"))
+        #expect(result.stderr.contains("1 patients read from FHIR, 4 input problems (as of 2026-12-31)"))
+        let row = result.stdout.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
+        #expect(row.hasPrefix("p1,"))
+    }
+
+    /// The worked example 1 of the spec: the local date, a numeric string.
+    @Test func explainShowsTheMappedValues() throws {
+        let scratch = try Scratch()
+        let file = scratch.path + "/one.ndjson"
+        let lines = [
+            #"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]},"subject":{"reference":"https://ehr.example.org/fhir/Patient/p1"},"effectiveDateTime":"2026-06-30T22:10:00-05:00","valueString":"12"}"#,
+            #"{"resourceType":"Patient","id":"p1","birthDate":"1970-07-01"}"#,
+        ]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let result = try CLI.run(["score", "--as-of", "2026-12-31", "--format", "ndjson", file])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains(#""patient_id":"p1""#))
+        let explained = try CLI.run(["explain", "--as-of", "2026-12-31", "--format", "json", file])
+        #expect(explained.stdout.contains("\"phq9_total\""))
+        #expect(explained.stdout.contains("2026-06-30"))
+    }
+
+    /// A mapping that does not fit the rule set stops with file:line:col.
+    @Test func mappingErrorsPointIntoTheFile() throws {
+        let scratch = try Scratch()
+        var mapping = try String(contentsOfFile: CLI.root + "/Rules/fhir.yaml", encoding: .utf8)
+        mapping = mapping.replacingOccurrences(of: "LOINC|LA6270-8: never\n    LOINC|LA10066-1: rarely", with: "LOINC|LA6270-8: nevermore\n    LOINC|LA10066-1: rarely")
+        mapping = mapping.replacingOccurrences(of: "  engaged_in_care: {override_only: true}\n", with: "  engaged_in_kare: {override_only: true}\n")
+        let path = scratch.path + "/fhir.yaml"
+        try Data(mapping.utf8).write(to: URL(fileURLWithPath: path))
+        let patient = scratch.path + "/p.ndjson"
+        try Data(#"{"resourceType":"Patient","id":"p1"}"#.utf8).write(to: URL(fileURLWithPath: patient))
+        let result = try CLI.run(["score", "--fhir-mapping", path, "--as-of", "2026-12-31", patient])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("error: 'nevermore' is not a value of loneliness"))
+        #expect(result.stderr.contains("error: input 'engaged_in_care' of the rule set is not mapped"))
+        #expect(result.stderr.contains("error: 'engaged_in_kare' is not an input of the rule set"))
+        let place = try #require(result.stderr.split(separator: "\n").first { $0.contains("nevermore") })
+        #expect(place.hasPrefix("\(path):"))
+    }
+}
