@@ -17,6 +17,8 @@ public struct FHIRIntake: Sendable {
     public var problems: [InputProblem]
     /// Aggregated warnings: `N × what`.
     public var warnings: [String]
+    /// For each patient id, the resources whose data gave its inputs values.
+    public var basis: [String: [String]]
 
     /// True when `path` is to be read as FHIR without `--input-format`: a
     /// directory, or a file whose first JSON object has a `resourceType`.
@@ -95,8 +97,10 @@ public struct FHIRIntake: Sendable {
             appendCell(input.name, to: &csv)
         }
         csv.append(0x0A)
+        var basis: [String: [String]] = [:]
         for (index, patient) in collector.patients.enumerated() {
-            let record = derivation.record(facts[index], patientId: patient.id, birthDate: patient.birthDate)
+            let (record, used) = derivation.record(facts[index], patientId: patient.id, birthDate: patient.birthDate)
+            if let id = patient.id, basis[id] == nil { basis[id] = used }
             for (column, value) in record.enumerated() {
                 if column > 0 { csv.append(0x2C) }
                 if let value { appendCell(value, to: &csv) }
@@ -108,7 +112,7 @@ public struct FHIRIntake: Sendable {
             problems: collector.problems.map {
                 InputProblem(location: collector.locationText($0.location), patientId: $0.patient, message: $0.message)
             },
-            warnings: collector.warningOrder.map { "\(collector.warnings[$0]!) \u{00D7} \($0)" })
+            warnings: collector.warningOrder.map { "\(collector.warnings[$0]!) \u{00D7} \($0)" }, basis: basis)
     }
 
     private static func appendCell(_ text: String, to buffer: inout [UInt8]) {

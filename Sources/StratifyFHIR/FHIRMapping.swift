@@ -88,6 +88,8 @@ public struct FHIRMapping: Sendable {
     var questionnaireStatuses: Set<String> = []
     var linkIdSystem: String?
     var tables: [String: [Code: TableValue]] = [:]
+    /// `score --format fhir`: tier name → risk-probability code.
+    public internal(set) var riskCodes: [String: String] = [:]
     /// Per input of the program, in the program's order.
     var inputs: [Source] = []
     /// Every Observation code any source reads, for keeping only those.

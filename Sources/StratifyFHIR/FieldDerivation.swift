@@ -20,8 +20,16 @@ struct FieldDerivation {
         }
     }
 
+    /// The resources whose data gave values, in the order used (for the
+    /// RiskAssessment's `basis`, spec section 10).
+    final class Used {
+        var names: [String] = []
+        func add(_ name: String?) { if let name { names.append(name) } }
+    }
+
     /// The patient's context while deriving.
     struct Context {
+        let used = Used()
         var facts: PatientFacts
         var patientId: String?
         var birthDate: String?
@@ -31,7 +39,9 @@ struct FieldDerivation {
         var observationsByName: [String: ObservationFact]
     }
 
-    func record(_ facts: PatientFacts, patientId: String?, birthDate: String?) -> [String?] {
+    /// The record's cells, and the resources that supplied them (each
+    /// once, field by field in input order).
+    func record(_ facts: PatientFacts, patientId: String?, birthDate: String?) -> (cells: [String?], basis: [String]) {
         var context = Context(
             facts: facts, patientId: patientId, birthDate: birthDate, anchor: asOf, assessedOn: nil,
             conditionsByName: [:], observationsByName: [:])
@@ -39,21 +49,34 @@ struct FieldDerivation {
         for observation in facts.observations { if let name = observation.name { context.observationsByName[name] = observation } }
         // The anchor first: every window depends on it.
         let anchorIndex = program.inputs.firstIndex { $0.name == mapping.anchorInput }
-        if let anchorIndex, let override = overrideObservation(for: mapping.anchorInput, in: context, lowerBound: nil) {
+        var anchorSource: ObservationFact?
+        if anchorIndex != nil, let override = overrideObservation(for: mapping.anchorInput, in: context, lowerBound: nil) {
             context.assessedOn = read(override.value, type: .date, table: nil, numbers: [], context: context).text.flatMap(CivilDate.days)
+            anchorSource = override
         } else if anchorIndex != nil {
-            context.assessedOn = facts.observations
-                .filter { $0.usable && $0.date.map { $0 <= asOf } == true && $0.codes.contains(where: mapping.anchorCodes.contains) }
-                .map { $0.date! }.max()
+            anchorSource = latest(facts.observations.filter { $0.codes.contains(where: mapping.anchorCodes.contains) }, from: nil, to: asOf)
+            context.assessedOn = anchorSource?.date
         }
         if let assessed = context.assessedOn { context.anchor = assessed }
-        return program.inputs.enumerated().map { index, input in
-            if index == anchorIndex { return context.assessedOn.map(CivilDate.text) }
-            if index != program.identifier, let override = overrideObservation(for: input.name, in: context, lowerBound: context.anchor - mapping.lookBackDays) {
-                return read(override.value, type: input.type, table: nil, numbers: [], context: context).text
+        let used = context.used
+        let cells: [String?] = program.inputs.enumerated().map { index, input in
+            let start = used.names.count
+            let value: String?
+            if index == anchorIndex {
+                value = context.assessedOn.map(CivilDate.text)
+                used.add(anchorSource?.name)
+            } else if index != program.identifier,
+                      let override = overrideObservation(for: input.name, in: context, lowerBound: context.anchor - mapping.lookBackDays) {
+                value = read(override.value, type: input.type, table: nil, numbers: [], context: context).text
+                used.add(override.name)
+            } else {
+                value = derive(mapping.inputs[index], type: input.type, context: context).text
             }
-            return derive(mapping.inputs[index], type: input.type, context: context).text
+            if value == nil { used.names.removeSubrange(start...) }
+            return value
         }
+        var seen: Set<String> = []
+        return (cells, used.names.filter { seen.insert($0).inserted })
     }
 
     /// The latest usable Observation coded (override system, name).
@@ -94,6 +117,7 @@ struct FieldDerivation {
             return .missing
         case .latest(let codes, let table, let component, let numbers):
             guard let chosen = latest(usableInWindow(codes, context), from: nil, to: .max) else { return .missing }
+            context.used.add(chosen.name)
             var value = chosen.value
             if let parent = chosen.codes.first(where: { component[$0] != nil }), let child = component[parent] {
                 if case .absent = value { return .missing }
@@ -102,6 +126,7 @@ struct FieldDerivation {
             return read(value, type: type, table: table, numbers: numbers, context: context)
         case .indexAdmission(let attribute):
             let index = indexAdmission(context)
+            context.used.add(index?.name)
             switch attribute {
             case .lengthOfStay: return .value(String(index.map { $0.end! - $0.start! } ?? 0))
             case .acute: return .value(index?.acute == true ? "true" : "false")
@@ -112,17 +137,20 @@ struct FieldDerivation {
                     && encounter.start.map { $0 <= context.anchor && $0 >= context.anchor - days } == true
                     && (reason.map { hasReason(encounter, $0, context) } ?? true)
             }
+            for encounter in counted { context.used.add(encounter.name) }
             return .value(String(counted.count))
         case .countMedications:
             var keys: Set<String> = []
             for (offset, medication) in context.facts.medications.enumerated() where medication.active {
                 if let authored = medication.authored, authored > context.anchor { continue }
                 keys.insert(medication.key ?? "\u{0}own\(offset)")
+                context.used.add(medication.name)
             }
             return .value(String(keys.count))
         case .condition(let match):
-            let found = context.facts.conditions.contains { isCountable($0, context) && matches($0.codes, match) }
-            return .value(found ? "true" : "false")
+            let found = context.facts.conditions.filter { isCountable($0, context) && matches($0.codes, match) }
+            for condition in found { context.used.add(condition.name) }
+            return .value(found.isEmpty ? "false" : "true")
         case .coverage(let rule):
             return coverage(rule, context)
         case .answerCount(let codes, let tableName):
@@ -339,6 +367,7 @@ struct FieldDerivation {
                 continue
             }
             categories.insert(category)
+            context.used.add(coverage.name)
         }
         for (category, parts) in rule.both where parts.allSatisfy(categories.contains) { categories.insert(category) }
         return rule.order.first(where: categories.contains).map(Derived.value) ?? .missing
@@ -349,11 +378,13 @@ struct FieldDerivation {
         guard let day = usable.compactMap(\.date).max() else { return .missing }
         var answers: [String] = []
         for observation in usable where observation.date == day {
+            context.used.add(observation.name)
             if case .codings(let codings) = observation.value { answers += codings }
             for member in observation.members {
                 guard let target = context.observationsByName[member], target.usable, target.codes.contains(where: codes.contains),
                       case .codings(let codings) = target.value
                 else { continue }
+                context.used.add(target.name)
                 answers += codings
             }
         }

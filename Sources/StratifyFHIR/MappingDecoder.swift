@@ -93,7 +93,7 @@ struct MappingDecoder {
     mutating func decode(_ root: YAMLNode) -> FHIRMapping? {
         let top = pairs(root, what: "the FHIR mapping", allowed: [
             "version", "systems", "observations", "override", "anchor", "encounters", "conditions", "medications",
-            "coverages", "questionnaire_responses", "tables", "inputs",
+            "coverages", "questionnaire_responses", "risk_assessment", "tables", "inputs",
         ])
         if let node = top["systems"]?.value {
             for (name, value) in pairs(node, what: "systems", allowed: []) {
@@ -132,6 +132,18 @@ struct MappingDecoder {
             let keys = pairs(node, what: "questionnaire_responses", allowed: ["statuses", "link_id_system"])
             if let list = keys["statuses"] { mapping.questionnaireStatuses = Set(scalars(list.value, what: "statuses")) }
             if let name = keys["link_id_system"]?.value, let text = name.scalar { mapping.linkIdSystem = system(text, at: name) }
+        }
+        if let node = top["risk_assessment"]?.value {
+            let keys = pairs(node, what: "risk_assessment", allowed: ["risk_probability"])
+            let risks = ["negligible", "low", "moderate", "high", "certain"]
+            let codes = keys["risk_probability"].map { pairs($0.value, what: "risk_probability", allowed: []) } ?? [:]
+            for (tier, code) in codes {
+                guard program.tiers.values.contains(tier) else { error("'\(tier)' is not a tier of the rule set", at: code.key); continue }
+                guard let text = code.value.scalar, risks.contains(text) else {
+                    error("a risk-probability code is one of \(risks.joined(separator: ", "))", at: code.value); continue
+                }
+                mapping.riskCodes[tier] = text
+            }
         }
         if let node = top["tables"]?.value {
             for (name, value) in pairs(node, what: "tables", allowed: []) { tableNodes[name] = value.value }

@@ -96,7 +96,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let program = try rulesOptions.load()
         var intake = self.intake
-        let inputProblems = try fhir.prepare(&intake, program: program)
+        let inputProblems = try fhir.prepare(&intake, program: program).problems
         let formats = try intake.formats()
         let plan = TracePlan(program: program)
         let selection = patients.isEmpty ? nil : PatientSelection(patients)

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import StratifyBatch
+import StratifyFHIR
 import StratifyIO
 import StratifyRules
 
@@ -57,8 +58,8 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var fhir: FHIROptions
 
-    @Option(help: ArgumentHelp("Output format: csv, ndjson or json (a JSON array). Default: the extension of --output (.csv, .ndjson, .jsonl, .json), else the format of the first input.", valueName: "format"))
-    var format: OutputFormat?
+    @Option(help: ArgumentHelp("Output format: csv, ndjson, json (a JSON array), or fhir (one FHIR R4 RiskAssessment per scored record, as NDJSON; see docs/fhir.md). Default: the extension of --output (.csv, .ndjson, .jsonl, .json), else the format of the first input.", valueName: "format"))
+    var format: ScoreOutputChoice?
 
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (replaced only when the run completes) instead of standard output.", valueName: "file"))
@@ -88,9 +89,10 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         let program = try rulesOptions.load()
         var intake = self.intake
-        let inputProblems = try fhir.prepare(&intake, program: program)
+        let prepared = try fhir.prepare(&intake, program: program)
+        let inputProblems = prepared.problems
         let formats = try intake.formats()
-        let outputFormat = OutputFormatChoice(format ?? output.flatMap(OutputFormat.init(path:)))
+        let outputFormat = OutputFormatChoice(format?.outputFormat ?? output.flatMap(OutputFormat.init(path:)))
         var run = BatchCommandRun(
             program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs,
             rejectLimit: intake.rejectLimit, quiet: quiet, verb: "scoring")
@@ -99,6 +101,12 @@ struct ScoreCommand: ParsableCommand {
         run.delimiter = intake.delimiter
         run.onOpen = { formats in outputFormat.follow(formats[0]) }
         let explain = self.explain
+        if format == .fhir {
+            let riskCodes = try (prepared.mapping ?? fhir.loadMapping(program: program)).riskCodes
+            let basis = prepared.basis
+            try run.execute { RiskAssessmentFormatter(program: program, riskCodes: riskCodes, basis: basis) }
+            return
+        }
         try run.execute { ScoreFormatter(program: program, format: outputFormat.format, fired: explain) }
     }
 
@@ -128,6 +136,16 @@ private final class OutputFormatChoice: @unchecked Sendable {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+/// `score --format`: the output formats, and FHIR RiskAssessments.
+enum ScoreOutputChoice: String, ExpressibleByArgument, CaseIterable {
+    case csv, ndjson, json, fhir
+
+    /// nil for FHIR (written by ``RiskAssessmentFormatter``).
+    var outputFormat: OutputFormat? {
+        OutputFormat(rawValue: rawValue)
+    }
+}
 extension IntakeFormat: ExpressibleByArgument {}
 extension CSVDelimiter: ExpressibleByArgument {
     /// `','` or `comma`, `';'` or `semicolon`, `tab` (or a tab character).

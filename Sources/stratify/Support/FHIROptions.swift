@@ -27,31 +27,26 @@ struct FHIROptions: ParsableArguments {
         }
     }
 
+    /// What reading the FHIR inputs gave.
+    struct Preparation {
+        var problems = 0
+        /// By patient id, the resources that gave its inputs values; nil
+        /// when no input was FHIR.
+        var basis: [String: [String]]?
+        var mapping: FHIRMapping?
+    }
+
     /// Replaces the FHIR inputs of `intake` (all of them read together as
     /// one input: references resolve across files) by the intake records
     /// made from them. Prints input problems and warnings on standard
-    /// error; returns the number of input problems.
-    func prepare(_ intake: inout IntakeOptions, program: Program) throws -> Int {
+    /// error.
+    func prepare(_ intake: inout IntakeOptions, program: Program) throws -> Preparation {
         let fhirPaths = intake.inputs.filter { path in
             path != "-" && (intake.inputFormat == .fhir || (intake.inputFormat == nil && FHIRIntake.looksLikeFHIR(path: path)))
         }
-        guard let first = fhirPaths.first else { return 0 }
+        guard let first = fhirPaths.first else { return Preparation() }
         let stderr = Terminal.standardError
-        let source: SourceFile
-        if let fhirMapping {
-            source = SourceFile(path: fhirMapping, bytes: try RuleFiles.readFile(fhirMapping, limit: YAMLLimits.default.maxFileBytes))
-        } else {
-            source = SourceFile(path: Self.builtInMappingPath, bytes: PackageResources.fhir_yaml)
-        }
-        let mapping: FHIRMapping
-        do {
-            mapping = try FHIRMapping.load(source, program: program)
-        } catch {
-            let renderer = DiagnosticRenderer(color: stderr.useColor)
-            for diagnostic in error.diagnostics { stderr.write(renderer.render(diagnostic, source: source) + "\n") }
-            stderr.write("\(source.path): \(error.diagnostics.count) error\(error.diagnostics.count == 1 ? "" : "s"); nothing was scored\n")
-            throw ExitStatus.failure
-        }
+        let mapping = try loadMapping(program: program)
         let date = asOf ?? Self.today()
         if asOf == nil { stderr.write("FHIR input read as of \(date) (today; --as-of sets another date)\n") }
         let intakeRecords: FHIRIntake
@@ -74,7 +69,29 @@ struct FHIROptions: ParsableArguments {
         intake.inputs = inputs
         if intake.inputFormat == .fhir { intake.inputFormat = nil }
         stderr.write("\(intakeRecords.patients) patients read from FHIR, \(intakeRecords.problems.count) input problems (as of \(date))\n")
-        return intakeRecords.problems.count
+        return Preparation(problems: intakeRecords.problems.count, basis: intakeRecords.basis, mapping: mapping)
+    }
+
+    /// The mapping (`--fhir-mapping` or the built-in one), checked against
+    /// `program`; on errors, prints them and exits 2.
+    func loadMapping(program: Program) throws -> FHIRMapping {
+        let stderr = Terminal.standardError
+        let source: SourceFile
+        if let fhirMapping {
+            source = SourceFile(path: fhirMapping, bytes: try RuleFiles.readFile(fhirMapping, limit: YAMLLimits.default.maxFileBytes))
+        } else {
+            source = SourceFile(path: Self.builtInMappingPath, bytes: PackageResources.fhir_yaml)
+        }
+        let mapping: FHIRMapping
+        do {
+            mapping = try FHIRMapping.load(source, program: program)
+        } catch {
+            let renderer = DiagnosticRenderer(color: stderr.useColor)
+            for diagnostic in error.diagnostics { stderr.write(renderer.render(diagnostic, source: source) + "\n") }
+            stderr.write("\(source.path): \(error.diagnostics.count) error\(error.diagnostics.count == 1 ? "" : "s"); nothing was scored\n")
+            throw ExitStatus.failure
+        }
+        return mapping
     }
 
     private static func days(_ text: String) -> Int {
