@@ -19,3 +19,20 @@ public enum PreparedIntake {
         prepared[name].map { ByteSource(bytes: $0) }
     }
 }
+
+/// A problem with the input that is not a record (a FHIR resource that is
+/// not JSON, or points at no Patient): written to the errors output with
+/// its location in the `record` column.
+public struct InputProblemReport: Sendable, Equatable {
+    /// `PATH:LINE`, `PATH:LINE entry[N]`.
+    public var location: String
+    /// The patient concerned, when known; else empty.
+    public var identifier: String
+    public var message: String
+
+    public init(location: String, identifier: String, message: String) {
+        self.location = location
+        self.identifier = identifier
+        self.message = message
+    }
+}

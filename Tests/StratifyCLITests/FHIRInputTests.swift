@@ -96,6 +96,29 @@ import Testing
         #expect(row.hasPrefix("p1,"))
     }
 
+    /// With --errors FILE.csv, input problems are rows whose record is the
+    /// location; a rejected patient is the row a CSV record would give.
+    @Test func inputProblemsGoToTheErrorsFile() throws {
+        let scratch = try Scratch()
+        let file = scratch.path + "/bundle.ndjson", errors = scratch.path + "/errors.csv"
+        let lines = [
+            #"{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Bundle"}},{"resource":{"resourceType":"Observation","subject":{"reference":"Patient/nobody"}}},{"resource":{"resourceType":"Patient","id":"p2","birthDate":"1930"}}]}"#,
+            #"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]},"subject":{"reference":"Patient/p2"},"effectiveDateTime":"2026-06-30","valueQuantity":{"value":12.5}}"#,
+            #"{"resourceType":"Patient","id":"p3"}"#,
+        ]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let result = try CLI.run(["score", "--as-of", "2026-12-31", "--errors", errors, file])
+        #expect(result.status == 1)
+        let rows = try String(contentsOfFile: errors, encoding: .utf8)
+        #expect(rows == """
+            record,patient_id,field,message
+            \(file):1 entry[0],,,nested Bundle
+            \(file):1 entry[1],,,subject Patient/nobody: no such Patient
+            1,p2,phq9_total,'12.5' is not a whole number
+
+            """)
+    }
+
     /// The worked example 1 of the spec: the local date, a numeric string.
     @Test func explainShowsTheMappedValues() throws {
         let scratch = try Scratch()

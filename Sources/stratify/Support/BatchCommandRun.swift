@@ -38,9 +38,10 @@ struct BatchCommandRun {
     var summaryLabel: String?
     /// Receives the counts when the batch completes.
     var onSummary: ((BatchSummary) -> Void)?
-    /// Input problems already reported (FHIR input, spec section 2.3):
-    /// the run goes on, and ends with exit status 1.
-    var inputProblems = 0
+    /// Input problems (FHIR input, spec fhir-mapping.md section 2.3),
+    /// written to the errors output first: the run goes on, and ends with
+    /// exit status 1.
+    var inputProblems: [InputProblemReport] = []
 
     func execute<Formatter: RecordFormatter>(_ makeFormatter: @escaping @Sendable () -> Formatter) throws {
         let stderr = Terminal.standardError
@@ -86,6 +87,7 @@ struct BatchCommandRun {
         do {
             let summary: BatchSummary
             do {
+                for problem in inputProblems { try rejects.write(problem) }
                 summary = try runner.run(
                     inputs: inputs, formats: formats, output: outputSink ?? outputFile?.sink ?? ByteSink.standardOutput(), rejects: rejects)
             } catch {
@@ -102,7 +104,7 @@ struct BatchCommandRun {
             // Nothing scored from records that were there: as much a
             // failure as an unreadable input, whatever the files say.
             if summary.records > 0, summary.scored == 0 { throw ExitStatus.failure }
-            if summary.rejected > 0 || inputProblems > 0 { throw ExitStatus.partial }
+            if summary.rejected > 0 || !inputProblems.isEmpty { throw ExitStatus.partial }
         } catch let error as BatchError {
             outputFile?.discard()
             errorsFile?.discard()

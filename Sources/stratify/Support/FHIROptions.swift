@@ -29,7 +29,8 @@ struct FHIROptions: ParsableArguments {
 
     /// What reading the FHIR inputs gave.
     struct Preparation {
-        var problems = 0
+        /// Written to the errors output by ``BatchCommandRun``.
+        var problems: [InputProblemReport] = []
         /// By patient id, the resources that gave its inputs values; nil
         /// when no input was FHIR.
         var basis: [String: [String]]?
@@ -56,9 +57,6 @@ struct FHIROptions: ParsableArguments {
             stderr.write("error: \(error.message)\n")
             throw ExitStatus.failure
         }
-        for problem in intakeRecords.problems {
-            stderr.write("\(problem.location): input problem: \(problem.message)\n")
-        }
         for warning in intakeRecords.warnings { stderr.write("warning: \(warning)\n") }
         let label = first + (fhirPaths.count > 1 ? " (and \(fhirPaths.count - 1) more, FHIR)" : " (FHIR)")
         PreparedIntake.register(intakeRecords.csv, as: label)
@@ -69,7 +67,10 @@ struct FHIROptions: ParsableArguments {
         intake.inputs = inputs
         if intake.inputFormat == .fhir { intake.inputFormat = nil }
         stderr.write("\(intakeRecords.patients) patients read from FHIR, \(intakeRecords.problems.count) input problems (as of \(date))\n")
-        return Preparation(problems: intakeRecords.problems.count, basis: intakeRecords.basis, mapping: mapping)
+        let problems = intakeRecords.problems.map {
+            InputProblemReport(location: $0.location, identifier: $0.patientId, message: $0.message)
+        }
+        return Preparation(problems: problems, basis: intakeRecords.basis, mapping: mapping)
     }
 
     /// The mapping (`--fhir-mapping` or the built-in one), checked against
