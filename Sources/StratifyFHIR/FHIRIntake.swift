@@ -19,6 +19,8 @@ public struct FHIRIntake: Sendable {
     public var warnings: [String]
     /// For each patient id, the resources whose data gave its inputs values.
     public var basis: [String: [String]]
+    /// With `keepSources`: for each patient id, where each input came from.
+    public var sources: [String: [InputSource]] = [:]
 
     /// True when `path` is to be read as FHIR without `--input-format`: a
     /// directory, or a file whose first JSON object has a `resourceType`.
@@ -77,7 +79,9 @@ public struct FHIRIntake: Sendable {
 
     /// Reads `paths` (directories or files) as one FHIR input and derives
     /// one intake record per Patient. `asOf` is days since 1970-01-01.
-    public static func read(paths: [String], mapping: FHIRMapping, program: Program, asOf: Int) throws(IOError) -> FHIRIntake {
+    public static func read(
+        paths: [String], mapping: FHIRMapping, program: Program, asOf: Int, keepSources: Bool = false
+    ) throws(IOError) -> FHIRIntake {
         let collector = FHIRCollector(mapping: mapping)
         for path in paths {
             if isDirectory(path) {
@@ -98,9 +102,17 @@ public struct FHIRIntake: Sendable {
         }
         csv.append(0x0A)
         var basis: [String: [String]] = [:]
+        var sources: [String: [InputSource]] = [:]
+        var patientSources: [InputSource] = []
         for (index, patient) in collector.patients.enumerated() {
-            let (record, used) = derivation.record(facts[index], patientId: patient.id, birthDate: patient.birthDate)
-            if let id = patient.id, basis[id] == nil { basis[id] = used }
+            patientSources.removeAll()
+            let (record, used) = withUnsafeMutablePointer(to: &patientSources) { pointer in
+                derivation.record(facts[index], patientId: patient.id, birthDate: patient.birthDate, sources: keepSources ? pointer : nil)
+            }
+            if let id = patient.id, basis[id] == nil {
+                basis[id] = used
+                if keepSources { sources[id] = patientSources }
+            }
             for (column, value) in record.enumerated() {
                 if column > 0 { csv.append(0x2C) }
                 if let value { appendCell(value, to: &csv) }
@@ -112,7 +124,7 @@ public struct FHIRIntake: Sendable {
             problems: collector.problems.map {
                 InputProblem(location: collector.locationText($0.location), patientId: $0.patient, message: $0.message)
             },
-            warnings: collector.warningOrder.map { "\(collector.warnings[$0]!) \u{00D7} \($0)" }, basis: basis)
+            warnings: collector.warningOrder.map { "\(collector.warnings[$0]!) \u{00D7} \($0)" }, basis: basis, sources: sources)
     }
 
     private static func appendCell(_ text: String, to buffer: inout [UInt8]) {

@@ -1,5 +1,16 @@
 import StratifyRules
 
+/// Where one input of a record came from, for `explain`.
+public struct InputSource: Sendable, Equatable {
+    public var input: String
+    /// The cell (nil: missing).
+    public var value: String?
+    /// `Type/id` of the resources that supplied it.
+    public var resources: [String]
+    /// What the mapping looked for.
+    public var lookedFor: String
+}
+
 /// Derives one patient's intake record from its facts, following the
 /// mapping: each input's text as a CSV cell would hold it (nil: missing),
 /// so that the record is validated and scored exactly as CSV intake is.
@@ -41,7 +52,11 @@ struct FieldDerivation {
 
     /// The record's cells, and the resources that supplied them (each
     /// once, field by field in input order).
-    func record(_ facts: PatientFacts, patientId: String?, birthDate: String?) -> (cells: [String?], basis: [String]) {
+    /// With `sources`, also each input's resources (or, when missing, what
+    /// was looked for), for `explain`.
+    func record(
+        _ facts: PatientFacts, patientId: String?, birthDate: String?, sources: UnsafeMutablePointer<[InputSource]>? = nil
+    ) -> (cells: [String?], basis: [String]) {
         var context = Context(
             facts: facts, patientId: patientId, birthDate: birthDate, anchor: asOf, assessedOn: nil,
             conditionsByName: [:], observationsByName: [:])
@@ -73,9 +88,16 @@ struct FieldDerivation {
                 value = derive(mapping.inputs[index], type: input.type, context: context).text
             }
             if value == nil { used.names.removeSubrange(start...) }
+            if let sources, index != program.identifier {
+                var seenHere: Set<String> = []
+                sources.pointee.append(InputSource(
+                    input: input.name, value: value, resources: used.names[start...].filter { seenHere.insert($0).inserted },
+                    lookedFor: index == anchorIndex ? describeAnchor() : describe(mapping.inputs[index], anchor: context.anchor, name: input.name)))
+            }
             return value
         }
-        var seen: Set<String> = []
+        // The Patient itself comes first in a basis anyway.
+        var seen: Set<String> = [patientId.map { "Patient/" + $0 } ?? ""]
         return (cells, used.names.filter { seen.insert($0).inserted })
     }
 
@@ -110,7 +132,9 @@ struct FieldDerivation {
         case .patientId:
             return context.patientId.map(Derived.value) ?? .missing
         case .age:
-            return age(context)
+            let value = age(context)
+            if value != .missing { context.used.add(context.patientId.map { "Patient/" + $0 }) }
+            return value
         case .anchor:
             return context.assessedOn.map { .value(CivilDate.text($0)) } ?? .missing
         case .overrideOnly:
@@ -186,6 +210,46 @@ struct FieldDerivation {
         case .equals(let inner, let word):
             guard let text = derive(inner, type: .string, context: context).text else { return .missing }
             return .value(text == word ? "true" : "false")
+        }
+    }
+
+    // MARK: - What was looked for (explain)
+
+    private func codeList(_ codes: [String]) -> String {
+        codes.map { code in
+            let parts = code.split(separator: "|", maxSplits: 1).map(String.init)
+            let system = parts.first.map { $0 == "http://loinc.org" ? "LOINC" : $0 == "http://snomed.info/sct" ? "SNOMED" : $0 } ?? ""
+            return system + " " + (parts.count > 1 ? parts[1] : "")
+        }.joined(separator: " or ")
+    }
+
+    private func describeAnchor() -> String {
+        "the latest screening Observation (\(codeList(mapping.anchorCodes))) on or before \(CivilDate.text(asOf))"
+    }
+
+    func describe(_ source: FHIRMapping.Source, anchor: Int, name: String) -> String {
+        let window = "from \(CivilDate.text(anchor - mapping.lookBackDays)) to \(CivilDate.text(anchor))"
+        let override = mapping.overrideSystem.map { " (or an Observation coded \($0)|\(name))" } ?? ""
+        switch source {
+        case .patientId: return "Patient.id"
+        case .age: return "Patient.birthDate"
+        case .anchor: return describeAnchor()
+        case .overrideOnly: return "an Observation coded \(mapping.overrideSystem ?? "")|\(name) \(window)"
+        case .latest(let codes, _, _, _):
+            return "the latest usable Observation coded \(codeList(codes)) \(window)\(override)"
+        case .answerCount(let codes, _):
+            return "the answers of the latest usable Observations coded \(codeList(codes)) \(window)\(override)"
+        case .indexAdmission:
+            return "the inpatient Encounter that ended latest, from \(CivilDate.text(anchor - mapping.indexLookBackDays)) to \(CivilDate.text(anchor))"
+        case .countEncounters(_, let days, _):
+            return "Encounters that started from \(CivilDate.text(anchor - days)) to \(CivilDate.text(anchor))"
+        case .countMedications: return "active MedicationRequests authored on or before \(CivilDate.text(anchor))"
+        case .condition(let match): return "active Conditions coded \(match.system) \((match.prefixes.map { $0 + "…" } + match.codes).joined(separator: ", "))"
+        case .coverage: return "active Coverages covering \(CivilDate.text(anchor))"
+        case .any(let sources), .sum(let sources), .firstOf(let sources):
+            return sources.map { describe($0, anchor: anchor, name: name) }.joined(separator: "; ")
+        case .cases(let cases): return cases.map { describe($0.condition, anchor: anchor, name: name) }.joined(separator: "; ")
+        case .equals(let inner, _): return describe(inner, anchor: anchor, name: name)
         }
     }
 

@@ -136,6 +136,23 @@ import Testing
         #expect(explained.stdout.contains("2026-06-30"))
     }
 
+    /// explain --format text says which resource gave each input, and for
+    /// a missing one what was looked for.
+    @Test func explainShowsWhereEachInputCameFrom() throws {
+        let scratch = try Scratch()
+        let file = scratch.path + "/one.ndjson"
+        let lines = [
+            #"{"resourceType":"Observation","id":"phq","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-06-30","valueInteger":12}"#,
+            #"{"resourceType":"Patient","id":"p1","birthDate":"1970-07-01"}"#,
+        ]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let result = try CLI.run(["explain", "--as-of", "2026-12-31", "--patient", "p1", file])
+        #expect(result.stdout.contains("Where the inputs came from (FHIR)\n  assessed_on 2026-06-30 ← Observation/phq\n  age 55 ← Patient/p1\n"))
+        #expect(result.stdout.contains("  phq9_total 12 ← Observation/phq\n"))
+        #expect(result.stdout.contains("  gad7_total missing: no value in the latest usable Observation coded LOINC 70274-6 from 2025-06-30 to 2026-06-30"))
+        #expect(result.stdout.contains("  ed_visits_6mo 0 ← by absence: nothing matched Encounters that started from 2025-12-31 to 2026-06-30\n"))
+    }
+
     /// A mapping that does not fit the rule set stops with file:line:col.
     @Test func mappingErrorsPointIntoTheFile() throws {
         let scratch = try Scratch()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import StratifyBatch
+import StratifyFHIR
 import StratifyEngine
 import StratifyIO
 import StratifyRules
@@ -96,7 +97,8 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let program = try rulesOptions.load()
         var intake = self.intake
-        let inputProblems = try fhir.prepare(&intake, program: program).problems
+        let prepared = try fhir.prepare(&intake, program: program, keepSources: format == .text)
+        let inputProblems = prepared.problems
         let formats = try intake.formats()
         let plan = TracePlan(program: program)
         let selection = patients.isEmpty ? nil : PatientSelection(patients)
@@ -118,8 +120,16 @@ struct ExplainCommand: ParsableCommand {
                 let color = output == nil && Terminal.standardOutput.useColor
                 let width = self.width
                 let digest = SHA256.hex(program.source.bytes)
-                try run.execute {
-                    TraceTextFormatter(plan: plan, selection: selection, whatIf: whatIf, color: color, width: width, ruleSetDigest: digest)
+                if let sources = prepared.sources {
+                    try run.execute {
+                        SourcesTextFormatter(
+                            TraceTextFormatter(plan: plan, selection: selection, whatIf: whatIf, color: color, width: width, ruleSetDigest: digest),
+                            sources: sources)
+                    }
+                } else {
+                    try run.execute {
+                        TraceTextFormatter(plan: plan, selection: selection, whatIf: whatIf, color: color, width: width, ruleSetDigest: digest)
+                    }
                 }
             }
         } catch let exit as ExitStatus {

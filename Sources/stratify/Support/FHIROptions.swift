@@ -35,13 +35,15 @@ struct FHIROptions: ParsableArguments {
         /// when no input was FHIR.
         var basis: [String: [String]]?
         var mapping: FHIRMapping?
+        /// With `keepSources`: where each input of each patient came from.
+        var sources: [String: [InputSource]]?
     }
 
     /// Replaces the FHIR inputs of `intake` (all of them read together as
     /// one input: references resolve across files) by the intake records
     /// made from them. Prints input problems and warnings on standard
     /// error.
-    func prepare(_ intake: inout IntakeOptions, program: Program) throws -> Preparation {
+    func prepare(_ intake: inout IntakeOptions, program: Program, keepSources: Bool = false) throws -> Preparation {
         let fhirPaths = intake.inputs.filter { path in
             path != "-" && (intake.inputFormat == .fhir || (intake.inputFormat == nil && FHIRIntake.looksLikeFHIR(path: path)))
         }
@@ -52,7 +54,8 @@ struct FHIROptions: ParsableArguments {
         if asOf == nil { stderr.write("FHIR input read as of \(date) (today; --as-of sets another date)\n") }
         let intakeRecords: FHIRIntake
         do {
-            intakeRecords = try FHIRIntake.read(paths: fhirPaths, mapping: mapping, program: program, asOf: Self.days(date))
+            intakeRecords = try FHIRIntake.read(
+                paths: fhirPaths, mapping: mapping, program: program, asOf: Self.days(date), keepSources: keepSources)
         } catch {
             stderr.write("error: \(error.message)\n")
             throw ExitStatus.failure
@@ -70,7 +73,8 @@ struct FHIROptions: ParsableArguments {
         let problems = intakeRecords.problems.map {
             InputProblemReport(location: $0.location, identifier: $0.patientId, message: $0.message)
         }
-        return Preparation(problems: problems, basis: intakeRecords.basis, mapping: mapping)
+        return Preparation(
+            problems: problems, basis: intakeRecords.basis, mapping: mapping, sources: keepSources ? intakeRecords.sources : nil)
     }
 
     /// The mapping (`--fhir-mapping` or the built-in one), checked against
