@@ -27,12 +27,39 @@ public struct FHIRIntake: Sendable {
     public static func looksLikeFHIR(path: String) -> Bool {
         if isDirectory(path) { return true }
         guard path != "-", let bytes = try? readHead(path) else { return false }
-        // The first object's first key is `resourceType` in every export seen; else look further.
-        guard let open = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }),
-              bytes[open] == 0x7B
-        else { return false }
-        let lineEnd = bytes[open...].firstIndex(of: 0x0A) ?? bytes.endIndex
-        return String(decoding: bytes[open..<lineEnd], as: UTF8.self).contains("\"resourceType\"")
+        return firstObjectHasResourceType(bytes)
+    }
+
+    /// Whether the first JSON object in `bytes` has a `resourceType` member
+    /// at its top level (a Bundle's entries have one too, deeper down).
+    static func firstObjectHasResourceType(_ bytes: [UInt8]) -> Bool {
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while index < bytes.count, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[index]) { index += 1 }
+        guard index < bytes.count, bytes[index] == 0x7B else { return false }
+        var depth = 0
+        let key = Array("\"resourceType\"".utf8)
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x7B, 0x5B: depth += 1
+            case 0x7D, 0x5D:
+                depth -= 1
+                if depth == 0 { return false }
+            case 0x22:
+                if depth == 1, bytes[index...].starts(with: key) {
+                    var after = index + key.count
+                    while after < bytes.count, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[after]) { after += 1 }
+                    if after < bytes.count, bytes[after] == 0x3A { return true }
+                }
+                // Skip the string, escapes included.
+                index += 1
+                while index < bytes.count, bytes[index] != 0x22 {
+                    index += bytes[index] == 0x5C ? 2 : 1
+                }
+            default: break
+            }
+            index += 1
+        }
+        return false
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -171,4 +171,43 @@ import Testing
         let place = try #require(result.stderr.split(separator: "\n").first { $0.contains("nevermore") })
         #expect(place.hasPrefix("\(path):"))
     }
+
+    /// Published examples (Tests/Fixtures/fhir/SOURCES.md) map to the
+    /// values the spec says.
+    @Test func publishedUSCoreExamples() throws {
+        let result = try CLI.run(["explain", "--as-of", "2022-12-31", "--patient", "example", "Tests/Fixtures/fhir/us-core"])
+        #expect(result.status == 0)
+        for line in [
+            "  assessed_on 2022-11-29 ← Observation/PHQ9-item-example-44261-6",
+            "  age 35 ← Patient/example",
+            "  phq9_total 12 ← Observation/PHQ9-item-example-44261-6",
+            "  food_insecure false ← Observation/AHC-HRSN-item-example-88122-7, Observation/AHC-HRSN-item-example-88123-5",
+            "  utilities_shutoff_threat false ← Observation/AHC-HRSN-item-example-96779-4",
+            "  living_situation steady ← Observation/AHC-HRSN-item-example-71802-3",
+            "  housing_problems 3 ← Observation/AHC-HRSN-item-example-96778-6, Observation/AHC-HRSN-item-example-96778-6answer-0, "
+                + "Observation/AHC-HRSN-item-example-96778-6answer-5, Observation/AHC-HRSN-item-example-96778-6answer-6",
+            "  interpersonal_safety_score 4 ← Observation/AHC-HRSN-item-example-95614-4",
+            "  transportation_barrier false ← Observation/AHC-HRSN-item-example-93030-5",
+        ] {
+            #expect(result.stdout.contains(line + "\n"), "\(line)")
+        }
+        // The blood-pressure example is from 1999: read as of then.
+        let pressure = try CLI.run([
+            "explain", "--as-of", "1999-12-31", "--patient", "example",
+            "Tests/Fixtures/fhir/us-core/patient-example.json", "Tests/Fixtures/fhir/us-core/blood-pressure.json",
+        ])
+        #expect(pressure.stdout.contains("  systolic_bp 109 ← Observation/blood-pressure\n  diastolic_bp 44 ← Observation/blood-pressure\n"))
+    }
+
+    /// A Synthea transaction Bundle: urn:uuid references, a BP panel, and
+    /// resource types the mapping does not read (warnings, not problems).
+    @Test func publishedSyntheaBundle() throws {
+        let result = try CLI.run(["explain", "--as-of", "2020-12-31", "Tests/Fixtures/fhir/synthea"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("  systolic_bp 120 ← Observation/5c5d1aff-9d21-419f-adc9-c4ac066f49aa\n"))
+        #expect(result.stdout.contains("  diastolic_bp 72 ← Observation/5c5d1aff-9d21-419f-adc9-c4ac066f49aa\n"))
+        #expect(result.stdout.contains("  age 0 ← Patient/8666cd40-7af9-48c6-a1a6-86a161195542\n"))
+        #expect(result.stderr.contains("warning: 1 × resources of type ExplanationOfBenefit ignored"))
+        #expect(result.stderr.contains("1 patients read from FHIR, 0 input problems (as of 2020-12-31)"))
+    }
 }
