@@ -131,15 +131,29 @@ final class FHIRCollector {
     /// `Type/id` for a reference string (spec section 2.5), a `urn:` to
     /// resolve later, or nil when it cannot name a resource.
     func canonical(_ reference: String, local: [String: String]) -> String? {
-        if reference.hasPrefix("urn:") { return local[reference] ?? fullUrls[reference] ?? reference }
-        var parts = reference.split(separator: "/", omittingEmptySubsequences: false)
-        if parts.count >= 2, let history = parts.lastIndex(of: "_history") { parts.removeSubrange(history...) }
-        guard parts.count >= 2 else { return nil }
-        let type = parts[parts.count - 2], id = parts[parts.count - 1]
-        guard let first = type.first, first.isUppercase, !id.isEmpty, id.count <= 64,
-              id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
+        if reference.utf8.first == UInt8(ascii: "u"), reference.hasPrefix("urn:") {
+            return local[reference] ?? fullUrls[reference] ?? reference
+        }
+        // Byte by byte: this runs for every reference of every resource.
+        var utf8 = Array(reference.utf8)
+        if let history = Self.range(of: Array("/_history/".utf8), in: utf8) { utf8.removeSubrange(history...) }
+        guard let slash = utf8.lastIndex(of: 0x2F), slash > 0 else { return nil }
+        let id = utf8[(slash + 1)...]
+        let typeStart = utf8[..<slash].lastIndex(of: 0x2F).map { $0 + 1 } ?? 0
+        guard typeStart < slash, (0x41...0x5A).contains(utf8[typeStart]),
+              !id.isEmpty, id.count <= 64,
+              id.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x2E })
         else { return nil }
-        return "\(type)/\(id)"
+        if typeStart == 0, utf8.count == reference.utf8.count { return reference }
+        return String(decoding: utf8[typeStart...], as: UTF8.self)
+    }
+
+    private static func range(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start }
+        }
+        return nil
     }
 
     private func resolved(_ name: String) -> String {

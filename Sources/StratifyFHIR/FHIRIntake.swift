@@ -171,11 +171,22 @@ public struct FHIRIntake: Sendable {
 
     /// Reads one file (gunzipped when it is gzip data): a `.json` name is
     /// one JSON document, anything else NDJSON.
+    /// NDJSON is read block by block (a line is held only until it is
+    /// parsed); a `.json` document is read whole.
     static func readFile(_ path: String, into collector: FHIRCollector) throws(IOError) {
         var source = try ByteSource.openFile(path)
         if try source.peek(2) == [0x1F, 0x8B] { source = ByteSource(stage: GzipStage(reading: source), name: path) }
-        var bytes: [UInt8] = []
+        defer { source.close() }
+        let file = Int32(collector.files.count)
+        collector.files.append(path)
+        var lower = path.lowercased()
+        if lower.hasSuffix(".gz") { lower.removeLast(3) }
+        let whole = lower.hasSuffix(".json")
+        // Unparsed bytes: the rest of a line cut by the end of a block.
+        var pending: [UInt8] = []
         var block = [UInt8](repeating: 0, count: 1 << 20)
+        var line: Int32 = 0
+        var first = true
         while true {
             let count: Int
             do {
@@ -185,31 +196,34 @@ public struct FHIRIntake: Sendable {
             } catch {
                 throw IOError.undecodable("\(error)")
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: block[0..<count])
-        }
-        source.close()
-        let file = Int32(collector.files.count)
-        collector.files.append(path)
-        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        var lower = path.lowercased()
-        if lower.hasSuffix(".gz") { lower.removeLast(3) }
-        bytes.withUnsafeBufferPointer { all in
-            if lower.hasSuffix(".json") {
-                parse(UnsafeBufferPointer(rebasing: all[start...]), at: ResourceLocation(file: file, line: 0, entry: -1), collector: collector)
-                return
+            let atEnd = count == 0
+            pending.append(contentsOf: block[0..<count])
+            if first, pending.count >= 3 || atEnd {
+                if pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
+                first = false
             }
-            var line: Int32 = 0
-            while start < all.count {
-                line += 1
-                var end = start
-                while end < all.count, all[end] != 0x0A { end += 1 }
-                let text = UnsafeBufferPointer(rebasing: all[start..<end])
-                if text.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
-                    parse(text, at: ResourceLocation(file: file, line: line, entry: -1), collector: collector)
+            if whole {
+                if atEnd {
+                    pending.withUnsafeBufferPointer { parse($0, at: ResourceLocation(file: file, line: 0, entry: -1), collector: collector) }
+                    return
                 }
-                start = end + 1
+                continue
             }
+            let consumed = pending.withUnsafeBufferPointer { all -> Int in
+                var start = 0
+                while start < all.count {
+                    guard let newline = all[start...].firstIndex(of: 0x0A) ?? (atEnd ? all.count : nil) else { break }
+                    line += 1
+                    let text = UnsafeBufferPointer(rebasing: all[start..<newline])
+                    if text.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+                        parse(text, at: ResourceLocation(file: file, line: line, entry: -1), collector: collector)
+                    }
+                    start = newline + 1
+                }
+                return min(start, all.count)
+            }
+            pending.removeFirst(consumed)
+            if atEnd { return }
         }
     }
 
