@@ -30,7 +30,10 @@ final class FHIRCollector {
     /// Locations of the resources in a bucket whose Patient has not been
     /// seen yet, to report them if it never is.
     private var pending: [String: [ResourceLocation]] = [:]
-    private var seen: Set<String> = []
+    /// (type, id) of every resource read, as a 64-bit FNV-1a hash: a
+    /// string each would be most of the memory of a large export (two
+    /// resources colliding among a million: about 1 in 30 million).
+    private var seen: Set<UInt64> = []
     private var fullUrls: [String: String] = [:]
     private var medicationKeys: [String: String] = [:]
     private(set) var problems: [(location: ResourceLocation, patient: String, message: String)] = []
@@ -38,6 +41,24 @@ final class FHIRCollector {
     private(set) var warnings: [String: Int] = [:]
     private(set) var warningOrder: [String] = []
     private var order = 0
+    /// One shared copy of each code string kept in facts (`system|code`
+    /// repeats across patients; a copy each would dominate the memory).
+    private var interned: [String: String] = [:]
+
+    private func intern(_ text: String) -> String {
+        if let shared = interned[text] { return shared }
+        interned[text] = text
+        return text
+    }
+
+    private func interned(_ value: ObservationValue) -> ObservationValue {
+        if case .codings(let codings) = value { return .codings(intern(codings)) }
+        return value
+    }
+
+    private func intern(_ texts: [String]) -> [String] {
+        texts.map(intern)
+    }
 
     init(mapping: FHIRMapping) {
         self.mapping = mapping
@@ -91,7 +112,11 @@ final class FHIRCollector {
 
     private func isFirst(_ type: String, _ resource: JSONValue) -> Bool {
         guard let id = resource["id"]?.string else { return true }
-        if seen.insert("\(type)/\(id)").inserted { return true }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in type.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        hash = (hash ^ 0x2F) &* 0x100_0000_01B3
+        for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        if seen.insert(hash).inserted { return true }
         warn("repeated \(type) resources ignored (the first is used)")
         return false
     }
@@ -202,10 +227,10 @@ final class FHIRCollector {
     private func addObservation(_ resource: JSONValue, name: String?, local: [String: String], to facts: inout PatientFacts) {
         let codes = readCodes(Self.codings(resource["code"]))
         guard !codes.isEmpty else { return warn("Observations with codes the mapping does not read ignored") }
-        let value: ObservationValue = resource["dataAbsentReason"] != nil ? .absent : Self.value(of: resource)
+        let value: ObservationValue = resource["dataAbsentReason"] != nil ? .absent : interned(Self.value(of: resource))
         let components = (resource["component"]?.array ?? []).map { component in
-            (codes: Self.codings(component["code"]),
-             value: component["dataAbsentReason"] != nil ? ObservationValue.absent : Self.value(of: component))
+            (codes: intern(Self.codings(component["code"])),
+             value: component["dataAbsentReason"] != nil ? ObservationValue.absent : interned(Self.value(of: component)))
         }
         let members = (resource["hasMember"]?.array ?? []).compactMap { $0["reference"]?.string.flatMap { canonical($0, local: local) } }
         facts.observations.append(ObservationFact(
@@ -218,7 +243,7 @@ final class FHIRCollector {
     /// The codes of `codes` the mapping reads: its Observation codes, and
     /// every code of the override system.
     private func readCodes(_ codes: [String]) -> [String] {
-        codes.filter { code in
+        intern(codes).filter { code in
             mapping.observationCodes.contains(code) || mapping.overrideSystem.map { code.hasPrefix($0 + "|") } == true
         }
     }
@@ -258,7 +283,7 @@ final class FHIRCollector {
                             value = Self.value(of: answers[0])
                         }
                         facts.observations.append(ObservationFact(
-                            codes: codes, usable: true, date: date, order: nextOrder(), name: name, value: value,
+                            codes: codes, usable: true, date: date, order: nextOrder(), name: name, value: interned(value),
                             components: [], members: []))
                     }
                 }
@@ -281,17 +306,18 @@ final class FHIRCollector {
             + (resource["reasonReference"]?.array ?? []).compactMap { $0["reference"]?.string })
             .compactMap { canonical($0, local: local) }
         return EncounterFact(
-            counted: mapping.encounterStatuses.contains(resource["status"]?.string ?? ""), classCode: classCode,
+            counted: mapping.encounterStatuses.contains(resource["status"]?.string ?? ""), classCode: classCode.map(intern),
             start: Self.date(resource["period"]?["start"]), end: Self.date(resource["period"]?["end"]), acute: acute,
-            reasonCodes: (resource["reasonCode"]?.array ?? []).flatMap { Self.codings($0) },
+            reasonCodes: intern((resource["reasonCode"]?.array ?? []).flatMap { Self.codings($0) }),
             reasonReferences: references, order: nextOrder(), name: name)
     }
 
     private func condition(_ resource: JSONValue, name: String?) -> ConditionFact {
         ConditionFact(
-            clinicalStatus: Self.codings(resource["clinicalStatus"]), verificationStatus: Self.codings(resource["verificationStatus"]),
+            clinicalStatus: intern(Self.codings(resource["clinicalStatus"])),
+            verificationStatus: intern(Self.codings(resource["verificationStatus"])),
             onset: Self.date(resource["onsetDateTime"]) ?? Self.date(resource["onsetPeriod"]?["start"]) ?? Self.date(resource["recordedDate"]),
-            codes: Self.codings(resource["code"]), name: name)
+            codes: intern(Self.codings(resource["code"])), name: name)
     }
 
     /// A drug's key (spec 6.5): the preferred system's coding, else the
@@ -309,7 +335,7 @@ final class FHIRCollector {
             active: mapping.medicationStatuses.contains(resource["status"]?.string ?? ""),
             authored: Self.date(resource["authoredOn"]), key: nil, reference: nil, name: name)
         if let concept = resource["medicationCodeableConcept"] {
-            fact.key = medicationKey(concept)
+            fact.key = medicationKey(concept).map(intern)
         } else if let reference = resource["medicationReference"]?["reference"]?.string {
             if reference.hasPrefix("#") {
                 let contained = (resource["contained"]?.array ?? []).first { $0["id"]?.string == String(reference.dropFirst()) }
@@ -325,7 +351,7 @@ final class FHIRCollector {
         CoverageFact(
             active: mapping.coverageStatuses.contains(resource["status"]?.string ?? ""),
             start: Self.date(resource["period"]?["start"]), end: Self.date(resource["period"]?["end"]),
-            types: Self.codings(resource["type"]), name: name)
+            types: intern(Self.codings(resource["type"])), name: name)
     }
 
     // MARK: - The end of the input
@@ -334,7 +360,9 @@ final class FHIRCollector {
     /// resources pointing at no Patient become input problems.
     func finish() -> [PatientFacts] {
         var result = [PatientFacts](repeating: PatientFacts(), count: patients.count)
-        for (key, facts) in buckets {
+        // Each bucket is moved, not copied: the facts are the bulk of the memory.
+        for key in Array(buckets.keys) {
+            let facts = buckets.removeValue(forKey: key)!
             let patient = resolved(key)
             guard let index = patientIndex[patient] else {
                 for location in pending[key] ?? [] {
@@ -342,7 +370,13 @@ final class FHIRCollector {
                 }
                 continue
             }
-            result[index].merge(facts)
+            if result[index].observations.isEmpty, result[index].encounters.isEmpty {
+                let kept = result[index]
+                result[index] = facts
+                result[index].merge(kept)
+            } else {
+                result[index].merge(facts)
+            }
         }
         buckets = [:]
         pending = [:]

@@ -107,7 +107,7 @@ public struct FHIRIntake: Sendable {
     /// Reads `paths` (directories or files) as one FHIR input and derives
     /// one intake record per Patient. `asOf` is days since 1970-01-01.
     public static func read(
-        paths: [String], mapping: FHIRMapping, program: Program, asOf: Int, keepSources: Bool = false
+        paths: [String], mapping: FHIRMapping, program: Program, asOf: Int, keepBasis: Bool = false, keepSources: Bool = false
     ) throws(IOError) -> FHIRIntake {
         let collector = FHIRCollector(mapping: mapping)
         for path in paths {
@@ -136,7 +136,7 @@ public struct FHIRIntake: Sendable {
             let (record, used) = withUnsafeMutablePointer(to: &patientSources) { pointer in
                 derivation.record(facts[index], patientId: patient.id, birthDate: patient.birthDate, sources: keepSources ? pointer : nil)
             }
-            if let id = patient.id, basis[id] == nil {
+            if let id = patient.id, keepBasis || keepSources, basis[id] == nil {
                 basis[id] = used
                 if keepSources { sources[id] = patientSources }
             }

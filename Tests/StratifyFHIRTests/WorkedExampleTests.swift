@@ -179,6 +179,11 @@ import Testing
         #expect(intake.problems.map(\.message) == ["subject Patient/p9: no such Patient"])
     }
 
+    /// The built-in mapping is the one in Rules/ (the CLI embeds a copy).
+    @Test func embeddedMappingIsRulesFHIRYAML() {
+        #expect(Self.file("Rules/fhir.yaml").bytes == Self.file("Sources/stratify/Resources/fhir.yaml").bytes)
+    }
+
     /// A mapping with a wrong type or an unmapped input names its place.
     @Test func mappingDiagnostics() throws {
         var text = String(decoding: Self.file("Rules/fhir.yaml").bytes, as: UTF8.self)

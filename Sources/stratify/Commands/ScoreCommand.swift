@@ -42,12 +42,18 @@ struct ScoreCommand: ParsableCommand {
             more than half of the inputs missing), M rejected`: their tiers may be low
             only for want of data.
 
+            FHIR R4 (a Bulk Data export folder, NDJSON or Bundles; --input-format fhir,
+            or told from a folder or a resourceType) is read through Rules/fhir.yaml
+            (--fhir-mapping), one record per Patient, as of --as-of; --format fhir
+            writes a RiskAssessment per scored record (docs/fhir.md).
+
             Examples:
               stratify score Samples/intake.csv
               stratify score intake.csv --output scored.csv --errors rejected.csv
               stratify score --rules Rules/my-rules.yaml intake.ndjson --format csv
               cat intake.ndjson | stratify score - > scored.ndjson
               stratify score export.csv.gz --delimiter ';' --output scored.json
+              stratify score --as-of 2026-12-31 --format fhir exports/bulk-run1/
 
             \(ExitStatus.help)
             """)
@@ -89,7 +95,7 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         let program = try rulesOptions.load()
         var intake = self.intake
-        let prepared = try fhir.prepare(&intake, program: program)
+        let prepared = try fhir.prepare(&intake, program: program, keepBasis: format == .fhir)
         let inputProblems = prepared.problems
         let formats = try intake.formats()
         let outputFormat = OutputFormatChoice(format?.outputFormat ?? output.flatMap(OutputFormat.init(path:)))

@@ -43,7 +43,7 @@ struct FHIROptions: ParsableArguments {
     /// one input: references resolve across files) by the intake records
     /// made from them. Prints input problems and warnings on standard
     /// error.
-    func prepare(_ intake: inout IntakeOptions, program: Program, keepSources: Bool = false) throws -> Preparation {
+    func prepare(_ intake: inout IntakeOptions, program: Program, keepBasis: Bool = false, keepSources: Bool = false) throws -> Preparation {
         let fhirPaths = intake.inputs.filter { path in
             path != "-" && (intake.inputFormat == .fhir || (intake.inputFormat == nil && FHIRIntake.looksLikeFHIR(path: path)))
         }
@@ -55,7 +55,8 @@ struct FHIROptions: ParsableArguments {
         let intakeRecords: FHIRIntake
         do {
             intakeRecords = try FHIRIntake.read(
-                paths: fhirPaths, mapping: mapping, program: program, asOf: Self.days(date), keepSources: keepSources)
+                paths: fhirPaths, mapping: mapping, program: program, asOf: Self.days(date), keepBasis: keepBasis,
+                keepSources: keepSources)
         } catch {
             stderr.write("error: \(error.message)\n")
             throw ExitStatus.failure
@@ -74,7 +75,7 @@ struct FHIROptions: ParsableArguments {
             InputProblemReport(location: $0.location, identifier: $0.patientId, message: $0.message)
         }
         return Preparation(
-            problems: problems, basis: intakeRecords.basis, mapping: mapping, sources: keepSources ? intakeRecords.sources : nil)
+            problems: problems, basis: keepBasis ? intakeRecords.basis : [:], mapping: mapping, sources: keepSources ? intakeRecords.sources : nil)
     }
 
     /// The mapping (`--fhir-mapping` or the built-in one), checked against
