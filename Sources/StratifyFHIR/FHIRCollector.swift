@@ -60,6 +60,19 @@ final class FHIRCollector {
         texts.map(intern)
     }
 
+    /// Every element name the reader looks at (and, always, `value…`):
+    /// the parser skips the others (display texts, narratives, meta)
+    /// without building them. A new element read below must be added here.
+    static let elementsRead: Set<String> = [
+        "resourceType", "id", "status", "code", "coding", "system", "subject", "patient", "beneficiary", "reference",
+        "effectiveDateTime", "effectivePeriod", "effectiveInstant", "start", "end", "dataAbsentReason", "component",
+        "hasMember", "entry", "fullUrl", "resource", "class", "classHistory", "hospitalization", "admitSource",
+        "priority", "diagnosis", "condition", "reasonReference", "reasonCode", "period", "clinicalStatus",
+        "verificationStatus", "onsetDateTime", "onsetPeriod", "recordedDate", "medicationCodeableConcept",
+        "medicationReference", "contained", "authoredOn", "type", "item", "answer", "linkId", "authored", "birthDate",
+        "comparator", "transactionTime", "output",
+    ]
+
     init(mapping: FHIRMapping) {
         self.mapping = mapping
     }

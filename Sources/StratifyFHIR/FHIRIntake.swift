@@ -229,7 +229,7 @@ public struct FHIRIntake: Sendable {
 
     private static func parse(_ text: UnsafeBufferPointer<UInt8>, at location: ResourceLocation, collector: FHIRCollector) {
         do {
-            collector.add(try JSONTextParser.parse(text), at: location)
+            collector.add(try JSONTextParser.parse(text, keep: FHIRCollector.elementsRead), at: location)
         } catch {
             collector.problem(location, "not JSON: \(error.message) at column \(error.column)")
         }

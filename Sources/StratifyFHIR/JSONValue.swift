@@ -43,14 +43,19 @@ struct JSONTextParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var pos = 0
     private var depth = 0
+    /// Object members kept (others are checked as JSON and skipped, with
+    /// nothing allocated): nil keeps all. Members whose name starts with
+    /// `value` are always kept.
+    private let keep: Set<String>?
     static let maxDepth = 256
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, keep: Set<String>? = nil) {
         self.bytes = bytes
+        self.keep = keep
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONTextParser(bytes)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, keep: Set<String>? = nil) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONTextParser(bytes, keep: keep)
         parser.skipSpace()
         let value = try parser.value()
         parser.skipSpace()
@@ -102,7 +107,11 @@ struct JSONTextParser {
             guard pos < bytes.count, bytes[pos] == 0x3A else { throw fail("expected ':'") }
             pos += 1
             skipSpace()
-            members.append((key, try value()))
+            if let keep, !keep.contains(key), !key.hasPrefix("value") {
+                try skipValue()
+            } else {
+                members.append((key, try value()))
+            }
             skipSpace()
             guard pos < bytes.count else { throw fail("unexpected end of text") }
             if bytes[pos] == 0x2C { pos += 1; continue }
@@ -129,6 +138,57 @@ struct JSONTextParser {
         }
     }
 
+    /// Checks one value's syntax and moves past it, building nothing.
+    private mutating func skipValue() throws(JSONSyntaxError) {
+        guard pos < bytes.count else { throw fail("unexpected end of text") }
+        switch bytes[pos] {
+        case 0x7B, 0x5B:
+            let close: UInt8 = bytes[pos] == 0x7B ? 0x7D : 0x5D
+            let isObject = close == 0x7D
+            depth += 1
+            if depth > Self.maxDepth { throw fail("nested too deeply") }
+            pos += 1
+            skipSpace()
+            if pos < bytes.count, bytes[pos] == close { pos += 1; depth -= 1; return }
+            while true {
+                skipSpace()
+                if isObject {
+                    guard pos < bytes.count, bytes[pos] == 0x22 else { throw fail("expected a member name") }
+                    try skipString()
+                    skipSpace()
+                    guard pos < bytes.count, bytes[pos] == 0x3A else { throw fail("expected ':'") }
+                    pos += 1
+                    skipSpace()
+                }
+                try skipValue()
+                skipSpace()
+                guard pos < bytes.count else { throw fail("unexpected end of text") }
+                if bytes[pos] == 0x2C { pos += 1; continue }
+                if bytes[pos] == close { pos += 1; depth -= 1; return }
+                throw fail(isObject ? "expected ',' or '}'" : "expected ',' or ']'")
+            }
+        case 0x22: try skipString()
+        case 0x74: try literal("true")
+        case 0x66: try literal("false")
+        case 0x6E: try literal("null")
+        case 0x2D, 0x30...0x39: _ = try number()
+        default: throw fail("unexpected character")
+        }
+    }
+
+    private mutating func skipString() throws(JSONSyntaxError) {
+        pos += 1
+        while pos < bytes.count {
+            switch bytes[pos] {
+            case 0x22: pos += 1; return
+            case 0x5C: pos += 2
+            case 0..<0x20: throw fail("control character in a string")
+            default: pos += 1
+            }
+        }
+        throw fail("unterminated string")
+    }
+
     private mutating func number() throws(JSONSyntaxError) -> JSONValue {
         let start = pos
         if bytes[pos] == 0x2D { pos += 1 }
@@ -147,18 +207,24 @@ struct JSONTextParser {
             if pos < bytes.count, bytes[pos] == 0x2B || bytes[pos] == 0x2D { pos += 1 }
             if digits(&self) == 0 { throw fail("expected a digit") }
         }
-        return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self))
+        return .number(String(decoding: UnsafeBufferPointer(start: bytes.baseAddress! + start, count: pos - start), as: UTF8.self))
     }
 
     private mutating func string() throws(JSONSyntaxError) -> String {
         pos += 1
         let start = pos
-        // The common case: no escapes.
-        while pos < bytes.count, bytes[pos] != 0x22, bytes[pos] != 0x5C, bytes[pos] >= 0x20 { pos += 1 }
-        if pos < bytes.count, bytes[pos] == 0x22 {
-            let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
-            guard let text else { throw fail("invalid UTF-8") }
+        // The common case: no escapes, and (usually) ASCII, which needs no
+        // validation.
+        var bits: UInt8 = 0
+        while pos < bytes.count, bytes[pos] != 0x22, bytes[pos] != 0x5C, bytes[pos] >= 0x20 {
+            bits |= bytes[pos]
             pos += 1
+        }
+        if pos < bytes.count, bytes[pos] == 0x22 {
+            let raw = UnsafeBufferPointer(start: bytes.baseAddress! + start, count: pos - start)
+            pos += 1
+            if bits < 0x80 { return String(decoding: raw, as: UTF8.self) }
+            guard let text = String(validating: raw, as: UTF8.self) else { throw fail("invalid UTF-8") }
             return text
         }
         var scratch = Array(bytes[start..<pos])
