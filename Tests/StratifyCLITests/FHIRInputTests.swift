@@ -210,4 +210,15 @@ import Testing
         #expect(result.stderr.contains("warning: 1 × resources of type ExplanationOfBenefit ignored"))
         #expect(result.stderr.contains("1 patients read from FHIR, 0 input problems (as of 2020-12-31)"))
     }
+
+    /// diff reads FHIR like score does.
+    @Test func diffReadsFHIR() throws {
+        let scratch = try Scratch()
+        let folder = scratch.path + "/fhir", csv = scratch.path + "/flat.csv"
+        try Self.generate(seed: 25, layout: "bulk", folder: folder, csv: csv, n: 100)
+        let result = try CLI.run(["diff", "--as-of", "2026-12-31", "--candidate", "Rules/default.yaml", folder])
+        let fromCSV = try CLI.run(["diff", "--candidate", "Rules/default.yaml", csv])
+        #expect(result.stdout.contains("100 records read"))
+        #expect(result.stdout.split(separator: "\n").dropFirst(2) == fromCSV.stdout.split(separator: "\n").dropFirst(2))
+    }
 }
