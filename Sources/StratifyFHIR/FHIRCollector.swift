@@ -63,7 +63,7 @@ final class FHIRCollector {
     /// Every element name the reader looks at (and, always, `value…`):
     /// the parser skips the others (display texts, narratives, meta)
     /// without building them. A new element read below must be added here.
-    static let elementsRead: Set<String> = [
+    static let elementsRead = MemberNames([
         "resourceType", "id", "status", "code", "coding", "system", "subject", "patient", "beneficiary", "reference",
         "effectiveDateTime", "effectivePeriod", "effectiveInstant", "start", "end", "dataAbsentReason", "component",
         "hasMember", "entry", "fullUrl", "resource", "class", "classHistory", "hospitalization", "admitSource",
@@ -71,7 +71,7 @@ final class FHIRCollector {
         "verificationStatus", "onsetDateTime", "onsetPeriod", "recordedDate", "medicationCodeableConcept",
         "medicationReference", "contained", "authoredOn", "type", "item", "answer", "linkId", "authored", "birthDate",
         "comparator", "transactionTime", "output",
-    ]
+    ])
 
     init(mapping: FHIRMapping) {
         self.mapping = mapping

@@ -48,6 +48,8 @@ struct FieldDerivation {
         var assessedOn: Int?
         var conditionsByName: [String: ConditionFact]
         var observationsByName: [String: ObservationFact]
+        /// Indexes into `facts.observations` by code.
+        var observationsByCode: [String: [Int]] = [:]
     }
 
     /// The record's cells, and the resources that supplied them (each
@@ -61,7 +63,13 @@ struct FieldDerivation {
             facts: facts, patientId: patientId, birthDate: birthDate, anchor: asOf, assessedOn: nil,
             conditionsByName: [:], observationsByName: [:])
         for condition in facts.conditions { if let name = condition.name { context.conditionsByName[name] = condition } }
-        for observation in facts.observations { if let name = observation.name { context.observationsByName[name] = observation } }
+        // Panel members are looked up by name, only when a panel has some.
+        if facts.observations.contains(where: { !$0.members.isEmpty }) {
+            for observation in facts.observations { if let name = observation.name { context.observationsByName[name] = observation } }
+        }
+        for (index, observation) in facts.observations.enumerated() {
+            for code in observation.codes { context.observationsByCode[code, default: []].append(index) }
+        }
         // The anchor first: every window depends on it.
         let anchorIndex = program.inputs.firstIndex { $0.name == mapping.anchorInput }
         var anchorSource: ObservationFact?
@@ -120,8 +128,10 @@ struct FieldDerivation {
     }
 
     private func usableInWindow(_ codes: [String], _ context: Context) -> [ObservationFact] {
-        context.facts.observations.filter { observation in
-            observation.usable && observation.codes.contains(where: codes.contains)
+        var indexes = codes.flatMap { context.observationsByCode[$0] ?? [] }
+        if codes.count > 1 { indexes = Array(Set(indexes)).sorted() }
+        return indexes.map { context.facts.observations[$0] }.filter { observation in
+            observation.usable
                 && observation.date.map { $0 <= context.anchor && $0 >= context.anchor - mapping.lookBackDays } == true
         }
     }

@@ -32,6 +32,39 @@ indirect enum JSONValue: Sendable {
     }
 }
 
+/// Member names an object keeps (and every name starting with `value`),
+/// matched on raw bytes: a table by length, compared byte for byte.
+final class MemberNames: Sendable {
+    private let byLength: [[[UInt8]]]
+
+    init(_ names: Set<String>) {
+        var table = [[[UInt8]]](repeating: [], count: 64)
+        for name in names where name.utf8.count < 64 { table[name.utf8.count].append(Array(name.utf8)) }
+        byLength = table
+    }
+
+    /// Whether the string starting with the quote at `quote` is a kept
+    /// name; a name with an escape is kept (read the slow way).
+    func contains(nameAt quote: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var end = quote + 1
+        while end < bytes.count, bytes[end] != 0x22 {
+            if bytes[end] == 0x5C { return true }
+            end += 1
+        }
+        let start = quote + 1, count = end - start
+        if count >= 5, bytes[start] == 0x76, bytes[start + 1] == 0x61, bytes[start + 2] == 0x6C, bytes[start + 3] == 0x75,
+           bytes[start + 4] == 0x65 {
+            return true   // value…
+        }
+        guard count < byLength.count else { return false }
+        candidates: for candidate in byLength[count] {
+            for index in 0..<count where candidate[index] != bytes[start + index] { continue candidates }
+            return true
+        }
+        return false
+    }
+}
+
 struct JSONSyntaxError: Error {
     /// 1-based byte column within the parsed text.
     var column: Int
@@ -46,15 +79,15 @@ struct JSONTextParser {
     /// Object members kept (others are checked as JSON and skipped, with
     /// nothing allocated): nil keeps all. Members whose name starts with
     /// `value` are always kept.
-    private let keep: Set<String>?
+    private let keep: MemberNames?
     static let maxDepth = 256
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, keep: Set<String>? = nil) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, keep: MemberNames? = nil) {
         self.bytes = bytes
         self.keep = keep
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, keep: Set<String>? = nil) throws(JSONSyntaxError) -> JSONValue {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, keep: MemberNames? = nil) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONTextParser(bytes, keep: keep)
         parser.skipSpace()
         let value = try parser.value()
@@ -102,14 +135,20 @@ struct JSONTextParser {
         while true {
             skipSpace()
             guard pos < bytes.count, bytes[pos] == 0x22 else { throw fail("expected a member name") }
-            let key = try string()
-            skipSpace()
-            guard pos < bytes.count, bytes[pos] == 0x3A else { throw fail("expected ':'") }
-            pos += 1
-            skipSpace()
-            if let keep, !keep.contains(key), !key.hasPrefix("value") {
+            // A name not kept is told from its bytes: no string is made.
+            if let keep, !keep.contains(nameAt: pos, in: bytes) {
+                try skipString()
+                skipSpace()
+                guard pos < bytes.count, bytes[pos] == 0x3A else { throw fail("expected ':'") }
+                pos += 1
+                skipSpace()
                 try skipValue()
             } else {
+                let key = try string()
+                skipSpace()
+                guard pos < bytes.count, bytes[pos] == 0x3A else { throw fail("expected ':'") }
+                pos += 1
+                skipSpace()
                 members.append((key, try value()))
             }
             skipSpace()
