@@ -211,7 +211,7 @@ import Testing
         #expect(result.stderr.contains("1 patients read from FHIR, 0 input problems (as of 2020-12-31)"))
     }
 
-    /// diff reads FHIR like score does.
+    /// diff and caseload read FHIR like score does.
     @Test func diffReadsFHIR() throws {
         let scratch = try Scratch()
         let folder = scratch.path + "/fhir", csv = scratch.path + "/flat.csv"
@@ -220,5 +220,11 @@ import Testing
         let fromCSV = try CLI.run(["diff", "--candidate", "Rules/default.yaml", csv])
         #expect(result.stdout.contains("100 records read"))
         #expect(result.stdout.split(separator: "\n").dropFirst(2) == fromCSV.stdout.split(separator: "\n").dropFirst(2))
+        // caseload too.
+        let caseload = try CLI.run(["caseload", "--as-of", "2026-12-31", folder])
+        let caseloadCSV = try CLI.run(["caseload", csv])
+        #expect(caseload.status == caseloadCSV.status)
+        #expect(caseload.stdout.contains("model            patients"))
+        #expect(caseload.stdout == caseloadCSV.stdout)
     }
 }
