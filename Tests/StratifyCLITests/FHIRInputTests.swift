@@ -153,6 +153,21 @@ import Testing
         #expect(result.stdout.contains("  ed_visits_6mo 0 ← by absence: nothing matched Encounters that started from 2025-12-31 to 2026-06-30\n"))
     }
 
+    /// check --fhir-mapping validates the mapping against the rules.
+    @Test func checkValidatesTheMapping() throws {
+        let good = try CLI.run(["check", "--fhir-mapping", "Rules/fhir.yaml"])
+        #expect(good.status == 0)
+        #expect(good.stdout.contains("Rules/fhir.yaml: no problems"))
+        let scratch = try Scratch()
+        var mapping = try String(contentsOfFile: CLI.root + "/Rules/fhir.yaml", encoding: .utf8)
+        mapping = mapping.replacingOccurrences(of: "  age: {patient: age}\n", with: "")
+        let path = scratch.path + "/fhir.yaml"
+        try Data(mapping.utf8).write(to: URL(fileURLWithPath: path))
+        let bad = try CLI.run(["check", "--fhir-mapping", path])
+        #expect(bad.status == 2)
+        #expect(bad.stdout.contains("error: input 'age' of the rule set is not mapped"))
+    }
+
     /// A mapping that does not fit the rule set stops with file:line:col.
     @Test func mappingErrorsPointIntoTheFile() throws {
         let scratch = try Scratch()
