@@ -47,7 +47,10 @@ import Testing
         #expect(!fromFHIR.stdout.isEmpty)
         #expect(fromFHIR.status == fromCSV.status)
         #expect(Self.rejections(fromFHIR.stderr) == Self.rejections(fromCSV.stderr))
-        #expect(fromFHIR.stderr.contains("300 patients read from FHIR, 0 input problems (as of 2026-12-31)"))
+        #expect(fromFHIR.stderr.contains("300 patients read from FHIR (as of 2026-12-31)\n"))
+        // The summary line is the CSV's, plus the input problems and the date.
+        let summary = try #require(fromCSV.stderr.split(separator: "\n").last)
+        #expect(fromFHIR.stderr.hasSuffix("\n\(summary), 0 input problems (as of 2026-12-31)\n"))
     }
 
     /// Detected without --input-format (a folder), gzip files read as if
@@ -91,7 +94,7 @@ import Testing
         #expect(result.stderr.contains("\(file):6: input problem: no subject"))
         #expect(result.stderr.contains("\(file):7: input problem: subject Patient/nobody: no such Patient"))
         #expect(result.stderr.contains("warning: 1 × resources of type Claim ignored"))
-        #expect(result.stderr.contains("1 patients read from FHIR, 4 input problems (as of 2026-12-31)"))
+        #expect(result.stderr.contains(", 0 rejected, 4 input problems (as of 2026-12-31)\n"))
         let row = result.stdout.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
         #expect(row.hasPrefix("p1,"))
     }
@@ -223,7 +226,7 @@ import Testing
         #expect(result.stdout.contains("  diastolic_bp 72 ← Observation/5c5d1aff-9d21-419f-adc9-c4ac066f49aa\n"))
         #expect(result.stdout.contains("  age 0 ← Patient/8666cd40-7af9-48c6-a1a6-86a161195542\n"))
         #expect(result.stderr.contains("warning: 1 × resources of type ExplanationOfBenefit ignored"))
-        #expect(result.stderr.contains("1 patients read from FHIR, 0 input problems (as of 2020-12-31)"))
+        #expect(result.stderr.contains("1 patients read from FHIR (as of 2020-12-31)"))
     }
 
     /// diff and caseload read FHIR like score does.

@@ -108,6 +108,7 @@ struct ExplainCommand: ParsableCommand {
             rejectLimit: intake.rejectLimit, quiet: quiet, verb: "explaining")
         run.chunkOptions = TraceJSONFormatter.chunkOptions
         run.inputProblems = inputProblems
+        run.summarySuffix = prepared.summarySuffix
         run.strictColumns = intake.strictColumns
         run.delimiter = intake.delimiter
         var status = ExitStatus.success

@@ -103,6 +103,7 @@ struct ScoreCommand: ParsableCommand {
             program: program, inputs: intake.inputs, formats: formats, output: output, errors: errors, jobs: intake.jobs,
             rejectLimit: intake.rejectLimit, quiet: quiet, verb: "scoring")
         run.inputProblems = inputProblems
+        run.summarySuffix = prepared.summarySuffix
         run.strictColumns = intake.strictColumns
         run.delimiter = intake.delimiter
         run.onOpen = { formats in outputFormat.follow(formats[0]) }

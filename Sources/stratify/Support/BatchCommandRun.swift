@@ -38,6 +38,8 @@ struct BatchCommandRun {
     var summaryLabel: String?
     /// Receives the counts when the batch completes.
     var onSummary: ((BatchSummary) -> Void)?
+    /// Put after the summary line (FHIR input: `, 0 input problems (as of 2026-12-31)`).
+    var summarySuffix: String?
     /// Input problems (FHIR input, spec fhir-mapping.md section 2.3),
     /// written to the errors output first: the run goes on, and ends with
     /// exit status 1.
@@ -100,7 +102,7 @@ struct BatchCommandRun {
             try outputFile?.commit()
             try errorsFile?.commit()
             onSummary?(summary)
-            stderr.write((summaryLabel.map { "\($0): " } ?? "") + summary.line + "\n")
+            stderr.write((summaryLabel.map { "\($0): " } ?? "") + summary.line + (summarySuffix ?? "") + "\n")
             // Nothing scored from records that were there: as much a
             // failure as an unreadable input, whatever the files say.
             if summary.records > 0, summary.scored == 0 { throw ExitStatus.failure }

@@ -37,6 +37,8 @@ struct FHIROptions: ParsableArguments {
         var mapping: FHIRMapping?
         /// With `keepSources`: where each input of each patient came from.
         var sources: [String: [InputSource]]?
+        /// For the end of the summary line: `, 2 input problems (as of 2026-12-31)`.
+        var summarySuffix: String?
     }
 
     /// Replaces the FHIR inputs of `intake` (all of them read together as
@@ -70,12 +72,14 @@ struct FHIROptions: ParsableArguments {
         }
         intake.inputs = inputs
         if intake.inputFormat == .fhir { intake.inputFormat = nil }
-        stderr.write("\(intakeRecords.patients) patients read from FHIR, \(intakeRecords.problems.count) input problems (as of \(date))\n")
+        stderr.write("\(intakeRecords.patients) patients read from FHIR (as of \(date))\n")
         let problems = intakeRecords.problems.map {
             InputProblemReport(location: $0.location, identifier: $0.patientId, message: $0.message)
         }
+        let count = problems.count
         return Preparation(
-            problems: problems, basis: keepBasis ? intakeRecords.basis : [:], mapping: mapping, sources: keepSources ? intakeRecords.sources : nil)
+            problems: problems, basis: keepBasis ? intakeRecords.basis : [:], mapping: mapping, sources: keepSources ? intakeRecords.sources : nil,
+            summarySuffix: ", \(count) input problem\(count == 1 ? "" : "s") (as of \(date))")
     }
 
     /// The mapping (`--fhir-mapping` or the built-in one), checked against
