@@ -39,6 +39,9 @@ let package = Package(
         .target(name: "StratifyBatch", dependencies: ["StratifyEngine", "StratifyRules", "StratifyIO"]),
         // Monitoring over time: caseload, track, worklist (aggregates of a
         // scored population, through the batch pipeline).
+        // FHIR R4 in (a YAML mapping onto the rules' inputs) and RiskAssessment out.
+        // FHIR R4 in (Bulk NDJSON, Bundles → intake, through a YAML mapping) and out (RiskAssessment).
+        .target(name: "StratifyFHIR", dependencies: ["StratifyYAML", "StratifyRules", "StratifyEngine", "StratifyIO", "StratifyBatch"]),
         .target(name: "StratifyMonitor", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO"]),
         // Outcomes against tiers: how well a rule set predicts what happened
         // next, by subgroup, and whether a candidate predicts better.
@@ -46,10 +49,10 @@ let package = Package(
         .executableTarget(
             name: "stratify",
             dependencies: [
-                "StratifyBatch", "StratifyMonitor", "StratifyEvaluate", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyYAML",
+                "StratifyBatch", "StratifyMonitor", "StratifyEvaluate", "StratifyFHIR", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            resources: [.embedInCode("Resources/default.yaml")]
+            resources: [.embedInCode("Resources/default.yaml"), .embedInCode("Resources/fhir.yaml")]
         ),
         .testTarget(
             name: "StratifyYAMLTests",
@@ -81,6 +84,10 @@ let package = Package(
         .testTarget(
             name: "StratifyEvaluateTests",
             dependencies: ["StratifyEvaluate", "StratifyBatch", "StratifyRules", "StratifyEngine", "StratifyYAML"]
+        ),
+        .testTarget(
+            name: "StratifyFHIRTests",
+            dependencies: ["StratifyFHIR", "StratifyBatch", "StratifyRules", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyCLITests",

@@ -96,6 +96,19 @@ def candidate_rules(directory):
     return path
 
 
+def generate_fhir(patients):
+    """A Bulk Data export of gen_fhir.py (cached), its flat CSV, and its size in MB."""
+    folder = os.path.join(DATA, f"fhir{patients}")
+    flat = os.path.join(DATA, f"fhir{patients}.csv")
+    if not os.path.exists(flat):
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([sys.executable, os.path.join(BENCH, "gen_fhir.py"), "--n", str(patients), "--seed", "5",
+                        "--missing", "0.05", "--out", folder, "--layout", "bulk", "--as-of", "2026-12-31",
+                        "--csv", flat], check=True)
+    size = sum(os.path.getsize(os.path.join(folder, name)) for name in os.listdir(folder))
+    return folder, flat, size / 1e6
+
+
 def gigabyte_file(source):
     """About 1 GB of CSV: the records of `source` repeated under one header,
     each copy's identifiers made distinct (`P0000001` → `P0000001-2`).
@@ -205,6 +218,12 @@ def main():
     add(f"evaluate (binary outcome, JSON), --jobs {cores}", evaluate + [csv], n)
     add(f"evaluate --candidate, --jobs {cores}", evaluate + ["--candidate", candidate, csv], n)
     add(f"diff --candidate, --jobs {cores}", [STRATIFY, "diff", "--candidate", candidate, csv], n)
+    # FHIR input (issue 16): >= 100 MB/s of Bulk NDJSON on 2 cores, beside
+    # `score` on the equivalent flat CSV. The records/s column counts patients.
+    fhir_patients = 50_000 if args.quick else 100_000
+    fhir_dir, fhir_csv, fhir_mb = generate_fhir(fhir_patients)
+    add(f"score FHIR Bulk NDJSON ({fhir_mb:.0f} MB) → CSV", [STRATIFY, "score", "--input-format", "fhir", "--as-of", "2026-12-31", fhir_dir], fhir_patients)
+    add("score the equivalent flat CSV → CSV", [STRATIFY, "score", fhir_csv], fhir_patients)
     if not args.quick:
         big = gigabyte_file(csv)
         big_records = count_records(big)

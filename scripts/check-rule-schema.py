@@ -62,8 +62,10 @@ def main():
     jsonschema.Draft7Validator.check_schema(schema)
     validator = jsonschema.Draft7Validator(schema)
 
+    # fhir.yaml is not a rule file: the FHIR mapping, checked below against
+    # its own schema.
     files = sorted(path for path in glob.glob(os.path.join(ROOT, "Rules", "*.yaml"))
-                   if not path.endswith(".test.yaml"))
+                   if not path.endswith(".test.yaml") and os.path.basename(path) != "fhir.yaml")
     if not files:
         failures.append("no rule files found in Rules/")
     for path in files:
@@ -75,6 +77,8 @@ def main():
         for error in errors(validator, load(text)):
             failures.append(f"{name}: {where(error)}: {error.message}")
         print(f"check-rule-schema: {name} validates")
+
+    failures += check_fhir_mapping()
 
     # Mistakes the schema must flag, each made once in the default rule set.
     with open(os.path.join(ROOT, "Rules", "default.yaml"), encoding="utf-8") as file:
@@ -118,6 +122,26 @@ def main():
         return 1
     print(f"check-rule-schema: ok: {len(files)} rule file(s) validate, {len(mistakes)} mistakes rejected")
     return 0
+
+
+def check_fhir_mapping():
+    """Rules/fhir.yaml validates against Rules/fhir.schema.json, which flags a misspelled key."""
+    failures = []
+    with open(os.path.join(ROOT, "Rules", "fhir.schema.json"), encoding="utf-8") as file:
+        schema = json.load(file)
+    jsonschema.Draft7Validator.check_schema(schema)
+    validator = jsonschema.Draft7Validator(schema)
+    with open(os.path.join(ROOT, "Rules", "fhir.yaml"), encoding="utf-8") as file:
+        text = file.read()
+    if "yaml-language-server: $schema=./fhir.schema.json" not in text.split("\n", 1)[0]:
+        failures.append("Rules/fhir.yaml: the first line does not name the schema (# yaml-language-server: $schema=./fhir.schema.json)")
+    for error in errors(validator, load(text)):
+        failures.append(f"Rules/fhir.yaml: {where(error)}: {error.message}")
+    print("check-rule-schema: Rules/fhir.yaml validates")
+    broken = text.replace("  phq9_total: {latest: [LOINC|44261-6]}", "  phq9_total: {lastest: [LOINC|44261-6]}")
+    if broken == text or not list(errors(validator, load(broken))):
+        failures.append("Rules/fhir.schema.json: a misspelled source key (lastest) is not flagged")
+    return failures
 
 
 if __name__ == "__main__":

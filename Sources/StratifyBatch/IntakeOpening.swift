@@ -30,7 +30,11 @@ public struct IntakeOpening {
     public init(path: String, format: IntakeFormat?, delimiter: CSVDelimiter?) throws(BatchError) {
         var source: ByteSource
         do {
-            source = path == "-" ? ByteSource.standardInput() : try ByteSource.openFile(path)
+            if let prepared = PreparedIntake.source(for: path) {
+                source = prepared
+            } else {
+                source = path == "-" ? ByteSource.standardInput() : try ByteSource.openFile(path)
+            }
         } catch {
             throw BatchError.file(path, line: nil, error.message)
         }

@@ -94,6 +94,37 @@ public final class RejectSink: @unchecked Sendable {
         if buffer.count >= 8 << 10 { try flush() }
     }
 
+    /// Reports an input problem (FHIR input: a resource skipped, spec
+    /// fhir-mapping.md section 9): `record` is its location, `field` empty.
+    public func write(_ problem: InputProblemReport) throws(BatchError) {
+        switch format {
+        case .text:
+            buffer.append("\(problem.location): input problem: \(problem.message)\n")
+        case .csv:
+            if !wroteHeader {
+                buffer.append("record,\(identifierName),field,message\n")
+                wroteHeader = true
+            }
+            buffer.appendCSVField(problem.location)
+            buffer.append(UInt8(ascii: ","))
+            buffer.appendCSVField(problem.identifier)
+            buffer.append(",," as StaticString)
+            buffer.appendCSVField(problem.message)
+            buffer.append(10)
+        case .ndjson:
+            buffer.append("{\"record\":")
+            buffer.appendJSONString(problem.location)
+            buffer.append(",")
+            buffer.appendJSONString(identifierName)
+            buffer.append(":")
+            buffer.appendJSONString(problem.identifier)
+            buffer.append(",\"field\":\"\",\"message\":")
+            buffer.appendJSONString(problem.message)
+            buffer.append("}\n")
+        }
+        if buffer.count >= 8 << 10 { try flush() }
+    }
+
     /// Reports a problem with a record that was scored anyway: one line of
     /// text, `file:line: warning: ...`.
     public func warn(_ line: String) throws(BatchError) {

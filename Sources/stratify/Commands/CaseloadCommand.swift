@@ -47,6 +47,8 @@ struct CaseloadCommand: ParsableCommand {
 
     @OptionGroup var rejects: RejectOptions
 
+    @OptionGroup var fhir: FHIROptions
+
     @Option(help: ArgumentHelp("Case managers in post: MODEL=N,MODEL=N, or a CSV file with the columns model and staff.", valueName: "staff"))
     var staff: String?
 
@@ -69,6 +71,10 @@ struct CaseloadCommand: ParsableCommand {
         let program = try rulesOptions.load()
         let staffInPost = try staff.map { try Self.readStaff($0, program: program) }
         let counter = CaseloadCounter(program: program, staff: staffInPost)
+        var intake = self.intake
+        for problem in try fhir.prepare(&intake, program: program).problems {
+            Terminal.standardError.write("\(problem.location): input problem: \(problem.message)\n")
+        }
         let summary = try PopulationRun(program: program, intake: intake, errors: rejects.errors, quiet: rejects.quiet)
             .forEach { counter.add($0) }
         let report = counter.finish()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import StratifyFHIR
 import StratifyIO
 import StratifyRules
 import StratifyYAML
@@ -65,6 +66,9 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Rule files (YAML) to check; - for standard input. Default: the built-in rule set.", valueName: "rules"))
     var files: [String] = []
 
+    @Option(help: ArgumentHelp("Also check this FHIR mapping (docs/fhir.md) against the rule file's inputs: types, unknown and unmapped inputs, with file:line:col.", valueName: "file"))
+    var fhirMapping: String?
+
     enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
         case text
         case json
@@ -94,10 +98,41 @@ struct CheckCommand: ParsableCommand {
                 Terminal.standardOutput.write(report)
             }
         }
+        if let fhirMapping {
+            let (source, diagnostics) = Self.checkMapping(fhirMapping, rules: files.first)
+            everything += diagnostics
+            status = Self.worse(status, Self.status(of: diagnostics, strict: strict))
+            if format == .text {
+                var report = diagnostics.map { renderer.render($0, source: source) + "\n" }.joined()
+                report += Self.summary(fhirMapping, diagnostics, source: source) + "\n"
+                Terminal.standardOutput.write(report)
+            }
+        }
         if format == .json {
             Terminal.standardOutput.write(DiagnosticJSON.render(everything))
         }
         if status != .success { throw status }
+    }
+
+    /// Checks a FHIR mapping against the inputs of `rules` (nil: the
+    /// built-in rule set); rules that do not compile are reported above.
+    static func checkMapping(_ path: String, rules: String?) -> (SourceFile?, [Diagnostic]) {
+        let bytes: [UInt8]
+        do {
+            bytes = try RuleFiles.readFile(path, limit: YAMLLimits.default.maxFileBytes)
+        } catch {
+            return (nil, [.error("cannot read the file: \(error)", path: path, at: nil)])
+        }
+        let source = SourceFile(path: path, bytes: bytes)
+        let rulesSource = rules.flatMap { try? RuleFiles.readFile($0, limit: YAMLLimits.default.maxFileBytes) }
+            .map { SourceFile(path: rules!, bytes: $0) } ?? RuleFiles.builtIn
+        guard let program = RuleCompiler.compile(rulesSource).program else { return (source, []) }
+        do {
+            _ = try FHIRMapping.load(source, program: program)
+            return (source, [])
+        } catch {
+            return (source, error.diagnostics)
+        }
     }
 
     /// Reads and checks one file (nil: the built-in rule set); a file that

@@ -58,6 +58,8 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var intake: IntakeOptions
 
+    @OptionGroup var fhir: FHIROptions
+
     @Option(help: ArgumentHelp("The candidate rule file (YAML) to compare with --rules; - reads it from standard input.", valueName: "file"))
     var candidate: String
 
@@ -95,8 +97,13 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let old = try rulesOptions.load()
         let new = try RuleFiles.compile(try RuleFiles.read(candidate))
-        let formats = try intake.formats()
         let stderr = Terminal.standardError
+        // FHIR input becomes intake records of the current rules' inputs.
+        var intake = self.intake
+        for problem in try fhir.prepare(&intake, program: old).problems {
+            stderr.write("\(problem.location): input problem: \(problem.message)\n")
+        }
+        let formats = try intake.formats()
         var changesFile: OutputFile?
         if let changes {
             do {

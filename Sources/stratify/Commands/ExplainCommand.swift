@@ -1,5 +1,6 @@
 import ArgumentParser
 import StratifyBatch
+import StratifyFHIR
 import StratifyEngine
 import StratifyIO
 import StratifyRules
@@ -52,6 +53,8 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var rejects: RejectOptions
 
+    @OptionGroup var fhir: FHIROptions
+
     @Option(help: ArgumentHelp("text (for people) or json (NDJSON, one trace per line).", valueName: "format"))
     var format: Format = .text
 
@@ -85,6 +88,9 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let program = try rulesOptions.load()
+        var intake = self.intake
+        let prepared = try fhir.prepare(&intake, program: program, keepSources: format == .text)
+        let inputProblems = prepared.problems
         let formats = try intake.formats()
         let plan = TracePlan(program: program)
         let selection = patients.isEmpty ? nil : PatientSelection(patients)
@@ -93,6 +99,8 @@ struct ExplainCommand: ParsableCommand {
             program: program, inputs: intake.inputs, formats: formats, output: output, errors: rejects.errors, jobs: intake.jobs,
             rejectLimit: intake.rejectLimit, quiet: rejects.quiet, verb: "explaining")
         run.chunkOptions = TraceJSONFormatter.chunkOptions
+        run.inputProblems = inputProblems
+        run.summarySuffix = prepared.summarySuffix
         run.strictColumns = intake.strictColumns
         run.delimiter = intake.delimiter
         var status = ExitStatus.success
@@ -105,8 +113,16 @@ struct ExplainCommand: ParsableCommand {
                 let color = output == nil && Terminal.standardOutput.useColor
                 let width = self.width
                 let digest = SHA256.hex(program.source.bytes)
-                try run.execute {
-                    TraceTextFormatter(plan: plan, selection: selection, whatIf: whatIf, color: color, width: width, ruleSetDigest: digest)
+                if let sources = prepared.sources {
+                    try run.execute {
+                        SourcesTextFormatter(
+                            TraceTextFormatter(plan: plan, selection: selection, whatIf: whatIf, color: color, width: width, ruleSetDigest: digest),
+                            sources: sources)
+                    }
+                } else {
+                    try run.execute {
+                        TraceTextFormatter(plan: plan, selection: selection, whatIf: whatIf, color: color, width: width, ruleSetDigest: digest)
+                    }
                 }
             }
         } catch let exit as ExitStatus {

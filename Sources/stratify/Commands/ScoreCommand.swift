@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import StratifyBatch
+import StratifyFHIR
 import StratifyIO
 import StratifyRules
 
@@ -41,12 +42,18 @@ struct ScoreCommand: ParsableCommand {
             more than half of the inputs missing), M rejected`: their tiers may be low
             only for want of data.
 
+            FHIR R4 (a Bulk Data export folder, NDJSON or Bundles; --input-format fhir,
+            or told from a folder or a resourceType) is read through Rules/fhir.yaml
+            (--fhir-mapping), one record per Patient, as of --as-of; --format fhir
+            writes a RiskAssessment per scored record (docs/fhir.md).
+
             Examples:
               stratify score Samples/intake.csv
               stratify score intake.csv --output scored.csv --errors rejected.csv
               stratify score --rules Rules/my-rules.yaml intake.ndjson --format csv
               cat intake.ndjson | stratify score - > scored.ndjson
               stratify score export.csv.gz --delimiter ';' --output scored.json
+              stratify score --as-of 2026-12-31 --format fhir exports/bulk-run1/
 
             \(ExitStatus.help)
             """)
@@ -57,8 +64,10 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var rejects: RejectOptions
 
-    @Option(help: ArgumentHelp("Output format: csv, ndjson or json (a JSON array). Default: the extension of --output (.csv, .ndjson, .jsonl, .json), else the format of the first input.", valueName: "format"))
-    var format: OutputFormat?
+    @OptionGroup var fhir: FHIROptions
+
+    @Option(help: ArgumentHelp("Output format: csv, ndjson, json (a JSON array), or fhir (one FHIR R4 RiskAssessment per scored record, as NDJSON; see docs/fhir.md). Default: the extension of --output (.csv, .ndjson, .jsonl, .json), else the format of the first input.", valueName: "format"))
+    var format: ScoreOutputChoice?
 
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (replaced only when the run completes) instead of standard output.", valueName: "file"))
@@ -77,15 +86,26 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         let program = try rulesOptions.load()
+        var intake = self.intake
+        let prepared = try fhir.prepare(&intake, program: program, keepBasis: format == .fhir)
+        let inputProblems = prepared.problems
         let formats = try intake.formats()
-        let outputFormat = OutputFormatChoice(format ?? output.flatMap(OutputFormat.init(path:)))
+        let outputFormat = OutputFormatChoice(format?.outputFormat ?? output.flatMap(OutputFormat.init(path:)))
         var run = BatchCommandRun(
             program: program, inputs: intake.inputs, formats: formats, output: output, errors: rejects.errors, jobs: intake.jobs,
             rejectLimit: intake.rejectLimit, quiet: rejects.quiet, verb: "scoring")
+        run.inputProblems = inputProblems
+        run.summarySuffix = prepared.summarySuffix
         run.strictColumns = intake.strictColumns
         run.delimiter = intake.delimiter
         run.onOpen = { formats in outputFormat.follow(formats[0]) }
         let explain = self.explain
+        if format == .fhir {
+            let riskCodes = try (prepared.mapping ?? fhir.loadMapping(program: program)).riskCodes
+            let basis = prepared.basis
+            try run.execute { RiskAssessmentFormatter(program: program, riskCodes: riskCodes, basis: basis) }
+            return
+        }
         try run.execute { ScoreFormatter(program: program, format: outputFormat.format, fired: explain) }
     }
 
@@ -115,6 +135,16 @@ private final class OutputFormatChoice: @unchecked Sendable {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+/// `score --format`: the output formats, and FHIR RiskAssessments.
+enum ScoreOutputChoice: String, ExpressibleByArgument, CaseIterable {
+    case csv, ndjson, json, fhir
+
+    /// nil for FHIR (written by ``RiskAssessmentFormatter``).
+    var outputFormat: OutputFormat? {
+        OutputFormat(rawValue: rawValue)
+    }
+}
 extension IntakeFormat: ExpressibleByArgument {}
 extension CSVDelimiter: ExpressibleByArgument {
     /// `','` or `comma`, `';'` or `semicolon`, `tab` (or a tab character).

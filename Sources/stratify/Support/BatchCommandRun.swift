@@ -38,6 +38,12 @@ struct BatchCommandRun {
     var summaryLabel: String?
     /// Receives the counts when the batch completes.
     var onSummary: ((BatchSummary) -> Void)?
+    /// Put after the summary line (FHIR input: `, 0 input problems (as of 2026-12-31)`).
+    var summarySuffix: String?
+    /// Input problems (FHIR input, spec fhir-mapping.md section 2.3),
+    /// written to the errors output first: the run goes on, and ends with
+    /// exit status 1.
+    var inputProblems: [InputProblemReport] = []
 
     func execute<Formatter: RecordFormatter>(_ makeFormatter: @escaping @Sendable () -> Formatter) throws {
         let stderr = Terminal.standardError
@@ -83,6 +89,7 @@ struct BatchCommandRun {
         do {
             let summary: BatchSummary
             do {
+                for problem in inputProblems { try rejects.write(problem) }
                 summary = try runner.run(
                     inputs: inputs, formats: formats, output: outputSink ?? outputFile?.sink ?? ByteSink.standardOutput(), rejects: rejects)
             } catch {
@@ -95,11 +102,11 @@ struct BatchCommandRun {
             try outputFile?.commit()
             try errorsFile?.commit()
             onSummary?(summary)
-            stderr.write((summaryLabel.map { "\($0): " } ?? "") + summary.line + "\n")
+            stderr.write((summaryLabel.map { "\($0): " } ?? "") + summary.line + (summarySuffix ?? "") + "\n")
             // Nothing scored from records that were there: as much a
             // failure as an unreadable input, whatever the files say.
             if summary.records > 0, summary.scored == 0 { throw ExitStatus.failure }
-            if summary.rejected > 0 { throw ExitStatus.partial }
+            if summary.rejected > 0 || !inputProblems.isEmpty { throw ExitStatus.partial }
         } catch let error as BatchError {
             outputFile?.discard()
             errorsFile?.discard()

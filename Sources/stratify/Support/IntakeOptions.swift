@@ -6,8 +6,8 @@ import StratifyBatch
 /// read them, and how many threads. Declared once, so that each command
 /// reads intake the same way and says so in the same words.
 struct IntakeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Read every input as this format, whatever its name: csv, ndjson, or json (one JSON array of records).", valueName: "format"))
-    var inputFormat: IntakeFormat?
+    @Option(help: ArgumentHelp("Read every input as this format, whatever its name: csv, ndjson, json (one JSON array of records), or fhir (FHIR R4: Bulk Data NDJSON, Bundles, or a folder of them; see docs/fhir.md). Without it, a folder, or a file whose first JSON object has a resourceType, is read as FHIR.", valueName: "format"))
+    var inputFormat: InputFormatChoice?
 
     @Option(help: ArgumentHelp("The byte between CSV fields: ',' (comma), ';' (semicolon) or tab. Default: a tab for .tsv files, else a comma.", valueName: "delimiter"))
     var delimiter: CSVDelimiter?
@@ -18,7 +18,7 @@ struct IntakeOptions: ParsableArguments {
     @Flag(help: "Refuse (exit 2) an input whose CSV columns or NDJSON keys are not exactly the rules' inputs: a name read only after normalising its case, spaces or hyphens, an unknown column, an input with no column. Without it, each is a warning.")
     var strictColumns = false
 
-    @Argument(help: ArgumentHelp("Intake files (.csv, .tsv, .ndjson, .jsonl, .json; each may end in .gz); - for standard input (CSV, NDJSON, a JSON array or gzip, told from its first bytes).", valueName: "input"))
+    @Argument(help: ArgumentHelp("Intake files (.csv, .tsv, .ndjson, .jsonl, .json; each may end in .gz), or FHIR files and folders; - for standard input (CSV, NDJSON, a JSON array or gzip, told from its first bytes).", valueName: "input"))
     var inputs: [String]
 
     @Option(help: ArgumentHelp(
@@ -59,11 +59,24 @@ struct IntakeOptions: ParsableArguments {
     /// The format of each of `paths`, read with these options.
     func formats(of paths: [String]) throws -> [IntakeFormat?] {
         try paths.map { path in
-            if path == "-" { return inputFormat }
-            guard let format = inputFormat ?? IntakeFormat.detect(path: path) else {
+            if PreparedIntake.contains(path) { return .csv }
+            if path == "-" { return inputFormat?.intakeFormat }
+            guard let format = inputFormat?.intakeFormat ?? IntakeFormat.detect(path: path) else {
                 throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .tsv, .ndjson, .jsonl or .json (each may end in .gz), or --input-format")
             }
             return format
         }
+    }
+}
+
+/// `--input-format`: the intake formats, and FHIR (read by StratifyFHIR
+/// into intake records before the batch starts).
+enum InputFormatChoice: String, ExpressibleByArgument, CaseIterable {
+    case csv, ndjson, json, fhir
+
+    /// The intake format; nil for FHIR, which is turned into CSV intake
+    /// first (see ``FHIROptions``).
+    var intakeFormat: IntakeFormat? {
+        IntakeFormat(rawValue: rawValue)
     }
 }

@@ -1,0 +1,237 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import StratifyIO
+import StratifyRules
+
+/// FHIR R4 input (spec fhir-mapping.md) turned into flat intake: one CSV
+/// record per Patient, with the rule set's inputs as columns, which the
+/// normal pipeline then validates and scores exactly like a CSV file.
+public struct FHIRIntake: Sendable {
+    /// The intake CSV (header and one row per Patient, in order).
+    public var csv: [UInt8]
+    public var patients: Int
+    /// Input problems, in input order (spec section 2.3).
+    public var problems: [InputProblem]
+    /// Aggregated warnings: `N × what`.
+    public var warnings: [String]
+    /// For each patient id, the resources whose data gave its inputs values.
+    public var basis: [String: [String]]
+    /// With `keepSources`: for each patient id, where each input came from.
+    public var sources: [String: [InputSource]] = [:]
+
+    /// True when `path` is to be read as FHIR without `--input-format`: a
+    /// directory, or a file whose first JSON object has a `resourceType`.
+    public static func looksLikeFHIR(path: String) -> Bool {
+        if isDirectory(path) { return true }
+        guard path != "-", let bytes = try? readHead(path) else { return false }
+        return firstObjectHasResourceType(bytes)
+    }
+
+    /// Whether the first JSON object in `bytes` has a `resourceType` member
+    /// at its top level (a Bundle's entries have one too, deeper down).
+    static func firstObjectHasResourceType(_ bytes: [UInt8]) -> Bool {
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while index < bytes.count, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[index]) { index += 1 }
+        guard index < bytes.count, bytes[index] == 0x7B else { return false }
+        var depth = 0
+        let key = Array("\"resourceType\"".utf8)
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x7B, 0x5B: depth += 1
+            case 0x7D, 0x5D:
+                depth -= 1
+                if depth == 0 { return false }
+            case 0x22:
+                if depth == 1, bytes[index...].starts(with: key) {
+                    var after = index + key.count
+                    while after < bytes.count, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[after]) { after += 1 }
+                    if after < bytes.count, bytes[after] == 0x3A { return true }
+                }
+                // Skip the string, escapes included.
+                index += 1
+                while index < bytes.count, bytes[index] != 0x22 {
+                    index += bytes[index] == 0x5C ? 2 : 1
+                }
+            default: break
+            }
+            index += 1
+        }
+        return false
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    private static func readHead(_ path: String) throws(IOError) -> [UInt8] {
+        var source = try ByteSource.openFile(path)
+        if try source.peek(2) == [0x1F, 0x8B] { source = ByteSource(stage: GzipStage(reading: source), name: path) }
+        return try source.peek(1 << 16)
+    }
+
+    /// The files a directory argument stands for (spec 2.1), in byte order
+    /// of their names, and the names of the others (for a warning).
+    static func listDirectory(_ path: String) -> (files: [String], ignored: [String]) {
+        guard let directory = opendir(path) else { return ([], []) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        var files: [String] = [], ignored: [String] = []
+        let base = path.hasSuffix("/") ? path : path + "/"
+        for name in names {
+            var lower = name.lowercased()
+            if lower.hasSuffix(".gz") { lower.removeLast(3) }
+            var info = stat()
+            let full = base + name
+            guard stat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") || lower.hasSuffix(".json") {
+                files.append(full)
+            } else {
+                ignored.append(full)
+            }
+        }
+        return (files, ignored)
+    }
+
+    /// Reads `paths` (directories or files) as one FHIR input and derives
+    /// one intake record per Patient. `asOf` is days since 1970-01-01.
+    public static func read(
+        paths: [String], mapping: FHIRMapping, program: Program, asOf: Int, keepBasis: Bool = false, keepSources: Bool = false
+    ) throws(IOError) -> FHIRIntake {
+        let collector = FHIRCollector(mapping: mapping)
+        for path in paths {
+            if isDirectory(path) {
+                let listing = listDirectory(path)
+                for name in listing.ignored { collector.warn("file \(name) ignored (not .ndjson, .jsonl or .json)") }
+                for file in listing.files { try readFile(file, into: collector) }
+            } else {
+                try readFile(path, into: collector)
+            }
+        }
+        let facts = collector.finish()
+        let derivation = FieldDerivation(mapping: mapping, program: program, asOf: asOf, warn: collector.warn)
+        var csv: [UInt8] = []
+        csv.reserveCapacity(1 << 16)
+        for (index, input) in program.inputs.enumerated() {
+            if index > 0 { csv.append(0x2C) }
+            appendCell(input.name, to: &csv)
+        }
+        csv.append(0x0A)
+        var basis: [String: [String]] = [:]
+        var sources: [String: [InputSource]] = [:]
+        var patientSources: [InputSource] = []
+        for (index, patient) in collector.patients.enumerated() {
+            patientSources.removeAll()
+            let (record, used) = withUnsafeMutablePointer(to: &patientSources) { pointer in
+                derivation.record(facts[index], patientId: patient.id, birthDate: patient.birthDate, sources: keepSources ? pointer : nil)
+            }
+            if let id = patient.id, keepBasis || keepSources, basis[id] == nil {
+                basis[id] = used
+                if keepSources { sources[id] = patientSources }
+            }
+            for (column, value) in record.enumerated() {
+                if column > 0 { csv.append(0x2C) }
+                if let value { appendCell(value, to: &csv) }
+            }
+            csv.append(0x0A)
+        }
+        return FHIRIntake(
+            csv: csv, patients: collector.patients.count,
+            problems: collector.problems.map {
+                InputProblem(location: collector.locationText($0.location), patientId: $0.patient, message: $0.message)
+            },
+            warnings: collector.warningOrder.map { "\(collector.warnings[$0]!) \u{00D7} \($0)" }, basis: basis, sources: sources)
+    }
+
+    private static func appendCell(_ text: String, to buffer: inout [UInt8]) {
+        let needsQuotes = text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            || text.first == " " || text.last == " "
+        if !needsQuotes {
+            buffer.append(contentsOf: text.utf8)
+            return
+        }
+        buffer.append(0x22)
+        for byte in text.utf8 {
+            if byte == 0x22 { buffer.append(0x22) }
+            buffer.append(byte)
+        }
+        buffer.append(0x22)
+    }
+
+    /// Reads one file (gunzipped when it is gzip data): a `.json` name is
+    /// one JSON document, anything else NDJSON.
+    /// NDJSON is read block by block (a line is held only until it is
+    /// parsed); a `.json` document is read whole.
+    static func readFile(_ path: String, into collector: FHIRCollector) throws(IOError) {
+        var source = try ByteSource.openFile(path)
+        if try source.peek(2) == [0x1F, 0x8B] { source = ByteSource(stage: GzipStage(reading: source), name: path) }
+        defer { source.close() }
+        let file = Int32(collector.files.count)
+        collector.files.append(path)
+        var lower = path.lowercased()
+        if lower.hasSuffix(".gz") { lower.removeLast(3) }
+        let whole = lower.hasSuffix(".json")
+        // Unparsed bytes: the rest of a line cut by the end of a block.
+        var pending: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        var line: Int32 = 0
+        var first = true
+        while true {
+            let count: Int
+            do {
+                count = try block.withUnsafeMutableBytes { buffer in try source.read(into: buffer) }
+            } catch let error as IOError {
+                throw error
+            } catch {
+                throw IOError.undecodable("\(error)")
+            }
+            let atEnd = count == 0
+            pending.append(contentsOf: block[0..<count])
+            if first, pending.count >= 3 || atEnd {
+                if pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
+                first = false
+            }
+            if whole {
+                if atEnd {
+                    pending.withUnsafeBufferPointer { parse($0, at: ResourceLocation(file: file, line: 0, entry: -1), collector: collector) }
+                    return
+                }
+                continue
+            }
+            let consumed = pending.withUnsafeBufferPointer { all -> Int in
+                var start = 0
+                while start < all.count {
+                    guard let newline = all[start...].firstIndex(of: 0x0A) ?? (atEnd ? all.count : nil) else { break }
+                    line += 1
+                    let text = UnsafeBufferPointer(rebasing: all[start..<newline])
+                    if text.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+                        parse(text, at: ResourceLocation(file: file, line: line, entry: -1), collector: collector)
+                    }
+                    start = newline + 1
+                }
+                return min(start, all.count)
+            }
+            pending.removeFirst(consumed)
+            if atEnd { return }
+        }
+    }
+
+    private static func parse(_ text: UnsafeBufferPointer<UInt8>, at location: ResourceLocation, collector: FHIRCollector) {
+        do {
+            collector.add(try JSONTextParser.parse(text, keep: FHIRCollector.elementsRead), at: location)
+        } catch {
+            collector.problem(location, "not JSON: \(error.message) at column \(error.column)")
+        }
+    }
+}
