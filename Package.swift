@@ -43,10 +43,13 @@ let package = Package(
         // Outcomes against tiers: how well a rule set predicts what happened
         // next, by subgroup, and whether a candidate predicts better.
         .target(name: "StratifyEvaluate", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor"]),
+        // Self-contained HTML reports: inline SVG charts drawn from the
+        // figures the other modules compute (no computation of its own).
+        .target(name: "StratifyReport", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor", "StratifyEvaluate"]),
         .executableTarget(
             name: "stratify",
             dependencies: [
-                "StratifyBatch", "StratifyMonitor", "StratifyEvaluate", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyYAML",
+                "StratifyBatch", "StratifyMonitor", "StratifyEvaluate", "StratifyReport", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.embedInCode("Resources/default.yaml")]
@@ -81,6 +84,10 @@ let package = Package(
         .testTarget(
             name: "StratifyEvaluateTests",
             dependencies: ["StratifyEvaluate", "StratifyBatch", "StratifyRules", "StratifyEngine", "StratifyYAML"]
+        ),
+        .testTarget(
+            name: "StratifyReportTests",
+            dependencies: ["StratifyReport"]
         ),
         .testTarget(
             name: "StratifyCLITests",
