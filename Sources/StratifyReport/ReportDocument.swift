@@ -51,7 +51,7 @@ public enum ReportPage {
         p.lead{color:#333;margin:0 0 12px}
         figure{margin:14px 0 20px;break-inside:avoid;page-break-inside:avoid}
         figcaption{font-weight:600;margin-bottom:4px}
-        svg{max-width:100%;height:auto;display:block}svg text{font-size:12px;fill:#111}
+        svg{max-width:100%;height:auto;display:block}svg text{font-size:12px}
         table{border-collapse:collapse;margin:6px 0;font-size:13px}th,td{border:1px solid #bbb;padding:2px 6px;text-align:right}
         th[scope=row],thead th{text-align:left;background:#f2f2f2}
         details summary{cursor:pointer;color:#08306b;font-size:13px}
