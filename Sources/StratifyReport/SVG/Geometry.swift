@@ -18,8 +18,10 @@ public struct Rect: Sendable, Equatable {
 /// Coordinates as SVG text: one decimal, so that the same numbers always
 /// give the same bytes (and the file stays small).
 public enum SVGNumber {
+    /// `12.25` → `12.3`, `12.0` → `12`.
     public static func text(_ value: Double) -> String {
-        NumberText.fixed(value.isFinite ? value : 0, decimals: 1, trimZeros: true)
+        let text = NumberText.fixed(value.isFinite ? value : 0, decimals: 1)
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 }
 

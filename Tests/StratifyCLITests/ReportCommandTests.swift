@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// `stratify report` through the binary, on the README's samples.
+@Suite struct ReportCommandTests {
+    func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    static let everything = [
+        "report", "Samples/intake-wave2.csv", "--previous", "Samples/intake.csv", "--outcomes", "Samples/outcomes.csv",
+        "--outcome", "admitted_90d", "--staff", "Samples/staff.csv", "--as-of", "2026-12-01", "--min-cell", "0",
+    ]
+
+    @Test func writesOneSelfContainedDeterministicPage() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = directory.appendingPathComponent("a.html").path, second = directory.appendingPathComponent("b.html").path
+        let result = try CLI.run(Self.everything + ["--output", first])
+        #expect(result.status == 0, "\(result.stderr)")
+        _ = try CLI.run(Self.everything + ["--output", second])
+        let page = try String(contentsOfFile: first, encoding: .utf8)
+        #expect(page == (try String(contentsOfFile: second, encoding: .utf8)))
+        #expect(page.hasPrefix("<!DOCTYPE html>"))
+        #expect(!page.contains("<script"))
+        #expect(!page.contains("src=") && !page.contains("href="))
+        // Every section, every chart with its table.
+        for id in ["population", "migration", "outcomes", "traceability"] { #expect(page.contains("<section id=\"\(id)\">"), "\(id)") }
+        #expect(page.components(separatedBy: "<svg ").count == page.components(separatedBy: "<details>").count)
+        #expect(page.components(separatedBy: "aria-label=").count == page.components(separatedBy: "<svg ").count)
+        // The sample's figures (caseload: 1 intensive, 1 clinical, 15 strengths_based, 8 brokerage).
+        #expect(page.contains("data-kind=\"tier\" data-key=\"moderate\" data-n=\"13\""))
+        #expect(page.contains("data-kind=\"model\" data-key=\"strengths_based\" data-n=\"15\" data-needed=\"1\""))
+        #expect(page.contains("data-kind=\"track-records\" data-both=\"22\" data-new=\"3\" data-departed=\"1\""))
+        #expect(page.contains("2026-12-01 (--as-of)"))
+    }
+
+    @Test func smallCellsAreHiddenByDefault() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("r.html").path
+        let result = try CLI.run(["report", "Samples/intake-wave2.csv", "--as-of", "2026-12-01", "--output", path])
+        #expect(result.status == 0)
+        let page = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(page.contains("data-kind=\"tier\" data-key=\"very_high\" data-suppressed=\"true\""))
+        #expect(page.contains("data-kind=\"tier\" data-key=\"moderate\" data-n=\"13\""))
+        #expect(page.contains("&lt;11"))
+    }
+
+    @Test func usageErrors() throws {
+        let cases: [([String], String)] = [
+            (["Samples/intake.csv"], "Missing expected argument '--output <file>'"),
+            (["--as-of", "2026-13-01", "--output", "r.html", "Samples/intake.csv"], "--as-of must be a date"),
+            (["--outcomes", "Samples/outcomes.csv", "--output", "r.html", "Samples/intake.csv"], "--outcomes needs --outcome NAME"),
+        ]
+        for (arguments, message) in cases {
+            let result = try CLI.run(["report"] + arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+        }
+    }
+}
