@@ -58,6 +58,9 @@ public enum ReportPage {
         dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
         .note{font-size:12px;color:#444}
         code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
+        article.card+article.card{break-before:page;page-break-before:always}
+        .big{font-size:18px;margin:6px 0}.warn{border-left:4px solid #08306b;padding:4px 8px;background:#f2f6fb}
+        ul.rules li{margin-bottom:6px}ul.rules q{display:block;color:#333}
         @page{size:auto;margin:12mm}
         @media print{body{max-width:none;padding:0}details{display:block}details>summary{display:none}details>table{display:table}h2{break-after:avoid}a{color:#000}}
         """
@@ -65,16 +68,23 @@ public enum ReportPage {
     /// The whole document.
     public static func render(title: String, lead: String, body: (inout HTMLWriter) -> Void) -> String {
         var html = HTMLWriter()
+        head(&html, title: title)
+        html.element("h1", title)
+        html.element("p", [("class", "lead")], lead)
+        body(&html)
+        html.raw(tail)
+        return html.text
+    }
+
+    /// Everything up to the opening `<body>`.
+    public static func head(_ html: inout HTMLWriter, title: String) {
         html.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         html.raw("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
         html.element("title", title)
         html.raw("<style>\(style)</style></head><body>")
-        html.element("h1", title)
-        html.element("p", [("class", "lead")], lead)
-        body(&html)
-        html.raw("</body></html>\n")
-        return html.text
     }
+
+    public static let tail = "</body></html>\n"
 
     /// The traceability block, at the end of every report.
     public static func traceability(_ html: inout HTMLWriter, _ trace: Traceability) {

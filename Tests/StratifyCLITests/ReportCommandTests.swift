@@ -62,3 +62,25 @@ import Testing
         }
     }
 }
+
+/// `explain --format html`: the patient card.
+@Suite struct PatientCardTests {
+    @Test func aCardPerPatientInOnePage() throws {
+        let result = try CLI.run(["explain", "Samples/intake.csv", "--patient", "P0000003", "--patient", "P0000007", "--format", "html", "-q"])
+        #expect(result.status == 1)  // the sample's invalid record 18
+        let page = result.stdout
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.hasSuffix("</body></html>\n"))
+        #expect(page.components(separatedBy: "<article class=\"card\"").count == 3)
+        #expect(page.contains("data-key=\"P0000003\" data-tier=\"high\" data-model=\"clinical\""))
+        #expect(page.contains("Next review by 2026-04-21."))
+        #expect(page.contains("A LACE index of 10 or more means a high risk of readmission or death within 30 days."))
+        #expect(page.contains("Not recorded (1 of 29): admissions_12mo."))
+        #expect(!page.contains("<script") && !page.contains("src=") && !page.contains("href="))
+    }
+
+    @Test func needsAPatient() throws {
+        let result = try CLI.run(["explain", "Samples/intake.csv", "--format", "html"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--format html needs --patient ID"))
+    }
+}

@@ -62,4 +62,19 @@ import Testing
         #expect(sankey.ribbons.isEmpty)
         #expect(sankey.left[0].height == 0)
     }
+
+    @Test func aScoreSitsInItsBand() {
+        // Bands 0–2, 3–5, 6+; score 4.
+        let scale = BandScaleLayout(lowers: [0, 3, 6], score: 4, width: 90, height: 10)
+        #expect(scale.end == 9)
+        #expect(scale.segments.map(\.x) == [0, 30, 60])
+        #expect(scale.segments.map(\.width) == [30, 30, 30])
+        #expect(scale.marker == 45)
+    }
+
+    @Test func aScoreBeyondTheLastBandWidensTheLine() {
+        let scale = BandScaleLayout(lowers: [0, 3, 6], score: 19, width: 200, height: 10)
+        #expect(scale.end == 20)
+        #expect(scale.segments.last == Rect(x: 60, y: 0, width: 140, height: 10))
+    }
 }

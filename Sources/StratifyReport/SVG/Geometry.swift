@@ -68,6 +68,32 @@ public enum ChartGeometry {
     }
 }
 
+/// A score on its tier bands: one segment per band along a line, and the
+/// score's place on it. The last band is open above; it is drawn as wide as
+/// the band before it (at least 2 points), or to just past the score.
+public struct BandScaleLayout: Sendable, Equatable {
+    public var segments: [Rect]
+    public var marker: Double
+    /// The score at the right end of the line.
+    public var end: Int
+
+    /// - Parameter bands: lower bounds, lowest first (each band runs to the next).
+    public init(lowers: [Int], score: Int, width: Double, height: Double) {
+        let start = min(lowers.first ?? 0, score)
+        let lastWidth = lowers.count > 1 ? max(2, lowers[lowers.count - 1] - lowers[lowers.count - 2]) : 2
+        let end = max((lowers.last ?? 0) + lastWidth, score + 1)
+        self.end = end
+        let span = Double(max(1, end - start))
+        func x(_ value: Int) -> Double { width * Double(value - start) / span }
+        segments = lowers.enumerated().map { index, lower in
+            let upper = index + 1 < lowers.count ? lowers[index + 1] : end
+            let left = x(index == 0 ? start : lower)
+            return Rect(x: left, y: 0, width: x(upper) - left, height: height)
+        }
+        marker = x(score) + (x(score + 1) - x(score)) / 2
+    }
+}
+
 /// A Sankey diagram of a transition matrix: a column of nodes for the rows
 /// (before), a column for the columns (after), and a ribbon per non-empty
 /// cell whose thickness is its count.
