@@ -13,22 +13,27 @@ public enum MigrationSection {
             + "of those in both, \(report.direction.up) moved up a tier, \(report.direction.down) down and \(report.direction.same) stayed.")
         html.close("p")
         if let caution = report.regressionCaution { html.element("p", [("class", "note")], caution) }
-        matrix(&html, report.tierTransitions, title: "Tier migration", kind: "tier-transition", cells: cells)
-        matrix(&html, report.modelTransitions, title: "Model migration", kind: "model-transition", cells: cells, sankey: false)
+        let tiers = report.tierTransitions, models = report.modelTransitions
+        matrix(&html, rows: tiers.rows, columns: tiers.columns, counts: tiers.counts, title: "Tier migration", kind: "tier-transition", cells: cells)
+        matrix(&html, rows: models.rows, columns: models.columns, counts: models.counts, title: "Model migration", kind: "model-transition",
+               cells: cells, sankey: false)
         html.close("section")
     }
 
     /// A transition matrix (rows before, with `new`; columns after, with
     /// `departed`) as a Sankey diagram and a table.
-    public static func matrix(_ html: inout HTMLWriter, _ matrix: TrackReport.Matrix, title: String, kind: String, cells: SmallCells, sankey: Bool = true) {
-        let table = DataTable(header: ["Before ＼ after"] + matrix.columns, rows: matrix.rows.enumerated().map { r, row in
-            DataTable.Row([row] + matrix.counts[r].map(cells.text), attributes: [("data-kind", kind), ("data-key", row)]
-                + zip(matrix.columns, matrix.counts[r]).map { ("data-to-\(PopulationSection.attributeName($0))", cells.shown($1).map(String.init) ?? "suppressed") })
+    public static func matrix(
+        _ html: inout HTMLWriter, rows: [String], columns: [String], counts: [[Int]], title: String, kind: String, cells: SmallCells,
+        sankey: Bool = true
+    ) {
+        let table = DataTable(header: ["Before ＼ after"] + columns, rows: rows.enumerated().map { r, row in
+            DataTable.Row([row] + counts[r].map(cells.text), attributes: [("data-kind", kind), ("data-key", row)]
+                + zip(columns, counts[r]).map { ("data-to-\(PopulationSection.attributeName($0))", cells.shown($1).map(String.init) ?? "suppressed") })
         })
         if sankey {
-            Charts.sankey(&html, title: title + " (before → after)", left: matrix.rows, right: matrix.columns, counts: matrix.counts, cells: cells, table: table)
+            Charts.sankey(&html, title: title + " (before → after)", left: rows, right: columns, counts: counts, cells: cells, table: table)
         } else {
-            Charts.heatmap(&html, title: title + " (rows before, columns after)", rows: matrix.rows, columns: matrix.columns, counts: matrix.counts, cells: cells, table: table)
+            Charts.heatmap(&html, title: title + " (rows before, columns after)", rows: rows, columns: columns, counts: counts, cells: cells, table: table)
         }
     }
 }

@@ -86,6 +86,18 @@ public enum ReportPage {
 
     public static let tail = "</body></html>\n"
 
+    /// The rule sets compared, with their SHA-256, for a printed copy.
+    public static func ruleSets(_ html: inout HTMLWriter, _ programs: [Program]) {
+        html.open("section", [("id", "traceability")])
+        html.element("h2", "Where these numbers come from")
+        let rows = programs.map { program in
+            let digest = SHA256.hex(program.source.bytes)
+            return DataTable.Row([program.source.path, program.name ?? "unnamed", digest], attributes: [("data-kind", "rule-set"), ("data-sha256", digest)])
+        }
+        DataTable(header: ["Rule file", "Name", "SHA-256"], rows: rows).write(to: &html)
+        html.close("section")
+    }
+
     /// The traceability block, at the end of every report.
     public static func traceability(_ html: inout HTMLWriter, _ trace: Traceability) {
         html.open("section", [("id", "traceability")])

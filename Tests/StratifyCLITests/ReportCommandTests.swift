@@ -84,3 +84,28 @@ import Testing
         #expect(result.stderr.contains("--format html needs --patient ID"))
     }
 }
+
+/// `diff --format html`.
+@Suite struct DiffHTMLTests {
+    @Test func migrationsRulesAndCapacityOnOnePage() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-diff-html-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The reference rules with one band edge moved: moderate ends at 10.
+        let rules = try String(contentsOfFile: "\(CLI.root)/Rules/default.yaml", encoding: .utf8)
+        let candidate = directory.appendingPathComponent("candidate.yaml").path
+        try rules.replacingOccurrences(of: "moderate: 6..11, high: 12..17", with: "moderate: 6..10, high: 11..17")
+            .write(toFile: candidate, atomically: true, encoding: .utf8)
+        let page = directory.appendingPathComponent("diff.html").path
+        let result = try CLI.run(["diff", "--candidate", candidate, "Samples/intake.csv", "--format", "html", "--output", page, "--min-cell", "0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("data-kind=\"diff-records\" data-records=\"23\""))
+        for title in ["Tier migration (before → after)", "Model migration", "Score changes per domain", "Rule firing before and after", "Capacity"] {
+            #expect(html.contains(title), "\(title)")
+        }
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="))
+        let usage = try CLI.run(["diff", "--candidate", candidate, "Samples/intake.csv", "--format", "html"])
+        #expect(usage.status == 2 && usage.stderr.contains("--format html and --output FILE go together"))
+    }
+}

@@ -112,6 +112,7 @@ public enum Charts {
         shades: [Int]? = nil, centred: Bool = false, table: DataTable
     ) {
         let barHeight = 22.0, gap = 6.0
+        let labelWidth = labelSpace(labels)
         let plot = width - labelWidth - 60
         let rects = ChartGeometry.bars(counts.map(cells.shown), width: plot, barHeight: barHeight, gap: gap, centred: centred)
         let height = Double(labels.count) * (barHeight + gap) + gap
@@ -133,6 +134,7 @@ public enum Charts {
         table: DataTable
     ) {
         let header = 24.0, cellHeight = 26.0
+        let labelWidth = labelSpace(rows)
         let cellWidth = (width - labelWidth) / Double(max(1, columns.count))
         let grid = ChartGeometry.grid(rows: rows.count, columns: columns.count, cellWidth: cellWidth, cellHeight: cellHeight)
         let largest = counts.flatMap { $0 }.compactMap(cells.shown).max() ?? 0
@@ -243,6 +245,13 @@ public enum Charts {
                 }
             }
         }
+    }
+
+    /// Room for the longest label at about 7 units a character (12px
+    /// text), between the default and half the chart.
+    static func labelSpace(_ labels: [String]) -> Double {
+        let longest = Double(labels.map(\.count).max() ?? 0)
+        return min(width / 2, max(labelWidth, longest * 7 + 12))
     }
 
     public static func percent(_ value: Double) -> String {
