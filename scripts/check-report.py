@@ -36,9 +36,11 @@ import tempfile
 import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-STRATIFY = os.environ.get("STRATIFY", os.path.join(ROOT, ".build/debug/stratify"))
+STRATIFY = os.path.abspath(os.environ.get("STRATIFY", os.path.join(ROOT, ".build/debug/stratify")))
 GEN = os.path.join(ROOT, "scripts/bench/gen_intake.py")
 WINDOW = (1000, 1400)
+# The full report (population, migration, outcomes) is shot whole.
+TALL = (1000, 5200)
 failures = []
 
 
@@ -47,8 +49,13 @@ def expect(what, got, want):
         failures.append(f"{what}: got {got!r}, expected {want!r}")
 
 
+# stratify runs in the folder of the generated files, named relatively, so
+# that the pages (and the screenshots in docs/images) show short names.
+WORKDIR = None
+
+
 def run(args, status=(0, 1)):
-    result = subprocess.run([STRATIFY] + args, capture_output=True, text=True)
+    result = subprocess.run([STRATIFY] + args, capture_output=True, text=True, cwd=WORKDIR)
     if result.returncode not in status:
         sys.exit(f"check-report: stratify {' '.join(args)} exited {result.returncode}: {result.stderr}")
     return result.stdout
@@ -173,7 +180,7 @@ class DataRows(html.parser.HTMLParser):
             self.rows[data.pop("kind")][data.pop("key", "")] = data
 
 
-def check_in_browser(binary, name, page, tmp, shots):
+def check_in_browser(binary, name, page, tmp, shots, window=WINDOW):
     dom, stderr, netlog = browser(binary, page, tmp, ["--dump-dom"])
     errors = [line for line in stderr.splitlines() if "Uncaught" in line or ("CONSOLE" in line and "ERROR" in line)
               or ":ERROR:" in line and "console" in line.lower()]
@@ -181,12 +188,12 @@ def check_in_browser(binary, name, page, tmp, shots):
     expect(f"{name}: network requests", page_requests(netlog), [])
     expect(f"{name}: the DOM was dumped", "</html>" in dom, True)
     shot = os.path.join(tmp, name + ".png")
-    browser(binary, page, tmp, [f"--screenshot={shot}", f"--window-size={WINDOW[0]},{WINDOW[1]}"])
+    browser(binary, page, tmp, [f"--screenshot={shot}", f"--window-size={window[0]},{window[1]}"])
     if not os.path.exists(shot):
         failures.append(f"{name}: no screenshot")
         return dom
     width, height, colours = png_size_and_colours(shot)
-    expect(f"{name}: screenshot size", (width, height), WINDOW)
+    expect(f"{name}: screenshot size", (width, height), window)
     expect(f"{name}: screenshot not blank (distinct colours > 3)", colours > 3, True)
     if shots:
         os.makedirs(shots, exist_ok=True)
@@ -243,19 +250,48 @@ def check_outcomes(name, rows, evaluation):
         expect(f"{name}: c-statistic", rows["c-statistic"][""]["c"], f"{c['value']:.3f}")
 
 
+def check_card(name, rows, traces):
+    for trace in traces:
+        card = rows["patient"].get(trace["patient_id"], {})
+        expect(f"{name}: tier of {trace['patient_id']}", card.get("tier"), trace["tier"])
+        expect(f"{name}: model of {trace['patient_id']}", card.get("model"), trace["model"])
+    fired = {r["id"] for t in traces for r in t["rules"] if r["outcome"] == "fired"}
+    expect(f"{name}: rules fired", set(rows["fired"]), fired)
+
+
+def check_diff(name, rows, diff, min_cell):
+    shown = lambda n: "suppressed" if 0 < n < min_cell else str(n)
+    expect(f"{name}: records", int(rows["diff-records"][""]["records"]), diff["records"])
+    for before, after in diff["tier_migration"].items():
+        for tier, count in after.items():
+            expect(f"{name}: {before} → {tier}", rows["tier-transition"][before].get("to-" + tier.replace("_", "-")), shown(count))
+
+
+def candidate_rules(directory):
+    """The reference rules with one rule's points and one band edge moved (as scripts/benchmark.py)."""
+    text = open(os.path.join(ROOT, "Rules", "default.yaml")).read()
+    text = text.replace("points: 4", "points: 1", 1).replace("moderate: 6..11, high: 12..17", "moderate: 6..10, high: 11..17")
+    path = os.path.join(directory, "candidate.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    return os.path.basename(path)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--screenshots", help="keep the screenshots in this folder")
     args = parser.parse_args()
+    global WORKDIR
     binary = chromium()
     with tempfile.TemporaryDirectory() as tmp:
-        w1, w2, outcomes = (os.path.join(tmp, n) for n in ("w1.csv", "w2.csv", "outcomes.csv"))
+        WORKDIR = tmp
+        w1, w2, outcomes = "wave1.csv", "wave2.csv", "outcomes.csv"
         for path, wave, extra in ((w1, "1", []), (w2, "2", ["--outcomes", outcomes])):
-            with open(path, "w") as out:
+            with open(os.path.join(tmp, path), "w") as out:
                 subprocess.run([sys.executable, GEN, "--n", "4000", "--seed", "23", "--wave", wave, "--missing", "0.03",
-                                "--invalid", "0.002"] + extra, stdout=out, check=True)
+                                "--invalid", "0.002"] + extra, stdout=out, check=True, cwd=tmp)
         staff = "intensive=20,clinical=30,strengths_based=40,brokerage=10"
-        scored = os.path.join(tmp, "w2.scored.csv")
+        scored = os.path.join(tmp, "wave2.scored.csv")
         run(["score", w2, "-o", scored, "-q"])
         caseload = json.loads(run(["caseload", "--staff", staff, "--format", "json", "-q", w2]))
         track = json.loads(run(["track", "--format", "json", "-q", w1, w2]))
@@ -266,22 +302,44 @@ def main():
             "numeric-outcome": [w2, "--outcomes", outcomes, "--outcome", "cost_next_12mo"],
         }
         for name, options in kinds.items():
-            page = os.path.join(tmp, name + ".html")
+            page = os.path.join(tmp, "report-" + name + ".html")
             command = ["report", "--as-of", "2026-12-01", "-q", "--output", page] + options
             remake = lambda command=command: run(command)
             remake()
             check_static(name, page, remake)
-            rows = data_rows(check_in_browser(binary, name, page, tmp, args.screenshots))
+            window = TALL if name == "full" else WINDOW
+            rows = data_rows(check_in_browser(binary, name, page, tmp, args.screenshots, window))
             check_population(name, rows, scored, caseload if "--staff" in options else
                              json.loads(run(["caseload", "--format", "json", "-q", w2])), 11)
             if "--previous" in options:
                 check_track(name, rows, track, 11)
             if "admitted_90d" in options:
                 check_outcomes(name, rows, evaluation)
+        # The patient card (explain) and the rule change (diff).
+        patients = []
+        with open(scored, newline="") as f:
+            reader = csv.DictReader(f)
+            for row in reader:
+                if row["tier"] in ("high", "very_high") and len(patients) < 2:
+                    patients.append(row["patient_id"])
+        selection = [a for p in patients for a in ("--patient", p)]
+        traces = [json.loads(line) for line in run(["explain", "--format", "json", "-q", w2] + selection).splitlines()]
+        page = os.path.join(tmp, "patient-card.html")
+        remake = lambda: open(page, "w").write(run(["explain", "--format", "html", "-q", w2] + selection))
+        remake()
+        check_static("patient-card", page, remake)
+        check_card("patient-card", data_rows(check_in_browser(binary, "patient-card", page, tmp, args.screenshots)), traces)
+        candidate = candidate_rules(tmp)
+        diff = json.loads(run(["diff", "--candidate", candidate, "--format", "json", w2]))
+        page = os.path.join(tmp, "diff.html")
+        remake = lambda: run(["diff", "--candidate", candidate, "--format", "html", "--output", page, w2])
+        remake()
+        check_static("diff", page, remake)
+        check_diff("diff", data_rows(check_in_browser(binary, "diff", page, tmp, args.screenshots)), diff, 11)
     if failures:
         print("\n".join(failures))
         sys.exit(f"check-report: {len(failures)} failure(s)")
-    print(f"check-report: {len(kinds)} reports checked in {os.path.basename(binary)}")
+    print(f"check-report: {len(kinds) + 2} pages checked in {os.path.basename(binary)}")
 
 
 if __name__ == "__main__":

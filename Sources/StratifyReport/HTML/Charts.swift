@@ -219,26 +219,30 @@ public enum Charts {
     ) {
         let rowHeight = 26.0, plot = width - labelWidth - 40
         let height = Double(labels.count) * rowHeight + 30
+        // The axis ends at the next tenth above the highest figure, so that
+        // low rates are not squeezed against 0.
+        let highest = (intervals.compactMap { $0?.1 } + rates.compactMap { $0 }).max() ?? 1
+        let axis = min(1, max(0.1, (highest * 10).rounded(.up) / 10))
         let summary = zip(labels, rates).map { "\($0) \($1.map { percent($0) } ?? "hidden")" }.joined(separator: ", ")
         figure(&html, title: title, summary: summary, height: height, table: table) { html in
             for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
                 let x = labelWidth + tick * plot
                 html.open("line", [("x1", SVGNumber.text(x)), ("y1", "0"), ("x2", SVGNumber.text(x)), ("y2", SVGNumber.text(height - 20)), ("stroke", "#ddd")])
                 html.close("line")
-                text(&html, x: x, y: height - 6, anchor: "middle", percent(tick))
+                text(&html, x: x, y: height - 6, anchor: "middle", percent(tick * axis))
             }
             for (index, label) in labels.enumerated() {
                 let y = Double(index) * rowHeight + 17
                 text(&html, x: labelWidth - 8, y: y + 4, anchor: "end", label)
                 if let (low, high) = intervals[index] {
                     html.open("line", [
-                        ("x1", SVGNumber.text(labelWidth + low * plot)), ("y1", SVGNumber.text(y)),
-                        ("x2", SVGNumber.text(labelWidth + high * plot)), ("y2", SVGNumber.text(y)), ("stroke", "#333"), ("stroke-width", "2"),
+                        ("x1", SVGNumber.text(labelWidth + low / axis * plot)), ("y1", SVGNumber.text(y)),
+                        ("x2", SVGNumber.text(labelWidth + high / axis * plot)), ("y2", SVGNumber.text(y)), ("stroke", "#333"), ("stroke-width", "2"),
                     ])
                     html.close("line")
                 }
                 if let rate = rates[index] {
-                    html.open("circle", [("cx", SVGNumber.text(labelWidth + rate * plot)), ("cy", SVGNumber.text(y)), ("r", "5"), ("fill", Palette.ramp[4])])
+                    html.open("circle", [("cx", SVGNumber.text(labelWidth + rate / axis * plot)), ("cy", SVGNumber.text(y)), ("r", "5"), ("fill", Palette.ramp[4])])
                     html.close("circle")
                 } else {
                     text(&html, x: labelWidth + 4, y: y + 4, "hidden (small cell)")
