@@ -54,6 +54,7 @@ import Testing
             (["Samples/intake.csv"], "Missing expected argument '--output <file>'"),
             (["--as-of", "2026-13-01", "--output", "r.html", "Samples/intake.csv"], "--as-of must be a date"),
             (["--outcomes", "Samples/outcomes.csv", "--output", "r.html", "Samples/intake.csv"], "--outcomes needs --outcome NAME"),
+            (["--errors", "e.csv", "--output", "r.html", "Samples/intake.csv", "Samples/intake-wave2.csv"], "--errors takes one input with report"),
         ]
         for (arguments, message) in cases {
             let result = try CLI.run(["report"] + arguments)

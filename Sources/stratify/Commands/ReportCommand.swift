@@ -78,8 +78,15 @@ struct ReportCommand: ParsableCommand {
         if outcomeOptions.outcomes != nil && outcomeOptions.outcome == nil {
             throw ValidationError("--outcomes needs --outcome NAME: the column that says what happened")
         }
-        if let errors = rejects.errors, RejectSink.format(forPath: errors) == nil {
-            throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
+        if let errors = rejects.errors {
+            guard RejectSink.format(forPath: errors) != nil else {
+                throw ValidationError("--errors must name a .csv or .ndjson file, not '\(errors)'")
+            }
+            // Each input is its own run (for its record count), and each run
+            // writes --errors whole: a second would replace the first's.
+            guard intake.inputs.count == 1 else {
+                throw ValidationError("--errors takes one input with report; with several, rejected records go to standard error")
+            }
         }
     }
 
