@@ -195,10 +195,32 @@ def check_in_browser(binary, name, page, tmp, shots, window=WINDOW):
     width, height, colours = png_size_and_colours(shot)
     expect(f"{name}: screenshot size", (width, height), window)
     expect(f"{name}: screenshot not blank (distinct colours > 3)", colours > 3, True)
+    check_print(binary, name, page, tmp)
     if shots:
         os.makedirs(shots, exist_ok=True)
         shutil.copy(shot, os.path.join(shots, f"report-{name}.png"))
     return dom
+
+
+# Paper sizes in PDF points: the page prints on both.
+PAPER = {"A4": (595, 842), "letter": (612, 792)}
+
+
+def check_print(binary, name, page, tmp):
+    """Prints the page to PDF on A4 and on US Letter (the size forced by an
+    @page rule added to a copy: the page itself says `size:auto`)."""
+    text = open(page, encoding="utf-8").read()
+    for paper, (width, height) in PAPER.items():
+        copy = os.path.join(tmp, f"{name}-{paper}.html")
+        with open(copy, "w", encoding="utf-8") as f:
+            f.write(text.replace("</style>", f"@page{{size:{paper}}}</style>", 1))
+        pdf = os.path.join(tmp, f"{name}-{paper}.pdf")
+        browser(binary, copy, tmp, [f"--print-to-pdf={pdf}", "--no-pdf-header-footer"])
+        data = open(pdf, "rb").read() if os.path.exists(pdf) else b""
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+        expect(f"{name}: prints on {paper}", pages > 0, True)
+        boxes = {tuple(round(float(v)) for v in box.split()[2:4]) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+        expect(f"{name}: {paper} pages", boxes, {(width, height)})
 
 
 def data_rows(dom):
