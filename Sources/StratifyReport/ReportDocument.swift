@@ -62,7 +62,8 @@ public enum ReportPage {
         .big{font-size:18px;margin:6px 0}.warn{border-left:4px solid #08306b;padding:4px 8px;background:#f2f6fb}
         ul.rules li{margin-bottom:6px}ul.rules q{display:block;color:#333}
         @page{size:auto;margin:12mm}
-        @media print{body{max-width:none;padding:0}details{display:block}details>summary{display:none}details>table{display:table}h2{break-after:avoid}a{color:#000}}
+        @media print{body{max-width:none;padding:0}details>summary{display:none}h2{break-after:avoid}}
+        @media print{details::details-content{content-visibility:visible;display:block}}
         """
 
     /// The whole document.
