@@ -87,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyReportTests",
-            dependencies: ["StratifyReport"]
+            dependencies: ["StratifyReport", "StratifyMonitor"]
         ),
         .testTarget(
             name: "StratifyCLITests",

@@ -45,9 +45,16 @@ struct DiffCommand: ParsableCommand {
             "patients_new", "caseload_old", "caseload_new", "needed_old", "needed_new",
             "change"}}.
 
+            --format html --output FILE writes one self-contained HTML page (no script,
+            no network; docs/report.md): the tier migration as a Sankey diagram and
+            matrix, the model migration, the score changes per domain, each rule's
+            firing before and after, and the capacity change; counts from 1 to
+            --min-cell − 1 (default 11) are hidden.
+
             Examples:
               stratify diff --candidate Rules/candidate.yaml intake.csv
               stratify diff --rules old.yaml --candidate new.yaml intake.csv --format json
+              stratify diff --candidate new.yaml intake.csv --format html --output diff.html
               stratify diff --candidate new.yaml intake.csv --changes changed.csv
 
             Exit status:
