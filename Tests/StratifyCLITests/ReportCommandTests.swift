@@ -37,6 +37,27 @@ import Testing
         #expect(page.contains("2026-12-01 (--as-of)"))
     }
 
+    /// The outcome figures come through the same read as the population's:
+    /// they must be evaluate's, patient for patient.
+    @Test func outcomeFiguresAreEvaluates() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("r.html").path
+        _ = try CLI.run(Self.everything + ["--output", path])
+        let page = try String(contentsOfFile: path, encoding: .utf8)
+        let evaluation = try CLI.run([
+            "evaluate", "--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--min-cell", "0", "--format", "json",
+            "Samples/intake-wave2.csv",
+        ])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(evaluation.stdout.utf8)) as? [String: Any])
+        let tiers = try #require(json["tiers"] as? [[String: Any]])
+        #expect(tiers.count == 4)
+        for tier in tiers {
+            let name = try #require(tier["tier"] as? String), n = try #require(tier["n"] as? Int), events = try #require(tier["events"] as? Int)
+            #expect(page.contains("data-kind=\"outcome-tier\" data-key=\"\(name)\" data-n=\"\(n)\" data-events=\"\(events)\""), "\(name)")
+        }
+    }
+
     @Test func smallCellsAreHiddenByDefault() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
