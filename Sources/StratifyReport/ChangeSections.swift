@@ -47,7 +47,7 @@ public enum OutcomeSection {
         let records = report.records
         html.element("p", [("data-kind", "outcome-records"), ("data-with-outcome", String(records.withOutcome))],
                      "\(records.withOutcome) scored patients have an outcome, \(records.withoutOutcome) have none (not counted below). "
-                         + "Counts under \(report.minCell) are hidden, with every figure computed from them.")
+                         + (report.minCell > 1 ? "Counts under \(report.minCell) are hidden, with every figure computed from them." : "No count is hidden (--min-cell \(report.minCell))."))
         if report.outcomeType == .binary {
             let rows = figures.tiers
             Charts.rates(

@@ -159,7 +159,8 @@ struct DiffCommand: ParsableCommand {
         case .html:
             let page = ReportPage.render(
                 title: "Rule change: \(old.name ?? old.source.path) → \(new.name ?? new.source.path)",
-                lead: "Both rule sets on the same \(report.records) patients. Counts under \(outcomeOptions.minCell) are hidden (--min-cell)."
+                lead: "Both rule sets on the same \(report.records) patients. "
+                    + (outcomeOptions.minCell > 1 ? "Counts under \(outcomeOptions.minCell) are hidden (--min-cell)." : "No count is hidden.")
             ) { html in
                 DiffSection.write(&html, report, oldName: old.source.path, newName: new.source.path, cells: SmallCells(minCell: outcomeOptions.minCell))
                 if let evaluation { OutcomeSection.write(&html, evaluation, roc: []) }
