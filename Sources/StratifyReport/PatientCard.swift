@@ -65,7 +65,7 @@ public struct PatientCardRenderer: Sendable {
                 guard let bands = program.domains.first(where: { $0.name == domain.name })?.bands.bands else { continue }
                 let layout = BandScaleLayout(lowers: bands.map(\.lower), score: domain.score, width: plot, height: bar)
                 let y = Double(index) * row + 12
-                Charts.text(&html, x: label - 8, y: y + 12, anchor: "end", domain.name)
+                Charts.text(&html, x: label - 8, y: y + 12, anchor: "end", domain.name.replacingUnderscores)
                 for (band, segment) in zip(bands, layout.segments) {
                     let step = Palette.step(band.tier, of: tiers.count)
                     Charts.rect(&html, Rect(x: label + segment.x, y: y, width: segment.width, height: segment.height), fill: Palette.ramp[step], stroke: true)
@@ -75,7 +75,7 @@ public struct PatientCardRenderer: Sendable {
                 html.close("path")
                 html.open("line", [("x1", SVGNumber.text(x)), ("y1", SVGNumber.text(y - 3)), ("x2", SVGNumber.text(x)), ("y2", SVGNumber.text(y + bar + 2)), ("stroke", "#000"), ("stroke-width", "2")])
                 html.close("line")
-                Charts.text(&html, x: label + plot + 8, y: y + 12, "\(domain.score) → \(domain.tier)")
+                Charts.text(&html, x: label + plot + 8, y: y + 12, "\(domain.score) → \(domain.tier.replacingUnderscores)")
             }
         }
     }
