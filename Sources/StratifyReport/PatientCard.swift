@@ -75,7 +75,8 @@ public struct PatientCardRenderer: Sendable {
                 html.close("path")
                 html.open("line", [("x1", SVGNumber.text(x)), ("y1", SVGNumber.text(y - 3)), ("x2", SVGNumber.text(x)), ("y2", SVGNumber.text(y + bar + 2)), ("stroke", "#000"), ("stroke-width", "2")])
                 html.close("line")
-                Charts.text(&html, x: label + plot + 8, y: y + 12, "\(domain.score) → \(domain.tier.replacingUnderscores)")
+                let raised = domain.tier != domain.scale.band.tier ? " (raised)" : ""
+                Charts.text(&html, x: label + plot + 8, y: y + 12, "\(domain.score) → \(domain.tier.replacingUnderscores)\(raised)")
             }
         }
     }
@@ -99,6 +100,10 @@ public struct PatientCardRenderer: Sendable {
             html.close("li")
         }
         html.close("ul")
+        let floors = trace.domains.flatMap { domain in domain.floors.filter(\.applied).map { (domain.name, $0) } }
+        if !floors.isEmpty {
+            html.element("p", "Raised areas: " + floors.map { "\($0.0.replacingUnderscores) at least \($0.1.atLeast.replacingUnderscores): \($0.1.because)" }.joined(separator: "; "))
+        }
     }
 
     private func missing(_ html: inout HTMLWriter, _ trace: Trace) {
@@ -125,10 +130,15 @@ public struct PatientCardRenderer: Sendable {
     private func changes(_ html: inout HTMLWriter, _ trace: Trace) {
         html.element("h2", "What would change the result")
         html.open("ul")
-        if let up = trace.overall.up {
+        // A tier raised by a safety rule stays at least there: only a band
+        // above the tier itself would change it.
+        let rank = { (tier: String) in self.program.tiers.values.firstIndex(of: tier) ?? -1 }
+        if let up = trace.overall.up, rank(up.tier) > rank(trace.tier) {
             html.element("li", "\(points(up.points)) more in total would make the tier \(up.tier.replacingUnderscores).")
-        } else {
+        } else if trace.overall.up == nil {
             html.element("li", "The total is in the highest band.")
+        } else {
+            html.element("li", "A safety rule holds the tier at \(trace.tier.replacingUnderscores); the total score alone would not raise it.")
         }
         if let down = trace.overall.down, trace.tier == trace.overall.band.tier {
             html.element("li", "\(points(down.points)) fewer would make it \(down.tier.replacingUnderscores).")
