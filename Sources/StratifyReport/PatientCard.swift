@@ -137,8 +137,12 @@ public struct PatientCardRenderer: Sendable {
             html.element("li", "\(points(up.points)) more in total would make the tier \(up.tier.replacingUnderscores).")
         } else if trace.overall.up == nil {
             html.element("li", "The total is in the highest band.")
+        } else if let next = program.overall.bands.bands.first(where: { $0.tier > rank(trace.tier) }) {
+            let tier = program.tiers.values[next.tier]
+            html.element("li", "A safety rule holds the tier at \(trace.tier.replacingUnderscores); "
+                         + "\(points(next.lower - trace.totalScore)) more in total would make it \(tier.replacingUnderscores).")
         } else {
-            html.element("li", "A safety rule holds the tier at \(trace.tier.replacingUnderscores); the total score alone would not raise it.")
+            html.element("li", "A safety rule holds the tier at \(trace.tier.replacingUnderscores), the highest the total can reach.")
         }
         if let down = trace.overall.down, trace.tier == trace.overall.band.tier {
             html.element("li", "\(points(down.points)) fewer would make it \(down.tier.replacingUnderscores).")
