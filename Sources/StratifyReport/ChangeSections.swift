@@ -55,12 +55,15 @@ public enum OutcomeSection {
                 intervals: rows.map(\.ci95), table: rateTable(rows, kind: "outcome-tier", first: "Tier"))
             if let c = figures.cTotalScore {
                 let interval = c.ci95.map { " (95% interval \(fixed($0.0))–\(fixed($0.1)))" } ?? ""
-                Charts.curve(
-                    &html, title: "ROC curve of total_score", summary: "c-statistic \(fixed(c.value))\(interval)",
-                    points: roc.map { ($0.falsePositiveRate, $0.truePositiveRate) }, xLabel: "1 − specificity", yLabel: "sensitivity",
-                    table: DataTable(header: ["total_score at least", "1 − specificity", "Sensitivity"], rows: roc.dropFirst().map {
-                        DataTable.Row([NumberText.plain($0.score), fixed($0.falsePositiveRate), fixed($0.truePositiveRate)])
-                    }))
+                // diff's paired evaluation gives the c-statistic, not the curve.
+                if !roc.isEmpty {
+                    Charts.curve(
+                        &html, title: "ROC curve of total_score", summary: "c-statistic \(fixed(c.value))\(interval)",
+                        points: roc.map { ($0.falsePositiveRate, $0.truePositiveRate) }, xLabel: "1 − specificity", yLabel: "sensitivity",
+                        table: DataTable(header: ["total_score at least", "1 − specificity", "Sensitivity"], rows: roc.dropFirst().map {
+                            DataTable.Row([NumberText.plain($0.score), fixed($0.falsePositiveRate), fixed($0.truePositiveRate)])
+                        }))
+                }
                 html.element("p", [("data-kind", "c-statistic"), ("data-c", fixed(c.value))],
                              "c-statistic \(fixed(c.value))\(interval): the chance that a patient with the event scored higher than one without (0.5 is chance, 1 perfect).")
             }
