@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 
-.PHONY: run test test-spark test-guards deps build release benchmark clean
+.PHONY: run test test-browser test-spark test-guards deps build release benchmark clean
 
 ## Score the samples with the default rule set. The sample has one invalid
 ## record on purpose, so stratify exits 1 (some records rejected); that is
@@ -25,6 +25,14 @@ test: deps
 	STRATIFY=.build/debug/stratify python3 scripts/check-trace-schema.py
 	STRATIFY=.build/debug/stratify python3 scripts/check-monitoring.py
 	STRATIFY=.build/debug/stratify python3 scripts/check-evaluate.py
+
+## Render each kind of HTML report in headless Chromium (Debian's chromium,
+## installed with apt-get when missing): no console error, no network
+## request, a screenshot of the right size that is not blank, and the
+## numbers in the DOM equal to those of score, caseload, track and evaluate.
+test-browser: deps
+	$(SWIFT) build --product stratify
+	STRATIFY=.build/debug/stratify python3 scripts/check-report.py
 
 ## Run `stratify score -` as a real PySpark RDD.pipe stage on local[2],
 ## with PySpark from PyPI in a virtual environment (.venv-spark).

@@ -46,10 +46,13 @@ let package = Package(
         // Outcomes against tiers: how well a rule set predicts what happened
         // next, by subgroup, and whether a candidate predicts better.
         .target(name: "StratifyEvaluate", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor"]),
+        // Self-contained HTML reports: inline SVG charts drawn from the
+        // figures the other modules compute (no computation of its own).
+        .target(name: "StratifyReport", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor", "StratifyEvaluate"]),
         .executableTarget(
             name: "stratify",
             dependencies: [
-                "StratifyBatch", "StratifyMonitor", "StratifyEvaluate", "StratifyFHIR", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyYAML",
+                "StratifyBatch", "StratifyMonitor", "StratifyEvaluate", "StratifyFHIR", "StratifyReport", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.embedInCode("Resources/default.yaml"), .embedInCode("Resources/fhir.yaml")]
@@ -88,6 +91,10 @@ let package = Package(
         .testTarget(
             name: "StratifyFHIRTests",
             dependencies: ["StratifyFHIR", "StratifyBatch", "StratifyRules", "StratifyYAML"]
+        ),
+        .testTarget(
+            name: "StratifyReportTests",
+            dependencies: ["StratifyReport", "StratifyMonitor"]
         ),
         .testTarget(
             name: "StratifyCLITests",

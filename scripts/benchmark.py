@@ -224,6 +224,17 @@ def main():
     fhir_dir, fhir_csv, fhir_mb = generate_fhir(fhir_patients)
     add(f"score FHIR Bulk NDJSON ({fhir_mb:.0f} MB) → CSV", [STRATIFY, "score", "--input-format", "fhir", "--as-of", "2026-12-31", fhir_dir], fhir_patients)
     add("score the equivalent flat CSV → CSV", [STRATIFY, "score", fhir_csv], fhir_patients)
+    # HTML report (issue 15): the population report within 1.5x of scoring
+    # the same file (the "score wave 2" row above), under 1 MB. --previous
+    # adds the scoring of the previous file (as track), --outcomes the
+    # reading of the outcome file (as evaluate).
+    report = os.path.join(tmp, "report.html")
+    add(f"report wave 2 → HTML, --jobs {cores}",
+        [STRATIFY, "report", "--as-of", "2026-12-01", "--output", report, wave2], wave2_records)
+    add(f"report --previous wave 1 --outcomes → HTML, --jobs {cores}",
+        [STRATIFY, "report", "--as-of", "2026-12-01", "--previous", csv, "--outcomes", outcomes, "--outcome", "admitted_90d",
+         "--output", report, wave2], wave2_records)
+    print(f"  report size: {os.path.getsize(report):,} bytes (limit 1,048,576)", file=sys.stderr)
     if not args.quick:
         big = gigabyte_file(csv)
         big_records = count_records(big)

@@ -28,7 +28,8 @@ public struct AssessmentFormatter: RecordFormatter {
         flagRegisters = program.flags.prefix(AssessmentVocabulary.maxFlags).map(\.register)
     }
 
-    static func fixedSize(domains: Int) -> Int { 4 + 1 + 1 + domains + 8 + 8 + 8 }
+    /// The bytes of a record before its identifier.
+    public static func fixedSize(domains: Int) -> Int { 4 + 1 + 1 + domains + 8 + 8 + 8 }
 
     public func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let r = evaluator.registers

@@ -25,7 +25,7 @@ struct Stratify: ParsableCommand {
         version: Version.firstLine,
         subcommands: [
             ScoreCommand.self, ExplainCommand.self, CheckCommand.self, TestCommand.self, DiffCommand.self,
-            TrackCommand.self, WorklistCommand.self, CaseloadCommand.self, EvaluateCommand.self,
+            TrackCommand.self, WorklistCommand.self, CaseloadCommand.self, EvaluateCommand.self, ReportCommand.self,
         ])
 
     /// Runs the command, with usage errors reported as exit status 2

@@ -1,6 +1,7 @@
 import ArgumentParser
 import StratifyBatch
 import StratifyIO
+import StratifyReport
 import StratifyRules
 
 struct DiffCommand: ParsableCommand {
@@ -44,9 +45,16 @@ struct DiffCommand: ParsableCommand {
             "patients_new", "caseload_old", "caseload_new", "needed_old", "needed_new",
             "change"}}.
 
+            --format html --output FILE writes one self-contained HTML page (no script,
+            no network; docs/report.md): the tier migration as a Sankey diagram and
+            matrix, the model migration, the score changes per domain, each rule's
+            firing before and after, and the capacity change; counts from 1 to
+            --min-cell − 1 (default 11) are hidden.
+
             Examples:
               stratify diff --candidate Rules/candidate.yaml intake.csv
               stratify diff --rules old.yaml --candidate new.yaml intake.csv --format json
+              stratify diff --candidate new.yaml intake.csv --format html --output diff.html
               stratify diff --candidate new.yaml intake.csv --changes changed.csv
 
             Exit status:
@@ -63,7 +71,7 @@ struct DiffCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The candidate rule file (YAML) to compare with --rules; - reads it from standard input.", valueName: "file"))
     var candidate: String
 
-    @Option(help: ArgumentHelp("Report format: text (for people) or json.", valueName: "format"))
+    @Option(help: ArgumentHelp("Report format: text (for people), json, or html (a self-contained page: needs --output).", valueName: "format"))
     var format: DiffFormat = .text
 
     @Option(help: ArgumentHelp("Write the changed records to this file, .csv or .ndjson.", valueName: "file"))
@@ -74,7 +82,11 @@ struct DiffCommand: ParsableCommand {
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
         case text
         case json
+        case html
     }
+
+    @Option(name: .long, help: ArgumentHelp("With --format html: the HTML file to write.", valueName: "file"))
+    var output: String?
 
     func validate() throws {
         try RulesOptions.checkStandardInputIsReadOnce(ruleFiles: [rulesOptions.rules, candidate], intake: intake)
@@ -88,6 +100,9 @@ struct DiffCommand: ParsableCommand {
             if intake.inputs.contains("-") {
                 throw ValidationError("diff with outcomes reads the input twice (the migrations, then the evaluation), so it cannot be standard input")
             }
+        }
+        if (format == .html) != (output != nil) {
+            throw ValidationError("--format html and --output FILE go together")
         }
         if let changes, DiffChangesOutput.format(forPath: changes) == nil {
             throw ValidationError("--changes must name a .csv or .ndjson file, not '\(changes)'")
@@ -148,6 +163,17 @@ struct DiffCommand: ParsableCommand {
                 json = head + ",\n  \"evaluation\": " + nested + "\n}\n"
             }
             Terminal.standardOutput.write(json)
+        case .html:
+            let page = ReportPage.render(
+                title: "Rule change: \(old.name ?? old.source.path) → \(new.name ?? new.source.path)",
+                lead: "Both rule sets on the same \(report.records) patients. "
+                    + (outcomeOptions.minCell > 1 ? "Counts under \(outcomeOptions.minCell) are hidden (--min-cell)." : "No count is hidden.")
+            ) { html in
+                DiffSection.write(&html, report, oldName: old.source.path, newName: new.source.path, cells: SmallCells(minCell: outcomeOptions.minCell))
+                if let evaluation { OutcomeSection.write(&html, evaluation, roc: []) }
+                ReportPage.ruleSets(&html, [old, new])
+            }
+            try OutputFile.write(Array(page.utf8), to: output!)
         case .text:
             Terminal.standardOutput.write(report.text(oldName: old.source.path, newName: new.source.path))
             if let evaluation {

@@ -3,6 +3,7 @@ import StratifyBatch
 import StratifyFHIR
 import StratifyEngine
 import StratifyIO
+import StratifyReport
 import StratifyRules
 
 struct ExplainCommand: ParsableCommand {
@@ -26,6 +27,10 @@ struct ExplainCommand: ParsableCommand {
             object per line (NDJSON), documented in docs/explain.md. The model
             changes cost about 150 evaluations per record: they are on for text and
             with --patient, and for a whole batch in JSON only with --what-if.
+            --format html (with --patient) writes one self-contained HTML page with a
+            printable card per patient, for a nurse: the tier, model and review date
+            in words, each domain's score on its bands, the reasons, what is missing
+            and how high the tier could go, and what would change the result.
 
             Records are read and checked as by `score`: invalid records are reported
             on standard error (or --errors) and the summary line ends the run. With
@@ -45,6 +50,7 @@ struct ExplainCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text
         case json
+        case html
     }
 
     @OptionGroup var rulesOptions: RulesOptions
@@ -55,7 +61,7 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var fhir: FHIROptions
 
-    @Option(help: ArgumentHelp("text (for people) or json (NDJSON, one trace per line).", valueName: "format"))
+    @Option(help: ArgumentHelp("text (for people), json (NDJSON, one trace per line) or html (a patient card; needs --patient).", valueName: "format"))
     var format: Format = .text
 
     @Option(name: .customLong("patient"), parsing: .singleValue,
@@ -78,6 +84,9 @@ struct ExplainCommand: ParsableCommand {
 
     func validate() throws {
         try RulesOptions.checkStandardInputIsReadOnce(ruleFiles: [rulesOptions.rules], intake: intake)
+        if format == .html && patients.isEmpty {
+            throw ValidationError("--format html needs --patient ID: it makes a card per patient")
+        }
         if whatIf && noWhatIf {
             throw ValidationError("--what-if and --no-what-if cannot be used together")
         }
@@ -124,6 +133,9 @@ struct ExplainCommand: ParsableCommand {
                         TraceTextFormatter(plan: plan, selection: selection, whatIf: whatIf, color: color, width: width, ruleSetDigest: digest)
                     }
                 }
+            case .html:
+                let digest = SHA256.hex(program.source.bytes)
+                try run.execute { PatientCardFormatter(plan: plan, selection: selection, ruleSetDigest: digest) }
             }
         } catch let exit as ExitStatus {
             // Success thrown means the reader closed the pipe: end quietly.
