@@ -109,24 +109,10 @@ final class RiskAssessmentLayout: @unchecked Sendable {
     }
 }
 
-/// A JSON string literal (RFC 8259 escapes; non-ASCII as UTF-8).
+/// A JSON string literal, escaped as every JSON writer of stratify does
+/// (`OutputBuffer.appendJSONString`).
 func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
+    let out = OutputBuffer(capacity: text.utf8.count + 2)
+    out.appendJSONString(text)
+    return String(decoding: out.bytes, as: UTF8.self)
 }
