@@ -245,4 +245,51 @@ import Testing
         #expect(caseload.stdout.contains("model            patients"))
         #expect(caseload.stdout == caseloadCSV.stdout)
     }
+
+    /// evaluate, track and worklist read FHIR like score does: the same
+    /// output as the equivalent flat CSV.
+    @Test func evaluateTrackAndWorklistReadFHIR() throws {
+        let scratch = try Scratch()
+        let previous = scratch.path + "/previous", previousCSV = scratch.path + "/previous.csv"
+        let current = scratch.path + "/current", currentCSV = scratch.path + "/current.csv"
+        try Self.generate(seed: 26, layout: "bulk", folder: previous, csv: previousCSV, n: 120)
+        try Self.generate(seed: 27, layout: "bundles", folder: current, csv: currentCSV, n: 120)
+        let outcomes = scratch.path + "/outcomes.csv"
+        let rows = (1...120).map { "P\(String(1_000_000 + $0).dropFirst()),\($0 % 3 == 0 ? 1 : 0)" }
+        try (["patient_id,admitted_90d"] + rows).joined(separator: "\n").appending("\n").write(toFile: outcomes, atomically: true, encoding: .utf8)
+        func expectSame(_ fhirArguments: [String], _ csvArguments: [String], marker: String) throws {
+            let fromFHIR = try CLI.run(fhirArguments)
+            let fromCSV = try CLI.run(csvArguments)
+            #expect(fromFHIR.stdout.contains(marker))
+            #expect(fromFHIR.stdout == fromCSV.stdout)
+            #expect(fromFHIR.status == fromCSV.status)
+            #expect(Self.rejections(fromFHIR.stderr) == Self.rejections(fromCSV.stderr))
+        }
+        let evaluate = ["evaluate", "--outcomes", outcomes, "--outcome", "admitted_90d", "--min-cell", "0"]
+        try expectSame(
+            evaluate + ["--as-of", "2026-12-31", previous], evaluate + [previousCSV],
+            marker: "outcome: admitted_90d (binary)")
+        try expectSame(
+            evaluate + ["--candidate", "Rules/default.yaml", "--format", "json", "--as-of", "2026-12-31", current],
+            evaluate + ["--candidate", "Rules/default.yaml", "--format", "json", currentCSV], marker: "\"rejected_both\"")
+        // Without --outcomes the outcome would be a column of the intake: FHIR has none.
+        let noOutcomes = try CLI.run(["evaluate", "--outcome", "admitted_90d", "--as-of", "2026-12-31", previous])
+        #expect(noOutcomes.status == 2)
+        #expect(noOutcomes.stderr.contains("FHIR input has no outcome column: give the outcomes with --outcomes FILE"))
+        // track: each side FHIR (one in each layout), or one side FHIR and the other CSV.
+        try expectSame(
+            ["track", "--as-of", "2026-12-31", "--format", "json", previous, current],
+            ["track", "--format", "json", previousCSV, currentCSV], marker: "\"tier_transitions\"")
+        try expectSame(
+            ["track", "--as-of", "2026-12-31", "--input-format", "fhir", previous, current],
+            ["track", previousCSV, currentCSV], marker: "Tier transitions")
+        try expectSame(
+            ["track", "--as-of", "2026-12-31", previousCSV, current], ["track", previousCSV, currentCSV], marker: "Tier transitions")
+        // worklist: its --as-of is the worklist day and the FHIR point of view.
+        try expectSame(
+            ["worklist", "--as-of", "2026-12-31", "--previous", previous, current],
+            ["worklist", "--as-of", "2026-12-31", "--previous", previousCSV, currentCSV], marker: "priority")
+        let anchored = try CLI.run(["worklist", "--as-of", "2026-12-31", current])
+        #expect(anchored.stderr.contains("120 patients read from FHIR (as of 2026-12-31)\n"))
+    }
 }

@@ -72,9 +72,7 @@ struct CaseloadCommand: ParsableCommand {
         let staffInPost = try staff.map { try Self.readStaff($0, program: program) }
         let counter = CaseloadCounter(program: program, staff: staffInPost)
         var intake = self.intake
-        for problem in try fhir.prepare(&intake, program: program).problems {
-            Terminal.standardError.write("\(problem.location): input problem: \(problem.message)\n")
-        }
+        _ = try fhir.prepareReportingProblems(&intake, program: program)
         let summary = try PopulationRun(program: program, intake: intake, errors: rejects.errors, quiet: rejects.quiet)
             .forEach { counter.add($0) }
         let report = counter.finish()
