@@ -109,15 +109,28 @@ public struct FHIRIntake: Sendable {
     public static func read(
         paths: [String], mapping: FHIRMapping, program: Program, asOf: Int, keepBasis: Bool = false, keepSources: Bool = false
     ) throws(IOError) -> FHIRIntake {
-        let collector = FHIRCollector(mapping: mapping)
+        var files: [String] = [], ignored: [String] = []
         for path in paths {
             if isDirectory(path) {
                 let listing = listDirectory(path)
-                for name in listing.ignored { collector.warn("file \(name) ignored (not .ndjson, .jsonl or .json)") }
-                for file in listing.files { try readFile(file, into: collector) }
+                ignored += listing.ignored
+                files += listing.files
             } else {
-                try readFile(path, into: collector)
+                files.append(path)
             }
+        }
+        func newCollector() -> FHIRCollector {
+            let collector = FHIRCollector(mapping: mapping)
+            collector.files = files
+            for name in ignored { collector.warn("file \(name) ignored (not .ndjson, .jsonl or .json)") }
+            return collector
+        }
+        let collector: FHIRCollector
+        if let parallel = try ParallelRead.collect(files: files, newCollector: newCollector) {
+            collector = parallel
+        } else {
+            collector = newCollector()
+            for (index, file) in files.enumerated() { _ = try readFile(file, index: Int32(index), into: collector) }
         }
         let facts = collector.finish()
         let derivation = FieldDerivation(mapping: mapping, program: program, asOf: asOf, warn: collector.warn)
@@ -169,26 +182,37 @@ public struct FHIRIntake: Sendable {
         buffer.append(0x22)
     }
 
-    /// Reads one file (gunzipped when it is gzip data): a `.json` name is
-    /// one JSON document, anything else NDJSON.
+    /// Whether `path` is read as one JSON document (a `.json` name), not
+    /// as NDJSON.
+    static func isWholeDocument(_ path: String) -> Bool {
+        var lower = path.lowercased()
+        if lower.hasSuffix(".gz") { lower.removeLast(3) }
+        return lower.hasSuffix(".json")
+    }
+
+    /// Reads one file (gunzipped when it is gzip data), file number `index`
+    /// of the collector's files: a `.json` name is one JSON document,
+    /// anything else NDJSON. With `bytes`, only the lines of that byte
+    /// range of an NDJSON file (it starts and ends at a line boundary;
+    /// line numbers then count from its start). Returns the lines read.
     /// NDJSON is read block by block (a line is held only until it is
     /// parsed); a `.json` document is read whole.
-    static func readFile(_ path: String, into collector: FHIRCollector) throws(IOError) {
+    @discardableResult
+    static func readFile(_ path: String, index file: Int32, bytes range: Range<Int>? = nil, into collector: FHIRCollector) throws(IOError) -> Int32 {
         var source = try ByteSource.openFile(path)
         if try source.peek(2) == [0x1F, 0x8B] { source = ByteSource(stage: GzipStage(reading: source), name: path) }
         defer { source.close() }
-        let file = Int32(collector.files.count)
-        collector.files.append(path)
-        var lower = path.lowercased()
-        if lower.hasSuffix(".gz") { lower.removeLast(3) }
-        let whole = lower.hasSuffix(".json")
+        let whole = isWholeDocument(path)
         // Unparsed bytes: the rest of a line cut by the end of a block.
         var pending: [UInt8] = []
         var block = [UInt8](repeating: 0, count: 1 << 20)
         var line: Int32 = 0
-        var first = true
+        // A byte order mark is only at the start of a file.
+        var first = (range?.lowerBound ?? 0) == 0
+        // Bytes of the file read so far, kept or not.
+        var position = 0
         while true {
-            let count: Int
+            var count: Int
             do {
                 count = try block.withUnsafeMutableBytes { buffer in try source.read(into: buffer) }
             } catch let error as IOError {
@@ -196,8 +220,14 @@ public struct FHIRIntake: Sendable {
             } catch {
                 throw IOError.undecodable("\(error)")
             }
+            var kept = 0..<count
+            if let range {
+                kept = max(0, min(count, range.lowerBound - position))..<max(0, min(count, range.upperBound - position))
+                position += count
+                if position >= range.upperBound { count = 0 }
+            }
             let atEnd = count == 0
-            pending.append(contentsOf: block[0..<count])
+            pending.append(contentsOf: block[kept])
             if first, pending.count >= 3 || atEnd {
                 if pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
                 first = false
@@ -205,7 +235,7 @@ public struct FHIRIntake: Sendable {
             if whole {
                 if atEnd {
                     pending.withUnsafeBufferPointer { parse($0, at: ResourceLocation(file: file, line: 0, entry: -1), collector: collector) }
-                    return
+                    return 0
                 }
                 continue
             }
@@ -223,7 +253,7 @@ public struct FHIRIntake: Sendable {
                 return min(start, all.count)
             }
             pending.removeFirst(consumed)
-            if atEnd { return }
+            if atEnd { return line }
         }
     }
 

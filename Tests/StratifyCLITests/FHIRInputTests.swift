@@ -292,4 +292,41 @@ import Testing
         let anchored = try CLI.run(["worklist", "--as-of", "2026-12-31", current])
         #expect(anchored.stderr.contains("120 patients read from FHIR (as of 2026-12-31)\n"))
     }
+
+    /// A Bulk export of more than 1 MB is read on two threads, the largest
+    /// file cut at a line: the output, the errors file and standard error
+    /// are those of one thread (STRATIFY_FHIR_THREADS=1), input problems on
+    /// either side of the cut included; a resource repeated across the two
+    /// parts sends the input back to one thread.
+    @Test func twoThreadsReadLikeOne() throws {
+        let scratch = try Scratch()
+        let folder = scratch.path + "/fhir", csv = scratch.path + "/flat.csv"
+        try Self.generate(seed: 28, layout: "bulk", folder: folder, csv: csv)
+        func append(_ text: String, to name: String) throws {
+            let handle = try #require(FileHandle(forWritingAtPath: folder + "/" + name))
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            handle.closeFile()
+        }
+        try append("not json\n", to: "Condition.ndjson")
+        try append(#"{"resourceType":"Observation","id":"stray","subject":{"reference":"Patient/NOPE"}}"# + "\n{\n", to: "Observation.ndjson")
+        func compare(expectProblems: Int) throws {
+            let arguments = ["score", "--as-of", "2026-12-31", "--format", "csv", "--errors", scratch.path + "/errors.csv", folder]
+            let two = try CLI.run(arguments)
+            let twoErrors = try String(contentsOfFile: scratch.path + "/errors.csv", encoding: .utf8)
+            let one = try CLI.run(arguments, environment: ["STRATIFY_FHIR_THREADS": "1"])
+            let oneErrors = try String(contentsOfFile: scratch.path + "/errors.csv", encoding: .utf8)
+            #expect(two.stdout == one.stdout)
+            #expect(two.stderr == one.stderr)
+            #expect(twoErrors == oneErrors)
+            #expect(two.status == 1)
+            #expect(two.stderr.contains(", \(expectProblems) input problems (as of 2026-12-31)"))
+            #expect(two.stdout == (try CLI.run(["score", "--format", "csv", csv])).stdout)
+        }
+        try compare(expectProblems: 3)
+        // The first Condition again, at the end of the last file.
+        let conditions = try String(contentsOfFile: folder + "/Condition.ndjson", encoding: .utf8)
+        try append(String(conditions.prefix { $0 != "\n" }) + "\n", to: "QuestionnaireResponse.ndjson")
+        try compare(expectProblems: 3)
+    }
 }
