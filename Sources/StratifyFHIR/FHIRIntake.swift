@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import StratifyIO
 import StratifyRules
 
@@ -133,7 +134,6 @@ public struct FHIRIntake: Sendable {
             for (index, file) in files.enumerated() { _ = try readFile(file, index: Int32(index), into: collector) }
         }
         let facts = collector.finish()
-        let derivation = FieldDerivation(mapping: mapping, program: program, asOf: asOf, warn: collector.warn)
         var csv: [UInt8] = []
         csv.reserveCapacity(1 << 16)
         for (index, input) in program.inputs.enumerated() {
@@ -141,23 +141,28 @@ public struct FHIRIntake: Sendable {
             appendCell(input.name, to: &csv)
         }
         csv.append(0x0A)
+        // Patients are derived independently: in two halves on two threads
+        // for a large input, joined in order (warnings too, so that their
+        // order and counts are those of one pass).
+        let rows = RowDerivation(
+            mapping: mapping, program: program, asOf: asOf, keepBasis: keepBasis, keepSources: keepSources,
+            facts: facts, patients: collector.patients)
+        let count = facts.count
+        let halves = count >= 200 && ParallelRead.twoThreads ? [0..<(count / 2), (count / 2)..<count] : [0..<count]
+        let parts = halves.map { RowDerivation.Part(patients: $0) }
+        let group = DispatchGroup()
+        for part in parts.dropFirst() {
+            DispatchQueue.global().async(group: group) { [rows, part] in rows.derive(part) }
+        }
+        rows.derive(parts[0])
+        group.wait()
         var basis: [String: [String]] = [:]
         var sources: [String: [InputSource]] = [:]
-        var patientSources: [InputSource] = []
-        for (index, patient) in collector.patients.enumerated() {
-            patientSources.removeAll()
-            let (record, used) = withUnsafeMutablePointer(to: &patientSources) { pointer in
-                derivation.record(facts[index], patientId: patient.id, birthDate: patient.birthDate, sources: keepSources ? pointer : nil)
-            }
-            if let id = patient.id, keepBasis || keepSources, basis[id] == nil {
-                basis[id] = used
-                if keepSources { sources[id] = patientSources }
-            }
-            for (column, value) in record.enumerated() {
-                if column > 0 { csv.append(0x2C) }
-                if let value { appendCell(value, to: &csv) }
-            }
-            csv.append(0x0A)
+        for part in parts {
+            csv += part.csv
+            for text in part.warnings { collector.warn(text) }
+            basis.merge(part.basis) { first, _ in first }
+            sources.merge(part.sources) { first, _ in first }
         }
         return FHIRIntake(
             csv: csv, patients: collector.patients.count,
@@ -167,7 +172,7 @@ public struct FHIRIntake: Sendable {
             warnings: collector.warningOrder.map { "\(collector.warnings[$0]!) \u{00D7} \($0)" }, basis: basis, sources: sources)
     }
 
-    private static func appendCell(_ text: String, to buffer: inout [UInt8]) {
+    static func appendCell(_ text: String, to buffer: inout [UInt8]) {
         let needsQuotes = text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             || text.first == " " || text.last == " "
         if !needsQuotes {
@@ -262,6 +267,63 @@ public struct FHIRIntake: Sendable {
             collector.add(try JSONTextParser.parse(text, keep: FHIRCollector.elementsRead), at: location)
         } catch {
             collector.problem(location, "not JSON: \(error.message) at column \(error.column)")
+        }
+    }
+}
+
+/// The intake rows of a range of patients (see ``FHIRIntake/read(paths:mapping:program:asOf:keepBasis:keepSources:)``),
+/// derived on the thread that calls ``derive(_:)``.
+private final class RowDerivation: @unchecked Sendable {
+    let mapping: FHIRMapping
+    let program: Program
+    let asOf: Int
+    let keepBasis: Bool
+    let keepSources: Bool
+    let facts: [PatientFacts]
+    let patients: [(id: String?, birthDate: String?)]
+
+    init(
+        mapping: FHIRMapping, program: Program, asOf: Int, keepBasis: Bool, keepSources: Bool, facts: [PatientFacts],
+        patients: [(id: String?, birthDate: String?)]
+    ) {
+        self.mapping = mapping
+        self.program = program
+        self.asOf = asOf
+        self.keepBasis = keepBasis
+        self.keepSources = keepSources
+        self.facts = facts
+        self.patients = patients
+    }
+
+    /// One range's rows, and what deriving them gave besides.
+    final class Part: @unchecked Sendable {
+        let patients: Range<Int>
+        var csv: [UInt8] = []
+        /// In the order given, to be counted after the earlier parts'.
+        var warnings: [String] = []
+        var basis: [String: [String]] = [:]
+        var sources: [String: [InputSource]] = [:]
+        init(patients: Range<Int>) { self.patients = patients }
+    }
+
+    func derive(_ part: Part) {
+        let derivation = FieldDerivation(mapping: mapping, program: program, asOf: asOf) { part.warnings.append($0) }
+        var patientSources: [InputSource] = []
+        for index in part.patients {
+            let patient = patients[index]
+            patientSources.removeAll()
+            let (record, used) = withUnsafeMutablePointer(to: &patientSources) { pointer in
+                derivation.record(facts[index], patientId: patient.id, birthDate: patient.birthDate, sources: keepSources ? pointer : nil)
+            }
+            if let id = patient.id, keepBasis || keepSources, part.basis[id] == nil {
+                part.basis[id] = used
+                if keepSources { part.sources[id] = patientSources }
+            }
+            for (column, value) in record.enumerated() {
+                if column > 0 { part.csv.append(0x2C) }
+                if let value { FHIRIntake.appendCell(value, to: &part.csv) }
+            }
+            part.csv.append(0x0A)
         }
     }
 }

@@ -14,13 +14,18 @@ enum ParallelRead {
     /// Smaller inputs are read on one thread: a thread costs more than it saves.
     static let minimumBytes = 1 << 20
 
+    /// Two cores, and not STRATIFY_FHIR_THREADS=1 (one thread: to compare,
+    /// or to leave a core free).
+    static var twoThreads: Bool {
+        let oneThread = getenv("STRATIFY_FHIR_THREADS").map { String(cString: $0) == "1" } ?? false
+        return !oneThread && sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2
+    }
+
     /// The collector of the whole input, or nil when it is to be read on
     /// one thread (one core, a small input, Bundles, a resource in both
     /// parts).
     static func collect(files: [String], newCollector: () -> FHIRCollector) throws(IOError) -> FHIRCollector? {
-        // STRATIFY_FHIR_THREADS=1: one thread (to compare, or to leave a core free).
-        let oneThread = getenv("STRATIFY_FHIR_THREADS").map { String(cString: $0) == "1" } ?? false
-        guard !oneThread, sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2, let plan = split(files), !startsWithBundle(files) else { return nil }
+        guard twoThreads, let plan = split(files), !startsWithBundle(files) else { return nil }
         let first = newCollector(), second = newCollector()
         second.clearWarnings()
         let work = SecondPart(collector: second)
