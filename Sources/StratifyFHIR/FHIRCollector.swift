@@ -41,6 +41,9 @@ final class FHIRCollector {
     private(set) var warnings: [String: Int] = [:]
     private(set) var warningOrder: [String] = []
     private var order = 0
+    /// Bundles resolve `urn:` references through each other's entries:
+    /// such an input is read on one thread (see ``absorb(_:splitFile:linesBefore:)``).
+    private(set) var sawBundle = false
     /// One shared copy of each code string kept in facts (`system|code`
     /// repeats across patients; a copy each would dominate the memory).
     private var interned: [String: String] = [:]
@@ -80,6 +83,13 @@ final class FHIRCollector {
     func warn(_ text: String) {
         if warnings[text] == nil { warningOrder.append(text) }
         warnings[text, default: 0] += 1
+    }
+
+    /// For a collector that reads a later part of the input: the warnings
+    /// about the input as a whole are the first part's.
+    func clearWarnings() {
+        warnings = [:]
+        warningOrder = []
     }
 
     func problem(_ location: ResourceLocation, _ message: String, patient: String = "") {
@@ -135,6 +145,7 @@ final class FHIRCollector {
     }
 
     private func addBundle(_ bundle: JSONValue, at location: ResourceLocation) {
+        sawBundle = true
         let entries = bundle["entry"]?.array ?? []
         var local: [String: String] = [:]
         for entry in entries {
@@ -365,6 +376,49 @@ final class FHIRCollector {
             active: mapping.coverageStatuses.contains(resource["status"]?.string ?? ""),
             start: Self.date(resource["period"]?["start"]), end: Self.date(resource["period"]?["end"]),
             types: intern(Self.codings(resource["type"])), name: name)
+    }
+
+    // MARK: - Two halves read on two threads
+
+    /// Takes in what `later` collected from the part of the input that
+    /// follows this one's, as if one collector had read both in order:
+    /// its input order numbers continue this one's, its Patients come
+    /// after, and the lines it counted in `splitFile` (the file the two
+    /// parts share) follow the `linesBefore` this one read of it. Returns
+    /// false, changing nothing, when the result could differ from one
+    /// reading (a resource or Patient in both parts: the first is used;
+    /// Bundles): the input is then read again on one thread.
+    func absorb(_ later: FHIRCollector, splitFile: Int32?, linesBefore: Int32) -> Bool {
+        guard !sawBundle, !later.sawBundle, seen.isDisjoint(with: later.seen),
+              !later.patientIndex.keys.contains(where: { patientIndex[$0] != nil })
+        else { return false }
+        func shifted(_ location: ResourceLocation) -> ResourceLocation {
+            var location = location
+            if location.file == splitFile { location.line += linesBefore }
+            return location
+        }
+        for (key, index) in later.patientIndex { patientIndex[key] = patients.count + index }
+        patients += later.patients
+        for (key, var facts) in later.buckets {
+            for index in facts.observations.indices { facts.observations[index].order += order }
+            for index in facts.encounters.indices { facts.encounters[index].order += order }
+            if var earlier = buckets.removeValue(forKey: key) {
+                earlier.merge(facts)
+                buckets[key] = earlier
+            } else {
+                buckets[key] = facts
+            }
+        }
+        order += later.order
+        for (key, locations) in later.pending { pending[key, default: []] += locations.map(shifted) }
+        problems += later.problems.map { (shifted($0.location), $0.patient, $0.message) }
+        for text in later.warningOrder {
+            if warnings[text] == nil { warningOrder.append(text) }
+            warnings[text, default: 0] += later.warnings[text]!
+        }
+        medicationKeys.merge(later.medicationKeys) { earlier, _ in earlier }
+        seen.formUnion(later.seen)
+        return true
     }
 
     // MARK: - The end of the input

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import StratifyIO
 import StratifyRules
 
@@ -109,18 +110,30 @@ public struct FHIRIntake: Sendable {
     public static func read(
         paths: [String], mapping: FHIRMapping, program: Program, asOf: Int, keepBasis: Bool = false, keepSources: Bool = false
     ) throws(IOError) -> FHIRIntake {
-        let collector = FHIRCollector(mapping: mapping)
+        var files: [String] = [], ignored: [String] = []
         for path in paths {
             if isDirectory(path) {
                 let listing = listDirectory(path)
-                for name in listing.ignored { collector.warn("file \(name) ignored (not .ndjson, .jsonl or .json)") }
-                for file in listing.files { try readFile(file, into: collector) }
+                ignored += listing.ignored
+                files += listing.files
             } else {
-                try readFile(path, into: collector)
+                files.append(path)
             }
         }
+        func newCollector() -> FHIRCollector {
+            let collector = FHIRCollector(mapping: mapping)
+            collector.files = files
+            for name in ignored { collector.warn("file \(name) ignored (not .ndjson, .jsonl or .json)") }
+            return collector
+        }
+        let collector: FHIRCollector
+        if let parallel = try ParallelRead.collect(files: files, newCollector: newCollector) {
+            collector = parallel
+        } else {
+            collector = newCollector()
+            for (index, file) in files.enumerated() { _ = try readFile(file, index: Int32(index), into: collector) }
+        }
         let facts = collector.finish()
-        let derivation = FieldDerivation(mapping: mapping, program: program, asOf: asOf, warn: collector.warn)
         var csv: [UInt8] = []
         csv.reserveCapacity(1 << 16)
         for (index, input) in program.inputs.enumerated() {
@@ -128,23 +141,28 @@ public struct FHIRIntake: Sendable {
             appendCell(input.name, to: &csv)
         }
         csv.append(0x0A)
+        // Patients are derived independently: in two halves on two threads
+        // for a large input, joined in order (warnings too, so that their
+        // order and counts are those of one pass).
+        let rows = RowDerivation(
+            mapping: mapping, program: program, asOf: asOf, keepBasis: keepBasis, keepSources: keepSources,
+            facts: facts, patients: collector.patients)
+        let count = facts.count
+        let halves = count >= 200 && ParallelRead.twoThreads ? [0..<(count / 2), (count / 2)..<count] : [0..<count]
+        let parts = halves.map { RowDerivation.Part(patients: $0) }
+        let group = DispatchGroup()
+        for part in parts.dropFirst() {
+            DispatchQueue.global().async(group: group) { [rows, part] in rows.derive(part) }
+        }
+        rows.derive(parts[0])
+        group.wait()
         var basis: [String: [String]] = [:]
         var sources: [String: [InputSource]] = [:]
-        var patientSources: [InputSource] = []
-        for (index, patient) in collector.patients.enumerated() {
-            patientSources.removeAll()
-            let (record, used) = withUnsafeMutablePointer(to: &patientSources) { pointer in
-                derivation.record(facts[index], patientId: patient.id, birthDate: patient.birthDate, sources: keepSources ? pointer : nil)
-            }
-            if let id = patient.id, keepBasis || keepSources, basis[id] == nil {
-                basis[id] = used
-                if keepSources { sources[id] = patientSources }
-            }
-            for (column, value) in record.enumerated() {
-                if column > 0 { csv.append(0x2C) }
-                if let value { appendCell(value, to: &csv) }
-            }
-            csv.append(0x0A)
+        for part in parts {
+            csv += part.csv
+            for text in part.warnings { collector.warn(text) }
+            basis.merge(part.basis) { first, _ in first }
+            sources.merge(part.sources) { first, _ in first }
         }
         return FHIRIntake(
             csv: csv, patients: collector.patients.count,
@@ -154,7 +172,7 @@ public struct FHIRIntake: Sendable {
             warnings: collector.warningOrder.map { "\(collector.warnings[$0]!) \u{00D7} \($0)" }, basis: basis, sources: sources)
     }
 
-    private static func appendCell(_ text: String, to buffer: inout [UInt8]) {
+    static func appendCell(_ text: String, to buffer: inout [UInt8]) {
         let needsQuotes = text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             || text.first == " " || text.last == " "
         if !needsQuotes {
@@ -169,26 +187,37 @@ public struct FHIRIntake: Sendable {
         buffer.append(0x22)
     }
 
-    /// Reads one file (gunzipped when it is gzip data): a `.json` name is
-    /// one JSON document, anything else NDJSON.
+    /// Whether `path` is read as one JSON document (a `.json` name), not
+    /// as NDJSON.
+    static func isWholeDocument(_ path: String) -> Bool {
+        var lower = path.lowercased()
+        if lower.hasSuffix(".gz") { lower.removeLast(3) }
+        return lower.hasSuffix(".json")
+    }
+
+    /// Reads one file (gunzipped when it is gzip data), file number `index`
+    /// of the collector's files: a `.json` name is one JSON document,
+    /// anything else NDJSON. With `bytes`, only the lines of that byte
+    /// range of an NDJSON file (it starts and ends at a line boundary;
+    /// line numbers then count from its start). Returns the lines read.
     /// NDJSON is read block by block (a line is held only until it is
     /// parsed); a `.json` document is read whole.
-    static func readFile(_ path: String, into collector: FHIRCollector) throws(IOError) {
+    @discardableResult
+    static func readFile(_ path: String, index file: Int32, bytes range: Range<Int>? = nil, into collector: FHIRCollector) throws(IOError) -> Int32 {
         var source = try ByteSource.openFile(path)
         if try source.peek(2) == [0x1F, 0x8B] { source = ByteSource(stage: GzipStage(reading: source), name: path) }
         defer { source.close() }
-        let file = Int32(collector.files.count)
-        collector.files.append(path)
-        var lower = path.lowercased()
-        if lower.hasSuffix(".gz") { lower.removeLast(3) }
-        let whole = lower.hasSuffix(".json")
+        let whole = isWholeDocument(path)
         // Unparsed bytes: the rest of a line cut by the end of a block.
         var pending: [UInt8] = []
         var block = [UInt8](repeating: 0, count: 1 << 20)
         var line: Int32 = 0
-        var first = true
+        // A byte order mark is only at the start of a file.
+        var first = (range?.lowerBound ?? 0) == 0
+        // Bytes of the file read so far, kept or not.
+        var position = 0
         while true {
-            let count: Int
+            var count: Int
             do {
                 count = try block.withUnsafeMutableBytes { buffer in try source.read(into: buffer) }
             } catch let error as IOError {
@@ -196,8 +225,14 @@ public struct FHIRIntake: Sendable {
             } catch {
                 throw IOError.undecodable("\(error)")
             }
+            var kept = 0..<count
+            if let range {
+                kept = max(0, min(count, range.lowerBound - position))..<max(0, min(count, range.upperBound - position))
+                position += count
+                if position >= range.upperBound { count = 0 }
+            }
             let atEnd = count == 0
-            pending.append(contentsOf: block[0..<count])
+            pending.append(contentsOf: block[kept])
             if first, pending.count >= 3 || atEnd {
                 if pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
                 first = false
@@ -205,7 +240,7 @@ public struct FHIRIntake: Sendable {
             if whole {
                 if atEnd {
                     pending.withUnsafeBufferPointer { parse($0, at: ResourceLocation(file: file, line: 0, entry: -1), collector: collector) }
-                    return
+                    return 0
                 }
                 continue
             }
@@ -223,7 +258,7 @@ public struct FHIRIntake: Sendable {
                 return min(start, all.count)
             }
             pending.removeFirst(consumed)
-            if atEnd { return }
+            if atEnd { return line }
         }
     }
 
@@ -232,6 +267,63 @@ public struct FHIRIntake: Sendable {
             collector.add(try JSONTextParser.parse(text, keep: FHIRCollector.elementsRead), at: location)
         } catch {
             collector.problem(location, "not JSON: \(error.message) at column \(error.column)")
+        }
+    }
+}
+
+/// The intake rows of a range of patients (see ``FHIRIntake/read(paths:mapping:program:asOf:keepBasis:keepSources:)``),
+/// derived on the thread that calls ``derive(_:)``.
+private final class RowDerivation: @unchecked Sendable {
+    let mapping: FHIRMapping
+    let program: Program
+    let asOf: Int
+    let keepBasis: Bool
+    let keepSources: Bool
+    let facts: [PatientFacts]
+    let patients: [(id: String?, birthDate: String?)]
+
+    init(
+        mapping: FHIRMapping, program: Program, asOf: Int, keepBasis: Bool, keepSources: Bool, facts: [PatientFacts],
+        patients: [(id: String?, birthDate: String?)]
+    ) {
+        self.mapping = mapping
+        self.program = program
+        self.asOf = asOf
+        self.keepBasis = keepBasis
+        self.keepSources = keepSources
+        self.facts = facts
+        self.patients = patients
+    }
+
+    /// One range's rows, and what deriving them gave besides.
+    final class Part: @unchecked Sendable {
+        let patients: Range<Int>
+        var csv: [UInt8] = []
+        /// In the order given, to be counted after the earlier parts'.
+        var warnings: [String] = []
+        var basis: [String: [String]] = [:]
+        var sources: [String: [InputSource]] = [:]
+        init(patients: Range<Int>) { self.patients = patients }
+    }
+
+    func derive(_ part: Part) {
+        let derivation = FieldDerivation(mapping: mapping, program: program, asOf: asOf) { part.warnings.append($0) }
+        var patientSources: [InputSource] = []
+        for index in part.patients {
+            let patient = patients[index]
+            patientSources.removeAll()
+            let (record, used) = withUnsafeMutablePointer(to: &patientSources) { pointer in
+                derivation.record(facts[index], patientId: patient.id, birthDate: patient.birthDate, sources: keepSources ? pointer : nil)
+            }
+            if let id = patient.id, keepBasis || keepSources, part.basis[id] == nil {
+                part.basis[id] = used
+                if keepSources { part.sources[id] = patientSources }
+            }
+            for (column, value) in record.enumerated() {
+                if column > 0 { part.csv.append(0x2C) }
+                if let value { FHIRIntake.appendCell(value, to: &part.csv) }
+            }
+            part.csv.append(0x0A)
         }
     }
 }

@@ -245,4 +245,88 @@ import Testing
         #expect(caseload.stdout.contains("model            patients"))
         #expect(caseload.stdout == caseloadCSV.stdout)
     }
+
+    /// evaluate, track and worklist read FHIR like score does: the same
+    /// output as the equivalent flat CSV.
+    @Test func evaluateTrackAndWorklistReadFHIR() throws {
+        let scratch = try Scratch()
+        let previous = scratch.path + "/previous", previousCSV = scratch.path + "/previous.csv"
+        let current = scratch.path + "/current", currentCSV = scratch.path + "/current.csv"
+        try Self.generate(seed: 26, layout: "bulk", folder: previous, csv: previousCSV, n: 120)
+        try Self.generate(seed: 27, layout: "bundles", folder: current, csv: currentCSV, n: 120)
+        let outcomes = scratch.path + "/outcomes.csv"
+        let rows = (1...120).map { "P\(String(1_000_000 + $0).dropFirst()),\($0 % 3 == 0 ? 1 : 0)" }
+        try (["patient_id,admitted_90d"] + rows).joined(separator: "\n").appending("\n").write(toFile: outcomes, atomically: true, encoding: .utf8)
+        func expectSame(_ fhirArguments: [String], _ csvArguments: [String], marker: String) throws {
+            let fromFHIR = try CLI.run(fhirArguments)
+            let fromCSV = try CLI.run(csvArguments)
+            #expect(fromFHIR.stdout.contains(marker))
+            #expect(fromFHIR.stdout == fromCSV.stdout)
+            #expect(fromFHIR.status == fromCSV.status)
+            #expect(Self.rejections(fromFHIR.stderr) == Self.rejections(fromCSV.stderr))
+        }
+        let evaluate = ["evaluate", "--outcomes", outcomes, "--outcome", "admitted_90d", "--min-cell", "0"]
+        try expectSame(
+            evaluate + ["--as-of", "2026-12-31", previous], evaluate + [previousCSV],
+            marker: "outcome: admitted_90d (binary)")
+        try expectSame(
+            evaluate + ["--candidate", "Rules/default.yaml", "--format", "json", "--as-of", "2026-12-31", current],
+            evaluate + ["--candidate", "Rules/default.yaml", "--format", "json", currentCSV], marker: "\"rejected_both\"")
+        // Without --outcomes the outcome would be a column of the intake: FHIR has none.
+        let noOutcomes = try CLI.run(["evaluate", "--outcome", "admitted_90d", "--as-of", "2026-12-31", previous])
+        #expect(noOutcomes.status == 2)
+        #expect(noOutcomes.stderr.contains("FHIR input has no outcome column: give the outcomes with --outcomes FILE"))
+        // track: each side FHIR (one in each layout), or one side FHIR and the other CSV.
+        try expectSame(
+            ["track", "--as-of", "2026-12-31", "--format", "json", previous, current],
+            ["track", "--format", "json", previousCSV, currentCSV], marker: "\"tier_transitions\"")
+        try expectSame(
+            ["track", "--as-of", "2026-12-31", "--input-format", "fhir", previous, current],
+            ["track", previousCSV, currentCSV], marker: "Tier transitions")
+        try expectSame(
+            ["track", "--as-of", "2026-12-31", previousCSV, current], ["track", previousCSV, currentCSV], marker: "Tier transitions")
+        // worklist: its --as-of is the worklist day and the FHIR point of view.
+        try expectSame(
+            ["worklist", "--as-of", "2026-12-31", "--previous", previous, current],
+            ["worklist", "--as-of", "2026-12-31", "--previous", previousCSV, currentCSV], marker: "priority")
+        let anchored = try CLI.run(["worklist", "--as-of", "2026-12-31", current])
+        #expect(anchored.stderr.contains("120 patients read from FHIR (as of 2026-12-31)\n"))
+    }
+
+    /// A Bulk export of more than 1 MB is read on two threads, the largest
+    /// file cut at a line: the output, the errors file and standard error
+    /// are those of one thread (STRATIFY_FHIR_THREADS=1), input problems on
+    /// either side of the cut included; a resource repeated across the two
+    /// parts sends the input back to one thread.
+    @Test func twoThreadsReadLikeOne() throws {
+        let scratch = try Scratch()
+        let folder = scratch.path + "/fhir", csv = scratch.path + "/flat.csv"
+        try Self.generate(seed: 28, layout: "bulk", folder: folder, csv: csv)
+        func append(_ text: String, to name: String) throws {
+            let handle = try #require(FileHandle(forWritingAtPath: folder + "/" + name))
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            handle.closeFile()
+        }
+        try append("not json\n", to: "Condition.ndjson")
+        try append(#"{"resourceType":"Observation","id":"stray","subject":{"reference":"Patient/NOPE"}}"# + "\n{\n", to: "Observation.ndjson")
+        func compare(expectProblems: Int) throws {
+            let arguments = ["score", "--as-of", "2026-12-31", "--format", "csv", "--errors", scratch.path + "/errors.csv", folder]
+            let two = try CLI.run(arguments)
+            let twoErrors = try String(contentsOfFile: scratch.path + "/errors.csv", encoding: .utf8)
+            let one = try CLI.run(arguments, environment: ["STRATIFY_FHIR_THREADS": "1"])
+            let oneErrors = try String(contentsOfFile: scratch.path + "/errors.csv", encoding: .utf8)
+            #expect(two.stdout == one.stdout)
+            #expect(two.stderr == one.stderr)
+            #expect(twoErrors == oneErrors)
+            #expect(two.status == 1)
+            #expect(two.stderr.contains(", \(expectProblems) input problems (as of 2026-12-31)"))
+            #expect(two.stdout == (try CLI.run(["score", "--format", "csv", csv])).stdout)
+        }
+        try compare(expectProblems: 3)
+        // The first Condition again, at the end of the last file.
+        let conditions = try String(contentsOfFile: folder + "/Condition.ndjson", encoding: .utf8)
+        try append(String(conditions.prefix { $0 != "\n" }) + "\n", to: "QuestionnaireResponse.ndjson")
+        try compare(expectProblems: 3)
+    }
 }

@@ -72,9 +72,7 @@ struct CaseloadCommand: ParsableCommand {
         let staffInPost = try staff.map { try Self.readStaff($0, program: program) }
         let counter = CaseloadCounter(program: program, staff: staffInPost)
         var intake = self.intake
-        for problem in try fhir.prepare(&intake, program: program).problems {
-            Terminal.standardError.write("\(problem.location): input problem: \(problem.message)\n")
-        }
+        let inputProblems = try fhir.prepareReportingProblems(&intake, program: program)
         let summary = try PopulationRun(program: program, intake: intake, errors: rejects.errors, quiet: rejects.quiet)
             .forEach { counter.add($0) }
         let report = counter.finish()
@@ -89,7 +87,7 @@ struct CaseloadCommand: ParsableCommand {
         case .json: Terminal.standardOutput.write(report.json())
         case .csv: Terminal.standardOutput.write(report.csv())
         }
-        if summary.rejected > 0 { throw ExitStatus.partial }
+        if summary.rejected > 0 || inputProblems > 0 { throw ExitStatus.partial }
     }
 
     static func readStaff(_ value: String, program: Program) throws -> [Int?] {

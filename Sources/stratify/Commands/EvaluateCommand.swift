@@ -44,6 +44,10 @@ struct EvaluateCommand: ParsableCommand {
             "suppressed": true in that row, text gives <11. See docs/evaluate.md
             for how to read each figure, and docs/evaluate.schema.json for the JSON.
 
+            FHIR input (--input-format fhir, or detected; --as-of, --fhir-mapping:
+            see docs/fhir.md) is scored as `score` scores it; FHIR carries no outcome
+            column, so it needs --outcomes.
+
             Examples:
               stratify evaluate --outcomes Samples/outcomes.csv --outcome admitted_90d Samples/intake.csv
               stratify evaluate --outcomes outcomes.csv --outcome cost_next_12mo --by insurance intake.csv
@@ -61,6 +65,8 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var intake: IntakeOptions
 
     @OptionGroup var outcomeOptions: OutcomeOptions
+
+    @OptionGroup var fhir: FHIROptions
 
     @Option(help: ArgumentHelp("Show the figures per value of this field: tier, model, or an enum or boolean input. Repeatable.", valueName: "field"))
     var by: [String] = []
@@ -101,6 +107,11 @@ struct EvaluateCommand: ParsableCommand {
             case .failure(let error): throw ValidationError(error.message)
             }
         }
+        var intake = self.intake
+        let inputProblems = try fhir.prepareReportingProblems(&intake, program: program)
+        if outcomeOptions.outcomes == nil, intake.inputs.contains(where: PreparedIntake.contains) {
+            throw ValidationError("FHIR input has no outcome column: give the outcomes with --outcomes FILE")
+        }
         let report: EvaluationReport
         var rejected = 0
         if let candidate {
@@ -123,6 +134,6 @@ struct EvaluateCommand: ParsableCommand {
         case .text: Terminal.standardOutput.write(report.text())
         case .json: Terminal.standardOutput.write(report.json())
         }
-        if rejected > 0 { throw ExitStatus.partial }
+        if rejected > 0 || inputProblems > 0 { throw ExitStatus.partial }
     }
 }

@@ -43,6 +43,12 @@ struct TrackCommand: ParsableCommand {
               stratify track Samples/intake.csv Samples/intake-wave2.csv
               stratify track last-month.scored.csv intake.csv --changes changes.csv
               stratify track --format json wave1.ndjson wave2.ndjson
+              stratify track --as-of 2026-12-31 exports/2025-12/ exports/2026-12/
+
+            Either side may be FHIR (a Bulk Data export folder or Bundles; see
+            docs/fhir.md), read alone (references resolve within the side) and as
+            of the one --as-of: give the later export's date, and each side is
+            assessed on its own latest screenings on or before it.
 
             \(ExitStatus.help)
             """)
@@ -56,6 +62,8 @@ struct TrackCommand: ParsableCommand {
     @OptionGroup var intake: IntakeOptions
 
     @OptionGroup var rejects: RejectOptions
+
+    @OptionGroup var fhir: FHIROptions
 
     @Option(help: ArgumentHelp("Write the patients who changed, are new or departed to this file, .csv or .ndjson.", valueName: "file"))
     var changes: String?
@@ -78,7 +86,9 @@ struct TrackCommand: ParsableCommand {
     func run() throws {
         let program = try rulesOptions.load()
         let identifierName = program.inputs[program.identifier].name
-        let previousSide = AssessmentSide(path: intake.inputs[0], program: program, intake: intake, errors: nil, quiet: rejects.quiet)
+        let previousInput = try fhir.prepareSide(intake.inputs[0], intake: intake, program: program)
+        let currentInput = try fhir.prepareSide(intake.inputs[1], intake: intake, program: program)
+        let previousSide = AssessmentSide(path: previousInput.path, program: program, intake: intake, errors: nil, quiet: rejects.quiet)
         var table: PatientTable?
         var duplicatePrevious = 0
         let previous = try previousSide.read { assessment, vocabulary in
@@ -106,7 +116,7 @@ struct TrackCommand: ParsableCommand {
             do throws(IOError) { try changesFile.sink.write(buffer) } catch { writeFailure = error }
             buffer.removeAll()
         }
-        let currentSide = AssessmentSide(path: intake.inputs[1], program: program, intake: intake, errors: nil, quiet: rejects.quiet)
+        let currentSide = AssessmentSide(path: currentInput.path, program: program, intake: intake, errors: nil, quiet: rejects.quiet)
         let current: AssessmentSide.Result
         do {
             current = try currentSide.read { assessment, vocabulary in
@@ -139,6 +149,6 @@ struct TrackCommand: ParsableCommand {
         case .text: Terminal.standardOutput.write(report.text())
         case .json: Terminal.standardOutput.write(report.json())
         }
-        if previous.rejected + current.rejected > 0 { throw ExitStatus.partial }
+        if previous.rejected + current.rejected + previousInput.problems + currentInput.problems > 0 { throw ExitStatus.partial }
     }
 }

@@ -35,6 +35,12 @@ struct WorklistCommand: ParsableCommand {
             and last_contact (YYYY-MM-DD); with several rows for a patient the latest
             date counts; identifiers not in the input are counted in a warning.
 
+            The inputs and --previous may be FHIR (a Bulk Data export folder or
+            Bundles; see docs/fhir.md). --as-of is then also the FHIR point of view:
+            the look-back windows end on each patient's latest screening on or before
+            it, and a patient without one is assessed as of it. --previous is read
+            alone, as of the same day.
+
             Examples:
               stratify worklist --as-of 2026-12-01 Samples/intake-wave2.csv --previous Samples/intake.csv --contacts Samples/contacts.csv
               stratify worklist --as-of 2026-12-01 --format text --horizon 7 intake.csv
@@ -48,8 +54,12 @@ struct WorklistCommand: ParsableCommand {
 
     @OptionGroup var rejects: RejectOptions
 
-    @Option(help: ArgumentHelp("The day the list is for (YYYY-MM-DD).", valueName: "date"))
+    @Option(help: ArgumentHelp("The day the list is for (YYYY-MM-DD); for FHIR input also the day the look-back windows are anchored on.", valueName: "date"))
     var asOf: String
+
+    // Not the FHIROptions group: its --as-of is this command's own.
+    @Option(help: FHIROptions.mappingHelp)
+    var fhirMapping: String?
 
     @Option(help: ArgumentHelp("The previous assessment: an intake file or score output.", valueName: "file"))
     var previous: String?
@@ -78,8 +88,13 @@ struct WorklistCommand: ParsableCommand {
         let identifierName = program.inputs[program.identifier].name
         var previousTable: PatientTable?
         var status = ExitStatus.success
+        let fhir = FHIROptions(asOf: asOf, fhirMapping: fhirMapping)
+        var intake = self.intake
+        if try fhir.prepareReportingProblems(&intake, program: program) > 0 { status = .partial }
         if let previous {
-            let side = AssessmentSide(path: previous, program: program, intake: intake, errors: nil, quiet: rejects.quiet)
+            let previousInput = try fhir.prepareSide(previous, intake: self.intake, program: program)
+            if previousInput.problems > 0 { status = .partial }
+            let side = AssessmentSide(path: previousInput.path, program: program, intake: intake, errors: nil, quiet: rejects.quiet)
             var table: PatientTable?
             let result = try side.read { assessment, vocabulary in
                 if table == nil { table = PatientTable(vocabulary: vocabulary) }

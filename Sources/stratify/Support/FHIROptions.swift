@@ -16,8 +16,12 @@ struct FHIROptions: ParsableArguments {
     @Option(help: ArgumentHelp("FHIR input: the date of the run's point of view (YYYY-MM-DD). Nothing dated after it sets assessed_on; a patient without a screening is assessed as of it. Default: today (local time).", valueName: "date"))
     var asOf: String?
 
-    @Option(help: ArgumentHelp("FHIR input: the mapping from FHIR resources to the rules' inputs (YAML). Default: the built-in Rules/fhir.yaml.", valueName: "file"))
+    @Option(help: mappingHelp)
     var fhirMapping: String?
+
+    static let mappingHelp = ArgumentHelp(
+        "FHIR input: the mapping from FHIR resources to the rules' inputs (YAML). Default: the built-in Rules/fhir.yaml.",
+        valueName: "file")
 
     static let builtInMappingPath = "Rules/fhir.yaml (built in)"
 
@@ -117,5 +121,36 @@ struct FHIROptions: ParsableArguments {
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
         return "\(pad(local.tm_year + 1900, 4))-\(pad(local.tm_mon + 1, 2))-\(pad(local.tm_mday, 2))"
+    }
+}
+
+extension FHIROptions {
+    /// For a command whose own `--as-of` is also the FHIR one (`worklist`:
+    /// the worklist day is the point of view the windows look back from).
+    init(asOf: String, fhirMapping: String?) {
+        self.init()
+        self.asOf = asOf
+        self.fhirMapping = fhirMapping
+    }
+
+    /// ``prepare(_:program:keepBasis:keepSources:)`` for a command that
+    /// has no errors file for input problems: prints them on standard
+    /// error and returns how many there were.
+    func prepareReportingProblems(_ intake: inout IntakeOptions, program: Program) throws -> Int {
+        let problems = try prepare(&intake, program: program).problems
+        for problem in problems {
+            Terminal.standardError.write("\(problem.location): input problem: \(problem.message)\n")
+        }
+        return problems.count
+    }
+
+    /// One side of a comparison over time (`track`, `worklist --previous`)
+    /// read alone: its references resolve within it, not across sides.
+    /// Returns the name to read the side by, and its input problems.
+    func prepareSide(_ path: String, intake: IntakeOptions, program: Program) throws -> (path: String, problems: Int) {
+        var side = intake
+        side.inputs = [path]
+        let problems = try prepareReportingProblems(&side, program: program)
+        return (side.inputs[0], problems)
     }
 }
