@@ -298,6 +298,27 @@ import Testing
     /// are those of one thread (STRATIFY_FHIR_THREADS=1), input problems on
     /// either side of the cut included; a resource repeated across the two
     /// parts sends the input back to one thread.
+    /// The HTML report of a FHIR export has the figures of the report of
+    /// its flat CSV; only the input's name differs.
+    @Test func reportReadsFHIR() throws {
+        let scratch = try Scratch()
+        let previous = scratch.path + "/previous", previousCSV = scratch.path + "/previous.csv"
+        let current = scratch.path + "/current", currentCSV = scratch.path + "/current.csv"
+        try Self.generate(seed: 28, layout: "bulk", folder: previous, csv: previousCSV, n: 120)
+        try Self.generate(seed: 29, layout: "bulk", folder: current, csv: currentCSV, n: 120)
+        let fromFHIR = try CLI.run(["report", "--as-of", "2026-12-31", "--previous", previous, "--output", scratch.path + "/a.html", current])
+        let fromCSV = try CLI.run(["report", "--as-of", "2026-12-31", "--previous", previousCSV, "--output", scratch.path + "/b.html", currentCSV])
+        #expect(fromFHIR.status == fromCSV.status)
+        func figures(_ name: String) throws -> [String] {
+            let html = try String(contentsOfFile: scratch.path + "/" + name, encoding: .utf8)
+            return html.components(separatedBy: "data-").dropFirst().map { String($0.prefix { $0 != ">" }) }
+                .filter { !$0.contains("previous") && !$0.contains("current") }
+        }
+        let a = try figures("a.html"), b = try figures("b.html")
+        #expect(a.count > 50)
+        #expect(a == b)
+    }
+
     @Test func twoThreadsReadLikeOne() throws {
         let scratch = try Scratch()
         let folder = scratch.path + "/fhir", csv = scratch.path + "/flat.csv"

@@ -42,6 +42,10 @@ struct ReportCommand: ParsableCommand {
             today (UTC). The date also starts the reviews' weeks. The same inputs,
             options and date give a byte-identical file.
 
+            The inputs and --previous may be FHIR (a Bulk Data export folder or
+            Bundles; see docs/fhir.md): the report's date is then also the day the
+            look-back windows are anchored on; --fhir-mapping names the mapping.
+
             Examples:
               stratify report Samples/intake.csv --as-of 2026-12-01 --output report.html
               stratify report Samples/intake-wave2.csv --previous Samples/intake.csv \\
@@ -68,6 +72,10 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The report's date (YYYY-MM-DD): printed, and the start of the reviews' weeks. Default: SOURCE_DATE_EPOCH, else today (UTC).", valueName: "date"))
     var asOf: String?
 
+    // Not the FHIROptions group: its --as-of is this command's own.
+    @Option(help: FHIROptions.mappingHelp)
+    var fhirMapping: String?
+
     @Option(name: .long, help: ArgumentHelp("The HTML file to write.", valueName: "file"))
     var output: String
 
@@ -93,11 +101,19 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let program = try rulesOptions.load()
         let (asOfDay, dateSource) = Self.reportDate(asOf)
+        // FHIR input (a Bulk export or Bundles) becomes intake first, its
+        // look-back windows anchored on the report's date.
+        let fhir = FHIROptions(asOf: ISODate.format(daysSince1970: asOfDay), fhirMapping: fhirMapping)
+        var intake = self.intake
+        let inputProblems = try fhir.prepareReportingProblems(&intake, program: program)
         let cells = SmallCells(minCell: outcomeOptions.minCell)
         let staffInPost = try staff.map { try CaseloadCommand.readStaff($0, program: program) }
         let vocabulary = AssessmentVocabulary(program: program)
 
-        let tracker = try previous.map { try readPrevious($0, program: program) }
+        let tracker = try previous.map { path in
+            let side = try fhir.prepareSide(path, intake: self.intake, program: program)
+            return try readPrevious(side.path, program: program, intake: intake)
+        }
         let counts = PopulationCounts(vocabulary: vocabulary, asOf: asOfDay)
         let caseload = CaseloadCounter(program: program, staff: staffInPost)
         let tally = RuleAndInputTally(program: program)
@@ -151,7 +167,7 @@ struct ReportCommand: ParsableCommand {
             ReportPage.traceability(&html, trace)
         }
         try OutputFile.write(Array(html.utf8), to: output)
-        if rejected > 0 { throw ExitStatus.partial }
+        if rejected > 0 || inputProblems > 0 { throw ExitStatus.partial }
     }
 
     struct PreviousSide {
@@ -161,7 +177,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     /// The previous assessment held as `track` holds it.
-    func readPrevious(_ path: String, program: Program) throws -> PreviousSide {
+    func readPrevious(_ path: String, program: Program, intake: IntakeOptions) throws -> PreviousSide {
         let side = AssessmentSide(path: path, program: program, intake: intake, errors: nil, quiet: rejects.quiet)
         var table: PatientTable?
         var duplicates = 0
