@@ -57,6 +57,13 @@ let package = Package(
             ],
             resources: [.embedInCode("Resources/default.yaml"), .embedInCode("Resources/fhir.yaml")]
         ),
+        // What the library test targets share (repository root, the
+        // reference rule set compiled, scratch files).
+        .target(
+            name: "StratifyTestSupport",
+            dependencies: ["StratifyRules", "StratifyYAML"],
+            path: "Tests/StratifyTestSupport"
+        ),
         .testTarget(
             name: "StratifyYAMLTests",
             dependencies: ["StratifyYAML"]
@@ -82,11 +89,11 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyMonitorTests",
-            dependencies: ["StratifyMonitor", "StratifyBatch", "StratifyRules", "StratifyIO", "StratifyYAML"]
+            dependencies: ["StratifyMonitor", "StratifyBatch", "StratifyRules", "StratifyIO", "StratifyYAML", "StratifyTestSupport"]
         ),
         .testTarget(
             name: "StratifyEvaluateTests",
-            dependencies: ["StratifyEvaluate", "StratifyBatch", "StratifyRules", "StratifyEngine", "StratifyYAML"]
+            dependencies: ["StratifyEvaluate", "StratifyBatch", "StratifyRules", "StratifyEngine", "StratifyYAML", "StratifyTestSupport"]
         ),
         .testTarget(
             name: "StratifyFHIRTests",

@@ -41,7 +41,8 @@ def targets(manifest):
             deps |= set(re.findall(r'\.product\(name:\s*"([^"]+)"', text))
             text = re.sub(r"\.product\([^)]*\)", "", text)
             deps |= set(re.findall(r'"([^"]+)"', text))
-        found[name] = (kind, deps)
+        path = re.search(r'path:\s*"([^"]+)"', body)
+        found[name] = (kind, deps, path.group(1) if path else None)
     return found
 
 
@@ -64,7 +65,7 @@ def self_test():
     that cannot fail would prove nothing."""
     manifest = '''
         .target(name: "A", dependencies: ["B", .product(name: "ArgumentParser", package: "x")]),
-        .target(name: "B"),
+        .target(name: "B", path: "Tests/B"),
         .testTarget(
             name: "ATests",
             dependencies: [
@@ -74,9 +75,9 @@ def self_test():
         ),
     '''
     found = targets(manifest)
-    assert found["A"] == ("target", {"B", "ArgumentParser"}), found["A"]
-    assert found["B"] == ("target", set()), found["B"]
-    assert found["ATests"] == ("testTarget", {"A", "PropertyBased"}), found["ATests"]
+    assert found["A"] == ("target", {"B", "ArgumentParser"}, None), found["A"]
+    assert found["B"] == ("target", set(), "Tests/B"), found["B"]
+    assert found["ATests"] == ("testTarget", {"A", "PropertyBased"}, None), found["ATests"]
 
 
 def main():
@@ -84,10 +85,10 @@ def main():
     declared = targets(open(os.path.join(ROOT, "Package.swift"), encoding="utf-8").read())
     known = set(declared) | PRODUCTS
     problems = []
-    for name, (kind, deps) in sorted(declared.items()):
+    for name, (kind, deps, path) in sorted(declared.items()):
         if kind == "systemLibrary":
             continue
-        folder = os.path.join(ROOT, "Tests" if kind == "testTarget" else "Sources", name)
+        folder = os.path.join(ROOT, path or os.path.join("Tests" if kind == "testTarget" else "Sources", name))
         for module, place in sorted(imports(folder).items()):
             if module in known and module != name and module not in deps:
                 problems.append(f"{place}: {name} imports {module}, which Package.swift does not declare as its dependency")

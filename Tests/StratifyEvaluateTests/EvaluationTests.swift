@@ -4,23 +4,14 @@ import StratifyBatch
 @testable import StratifyEvaluate
 import StratifyRules
 import StratifyYAML
+import StratifyTestSupport
 
 enum Fixture {
-    static let root: String = {
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-        return path
-    }()
-
-    static let defaultProgram: Program = {
-        let bytes = Array(FileManager.default.contents(atPath: root + "/Rules/default.yaml")!)
-        return RuleCompiler.compile(SourceFile(path: "Rules/default.yaml", bytes: bytes)).program!
-    }()
+    static var root: String { RepositoryFixtures.root }
+    static var defaultProgram: Program { RepositoryFixtures.defaultProgram }
 
     static func temporaryFile(_ text: String, suffix: String = ".csv") -> String {
-        let path = NSTemporaryDirectory() + "stratify-evaluate-\(UUID().uuidString)\(suffix)"
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        return path
+        RepositoryFixtures.temporaryFile(text, prefix: "stratify-evaluate", suffix: suffix)
     }
 }
 

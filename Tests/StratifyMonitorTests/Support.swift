@@ -1,17 +1,3 @@
-import Foundation
-import StratifyRules
-import StratifyYAML
+import StratifyTestSupport
 
-enum Fixture {
-    static let root: String = {
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-        return path
-    }()
-
-    /// The reference rule set, compiled.
-    static let defaultProgram: Program = {
-        let bytes = Array(FileManager.default.contents(atPath: root + "/Rules/default.yaml")!)
-        return RuleCompiler.compile(SourceFile(path: "Rules/default.yaml", bytes: bytes)).program!
-    }()
-}
+typealias Fixture = RepositoryFixtures
