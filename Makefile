@@ -12,12 +12,12 @@ run: deps
 	$(SWIFT) build --product stratify
 	.build/debug/stratify score Samples/intake.csv || [ $$? -eq 1 ]
 
-## Run every test: that every import is a declared dependency, the unit,
+## Run every test: the style (lint), that every import is a declared dependency, the unit,
 ## acceptance, CLI and YAML rule tests, then Rules/schema.json against the
 ## shipped rule files, docs/trace.schema.json against the acceptance traces
 ## (installs jsonschema and PyYAML with pip when missing), and track,
 ## worklist and caseload against an independent computation.
-test: deps
+test: deps lint
 	python3 scripts/check-imports.py
 	$(SWIFT) test
 	python3 scripts/check-rule-schema.py
@@ -48,6 +48,11 @@ FUZZ_SECONDS ?= 60
 test-guards: deps
 	scripts/sanitize.sh address
 	scripts/fuzz.sh all $(FUZZ_SECONDS)
+
+## The house style (.swift-format): any difference from what `swift format`
+## would write fails. `swift format format -i -r Sources Tests Fuzz` fixes it.
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Fuzz
 
 ## Install libyaml-dev and zlib1g-dev with apt-get when pkg-config cannot find them.
 deps:

@@ -159,13 +159,15 @@ struct WorkItem: Sendable {
     func process(with scorer: ChunkScorer) -> WorkResult {
         switch content {
         case .chunk(let chunk):
-            let result = format == .csv
+            let result =
+                format == .csv
                 ? scorer.scoreCSV(chunk, columns: columns!, file: file)
                 : scorer.scoreNDJSON(chunk, file: file)
             return WorkResult(chunk: result, source: source, endOffset: chunk.byteOffset + chunk.bytes.count)
         case .broken(let error):
             let rejected = RejectedRecord(record: 1, file: file, line: error.line, identifier: "", field: "", message: error.description)
-            return WorkResult(chunk: ChunkResult(output: OutputBuffer(capacity: 0), rejected: [rejected], records: 1, scored: 0), source: source, endOffset: error.byteOffset)
+            return WorkResult(
+                chunk: ChunkResult(output: OutputBuffer(capacity: 0), rejected: [rejected], records: 1, scored: 0), source: source, endOffset: error.byteOffset)
         }
     }
 }

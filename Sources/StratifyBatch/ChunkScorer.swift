@@ -80,7 +80,8 @@ final class ChunkScorer {
 
     func scoreCSV(_ chunk: IntakeChunk, columns: ColumnMap, file: String) -> ChunkResult {
         var result = ChunkResult(
-            output: OutputBuffer(capacity: state.pointee.formatter.outputCapacity(forInputBytes: chunk.bytes.count) ?? chunk.bytes.count + chunk.bytes.count / 2),
+            output: OutputBuffer(
+                capacity: state.pointee.formatter.outputCapacity(forInputBytes: chunk.bytes.count) ?? chunk.bytes.count + chunk.bytes.count / 2),
             rejected: [], records: 0, scored: 0)
         let registers = evaluator.registers
         let identifierColumn = columns.identifierColumn
@@ -113,7 +114,8 @@ final class ChunkScorer {
                     }
                     if let error = record.error {
                         // A field over the size limit is named by its column.
-                        let field = error.kind == .fieldTooLong && error.detail >= 1 && error.detail <= columns.names.count
+                        let field =
+                            error.kind == .fieldTooLong && error.detail >= 1 && error.detail <= columns.names.count
                             ? columns.names[error.detail - 1] : ""
                         state.pointee.problems.append((-1, field, error.message))
                     } else if fieldCount != inputs.count {
@@ -126,7 +128,8 @@ final class ChunkScorer {
                             for (column, problem) in state.pointee.fieldProblems {
                                 let input = inputs[column]
                                 let value = csvScanner.value(of: csvScanner[field: column], in: buffer)
-                                state.pointee.problems.append((input, program.inputs[input].name, decoder.message(for: FieldError(problem, value), input: input)))
+                                state.pointee.problems.append(
+                                    (input, program.inputs[input].name, decoder.message(for: FieldError(problem, value), input: input)))
                             }
                             state.pointee.fieldProblems.removeAll(keepingCapacity: true)
                         }
@@ -141,7 +144,8 @@ final class ChunkScorer {
                                 continue
                             }
                             if let problem = decoder.read(value, input: input, into: registers) {
-                                state.pointee.problems.append((input, program.inputs[input].name, decoder.message(for: FieldError(problem, value), input: input)))
+                                state.pointee.problems.append(
+                                    (input, program.inputs[input].name, decoder.message(for: FieldError(problem, value), input: input)))
                             }
                         }
                     }
@@ -242,8 +246,9 @@ final class ChunkScorer {
         if !state.pointee.problems.isEmpty {
             let id = String(decoding: identifier, as: UTF8.self)
             for problem in state.pointee.problems {
-                result.rejected.append(RejectedRecord(
-                    record: record, file: file, line: line, identifier: id, field: problem.field, message: problem.message))
+                result.rejected.append(
+                    RejectedRecord(
+                        record: record, file: file, line: line, identifier: id, field: problem.field, message: problem.message))
             }
             return
         }

@@ -90,7 +90,8 @@ struct HeaderReconciliation {
             // or countless names) is only listed.
             let normalizedName = FieldNameMatching.normalized(name)
             if index < Self.typoCheckedNames, normalizedName.utf8.count <= Self.typoCheckedLength,
-               let input = Suggestions.closest(to: normalizedName, in: absent) {
+                let input = Suggestions.closest(to: normalizedName, in: absent)
+            {
                 typos.append((name, input))
             } else {
                 ignored.append(name)
@@ -115,13 +116,17 @@ struct HeaderReconciliation {
             let expected = others.map { inputs[$0].name }
             throw refusal(
                 "no \(noun) of \(Self.firstRecords(fields.origin)) is an input of the rules but '\(identifier)', so every record would be scored on nothing",
-                notes: ["expected: \(expected.count) input\(expected.count == 1 ? "" : "s") besides '\(identifier)', such as \(Self.list(expected, limit: 5))", found]
+                notes: [
+                    "expected: \(expected.count) input\(expected.count == 1 ? "" : "s") besides '\(identifier)', such as \(Self.list(expected, limit: 5))",
+                    found,
+                ]
                     + typoNotes())
         }
 
         var texts: [String] = []
         if renamed.count == 1 {
-            texts.append("\(noun) '\(Self.shown(renamed[0].name))' read as input '\(inputs[renamed[0].input].name)' (its name normalised: case, spaces, hyphens)")
+            texts.append(
+                "\(noun) '\(Self.shown(renamed[0].name))' read as input '\(inputs[renamed[0].input].name)' (its name normalised: case, spaces, hyphens)")
         } else if renamed.count > 1 {
             texts.append(
                 "\(renamed.count) \(noun)s read as inputs after normalising their names (case, spaces, hyphens): "

@@ -77,8 +77,9 @@ final class IdentifierTable {
     /// Zeroed memory, mapped lazily by the kernel.
     private static func map(bytes: Int) -> UnsafeMutableRawPointer? {
         guard let memory = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              memory != MAP_FAILED else { return nil }
-        _ = madvise(memory, bytes, MADV_HUGEPAGE)   // advice only: ignored where unsupported
+            memory != MAP_FAILED
+        else { return nil }
+        _ = madvise(memory, bytes, MADV_HUGEPAGE)  // advice only: ignored where unsupported
         return memory
     }
 }

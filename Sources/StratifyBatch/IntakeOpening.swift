@@ -47,7 +47,8 @@ public struct IntakeOpening {
             try Self.refuseUTF16(source, path: path)
             let format = try format ?? IntakeFormat.detect(path: path) ?? Self.sniff(source)
             self.format = format
-            self.delimiter = format == .csv
+            self.delimiter =
+                format == .csv
                 ? delimiter ?? (IntakeFormat.isTabSeparated(path: path) ? .tab : .comma)
                 : .comma
             switch format {
@@ -78,7 +79,8 @@ public struct IntakeOpening {
         if head.contains(0) { head = try source.peek(64) }
         guard let encoding = EncodingHint.utf16(head) else { return }
         let what = path == "-" ? "standard input" : "the file"
-        let convert = path == "-"
+        let convert =
+            path == "-"
             ? "iconv -f \(EncodingHint.iconvName(encoding)) -t UTF-8"
             : "iconv -f \(EncodingHint.iconvName(encoding)) -t UTF-8 \(Self.shellQuoted(path)) > \(Self.shellQuoted(Self.utf8Name(path)))"
         throw BatchError.file(path, line: nil, "\(what) is \(encoding) text, not UTF-8: convert it with \(convert)")
@@ -130,8 +132,9 @@ enum DelimiterHint {
         guard let first = missing.first else { return nil }
         for candidate in CSVDelimiter.allCases where candidate != current {
             let separator = Character(Unicode.Scalar(candidate.byte))
-            let pieces = Set(header.names.flatMap { $0.split(separator: separator, omittingEmptySubsequences: false) }
-                .map { FieldNameMatching.normalized($0.trimmingCharacters(in: ["\"", "\u{FEFF}"])) })
+            let pieces = Set(
+                header.names.flatMap { $0.split(separator: separator, omittingEmptySubsequences: false) }
+                    .map { FieldNameMatching.normalized($0.trimmingCharacters(in: ["\"", "\u{FEFF}"])) })
             if missing.allSatisfy(pieces.contains) {
                 return "the header has no '\(first)' column; split \(candidate.splitDescription) it would have one: "
                     + "use --delimiter \(candidate.optionValue)"

@@ -30,8 +30,9 @@ public struct RejectLimit: Sendable, Equatable, CustomStringConvertible {
             let number = text.dropLast()
             let parts = number.split(separator: ".", omittingEmptySubsequences: false)
             guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }),
-                  parts.count == 1 || parts[1].count <= 6,
-                  let whole = Int(parts[0]), whole <= 100 else { return nil }
+                parts.count == 1 || parts[1].count <= 6,
+                let whole = Int(parts[0]), whole <= 100
+            else { return nil }
             let decimals = parts.count == 2 ? parts[1] : ""
             let scale = (0..<decimals.count).reduce(1) { value, _ in value * 10 }
             let percent = whole * scale + (Int(decimals) ?? 0)

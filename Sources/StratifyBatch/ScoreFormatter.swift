@@ -211,9 +211,11 @@ final class OutputNames: @unchecked Sendable {
         modelRegister = program.modelRegister
         reviewRegister = program.review?.register ?? -1
         let score = 1 + 20 + 1 + tiers.longest
-        csvBound = (domainCount + 1) * score + 1 + models.longest
+        csvBound =
+            (domainCount + 1) * score + 1 + models.longest
             + 1 + flags.total + flags.count + 1 + missing.total + missing.count + 1
-        jsonBound = jsonDomainKeys.total + domainCount * (20 + quotedTiers.longest)
+        jsonBound =
+            jsonDomainKeys.total + domainCount * (20 + quotedTiers.longest)
             + jsonFixedKeys.total + 20 + quotedTiers.longest + quotedModels.longest
             + quotedFlags.total + quotedFlags.count + quotedMissing.total + quotedMissing.count
     }

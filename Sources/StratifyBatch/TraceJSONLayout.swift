@@ -186,9 +186,10 @@ public final class TraceJSONLayout: @unchecked Sendable {
         func item(first: Bool, heads: [String], expr: ExprPlan?) -> Item {
             let comma = first ? "" : ","
             let headIds = b.variants(heads.map { comma + $0 + ",\"values\":{" })
-            let shown = expr.map { expr in
-                expr.shownValues.map { (key: expr.texts[$0], register: expr.nodes[$0].register, kind: expr.values[$0]) }
-            } ?? []
+            let shown =
+                expr.map { expr in
+                    expr.shownValues.map { (key: expr.texts[$0], register: expr.nodes[$0].register, kind: expr.values[$0]) }
+                } ?? []
             let values = keyed(shown)
             let fired = utf8("},\"failed\":[],\"missing\":[]}")
             let opened = utf8("},\"failed\":[")
@@ -216,8 +217,9 @@ public final class TraceJSONLayout: @unchecked Sendable {
                 maskRegisters += masked.registers
                 complete = [tails[0]] + tails.dropFirst(2)
             } else if let expr, expr.nodes[0].kind == .or,
-                      case let groups = expr.children(0).map({ child in (fixedFailed(expr, child), maskedFailed(expr, child)) }),
-                      groups.allSatisfy({ $0.0 != nil || $0.1 != nil }) {
+                case let groups = expr.children(0).map({ child in (fixedFailed(expr, child), maskedFailed(expr, child)) }),
+                groups.allSatisfy({ $0.0 != nil || $0.1 != nil })
+            {
                 // A false `or`: each part's own parts, fixed or by mask.
                 let tails = b.variants([fired, opened, unknown])
                 (item.tailFired, item.tailNotFired, item.tailUnknown) = (Int32(tails[0]), Int32(tails[1]), Int32(tails[2]))
@@ -230,8 +232,10 @@ public final class TraceJSONLayout: @unchecked Sendable {
                         segments.append(Segment(maskStart: 0, maskCount: 0, fragment: Int32(id)))
                     } else if let masked = group.1 {
                         let ids = masked.texts.map { b.standalone(comma + list($0), repeatable: false) }
-                        segments.append(Segment(maskStart: Int32(maskRegisters.count), maskCount: Int32(masked.registers.count),
-                                                fragment: Int32(ids[0])))
+                        segments.append(
+                            Segment(
+                                maskStart: Int32(maskRegisters.count), maskCount: Int32(masked.registers.count),
+                                fragment: Int32(ids[0])))
                         maskRegisters += masked.registers
                     }
                 }
@@ -271,20 +275,22 @@ public final class TraceJSONLayout: @unchecked Sendable {
             let list = bands.bands
             let start = Int32(bandLower.count)
             bandLower += list.map { Int32($0.lower) }
-            let up = b.variants(list.indices.map { index in
-                let band = list[index]
-                let upper = band.upper.map(String.init) ?? "null"
-                var text = prefix + "\"band\":{\"tier\":\(qs(tierList[band.tier])),\"from\":\(band.lower),\"to\":\(upper)},\"next_up\":"
-                text += index + 1 < list.count ? "{\"tier\":\(qs(tierList[list[index + 1].tier])),\"points\":" : "null"
-                return text
-            })
+            let up = b.variants(
+                list.indices.map { index in
+                    let band = list[index]
+                    let upper = band.upper.map(String.init) ?? "null"
+                    var text = prefix + "\"band\":{\"tier\":\(qs(tierList[band.tier])),\"from\":\(band.lower),\"to\":\(upper)},\"next_up\":"
+                    text += index + 1 < list.count ? "{\"tier\":\(qs(tierList[list[index + 1].tier])),\"points\":" : "null"
+                    return text
+                })
             b.hole()
-            let down = b.variants(list.indices.map { index in
-                var text = index + 1 < list.count ? "}" : ""
-                text += ",\"next_down\":"
-                text += index > 0 ? "{\"tier\":\(qs(tierList[list[index - 1].tier])),\"points\":" : "null"
-                return text
-            })
+            let down = b.variants(
+                list.indices.map { index in
+                    var text = index + 1 < list.count ? "}" : ""
+                    text += ",\"next_down\":"
+                    text += index > 0 ? "{\"tier\":\(qs(tierList[list[index - 1].tier])),\"points\":" : "null"
+                    return text
+                })
             b.hole()
             var highest: [String] = []
             for hasDown in [false, true] {
@@ -295,8 +301,9 @@ public final class TraceJSONLayout: @unchecked Sendable {
                 }
             }
             let highestIds = b.variants(highest)
-            return Scale(bandStart: start, bandCount: Int32(list.count), up: Int32(up.first ?? 0), down: Int32(down.first ?? 0),
-                         highest: Int32(highestIds[0]))
+            return Scale(
+                bandStart: start, bandCount: Int32(list.count), up: Int32(up.first ?? 0), down: Int32(down.first ?? 0),
+                highest: Int32(highestIds[0]))
         }
 
         // MARK: The record, in order
@@ -344,13 +351,17 @@ public final class TraceJSONLayout: @unchecked Sendable {
                 }
                 texts.append(hasOtherwise ? "{\"case\":\(arms + 1),\"when\":null,\"holds\":true}" : "{\"case\":null,\"when\":null,\"holds\":false}")
                 let ids = b.variants(texts)
-                parts.append(Parts(mode: .cases, start: Int32(armRegisters.count - arms), count: Int32(arms), register: 0,
-                                   fragments: Int32(ids[0])))
+                parts.append(
+                    Parts(
+                        mode: .cases, start: Int32(armRegisters.count - arms), count: Int32(arms), register: 0,
+                        fragments: Int32(ids[0])))
             case .table(let tableIndex):
                 let table = expr.tables[tableIndex]
                 let ids = b.variants(table.rows.map { "{\"row\":\(qs($0.keyText))}" } + ["{\"row\":\"default\"}", "{\"row\":null}"])
-                parts.append(Parts(mode: .table, start: 0, count: Int32(table.rows.count), register: Int32(table.rowRegister),
-                                   fragments: Int32(ids[0])))
+                parts.append(
+                    Parts(
+                        mode: .table, start: 0, count: Int32(table.rows.count), register: Int32(table.rowRegister),
+                        fragments: Int32(ids[0])))
             default:
                 b.text("null")
                 parts.append(Parts(mode: .fixed, start: 0, count: 0, register: 0, fragments: 0))
@@ -361,7 +372,8 @@ public final class TraceJSONLayout: @unchecked Sendable {
         let firstRule = items.count
         for (index, rule) in program.rules.enumerated() {
             let common = "{\"id\":\(qs(rule.id)),\"domain\":\(qs(program.domains[rule.domain].name)),\"outcome\":"
-            let rest = ",\"points\":\(rule.points)" + (rule.flag.map { ",\"flag\":\(qs(program.flags[$0].name))" } ?? "")
+            let rest =
+                ",\"points\":\(rule.points)" + (rule.flag.map { ",\"flag\":\(qs(program.flags[$0].name))" } ?? "")
                 + ",\"because\":\(qs(rule.because))"
             let heads = outcomes.map { common + "\"\($0)\"" + rest + ",\"condition\":\(qs(ExprPlan.oneLine(rule.text)))" }
             items.append(item(first: index == 0, heads: heads + [heads[0]], expr: plan.rules[index]))
@@ -390,13 +402,16 @@ public final class TraceJSONLayout: @unchecked Sendable {
             b.text(",\"floors\":[")
             let firstFloor = items.count
             for (index, floor) in domain.floors.enumerated() {
-                items.append(adjustment(first: index == 0, id: floor.id, atLeast: floor.atLeast, because: floor.because,
-                                        expr: plan.floors[domainIndex][index]))
+                items.append(
+                    adjustment(
+                        first: index == 0, id: floor.id, atLeast: floor.atLeast, because: floor.because,
+                        expr: plan.floors[domainIndex][index]))
             }
             b.text("]}")
-            domains.append(Domain(
-                scoreRegister: Int32(domain.scoreRegister), tierRegister: Int32(domain.tierRegister), afterScore: afterScore,
-                scale: domainScale, floorStart: Int32(firstFloor), floorCount: Int32(items.count - firstFloor)))
+            domains.append(
+                Domain(
+                    scoreRegister: Int32(domain.scoreRegister), tierRegister: Int32(domain.tierRegister), afterScore: afterScore,
+                    scale: domainScale, floorStart: Int32(firstFloor), floorCount: Int32(items.count - firstFloor)))
         }
         domainCount = domains.count
         // The total, its tier and scale, the escalations.
@@ -410,8 +425,10 @@ public final class TraceJSONLayout: @unchecked Sendable {
         b.text("},\"escalations\":[")
         let firstEscalation = items.count
         for (index, escalation) in program.overall.escalations.enumerated() {
-            items.append(adjustment(first: index == 0, id: escalation.id, atLeast: escalation.atLeast, because: escalation.because,
-                                    expr: plan.escalations[index]))
+            items.append(
+                adjustment(
+                    first: index == 0, id: escalation.id, atLeast: escalation.atLeast, because: escalation.because,
+                    expr: plan.escalations[index]))
         }
         escalations = firstEscalation..<items.count
         // The model.
@@ -422,7 +439,8 @@ public final class TraceJSONLayout: @unchecked Sendable {
         let firstModel = items.count
         for (index, model) in program.models.enumerated() {
             let heads = outcomes.map { "{\"id\":\(qs(model.id)),\"outcome\":\"\($0)\",\"chosen\":false" }
-            let chosen = "{\"id\":\(qs(model.id)),\"outcome\":\"fired\",\"chosen\":true,\"contact\":\(qs(model.contact)),"
+            let chosen =
+                "{\"id\":\(qs(model.id)),\"outcome\":\"fired\",\"chosen\":true,\"contact\":\(qs(model.contact)),"
                 + "\"review_days\":\(model.reviewDays),\"because\":\(qs(model.because))"
             items.append(item(first: index == 0, heads: heads + [chosen], expr: plan.models[index]))
         }

@@ -20,8 +20,10 @@ struct TraceJSONRecord {
     let items: UnsafeMutablePointer<TraceJSONLayout.Item>
     let nodes: UnsafeMutablePointer<TraceTape.Node>
 
-    init(out: OutputBuffer, layout: TraceJSONLayout, tape: TraceTape, registers: UnsafePointer<Double>,
-         marks: UnsafeMutablePointer<Bool>, reachable: UnsafeMutablePointer<Int>, reachableExact: UnsafeMutablePointer<Bool>) {
+    init(
+        out: OutputBuffer, layout: TraceJSONLayout, tape: TraceTape, registers: UnsafePointer<Double>,
+        marks: UnsafeMutablePointer<Bool>, reachable: UnsafeMutablePointer<Int>, reachableExact: UnsafeMutablePointer<Bool>
+    ) {
         self.out = out
         self.layout = layout
         self.tape = tape
@@ -97,7 +99,8 @@ struct TraceJSONRecord {
         for index in range {
             let item = items[index]
             let outcome = item.register < 0 ? 1 : r[Int(item.register)]
-            let head = outcome == 1
+            let head =
+                outcome == 1
                 ? (index == chosen ? item.headChosen : item.headFired)
                 : (outcome == 0 ? item.headNotFired : item.headUnknown)
             put(head, &c)

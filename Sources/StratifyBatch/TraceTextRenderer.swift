@@ -40,19 +40,22 @@ public struct TraceTextRenderer: Sendable {
     private func header(_ trace: Trace, _ lines: inout Lines) {
         let rule = String(repeating: "═", count: width)
         lines.add(rule, style: .dim)
-        lines.add("\(trace.identifierName) \(trace.identifier): tier \(trace.tier.uppercased()), model \(trace.model)"
-                  + (trace.reviewBy.map { ", review by \($0)" } ?? ""), style: .heading)
+        lines.add(
+            "\(trace.identifierName) \(trace.identifier): tier \(trace.tier.uppercased()), model \(trace.model)"
+                + (trace.reviewBy.map { ", review by \($0)" } ?? ""), style: .heading)
         if let caveat = Self.sparseData(trace) {
             lines.wrap(caveat, indent: 0, hanging: 2, style: .warning)
         }
-        lines.wrap("Total score \(trace.totalScore). "
-                   + (trace.flags.isEmpty ? "No flags." : "Flags: \(trace.flags.joined(separator: ", ")).")
-                   + (ruleSet.map { " Rule set: \($0)." } ?? ""), indent: 0)
+        lines.wrap(
+            "Total score \(trace.totalScore). "
+                + (trace.flags.isEmpty ? "No flags." : "Flags: \(trace.flags.joined(separator: ", ")).")
+                + (ruleSet.map { " Rule set: \($0)." } ?? ""), indent: 0)
         if trace.missing.isEmpty {
             lines.add("No missing data.")
         } else {
-            lines.wrap("Missing data (\(trace.missing.count)): \(trace.missing.joined(separator: ", ")). "
-                       + "The scores count only what is known.", indent: 0, hanging: 2, style: .warning)
+            lines.wrap(
+                "Missing data (\(trace.missing.count)): \(trace.missing.joined(separator: ", ")). "
+                    + "The scores count only what is known.", indent: 0, hanging: 2, style: .warning)
         }
     }
 
@@ -81,8 +84,9 @@ public struct TraceTextRenderer: Sendable {
         for rule in fired {
             let flag = rule.flag.map { ", flag \($0)" } ?? ""
             lines.wrap("✓ \(rule.id): \(signed(rule.points)) to \(rule.domain)\(flag)", indent: 2, hanging: 4)
-            lines.wrap(sentences(rule.condition.held.isEmpty ? rule.condition.checks.map(\.sentence) : rule.condition.held.map(\.sentence)),
-                       indent: 6)
+            lines.wrap(
+                sentences(rule.condition.held.isEmpty ? rule.condition.checks.map(\.sentence) : rule.condition.held.map(\.sentence)),
+                indent: 6)
             lines.wrap(rule.because, indent: 6, style: .quote)
         }
     }
@@ -123,8 +127,9 @@ public struct TraceTextRenderer: Sendable {
                 lines.wrap("raised to at least \(floor.atLeast) by \(floor.id): \(floor.because)", indent: nameWidth + 7, style: .quote)
             }
             for floor in domain.floors where floor.condition.outcome == .unknown {
-                lines.wrap("\(floor.id) (at least \(floor.atLeast)) is not known: needs \(floor.condition.missing.joined(separator: ", "))",
-                           indent: nameWidth + 7, style: .warning)
+                lines.wrap(
+                    "\(floor.id) (at least \(floor.atLeast)) is not known: needs \(floor.condition.missing.joined(separator: ", "))",
+                    indent: nameWidth + 7, style: .warning)
             }
         }
     }
@@ -136,12 +141,14 @@ public struct TraceTextRenderer: Sendable {
         for escalation in trace.escalations {
             switch escalation.condition.outcome {
             case .fired:
-                lines.wrap("✓ \(escalation.id) applies: at least \(escalation.atLeast). \(sentences(escalation.condition.held.map(\.sentence)))",
-                           indent: 2, hanging: 4)
+                lines.wrap(
+                    "✓ \(escalation.id) applies: at least \(escalation.atLeast). \(sentences(escalation.condition.held.map(\.sentence)))",
+                    indent: 2, hanging: 4)
                 lines.wrap(escalation.because, indent: 4, style: .quote)
             case .unknown:
-                lines.wrap("? \(escalation.id) (at least \(escalation.atLeast)) is not known: needs \(escalation.condition.missing.joined(separator: ", "))",
-                           indent: 2, hanging: 4)
+                lines.wrap(
+                    "? \(escalation.id) (at least \(escalation.atLeast)) is not known: needs \(escalation.condition.missing.joined(separator: ", "))",
+                    indent: 2, hanging: 4)
             case .notFired:
                 lines.wrap("✗ \(escalation.id) does not apply: \(sentences(escalation.condition.failed.map(\.sentence)))", indent: 2, hanging: 4)
             }
@@ -165,8 +172,9 @@ public struct TraceTextRenderer: Sendable {
             case .notFired:
                 lines.wrap("✗ \(candidate.id) does not hold: \(sentences(condition.failed.map(\.sentence)))", indent: 2, hanging: 4)
             case .unknown:
-                lines.wrap("? \(candidate.id) is not known, so it does not hold: needs \(condition.missing.joined(separator: ", "))",
-                           indent: 2, hanging: 4)
+                lines.wrap(
+                    "? \(candidate.id) is not known, so it does not hold: needs \(condition.missing.joined(separator: ", "))",
+                    indent: 2, hanging: 4)
             case .fired:
                 break
             }
@@ -181,8 +189,9 @@ public struct TraceTextRenderer: Sendable {
     private func whatWouldChange(_ trace: Trace, _ lines: inout Lines) {
         lines.section("What would change it")
         for domain in trace.domains {
-            lines.wrap("\(domain.name) \(domain.score): \(distance(domain.scale))"
-                       + (domain.tier != domain.scale.band.tier ? " (a floor keeps the tier at \(domain.tier))" : ""), indent: 2, hanging: 4)
+            lines.wrap(
+                "\(domain.name) \(domain.score): \(distance(domain.scale))"
+                    + (domain.tier != domain.scale.band.tier ? " (a floor keeps the tier at \(domain.tier))" : ""), indent: 2, hanging: 4)
         }
         let escalated = trace.tier != trace.overall.band.tier ? " (escalation keeps the tier at \(trace.tier))" : ""
         lines.wrap("total \(trace.totalScore): \(distance(trace.overall))\(escalated)", indent: 2, hanging: 4)
@@ -191,9 +200,10 @@ public struct TraceTextRenderer: Sendable {
                 lines.wrap("The missing data cannot change the tier: it stays \(trace.tier).", indent: 2, hanging: 4)
             } else {
                 let raised = trace.domains.filter { $0.scale.reachable != $0.tier }.map { "\($0.name) \($0.scale.reachable)" }
-                lines.wrap("If the missing data were known, the tier could be at most \(trace.overall.reachable)"
-                           + (raised.isEmpty ? "" : " (domains at most: \(raised.joined(separator: ", ")))")
-                           + ". This is an upper bound, not a prediction.", indent: 2, hanging: 4, style: .warning)
+                lines.wrap(
+                    "If the missing data were known, the tier could be at most \(trace.overall.reachable)"
+                        + (raised.isEmpty ? "" : " (domains at most: \(raised.joined(separator: ", ")))")
+                        + ". This is an upper bound, not a prediction.", indent: 2, hanging: 4, style: .warning)
             }
         }
         guard let changes = trace.modelChanges else { return }

@@ -58,9 +58,10 @@ public final class Evaluator {
         var uppers: [Double] = []
         var values: [Int32] = []
         for table in code.tables {
-            headers.append(TableHeader(
-                rowStart: lowers.count, rowCount: table.lowers.count,
-                defaultRegister: Int(table.defaultRegister), rowRegister: Int(table.rowRegister)))
+            headers.append(
+                TableHeader(
+                    rowStart: lowers.count, rowCount: table.lowers.count,
+                    defaultRegister: Int(table.defaultRegister), rowRegister: Int(table.rowRegister)))
             lowers += table.lowers
             uppers += table.uppers
             values += table.valueRegisters
@@ -144,19 +145,40 @@ public final class Evaluator {
             // loops of their own; the rest one by one.
             switch segment.op {
             case .greaterEqual:
-                while index < segment.end { compare(code[index], r) { $0 >= $1 }; index += 1 }
+                while index < segment.end {
+                    compare(code[index], r) { $0 >= $1 }
+                    index += 1
+                }
             case .lessEqual:
-                while index < segment.end { compare(code[index], r) { $0 <= $1 }; index += 1 }
+                while index < segment.end {
+                    compare(code[index], r) { $0 <= $1 }
+                    index += 1
+                }
             case .equal:
-                while index < segment.end { compare(code[index], r) { $0 == $1 }; index += 1 }
+                while index < segment.end {
+                    compare(code[index], r) { $0 == $1 }
+                    index += 1
+                }
             case .greater:
-                while index < segment.end { compare(code[index], r) { $0 > $1 }; index += 1 }
+                while index < segment.end {
+                    compare(code[index], r) { $0 > $1 }
+                    index += 1
+                }
             case .less:
-                while index < segment.end { compare(code[index], r) { $0 < $1 }; index += 1 }
+                while index < segment.end {
+                    compare(code[index], r) { $0 < $1 }
+                    index += 1
+                }
             case .notEqual:
-                while index < segment.end { compare(code[index], r) { $0 != $1 }; index += 1 }
+                while index < segment.end {
+                    compare(code[index], r) { $0 != $1 }
+                    index += 1
+                }
             default:
-                while index < segment.end { step(code[index], r); index += 1 }
+                while index < segment.end {
+                    step(code[index], r)
+                    index += 1
+                }
             }
         }
     }

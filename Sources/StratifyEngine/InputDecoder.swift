@@ -57,9 +57,10 @@ public final class InputDecoder: @unchecked Sendable {
                     bytes += value.utf8
                 }
             }
-            fields.append(Field(
-                kind: kind, minimum: input.minimum ?? -.infinity, maximum: input.maximum ?? .infinity,
-                valueStart: start, valueCount: values.count - start))
+            fields.append(
+                Field(
+                    kind: kind, minimum: input.minimum ?? -.infinity, maximum: input.maximum ?? .infinity,
+                    valueStart: start, valueCount: values.count - start))
         }
         self.fields = .allocate(capacity: max(1, fields.count))
         self.fields.initialize(from: fields, count: fields.count)
@@ -69,7 +70,8 @@ public final class InputDecoder: @unchecked Sendable {
         enumBytes.initialize(from: bytes, count: bytes.count)
         enumWords = .allocate(capacity: max(1, values.count))
         for (index, value) in values.enumerated() {
-            let word = value.count >= 1 && value.count <= 8
+            let word =
+                value.count >= 1 && value.count <= 8
                 ? bytes[value.offset..<(value.offset + value.count)].withUnsafeBytes { ValueParsing.lowercasedWord($0) }
                 : 0
             (enumWords + index).initialize(to: (word, value.count >= 1 && value.count <= 8 ? value.count : -1))

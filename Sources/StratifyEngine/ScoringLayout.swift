@@ -59,11 +59,12 @@ final class ScoringLayout {
         var points: [Double] = []
         for (index, domain) in program.domains.enumerated() {
             let rules = program.rules.filter { $0.domain == index }
-            domains.append(Domain(
-                ruleStart: conditions.count, ruleCount: rules.count,
-                scoreRegister: domain.scoreRegister, bandTierRegister: domain.bandTierRegister, tierRegister: domain.tierRegister,
-                bandStart: lowers.count, bandCount: domain.bands.bands.count,
-                floorStart: floorConditions.count, floorCount: domain.floors.count))
+            domains.append(
+                Domain(
+                    ruleStart: conditions.count, ruleCount: rules.count,
+                    scoreRegister: domain.scoreRegister, bandTierRegister: domain.bandTierRegister, tierRegister: domain.tierRegister,
+                    bandStart: lowers.count, bandCount: domain.bands.bands.count,
+                    floorStart: floorConditions.count, floorCount: domain.floors.count))
             lowers += domain.bands.bands.map { Double($0.lower) }
             tiers += domain.bands.bands.map { Double($0.tier) }
             floorConditions += domain.floors.map(\.condition.register)

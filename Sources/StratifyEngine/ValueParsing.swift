@@ -120,8 +120,8 @@ enum ValueParsing {
         // A byte is a capital when its low 7 bits are at least "A" and at
         // most "Z" and its top bit is clear; each gets 0x20 added.
         let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
-        let atLeastA = low7 &+ 0x3F3F_3F3F_3F3F_3F3F          // 0x80 - 0x41
-        let pastZ = low7 &+ 0x2525_2525_2525_2525             // 0x80 - 0x5B
+        let atLeastA = low7 &+ 0x3F3F_3F3F_3F3F_3F3F  // 0x80 - 0x41
+        let pastZ = low7 &+ 0x2525_2525_2525_2525  // 0x80 - 0x5B
         let capitals = atLeastA & ~pastZ & ~word & 0x8080_8080_8080_8080
         return word | capitals >> 2
     }
@@ -133,8 +133,8 @@ enum ValueParsing {
         // The length goes in the top byte, so that a word padded with
         // zeros matches only a value of its own length.
         switch lowercasedWord(bytes) | UInt64(bytes.count) << 56 {
-        case 0x0400_0000_6575_7274, 0x0300_0000_0073_6579, 0x0100_0000_0000_0031: return true      // true, yes, 1
-        case 0x0500_0065_736C_6166, 0x0200_0000_0000_6F6E, 0x0100_0000_0000_0030: return false    // false, no, 0
+        case 0x0400_0000_6575_7274, 0x0300_0000_0073_6579, 0x0100_0000_0000_0031: return true  // true, yes, 1
+        case 0x0500_0065_736C_6166, 0x0200_0000_0000_6F6E, 0x0100_0000_0000_0030: return false  // false, no, 0
         default: return nil
         }
     }

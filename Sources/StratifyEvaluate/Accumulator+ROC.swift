@@ -29,9 +29,10 @@ extension EvaluationAccumulator {
             pending += cell.n
             guard pending >= minCell || index == ordered.count - 1 else { continue }
             pending = 0
-            points.append(ROCPoint(
-                score: score, falsePositiveRate: Double(falsePositives) / Double(nonEvents),
-                truePositiveRate: Double(truePositives) / Double(events)))
+            points.append(
+                ROCPoint(
+                    score: score, falsePositiveRate: Double(falsePositives) / Double(nonEvents),
+                    truePositiveRate: Double(truePositives) / Double(events)))
         }
         return points
     }

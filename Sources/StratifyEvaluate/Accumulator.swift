@@ -31,10 +31,11 @@ public struct GroupField: Sendable {
             let what = program.inputs.contains(where: { $0.name == name }) ? "is not an enum or boolean input" : "is not an input of the rule set"
             return .failure(GroupFieldError(message: "--by '\(name)' \(what); use one of: \(names.joined(separator: ", "))"))
         }
-        let values: [String] = switch program.inputs[index].type {
-        case .enumeration(let type): type.values
-        default: ["false", "true"]
-        }
+        let values: [String] =
+            switch program.inputs[index].type {
+            case .enumeration(let type): type.values
+            default: ["false", "true"]
+            }
         return .success(GroupField(name: name, kind: .input(register: index), values: values))
     }
 }

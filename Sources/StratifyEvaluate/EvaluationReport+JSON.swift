@@ -29,21 +29,33 @@ indirect enum EvaluationJSON {
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                if depth < 2 { out.append(10); out.append(String(repeating: "  ", count: depth + 1)) }
+                if depth < 2 {
+                    out.append(10)
+                    out.append(String(repeating: "  ", count: depth + 1))
+                }
                 item.write(into: &out, depth: depth + 1)
             }
-            if depth < 2 && !items.isEmpty { out.append(10); out.append(String(repeating: "  ", count: depth)) }
+            if depth < 2 && !items.isEmpty {
+                out.append(10)
+                out.append(String(repeating: "  ", count: depth))
+            }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             for (index, (key, value)) in members.enumerated() {
                 if index > 0 { out.append(depth < 1 ? "," : ", ") }
-                if depth < 1 { out.append(10); out.append(String(repeating: "  ", count: depth + 1)) }
+                if depth < 1 {
+                    out.append(10)
+                    out.append(String(repeating: "  ", count: depth + 1))
+                }
                 out.appendJSONString(key)
                 out.append(": ")
                 value.write(into: &out, depth: depth + 1)
             }
-            if depth < 1 && !members.isEmpty { out.append(10); out.append(String(repeating: "  ", count: depth)) }
+            if depth < 1 && !members.isEmpty {
+                out.append(10)
+                out.append(String(repeating: "  ", count: depth))
+            }
             out.append(UInt8(ascii: "}"))
         }
     }
@@ -53,15 +65,22 @@ extension EvaluationReport {
     /// The report as JSON (documented by docs/evaluate.schema.json).
     public func json() -> String {
         var members: [(String, EvaluationJSON)] = [
-            ("records", .object([
-                ("scored", .int(records.scored)), ("with_outcome", .int(records.withOutcome)),
-                ("without_outcome", .int(records.withoutOutcome)), ("outcomes_unmatched", .int(records.outcomesUnmatched)),
-                ("rejected", .int(records.rejected)),
-            ] + (candidate == nil ? [] : [
-                ("rejected_current_only", .int(records.rejectedCurrentOnly)),
-                ("rejected_candidate_only", .int(records.rejectedCandidateOnly)),
-                ("rejected_both", .int(records.rejectedBoth)),
-            ]))),
+            (
+                "records",
+                .object(
+                    [
+                        ("scored", .int(records.scored)), ("with_outcome", .int(records.withOutcome)),
+                        ("without_outcome", .int(records.withoutOutcome)), ("outcomes_unmatched", .int(records.outcomesUnmatched)),
+                        ("rejected", .int(records.rejected)),
+                    ]
+                        + (candidate == nil
+                            ? []
+                            : [
+                                ("rejected_current_only", .int(records.rejectedCurrentOnly)),
+                                ("rejected_candidate_only", .int(records.rejectedCandidateOnly)),
+                                ("rejected_both", .int(records.rejectedBoth)),
+                            ]))
+            ),
             ("min_cell", .int(minCell)),
             ("rules_file", .string(rulesFile)),
         ]
@@ -80,9 +99,13 @@ extension EvaluationReport {
 
     private func side(_ side: SideReport) -> [(String, EvaluationJSON)] {
         figures(side.figures) + [
-            ("groups", .array(side.groups.map { group in
-                .object([("by", .string(group.by)), ("value", .string(group.value))] + figures(group.figures))
-            })),
+            (
+                "groups",
+                .array(
+                    side.groups.map { group in
+                        .object([("by", .string(group.by)), ("value", .string(group.value))] + figures(group.figures))
+                    })
+            )
         ]
     }
 
@@ -99,13 +122,16 @@ extension EvaluationReport {
         return .object([
             ("c_statistic_difference", difference(comparison.cStatisticDifference)),
             ("c_statistic_difference_tier", difference(comparison.cStatisticDifferenceTier)),
-            ("nri", comparison.nri.map { nri in
-                .object([
-                    ("events", .number(nri.events)), ("non_events", .number(nri.nonEvents)), ("total", .number(nri.total)),
-                    ("events_up", .int(nri.eventsUp)), ("events_down", .int(nri.eventsDown)),
-                    ("non_events_up", .int(nri.nonEventsUp)), ("non_events_down", .int(nri.nonEventsDown)),
-                ])
-            } ?? .null),
+            (
+                "nri",
+                comparison.nri.map { nri in
+                    .object([
+                        ("events", .number(nri.events)), ("non_events", .number(nri.nonEvents)), ("total", .number(nri.total)),
+                        ("events_up", .int(nri.eventsUp)), ("events_down", .int(nri.eventsDown)),
+                        ("non_events_up", .int(nri.nonEventsUp)), ("non_events_down", .int(nri.nonEventsDown)),
+                    ])
+                } ?? .null
+            ),
         ])
     }
 
@@ -119,47 +145,73 @@ extension EvaluationReport {
         }
         outcome.append(("suppressed", .bool(f.suppressed)))
         var members: [(String, EvaluationJSON)] = [("outcome", .object(outcome))]
-        members.append(("c_statistic", binary
-            ? .object([("total_score", Self.json(f.cTotalScore)), ("tier", Self.json(f.cTier))]) : .null))
+        members.append(
+            (
+                "c_statistic",
+                binary
+                    ? .object([("total_score", Self.json(f.cTotalScore)), ("tier", Self.json(f.cTier))]) : .null
+            ))
         members.append(("tiers", .array(f.tiers.map { row($0, key: "tier") })))
-        members.append(("thresholds", .array(f.thresholds.map { t in
-            .object([
-                ("at_least", .string(t.atLeast)), ("flagged", .int(t.flagged)), ("share", .number(t.share)),
-                ("events", .int(t.events)), ("sensitivity", .number(t.sensitivity)), ("specificity", .number(t.specificity)),
-                ("ppv", .number(t.ppv)), ("lift", .number(t.lift)), ("suppressed", .bool(t.suppressed)),
-            ])
-        })))
+        members.append(
+            (
+                "thresholds",
+                .array(
+                    f.thresholds.map { t in
+                        .object([
+                            ("at_least", .string(t.atLeast)), ("flagged", .int(t.flagged)), ("share", .number(t.share)),
+                            ("events", .int(t.events)), ("sensitivity", .number(t.sensitivity)), ("specificity", .number(t.specificity)),
+                            ("ppv", .number(t.ppv)), ("lift", .number(t.lift)), ("suppressed", .bool(t.suppressed)),
+                        ])
+                    })
+            ))
         members.append(("models", .array(f.models.map { row($0, key: "model") })))
-        members.append(("rules", .array(f.rules.map { r in
-            var fields: [(String, EvaluationJSON)] = [("rule", .string(r.rule)), ("fired", .int(r.fired)), ("not_fired", .int(r.notFired))]
-            if binary {
-                fields += [
-                    ("events_fired", .int(r.eventsFired)), ("events_not_fired", .int(r.eventsNotFired)),
-                    ("rate_fired", .number(r.rateFired)), ("rate_not_fired", .number(r.rateNotFired)), ("lift", .number(r.lift)),
-                ]
-            } else {
-                fields += [("mean_fired", .number(r.meanFired)), ("mean_not_fired", .number(r.meanNotFired))]
-            }
-            return .object(fields + [("suppressed", .bool(r.suppressed))])
-        })))
+        members.append(
+            (
+                "rules",
+                .array(
+                    f.rules.map { r in
+                        var fields: [(String, EvaluationJSON)] = [("rule", .string(r.rule)), ("fired", .int(r.fired)), ("not_fired", .int(r.notFired))]
+                        if binary {
+                            fields += [
+                                ("events_fired", .int(r.eventsFired)), ("events_not_fired", .int(r.eventsNotFired)),
+                                ("rate_fired", .number(r.rateFired)), ("rate_not_fired", .number(r.rateNotFired)), ("lift", .number(r.lift)),
+                            ]
+                        } else {
+                            fields += [("mean_fired", .number(r.meanFired)), ("mean_not_fired", .number(r.meanNotFired))]
+                        }
+                        return .object(fields + [("suppressed", .bool(r.suppressed))])
+                    })
+            ))
         if binary {
-            members.append(("calibration", .object([
-                ("bands", .array(f.bands.map { band in
-                    var object = row(band, key: "tier")
-                    if case .object(let fields) = object {
-                        object = .object([fields[0], ("lower", .int(band.lower)), ("upper", .int(band.upper))] + fields.dropFirst())
-                    }
-                    return object
-                })),
-                ("scores", .array(f.scores.map { score in
-                    var object = row(score, key: "total_score")
-                    if case .object(var fields) = object {
-                        fields[0].1 = Double(score.name).map { .number($0) } ?? .string(score.name)
-                        object = .object(fields)
-                    }
-                    return object
-                })),
-            ])))
+            members.append(
+                (
+                    "calibration",
+                    .object([
+                        (
+                            "bands",
+                            .array(
+                                f.bands.map { band in
+                                    var object = row(band, key: "tier")
+                                    if case .object(let fields) = object {
+                                        object = .object([fields[0], ("lower", .int(band.lower)), ("upper", .int(band.upper))] + fields.dropFirst())
+                                    }
+                                    return object
+                                })
+                        ),
+                        (
+                            "scores",
+                            .array(
+                                f.scores.map { score in
+                                    var object = row(score, key: "total_score")
+                                    if case .object(var fields) = object {
+                                        fields[0].1 = Double(score.name).map { .number($0) } ?? .string(score.name)
+                                        object = .object(fields)
+                                    }
+                                    return object
+                                })
+                        ),
+                    ])
+                ))
         } else {
             members.append(("spearman", .number(f.spearman)))
         }

@@ -7,7 +7,8 @@ extension EvaluationReport {
         out += "records: \(r.scored) scored, \(r.withOutcome) with an outcome, \(r.withoutOutcome) without"
         out += ", \(r.outcomesUnmatched) outcome rows unmatched, \(r.rejected) rejected\n"
         if candidate != nil {
-            out += "  rejected by the current rules only \(r.rejectedCurrentOnly), by the candidate only \(r.rejectedCandidateOnly), by both \(r.rejectedBoth)\n"
+            out +=
+                "  rejected by the current rules only \(r.rejectedCurrentOnly), by the candidate only \(r.rejectedCandidateOnly), by both \(r.rejectedBoth)\n"
         }
         out += "outcome: \(outcomeName) (\(outcomeType.rawValue))"
         out += minCell > 0 ? "; counts under \(minCell) hidden (\(hidden))\n" : "\n"
@@ -84,31 +85,39 @@ extension EvaluationReport {
             out += "patients \(count(f.n)), events \(count(f.events)), base rate \(percent(f.rate))\n"
             out += cLine("total_score", f.cTotalScore) + cLine("tier", f.cTier)
             out += "\nby tier\n" + table(["tier", "n", "events", "rate", "95% CI"], f.tiers.map(eventCells))
-            out += "\nthresholds\n" + table(
-                ["at least", "flagged", "share", "sensitivity", "specificity", "PPV", "lift"],
-                f.thresholds.map { t in
-                    [t.atLeast, count(t.flagged), percent(t.share), percent(t.sensitivity), percent(t.specificity), percent(t.ppv), number(t.lift, 2)]
-                })
+            out +=
+                "\nthresholds\n"
+                + table(
+                    ["at least", "flagged", "share", "sensitivity", "specificity", "PPV", "lift"],
+                    f.thresholds.map { t in
+                        [t.atLeast, count(t.flagged), percent(t.share), percent(t.sensitivity), percent(t.specificity), percent(t.ppv), number(t.lift, 2)]
+                    })
             out += "\nby model\n" + table(["model", "n", "events", "rate", "95% CI"], f.models.map(eventCells))
-            out += "\nrules\n" + table(
-                ["rule", "fired", "rate fired", "rate not fired", "lift"],
-                f.rules.map { [$0.rule, count($0.fired), percent($0.rateFired), percent($0.rateNotFired), number($0.lift, 2)] })
-            out += "\ncalibration by score band\n" + table(
-                ["band", "n", "events", "rate", "95% CI"],
-                f.bands.map { band in
-                    var cells = eventCells(band)
-                    cells[0] = "\(band.name) \(band.lower ?? 0)\(band.upper.map { "–\($0)" } ?? "+")"
-                    return cells
-                })
+            out +=
+                "\nrules\n"
+                + table(
+                    ["rule", "fired", "rate fired", "rate not fired", "lift"],
+                    f.rules.map { [$0.rule, count($0.fired), percent($0.rateFired), percent($0.rateNotFired), number($0.lift, 2)] })
+            out +=
+                "\ncalibration by score band\n"
+                + table(
+                    ["band", "n", "events", "rate", "95% CI"],
+                    f.bands.map { band in
+                        var cells = eventCells(band)
+                        cells[0] = "\(band.name) \(band.lower ?? 0)\(band.upper.map { "–\($0)" } ?? "+")"
+                        return cells
+                    })
             out += "\ncalibration by total_score\n" + table(["total_score", "n", "events", "rate", "95% CI"], f.scores.map(eventCells))
         } else {
             out += "patients \(count(f.n)), mean \(number(f.mean, 2)), median \(number(f.median, 2)), total \(number(f.total, 2))\n"
             out += "Spearman correlation of total_score with \(outcomeName): \(number(f.spearman))\n"
             out += "\nby tier\n" + table(["tier", "n", "mean", "median", "total", "share"], f.tiers.map(numericCells))
             out += "\nby model\n" + table(["model", "n", "mean", "median", "total", "share"], f.models.map(numericCells))
-            out += "\nrules\n" + table(
-                ["rule", "fired", "mean fired", "mean not fired"],
-                f.rules.map { [$0.rule, count($0.fired), number($0.meanFired, 2), number($0.meanNotFired, 2)] })
+            out +=
+                "\nrules\n"
+                + table(
+                    ["rule", "fired", "mean fired", "mean not fired"],
+                    f.rules.map { [$0.rule, count($0.fired), number($0.meanFired, 2), number($0.meanNotFired, 2)] })
         }
         return out
     }

@@ -127,16 +127,18 @@ extension EvaluationAccumulator {
                 for (value, counts) in groups[k].enumerated() {
                     // The patients without a value appear only when there are some.
                     if value == field.values.count && counts.sides[index].n == 0 { continue }
-                    groupReports.append(Group(
-                        by: field.name, value: value < field.values.count ? field.values[value] : nil,
-                        figures: builder.figures(counts.sides[index], program: program)))
+                    groupReports.append(
+                        Group(
+                            by: field.name, value: value < field.values.count ? field.values[value] : nil,
+                            figures: builder.figures(counts.sides[index], program: program)))
                 }
             }
             return SideReport(figures: builder.figures(all.sides[index], program: program), groups: groupReports)
         }
         var comparison: Comparison?
         if programs.count == 2 {
-            comparison = binary
+            comparison =
+                binary
                 ? Comparison(
                     cStatisticDifference: Statistics.cStatisticDifference(all.jointScores),
                     cStatisticDifferenceTier: Statistics.cStatisticDifference(all.jointTiers),
@@ -214,12 +216,13 @@ struct FigureBuilder {
             let flagged = shown(flaggedCell.n), truePositives = shown(flaggedCell.events)
             let falsePositives = shown(flaggedCell.nonEvents)
             let ppv = flagged == nil ? nil : ratio(truePositives, flaggedCell.n)
-            thresholds.append(Threshold(
-                atLeast: tierNames[rank], flagged: flagged, share: flagged == nil ? nil : ratio(flaggedCell.n, side.n),
-                events: truePositives, sensitivity: ratio(truePositives, events),
-                specificity: falsePositives == nil ? nil : ratio(nonEvents - flaggedCell.nonEvents, nonEvents),
-                ppv: ppv, lift: ppv.flatMap { p in baseRate.flatMap { $0 > 0 ? p / $0 : nil } },
-                suppressed: flagged == nil || truePositives == nil || falsePositives == nil))
+            thresholds.append(
+                Threshold(
+                    atLeast: tierNames[rank], flagged: flagged, share: flagged == nil ? nil : ratio(flaggedCell.n, side.n),
+                    events: truePositives, sensitivity: ratio(truePositives, events),
+                    specificity: falsePositives == nil ? nil : ratio(nonEvents - flaggedCell.nonEvents, nonEvents),
+                    ppv: ppv, lift: ppv.flatMap { p in baseRate.flatMap { $0 > 0 ? p / $0 : nil } },
+                    suppressed: flagged == nil || truePositives == nil || falsePositives == nil))
         }
 
         let rules = program.rules.enumerated().map { index, rule -> RuleRow in

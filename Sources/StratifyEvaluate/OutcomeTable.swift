@@ -160,7 +160,8 @@ public struct OutcomeReader {
                     let text = String(decoding: value, as: UTF8.self)
                     do { number = try guess.parse(text) } catch {
                         let id = DisplayText.escaped(String(decoding: identifier, as: UTF8.self))
-                        return BatchError.file(path, line: line, "\(identifierName) \(id): \(outcomeName) '\(DisplayText.escaped(text))' is not \(error.expected)")
+                        return BatchError.file(
+                            path, line: line, "\(identifierName) \(id): \(outcomeName) '\(DisplayText.escaped(text))' is not \(error.expected)")
                     }
                 }
             }
@@ -231,11 +232,12 @@ struct TypeGuess {
     var result: OutcomeType { type ?? (sawOtherNumber ? .number : .binary) }
 
     mutating func parse(_ text: String) throws(Mismatch) -> Double {
-        let word: Double? = switch text.lowercased() {
-        case "true", "yes": 1
-        case "false", "no": 0
-        default: nil
-        }
+        let word: Double? =
+            switch text.lowercased() {
+            case "true", "yes": 1
+            case "false", "no": 0
+            default: nil
+            }
         let number = Double(text).flatMap { $0.isFinite ? $0 : nil }
         switch type {
         case .binary?:
@@ -253,8 +255,10 @@ struct TypeGuess {
                 if number != 0 && number != 1 { sawOtherNumber = true }
                 return number
             }
-            throw Mismatch(expected: sawBinaryWord ? "0/1, true/false or yes/no, as other rows are"
-                : sawOtherNumber ? "a number, as other rows are" : "a number or 0/1, true/false, yes/no")
+            throw Mismatch(
+                expected: sawBinaryWord
+                    ? "0/1, true/false or yes/no, as other rows are"
+                    : sawOtherNumber ? "a number, as other rows are" : "a number or 0/1, true/false, yes/no")
         }
     }
 }

@@ -150,7 +150,7 @@ final class FHIRCollector {
         var local: [String: String] = [:]
         for entry in entries {
             guard let url = entry["fullUrl"]?.string, let resource = entry["resource"],
-                  let type = resource["resourceType"]?.string
+                let type = resource["resourceType"]?.string
             else { continue }
             let name = resource["id"]?.string.map { "\(type)/\($0)" } ?? url
             if local[url] == nil { local[url] = name }
@@ -190,8 +190,8 @@ final class FHIRCollector {
         let id = utf8[(slash + 1)...]
         let typeStart = utf8[..<slash].lastIndex(of: 0x2F).map { $0 + 1 } ?? 0
         guard typeStart < slash, (0x41...0x5A).contains(utf8[typeStart]),
-              !id.isEmpty, id.count <= 64,
-              id.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x2E })
+            !id.isEmpty, id.count <= 64,
+            id.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x2E })
         else { return nil }
         if typeStart == 0, utf8.count == reference.utf8.count { return reference }
         return String(decoding: utf8[typeStart...], as: UTF8.self)
@@ -253,15 +253,18 @@ final class FHIRCollector {
         guard !codes.isEmpty else { return warn("Observations with codes the mapping does not read ignored") }
         let value: ObservationValue = resource["dataAbsentReason"] != nil ? .absent : interned(Self.value(of: resource))
         let components = (resource["component"]?.array ?? []).map { component in
-            (codes: intern(Self.codings(component["code"])),
-             value: component["dataAbsentReason"] != nil ? ObservationValue.absent : interned(Self.value(of: component)))
+            (
+                codes: intern(Self.codings(component["code"])),
+                value: component["dataAbsentReason"] != nil ? ObservationValue.absent : interned(Self.value(of: component))
+            )
         }
         let members = (resource["hasMember"]?.array ?? []).compactMap { $0["reference"]?.string.flatMap { canonical($0, local: local) } }
-        facts.observations.append(ObservationFact(
-            codes: codes, usable: mapping.observationStatuses.contains(resource["status"]?.string ?? ""),
-            date: Self.date(resource["effectiveDateTime"]) ?? Self.date(resource["effectivePeriod"]?["start"])
-                ?? Self.date(resource["effectiveInstant"]),
-            order: nextOrder(), name: name, value: value, components: components, members: members))
+        facts.observations.append(
+            ObservationFact(
+                codes: codes, usable: mapping.observationStatuses.contains(resource["status"]?.string ?? ""),
+                date: Self.date(resource["effectiveDateTime"]) ?? Self.date(resource["effectivePeriod"]?["start"])
+                    ?? Self.date(resource["effectiveInstant"]),
+                order: nextOrder(), name: name, value: value, components: components, members: members))
     }
 
     /// The codes of `codes` the mapping reads: its Observation codes, and
@@ -300,15 +303,17 @@ final class FHIRCollector {
                     if !codes.isEmpty {
                         let value: ObservationValue
                         if answers.contains(where: { $0["valueCoding"] != nil }) {
-                            value = .codings(answers.flatMap { answer in
-                                answer["valueCoding"].map { Self.codings(.object([("coding", .array([$0]))])) } ?? []
-                            })
+                            value = .codings(
+                                answers.flatMap { answer in
+                                    answer["valueCoding"].map { Self.codings(.object([("coding", .array([$0]))])) } ?? []
+                                })
                         } else {
                             value = Self.value(of: answers[0])
                         }
-                        facts.observations.append(ObservationFact(
-                            codes: codes, usable: true, date: date, order: nextOrder(), name: name, value: interned(value),
-                            components: [], members: []))
+                        facts.observations.append(
+                            ObservationFact(
+                                codes: codes, usable: true, date: date, order: nextOrder(), name: name, value: interned(value),
+                                components: [], members: []))
                     }
                 }
                 visit(item["item"]?.array ?? [])
@@ -323,10 +328,12 @@ final class FHIRCollector {
         let history = (resource["classHistory"]?.array ?? []).compactMap { entry in
             entry["class"].flatMap { Self.codings(.object([("coding", .array([$0]))])).first }
         }
-        let acute = Self.codings(resource["hospitalization"]?["admitSource"]).contains(where: mapping.acuteAdmitSource.contains)
+        let acute =
+            Self.codings(resource["hospitalization"]?["admitSource"]).contains(where: mapping.acuteAdmitSource.contains)
             || Self.codings(resource["priority"]).contains(where: mapping.acutePriority.contains)
             || history.contains(where: mapping.acuteClassHistory.contains)
-        let references = ((resource["diagnosis"]?.array ?? []).compactMap { $0["condition"]?["reference"]?.string }
+        let references =
+            ((resource["diagnosis"]?.array ?? []).compactMap { $0["condition"]?["reference"]?.string }
             + (resource["reasonReference"]?.array ?? []).compactMap { $0["reference"]?.string })
             .compactMap { canonical($0, local: local) }
         return EncounterFact(
@@ -390,7 +397,7 @@ final class FHIRCollector {
     /// Bundles): the input is then read again on one thread.
     func absorb(_ later: FHIRCollector, splitFile: Int32?, linesBefore: Int32) -> Bool {
         guard !sawBundle, !later.sawBundle, seen.isDisjoint(with: later.seen),
-              !later.patientIndex.keys.contains(where: { patientIndex[$0] != nil })
+            !later.patientIndex.keys.contains(where: { patientIndex[$0] != nil })
         else { return false }
         func shifted(_ location: ResourceLocation) -> ResourceLocation {
             var location = location

@@ -173,7 +173,8 @@ public struct FHIRIntake: Sendable {
     }
 
     static func appendCell(_ text: String, to buffer: inout [UInt8]) {
-        let needsQuotes = text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        let needsQuotes =
+            text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             || text.first == " " || text.last == " "
         if !needsQuotes {
             buffer.append(contentsOf: text.utf8)

@@ -102,8 +102,9 @@ public struct FHIRMapping: Sendable {
         var decoder = MappingDecoder(source: source, program: program)
         let mapping = decoder.decode(root)
         if !decoder.diagnostics.isEmpty || mapping == nil {
-            throw DiagnosticError(decoder.diagnostics.isEmpty
-                ? [.error("the FHIR mapping could not be read", path: source.path, at: nil)] : decoder.diagnostics)
+            throw DiagnosticError(
+                decoder.diagnostics.isEmpty
+                    ? [.error("the FHIR mapping could not be read", path: source.path, at: nil)] : decoder.diagnostics)
         }
         return mapping!
     }

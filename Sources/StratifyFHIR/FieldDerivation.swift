@@ -89,7 +89,8 @@ struct FieldDerivation {
                 value = context.assessedOn.map(CivilDate.text)
                 used.add(anchorSource?.name)
             } else if index != program.identifier,
-                      let override = overrideObservation(for: input.name, in: context, lowerBound: context.anchor - mapping.lookBackDays) {
+                let override = overrideObservation(for: input.name, in: context, lowerBound: context.anchor - mapping.lookBackDays)
+            {
                 value = read(override.value, type: input.type, table: nil, numbers: [], context: context).text
                 used.add(override.name)
             } else {
@@ -98,9 +99,10 @@ struct FieldDerivation {
             if value == nil { used.names.removeSubrange(start...) }
             if let sources, index != program.identifier {
                 var seenHere: Set<String> = []
-                sources.pointee.append(InputSource(
-                    input: input.name, value: value, resources: used.names[start...].filter { seenHere.insert($0).inserted },
-                    lookedFor: index == anchorIndex ? describeAnchor() : describe(mapping.inputs[index], anchor: context.anchor, name: input.name)))
+                sources.pointee.append(
+                    InputSource(
+                        input: input.name, value: value, resources: used.names[start...].filter { seenHere.insert($0).inserted },
+                        lookedFor: index == anchorIndex ? describeAnchor() : describe(mapping.inputs[index], anchor: context.anchor, name: input.name)))
             }
             return value
         }
@@ -360,7 +362,10 @@ struct FieldDerivation {
         if parts.count == 2, !parts[1].allSatisfy({ $0 == "0" }) { return nil }
         var integer = String(parts[0])
         var negative = false
-        if integer.hasPrefix("-") { negative = true; integer.removeFirst() }
+        if integer.hasPrefix("-") {
+            negative = true
+            integer.removeFirst()
+        }
         while integer.count > 1, integer.hasPrefix("0") { integer.removeFirst() }
         return negative && integer != "0" ? "-" + integer : integer
     }
@@ -396,7 +401,7 @@ struct FieldDerivation {
         var best: EncounterFact?
         for encounter in context.facts.encounters where encounter.counted && encounter.classCode.map(mapping.indexClass.contains) == true {
             guard let start = encounter.start, let end = encounter.end, start <= end,
-                  end <= context.anchor, end >= context.anchor - mapping.indexLookBackDays
+                end <= context.anchor, end >= context.anchor - mapping.indexLookBackDays
             else { continue }
             if let current = best, (current.end!, current.order) > (end, encounter.order) { continue }
             best = encounter
@@ -456,7 +461,7 @@ struct FieldDerivation {
             if case .codings(let codings) = observation.value { answers += codings }
             for member in observation.members {
                 guard let target = context.observationsByName[member], target.usable, target.codes.contains(where: codes.contains),
-                      case .codings(let codings) = target.value
+                    case .codings(let codings) = target.value
                 else { continue }
                 context.used.add(target.name)
                 answers += codings

@@ -53,8 +53,9 @@ final class MemberNames: Sendable {
         }
         let start = quote + 1, count = end - start
         if count >= 5, bytes[start] == 0x76, bytes[start + 1] == 0x61, bytes[start + 2] == 0x6C, bytes[start + 3] == 0x75,
-           bytes[start + 4] == 0x65 {
-            return true   // value…
+            bytes[start + 4] == 0x65
+        {
+            return true  // value…
         }
         guard count < byLength.count else { return false }
         candidates: for candidate in byLength[count] {
@@ -110,9 +111,15 @@ struct JSONTextParser {
         case 0x7B: return try object()
         case 0x5B: return try array()
         case 0x22: return .string(try string())
-        case 0x74: try literal("true"); return .bool(true)
-        case 0x66: try literal("false"); return .bool(false)
-        case 0x6E: try literal("null"); return .null
+        case 0x74:
+            try literal("true")
+            return .bool(true)
+        case 0x66:
+            try literal("false")
+            return .bool(false)
+        case 0x6E:
+            try literal("null")
+            return .null
         case 0x2D, 0x30...0x39: return try number()
         default: throw fail("unexpected character")
         }
@@ -131,7 +138,11 @@ struct JSONTextParser {
         pos += 1
         var members: [(key: String, value: JSONValue)] = []
         skipSpace()
-        if pos < bytes.count, bytes[pos] == 0x7D { pos += 1; depth -= 1; return .object(members) }
+        if pos < bytes.count, bytes[pos] == 0x7D {
+            pos += 1
+            depth -= 1
+            return .object(members)
+        }
         while true {
             skipSpace()
             guard pos < bytes.count, bytes[pos] == 0x22 else { throw fail("expected a member name") }
@@ -153,8 +164,15 @@ struct JSONTextParser {
             }
             skipSpace()
             guard pos < bytes.count else { throw fail("unexpected end of text") }
-            if bytes[pos] == 0x2C { pos += 1; continue }
-            if bytes[pos] == 0x7D { pos += 1; depth -= 1; return .object(members) }
+            if bytes[pos] == 0x2C {
+                pos += 1
+                continue
+            }
+            if bytes[pos] == 0x7D {
+                pos += 1
+                depth -= 1
+                return .object(members)
+            }
             throw fail("expected ',' or '}'")
         }
     }
@@ -165,14 +183,25 @@ struct JSONTextParser {
         pos += 1
         var items: [JSONValue] = []
         skipSpace()
-        if pos < bytes.count, bytes[pos] == 0x5D { pos += 1; depth -= 1; return .array(items) }
+        if pos < bytes.count, bytes[pos] == 0x5D {
+            pos += 1
+            depth -= 1
+            return .array(items)
+        }
         while true {
             skipSpace()
             items.append(try value())
             skipSpace()
             guard pos < bytes.count else { throw fail("unexpected end of text") }
-            if bytes[pos] == 0x2C { pos += 1; continue }
-            if bytes[pos] == 0x5D { pos += 1; depth -= 1; return .array(items) }
+            if bytes[pos] == 0x2C {
+                pos += 1
+                continue
+            }
+            if bytes[pos] == 0x5D {
+                pos += 1
+                depth -= 1
+                return .array(items)
+            }
             throw fail("expected ',' or ']'")
         }
     }
@@ -188,7 +217,11 @@ struct JSONTextParser {
             if depth > Self.maxDepth { throw fail("nested too deeply") }
             pos += 1
             skipSpace()
-            if pos < bytes.count, bytes[pos] == close { pos += 1; depth -= 1; return }
+            if pos < bytes.count, bytes[pos] == close {
+                pos += 1
+                depth -= 1
+                return
+            }
             while true {
                 skipSpace()
                 if isObject {
@@ -202,8 +235,15 @@ struct JSONTextParser {
                 try skipValue()
                 skipSpace()
                 guard pos < bytes.count else { throw fail("unexpected end of text") }
-                if bytes[pos] == 0x2C { pos += 1; continue }
-                if bytes[pos] == close { pos += 1; depth -= 1; return }
+                if bytes[pos] == 0x2C {
+                    pos += 1
+                    continue
+                }
+                if bytes[pos] == close {
+                    pos += 1
+                    depth -= 1
+                    return
+                }
                 throw fail(isObject ? "expected ',' or '}'" : "expected ',' or ']'")
             }
         case 0x22: try skipString()
@@ -219,7 +259,9 @@ struct JSONTextParser {
         pos += 1
         while pos < bytes.count {
             switch bytes[pos] {
-            case 0x22: pos += 1; return
+            case 0x22:
+                pos += 1
+                return
             case 0x5C: pos += 2
             case 0..<0x20: throw fail("control character in a string")
             default: pos += 1
@@ -270,9 +312,16 @@ struct JSONTextParser {
         while true {
             guard pos < bytes.count else { throw fail("unterminated string") }
             let byte = bytes[pos]
-            if byte == 0x22 { pos += 1; break }
+            if byte == 0x22 {
+                pos += 1
+                break
+            }
             if byte < 0x20 { throw fail("control character in a string") }
-            if byte != 0x5C { scratch.append(byte); pos += 1; continue }
+            if byte != 0x5C {
+                scratch.append(byte)
+                pos += 1
+                continue
+            }
             pos += 1
             guard pos < bytes.count else { throw fail("unterminated string") }
             let escape = bytes[pos]

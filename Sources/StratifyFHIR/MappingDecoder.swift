@@ -91,13 +91,18 @@ struct MappingDecoder {
     }
 
     mutating func decode(_ root: YAMLNode) -> FHIRMapping? {
-        let top = pairs(root, what: "the FHIR mapping", allowed: [
-            "version", "systems", "observations", "override", "anchor", "encounters", "conditions", "medications",
-            "coverages", "questionnaire_responses", "risk_assessment", "tables", "inputs",
-        ])
+        let top = pairs(
+            root, what: "the FHIR mapping",
+            allowed: [
+                "version", "systems", "observations", "override", "anchor", "encounters", "conditions", "medications",
+                "coverages", "questionnaire_responses", "risk_assessment", "tables", "inputs",
+            ])
         if let node = top["systems"]?.value {
             for (name, value) in pairs(node, what: "systems", allowed: []) {
-                guard let url = value.value.scalar else { error("a system is a URL", at: value.value); continue }
+                guard let url = value.value.scalar else {
+                    error("a system is a URL", at: value.value)
+                    continue
+                }
                 systems[name] = url
             }
         }
@@ -138,9 +143,13 @@ struct MappingDecoder {
             let risks = ["negligible", "low", "moderate", "high", "certain"]
             let codes = keys["risk_probability"].map { pairs($0.value, what: "risk_probability", allowed: []) } ?? [:]
             for (tier, code) in codes {
-                guard program.tiers.values.contains(tier) else { error("'\(tier)' is not a tier of the rule set", at: code.key); continue }
+                guard program.tiers.values.contains(tier) else {
+                    error("'\(tier)' is not a tier of the rule set", at: code.key)
+                    continue
+                }
                 guard let text = code.value.scalar, risks.contains(text) else {
-                    error("a risk-probability code is one of \(risks.joined(separator: ", "))", at: code.value); continue
+                    error("a risk-probability code is one of \(risks.joined(separator: ", "))", at: code.value)
+                    continue
                 }
                 mapping.riskCodes[tier] = text
             }
@@ -254,7 +263,9 @@ struct MappingDecoder {
             switch value.scalar {
             case "id": return .patientId
             case "age": return expectsInteger(expected, at: value, what: what) ? .age : nil
-            default: error("patient: takes id or age", at: value); return nil
+            default:
+                error("patient: takes id or age", at: value)
+                return nil
             }
         }
         if keys["anchor"] != nil {
@@ -268,7 +279,10 @@ struct MappingDecoder {
             var component: [FHIRMapping.Code: FHIRMapping.Code] = [:]
             if let node = keys["component"]?.value {
                 for (parent, child) in pairs(node, what: "component", allowed: []) {
-                    guard let text = child.value.scalar else { error("a component is one code", at: child.value); continue }
+                    guard let text = child.value.scalar else {
+                        error("a component is one code", at: child.value)
+                        continue
+                    }
                     component[code(parent, at: child.key)] = code(text, at: child.value)
                 }
             }
@@ -278,7 +292,8 @@ struct MappingDecoder {
                     let rule = pairs(item, what: "a numbers rule", allowed: ["equals", "at_least", "value"])
                     let bound = { (name: String) -> Double? in rule[name]?.value.scalar.flatMap(Double.init) }
                     guard let valueNode = rule["value"]?.value, let value = valueNode.scalar else {
-                        error("a numbers rule needs a value", at: item); continue
+                        error("a numbers rule needs a value", at: item)
+                        continue
                     }
                     check(value, at: valueNode, expected: expected, what: what)
                     if let exact = bound("equals") {
@@ -309,7 +324,7 @@ struct MappingDecoder {
             guard expectsInteger(expected, at: value, what: what) else { return nil }
             let fields = pairs(value, what: "count_encounters", allowed: ["class", "days", "reason"])
             guard let classNode = fields["class"]?.value, let daysNode = fields["days"]?.value,
-                  let days = integer(daysNode, what: "days")
+                let days = integer(daysNode, what: "days")
             else {
                 error("count_encounters needs class and days", at: value)
                 return nil
@@ -348,7 +363,8 @@ struct MappingDecoder {
             for item in value.sequence ?? [] {
                 let fields = pairs(item, what: "a case", allowed: ["if", "then"])
                 guard let condition = fields["if"], let then = fields["then"]?.value, let word = then.scalar else {
-                    error("a case needs if and then", at: item); continue
+                    error("a case needs if and then", at: item)
+                    continue
                 }
                 check(word, at: then, expected: expected, what: what)
                 if let source = decodeSource(condition.value, expected: .input(.boolean), what: what) { cases.append((source, word)) }
@@ -387,7 +403,10 @@ struct MappingDecoder {
         }
         var prefixes: [(prefix: String, category: String)] = []
         for (prefix, category) in pairs(prefixNode, what: "prefixes", allowed: []) {
-            guard let word = category.value.scalar else { error("a prefix gives one value", at: category.value); continue }
+            guard let word = category.value.scalar else {
+                error("a prefix gives one value", at: category.value)
+                continue
+            }
             check(word, at: category.value, expected: expected, what: what)
             prefixes.append((prefix, word))
         }

@@ -106,7 +106,7 @@ enum CivilDate {
             return value
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month)
+            month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month)
         else { return nil }
         return days(year: year, month: month, day: day)
     }
@@ -150,4 +150,3 @@ enum CivilDate {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 }
-

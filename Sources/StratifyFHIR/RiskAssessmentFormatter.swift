@@ -43,11 +43,13 @@ final class RiskAssessmentLayout: @unchecked Sendable {
         let name = program.name ?? "rules"
         var version = ""
         if let root = try? YAMLLoader.load(program.source), let pairs = root.mapping,
-           let value = pairs.first(where: { $0.key.scalar == "version" })?.value.scalar {
+            let value = pairs.first(where: { $0.key.scalar == "version" })?.value.scalar
+        {
             version = value
         }
         let digest = SHA256.hex(program.source.bytes)
-        method = #"{"coding":[{"system":"https://stratify.dev/fhir/CodeSystem/rule-set","version":"# + jsonString(version)
+        method =
+            #"{"coding":[{"system":"https://stratify.dev/fhir/CodeSystem/rule-set","version":"# + jsonString(version)
             + #","code":"# + jsonString(name) + "}],\"text\":" + jsonString("\(name) version \(version), sha256 \(digest)") + "}"
         assessedOnRegister = program.inputs.firstIndex { $0.name == "assessed_on" && $0.type == .date }
     }
@@ -72,14 +74,16 @@ final class RiskAssessmentLayout: @unchecked Sendable {
         }
         var predictions: [String] = []
         let escalations = program.overall.escalations.filter { r[$0.condition.register] == 1 }.map(\.because)
-        predictions.append(prediction(
-            outcome: "overall", score: Int(r[program.overall.totalRegister]), tier: Int(r[program.overall.tierRegister]),
-            rationale: escalations))
+        predictions.append(
+            prediction(
+                outcome: "overall", score: Int(r[program.overall.totalRegister]), tier: Int(r[program.overall.tierRegister]),
+                rationale: escalations))
         for domain in program.domains {
             let fired = domain.rules.filter { r[program.rules[$0].condition.register] == 1 }.map { program.rules[$0].because }
             let floors = domain.floors.filter { r[$0.condition.register] == 1 }.map(\.because)
-            predictions.append(prediction(
-                outcome: domain.name, score: Int(r[domain.scoreRegister]), tier: Int(r[domain.tierRegister]), rationale: fired + floors))
+            predictions.append(
+                prediction(
+                    outcome: domain.name, score: Int(r[domain.scoreRegister]), tier: Int(r[domain.tierRegister]), rationale: fired + floors))
         }
         json += #","prediction":["# + predictions.joined(separator: ",") + "]"
         let model = program.models[e.modelIndex]

@@ -92,12 +92,13 @@ public final class AssessmentDecoder {
             let offset = start + 6 + domains
             let review = bytes.loadUnaligned(fromByteOffset: offset + 16, as: Double.self)
             let total = bytes.loadUnaligned(fromByteOffset: offset + 8, as: Double.self)
-            onAssessment(Assessment(
-                identifier: String(decoding: bytes[(start + fixed)..<(start + fixed + length)], as: UTF8.self),
-                tier: Int(bytes[start + 4]), model: Int(bytes[start + 5]), domainTiers: domainTiers,
-                flags: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
-                totalScore: total.isNaN ? nil : total,
-                reviewBy: review.isNaN ? nil : Int(review)))
+            onAssessment(
+                Assessment(
+                    identifier: String(decoding: bytes[(start + fixed)..<(start + fixed + length)], as: UTF8.self),
+                    tier: Int(bytes[start + 4]), model: Int(bytes[start + 5]), domainTiers: domainTiers,
+                    flags: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
+                    totalScore: total.isNaN ? nil : total,
+                    reviewBy: review.isNaN ? nil : Int(review)))
             start += fixed + length
         }
         return start

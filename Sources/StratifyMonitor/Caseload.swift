@@ -89,9 +89,10 @@ public final class CaseloadCounter {
                     if count > capacity {
                         let ranked = members[index].sorted(by: Self.higherPriority)
                         for (position, patient) in ranked[capacity...].enumerated() {
-                            waitlist.append(CaseloadReport.WaitlistEntry(
-                                model: model.id, position: position + 1, identifier: patient.identifier,
-                                tier: vocabulary.tiers[patient.tier], totalScore: patient.totalScore, reviewBy: patient.reviewBy))
+                            waitlist.append(
+                                CaseloadReport.WaitlistEntry(
+                                    model: model.id, position: position + 1, identifier: patient.identifier,
+                                    tier: vocabulary.tiers[patient.tier], totalScore: patient.totalScore, reviewBy: patient.reviewBy))
                         }
                     }
                 }
@@ -162,7 +163,7 @@ public enum StaffParser {
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         while lines.last?.isEmpty == true { lines.removeLast() }
         guard let header = lines.first?.split(separator: ",").map({ $0.trimmingCharacters(in: " \t").lowercased() }),
-              let modelColumn = header.firstIndex(of: "model"), let staffColumn = header.firstIndex(of: "staff")
+            let modelColumn = header.firstIndex(of: "model"), let staffColumn = header.firstIndex(of: "staff")
         else {
             throw Failure(description: "\(path):1: error: a staff file starts with a header naming the columns 'model' and 'staff'")
         }

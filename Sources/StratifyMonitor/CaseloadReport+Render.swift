@@ -11,9 +11,11 @@ extension CaseloadReport {
 
     /// Each column's text; nil for a figure that does not apply.
     static func cells(_ row: Row) -> [String?] {
-        [row.model, String(row.patients), row.caseload.map(String.init), row.needed.map(String.init),
-         row.contactsPerMonth.map(oneDecimal), row.staff.map(String.init), row.capacity.map(String.init),
-         row.gap.map(String.init), row.waitlisted.map(String.init)]
+        [
+            row.model, String(row.patients), row.caseload.map(String.init), row.needed.map(String.init),
+            row.contactsPerMonth.map(oneDecimal), row.staff.map(String.init), row.capacity.map(String.init),
+            row.gap.map(String.init), row.waitlisted.map(String.init),
+        ]
     }
 
     public func json() -> String {
@@ -84,7 +86,9 @@ extension CaseloadReport {
         }
         for row in models {
             if let gap = row.gap, gap > 0 {
-                text.append("\(row.model): \(gap) case manager\(gap == 1 ? "" : "s") short; \(row.waitlisted ?? 0) patient\(row.waitlisted == 1 ? "" : "s") beyond capacity.")
+                text.append(
+                    "\(row.model): \(gap) case manager\(gap == 1 ? "" : "s") short; \(row.waitlisted ?? 0) patient\(row.waitlisted == 1 ? "" : "s") beyond capacity."
+                )
             }
         }
         return text.joined(separator: "\n") + "\n"
@@ -109,24 +113,47 @@ extension CaseloadReport {
             let total = entry.totalScore.map { String(Int($0)) }
             if ndjson {
                 out.append(UInt8(ascii: "{"))
-                out.appendJSONString(columns[0]); out.append(UInt8(ascii: ":")); out.appendJSONString(entry.model)
-                out.append(UInt8(ascii: ",")); out.appendJSONString(columns[1]); out.append(UInt8(ascii: ":")); out.append(decimal: entry.position)
-                out.append(UInt8(ascii: ",")); out.appendJSONString(columns[2]); out.append(UInt8(ascii: ":")); out.appendJSONString(entry.identifier)
-                out.append(UInt8(ascii: ",")); out.appendJSONString(columns[3]); out.append(UInt8(ascii: ":")); out.appendJSONString(entry.tier)
-                out.append(UInt8(ascii: ",")); out.appendJSONString(columns[4]); out.append(UInt8(ascii: ":")); out.append(total ?? "null")
-                out.append(UInt8(ascii: ",")); out.appendJSONString(columns[5]); out.append(UInt8(ascii: ":"))
+                out.appendJSONString(columns[0])
+                out.append(UInt8(ascii: ":"))
+                out.appendJSONString(entry.model)
+                out.append(UInt8(ascii: ","))
+                out.appendJSONString(columns[1])
+                out.append(UInt8(ascii: ":"))
+                out.append(decimal: entry.position)
+                out.append(UInt8(ascii: ","))
+                out.appendJSONString(columns[2])
+                out.append(UInt8(ascii: ":"))
+                out.appendJSONString(entry.identifier)
+                out.append(UInt8(ascii: ","))
+                out.appendJSONString(columns[3])
+                out.append(UInt8(ascii: ":"))
+                out.appendJSONString(entry.tier)
+                out.append(UInt8(ascii: ","))
+                out.appendJSONString(columns[4])
+                out.append(UInt8(ascii: ":"))
+                out.append(total ?? "null")
+                out.append(UInt8(ascii: ","))
+                out.appendJSONString(columns[5])
+                out.append(UInt8(ascii: ":"))
                 if let review = entry.reviewBy {
-                    out.append(UInt8(ascii: "\"")); out.appendDate(daysSince1970: review); out.append(UInt8(ascii: "\""))
+                    out.append(UInt8(ascii: "\""))
+                    out.appendDate(daysSince1970: review)
+                    out.append(UInt8(ascii: "\""))
                 } else {
                     out.append("null" as StaticString)
                 }
                 out.append("}\n" as StaticString)
             } else {
-                out.appendCSVField(entry.model); out.append(UInt8(ascii: ","))
-                out.append(decimal: entry.position); out.append(UInt8(ascii: ","))
-                out.appendCSVField(entry.identifier); out.append(UInt8(ascii: ","))
-                out.appendCSVField(entry.tier); out.append(UInt8(ascii: ","))
-                out.append(total ?? ""); out.append(UInt8(ascii: ","))
+                out.appendCSVField(entry.model)
+                out.append(UInt8(ascii: ","))
+                out.append(decimal: entry.position)
+                out.append(UInt8(ascii: ","))
+                out.appendCSVField(entry.identifier)
+                out.append(UInt8(ascii: ","))
+                out.appendCSVField(entry.tier)
+                out.append(UInt8(ascii: ","))
+                out.append(total ?? "")
+                out.append(UInt8(ascii: ","))
                 if let review = entry.reviewBy { out.appendDate(daysSince1970: review) }
                 out.append(10)
             }

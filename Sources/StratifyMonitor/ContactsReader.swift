@@ -23,7 +23,9 @@ public enum ContactsReader {
             var date: Int?
             if let text = row.values["last_contact"], !text.isEmpty {
                 guard let days = ISODate.parse(text) else {
-                    throw BatchError.file(path, line: row.line, "\(identifierName) \(DisplayText.escaped(identifier)): last_contact '\(DisplayText.escaped(text))' is not a date (YYYY-MM-DD)")
+                    throw BatchError.file(
+                        path, line: row.line,
+                        "\(identifierName) \(DisplayText.escaped(identifier)): last_contact '\(DisplayText.escaped(text))' is not a date (YYYY-MM-DD)")
                 }
                 date = days
             }

@@ -122,7 +122,8 @@ public struct RowReader {
                     if let error = record.error {
                         failure = .file(path, line: line, error.message)
                     } else if record.fieldCount != names.count {
-                        failure = .file(path, line: line, "the row has \(record.fieldCount) field\(record.fieldCount == 1 ? "" : "s"), the header has \(names.count)")
+                        failure = .file(
+                            path, line: line, "the row has \(record.fieldCount) field\(record.fieldCount == 1 ? "" : "s"), the header has \(names.count)")
                     } else {
                         failure = body(scanner, buffer, line)
                     }

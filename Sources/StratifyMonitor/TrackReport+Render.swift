@@ -33,11 +33,17 @@ extension TrackReport {
             ("rejected_previous", records.rejectedPrevious), ("rejected_current", records.rejectedCurrent),
             ("duplicate_previous", records.duplicatePrevious), ("duplicate_current", records.duplicateCurrent),
         ])
-        out.append(UInt8(ascii: ",")); key("tier_transitions"); matrix(tierTransitions)
-        out.append(UInt8(ascii: ",")); key("model_transitions"); matrix(modelTransitions)
-        out.append(UInt8(ascii: ",")); key("direction")
+        out.append(UInt8(ascii: ","))
+        key("tier_transitions")
+        matrix(tierTransitions)
+        out.append(UInt8(ascii: ","))
+        key("model_transitions")
+        matrix(modelTransitions)
+        out.append(UInt8(ascii: ","))
+        key("direction")
         object([("up", direction.up), ("down", direction.down), ("same", direction.same)])
-        out.append(UInt8(ascii: ",")); key("domains")
+        out.append(UInt8(ascii: ","))
+        key("domains")
         out.append(UInt8(ascii: "{"))
         for (index, domain) in domains.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -45,7 +51,8 @@ extension TrackReport {
             object([("up", domain.direction.up), ("down", domain.direction.down), ("same", domain.direction.same)])
         }
         out.append(UInt8(ascii: "}"))
-        out.append(UInt8(ascii: ",")); key("flags")
+        out.append(UInt8(ascii: ","))
+        key("flags")
         out.append(UInt8(ascii: "{"))
         for (index, flag) in flags.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -53,14 +60,20 @@ extension TrackReport {
             object([("gained", flag.gained), ("lost", flag.lost)])
         }
         out.append(UInt8(ascii: "}"))
-        out.append(UInt8(ascii: ",")); key("persistent_top")
-        out.append(UInt8(ascii: "{")); key("tiers"); out.append(UInt8(ascii: "["))
+        out.append(UInt8(ascii: ","))
+        key("persistent_top")
+        out.append(UInt8(ascii: "{"))
+        key("tiers")
+        out.append(UInt8(ascii: "["))
         for (index, tier) in topTiers.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             out.appendJSONString(tier)
         }
-        out.append("],\"patients\":" as StaticString); out.append(decimal: persistentTop); out.append(UInt8(ascii: "}"))
-        out.append(UInt8(ascii: ",")); key("highest_tier_fell")
+        out.append("],\"patients\":" as StaticString)
+        out.append(decimal: persistentTop)
+        out.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: ","))
+        key("highest_tier_fell")
         object([("patients", previousHighest), ("fell", highestFell)])
         out.append("}\n" as StaticString)
         return String(decoding: out.bytes, as: UTF8.self)
@@ -68,15 +81,17 @@ extension TrackReport {
 
     public func text() -> String {
         var lines: [String] = []
-        lines.append("Patients: \(records.both) in both, \(records.new) new, \(records.departed) departed"
-            + "; records rejected: \(records.rejectedPrevious) previous, \(records.rejectedCurrent) current")
+        lines.append(
+            "Patients: \(records.both) in both, \(records.new) new, \(records.departed) departed"
+                + "; records rejected: \(records.rejectedPrevious) previous, \(records.rejectedCurrent) current")
         if records.duplicatePrevious + records.duplicateCurrent > 0 {
             lines.append("Repeated identifiers left out of the join: \(records.duplicatePrevious) previous, \(records.duplicateCurrent) current")
         }
         let moved = records.both
         func share(_ n: Int) -> String { moved == 0 ? "" : " (\(Int((100 * Double(n) / Double(moved)).rounded()))%)" }
-        lines.append("Tier since the previous assessment: \(direction.up) up\(share(direction.up)), "
-            + "\(direction.down) down\(share(direction.down)), \(direction.same) unchanged\(share(direction.same))")
+        lines.append(
+            "Tier since the previous assessment: \(direction.up) up\(share(direction.up)), "
+                + "\(direction.down) down\(share(direction.down)), \(direction.same) unchanged\(share(direction.same))")
         lines.append("At \(topTiers.joined(separator: " or ")) both times: \(persistentTop)")
         if let caution = regressionCaution { lines.append("Caution: " + caution) }
         lines.append("")
@@ -108,10 +123,11 @@ extension TrackReport {
         let cells = [[""] + m.columns] + zip(m.rows, m.counts).map { [$0] + $1.map(String.init) }
         let widths = (0..<(m.columns.count + 1)).map { column in cells.map { $0[column].count }.max() ?? 0 }
         return cells.map { row in
-            "  " + row.enumerated().map { column, cell in
-                let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 0 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
+            "  "
+                + row.enumerated().map { column, cell in
+                    let pad = String(repeating: " ", count: widths[column] - cell.count)
+                    return column == 0 ? cell + pad : pad + cell
+                }.joined(separator: "  ")
         }
     }
 }
@@ -125,8 +141,10 @@ public struct TrackChangeWriter {
     public init(ndjson: Bool, identifierName: String) {
         self.ndjson = ndjson
         self.identifierName = identifierName
-        columns = [identifierName, "previous_tier", "current_tier", "previous_model", "current_model", "direction",
-                   "flags_gained", "flags_lost", "domains_up"]
+        columns = [
+            identifierName, "previous_tier", "current_tier", "previous_model", "current_model", "direction",
+            "flags_gained", "flags_lost", "domains_up",
+        ]
     }
 
     public func header(into out: OutputBuffer) {
@@ -139,8 +157,10 @@ public struct TrackChangeWriter {
     }
 
     public func write(_ change: TrackChange, into out: OutputBuffer) {
-        let texts: [String?] = [change.identifier, change.previousTier, change.currentTier, change.previousModel,
-                                change.currentModel, change.direction]
+        let texts: [String?] = [
+            change.identifier, change.previousTier, change.currentTier, change.previousModel,
+            change.currentModel, change.direction,
+        ]
         let lists = [change.flagsGained, change.flagsLost, change.domainsUp]
         if ndjson {
             out.append(UInt8(ascii: "{"))

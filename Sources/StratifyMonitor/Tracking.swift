@@ -154,8 +154,9 @@ public final class Tracker {
     }
 
     private func update(_ vocabulary: AssessmentVocabulary) {
-        guard vocabulary.tiers.count != bridge.current.tiers.count || vocabulary.flags.count != bridge.current.flags.count
-            || vocabulary.domains.count != bridge.current.domains.count || vocabulary.models.count != bridge.current.models.count
+        guard
+            vocabulary.tiers.count != bridge.current.tiers.count || vocabulary.flags.count != bridge.current.flags.count
+                || vocabulary.domains.count != bridge.current.domains.count || vocabulary.models.count != bridge.current.models.count
         else { return }
         let old = previous.vocabulary
         bridge.current = vocabulary
@@ -183,7 +184,9 @@ public final class Tracker {
         update(vocabulary)
         lastWasDuplicate = false
         guard let index = previous.index(of: current.identifier) else {
-            if newPatients.insert(Assessment(identifier: current.identifier, tier: 0, model: 0, domainTiers: [], flags: 0, totalScore: nil, reviewBy: nil)) != nil {
+            if newPatients.insert(Assessment(identifier: current.identifier, tier: 0, model: 0, domainTiers: [], flags: 0, totalScore: nil, reviewBy: nil))
+                != nil
+            {
                 lastWasDuplicate = true
                 counts.records.duplicateCurrent += 1
                 return nil
@@ -259,7 +262,7 @@ public final class Tracker {
         }
         let old = previous.vocabulary
         guard changes,
-              old.tiers[oldTier] != vocabulary.tiers[current.tier] || old.models[oldModel] != vocabulary.models[current.model]
+            old.tiers[oldTier] != vocabulary.tiers[current.tier] || old.models[oldModel] != vocabulary.models[current.model]
                 || gained != 0 || lostKnown != 0 || !lostUnknown.isEmpty
         else { return nil }
         return TrackChange(
@@ -337,8 +340,10 @@ public final class Tracker {
     /// side's, then `departed`.
     private static func matrix(_ counts: [[Int]], rows: [String], columns: [String]) -> TrackReport.Matrix {
         let width = columns.count + 1
-        return TrackReport.Matrix(rows: rows + ["new"], columns: columns + ["departed"], counts: counts.map { row in
-            (0..<width).map { $0 < row.count ? row[$0] : 0 }
-        })
+        return TrackReport.Matrix(
+            rows: rows + ["new"], columns: columns + ["departed"],
+            counts: counts.map { row in
+                (0..<width).map { $0 < row.count ? row[$0] : 0 }
+            })
     }
 }

@@ -134,7 +134,8 @@ public final class WorklistBuilder {
                 note(.tierRose)
             }
         } else {
-            guard seen.insert(Assessment(identifier: current.identifier, tier: 0, model: 0, domainTiers: [], flags: 0, totalScore: nil, reviewBy: nil)) == nil else {
+            guard seen.insert(Assessment(identifier: current.identifier, tier: 0, model: 0, domainTiers: [], flags: 0, totalScore: nil, reviewBy: nil)) == nil
+            else {
                 duplicates += 1
                 return false
             }
@@ -160,10 +161,11 @@ public final class WorklistBuilder {
         }
         guard let trigger else { return true }
         func day(_ value: Int?) -> Int32 { value.map { Int32(clamping: $0) } ?? .min }
-        entries.append(Entry(
-            patient: patient, trigger: trigger, tier: UInt8(current.tier), model: UInt8(current.model),
-            risenFrom: risenFrom, newFlags: newFlags, review: day(current.reviewBy), lastContact: day(lastContact),
-            nextContact: day(nextContact), daysOverdue: Int32(overdueSince.map { asOf - $0 } ?? 0)))
+        entries.append(
+            Entry(
+                patient: patient, trigger: trigger, tier: UInt8(current.tier), model: UInt8(current.model),
+                risenFrom: risenFrom, newFlags: newFlags, review: day(current.reviewBy), lastContact: day(lastContact),
+                nextContact: day(nextContact), daysOverdue: Int32(overdueSince.map { asOf - $0 } ?? 0)))
         return true
     }
 

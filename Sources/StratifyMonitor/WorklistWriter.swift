@@ -61,15 +61,18 @@ public struct WorklistWriter {
         case .text:
             let dates = [("review by", entry.reviewBy), ("next contact", entry.nextContact)]
                 .compactMap { label, day in day.map { "\(label) \(ISODate.format(daysSince1970: $0))" } }
-            out.append("\(entry.priority). \(entry.identifier)  \(entry.tierName), \(entry.model)"
-                + (dates.isEmpty ? "" : "  (\(dates.joined(separator: ", ")))") + "\n")
+            out.append(
+                "\(entry.priority). \(entry.identifier)  \(entry.tierName), \(entry.model)"
+                    + (dates.isEmpty ? "" : "  (\(dates.joined(separator: ", ")))") + "\n")
             out.append("   \(entry.reason)\n")
         }
     }
 
     private func cells(_ entry: WorklistEntry) -> [String?] {
         func date(_ day: Int?) -> String? { day.map { ISODate.format(daysSince1970: $0) } }
-        return [entry.identifier, String(entry.priority), entry.reason, entry.tierName, entry.model,
-                date(entry.reviewBy), String(entry.daysOverdue), date(entry.lastContact), date(entry.nextContact)]
+        return [
+            entry.identifier, String(entry.priority), entry.reason, entry.tierName, entry.model,
+            date(entry.reviewBy), String(entry.daysOverdue), date(entry.lastContact), date(entry.nextContact),
+        ]
     }
 }

@@ -18,16 +18,18 @@ public struct PatientCardRenderer: Sendable {
 
     public func render(_ trace: Trace) -> String {
         var html = HTMLWriter()
-        html.open("article", [("class", "card"), ("data-kind", "patient"), ("data-key", trace.identifier), ("data-tier", trace.tier), ("data-model", trace.model)])
+        html.open(
+            "article", [("class", "card"), ("data-kind", "patient"), ("data-key", trace.identifier), ("data-tier", trace.tier), ("data-model", trace.model)])
         html.element("h1", "\(trace.identifierName) \(trace.identifier)")
         summary(&html, trace)
         domains(&html, trace)
         reasons(&html, trace)
         missing(&html, trace)
         changes(&html, trace)
-        html.element("p", [("class", "note")],
-                     "Rule set \(program.name ?? program.source.path), SHA-256 \(ruleSetDigest). Made by stratify explain; "
-                         + "the tier is a prompt for clinical judgement, not a replacement for it.")
+        html.element(
+            "p", [("class", "note")],
+            "Rule set \(program.name ?? program.source.path), SHA-256 \(ruleSetDigest). Made by stratify explain; "
+                + "the tier is a prompt for clinical judgement, not a replacement for it.")
         html.close("article")
         return html.text
     }
@@ -45,9 +47,11 @@ public struct PatientCardRenderer: Sendable {
         html.close("p")
         if let chosen { html.element("p", "Why this model: \(chosen.because)") }
         let raised = trace.tier != trace.overall.band.tier
-        html.element("p", "Total score \(trace.totalScore), which is in the \(trace.overall.band.tier.replacingUnderscores) band"
-                     + (raised ? "; a safety rule raised the tier to \(trace.tier.replacingUnderscores)." : ".")
-                     + (trace.flags.isEmpty ? "" : " Flags: \(trace.flags.map(\.replacingUnderscores).joined(separator: ", "))."))
+        html.element(
+            "p",
+            "Total score \(trace.totalScore), which is in the \(trace.overall.band.tier.replacingUnderscores) band"
+                + (raised ? "; a safety rule raised the tier to \(trace.tier.replacingUnderscores)." : ".")
+                + (trace.flags.isEmpty ? "" : " Flags: \(trace.flags.map(\.replacingUnderscores).joined(separator: ", "))."))
     }
 
     private func domains(_ html: inout HTMLWriter, _ trace: Trace) {
@@ -55,12 +59,15 @@ public struct PatientCardRenderer: Sendable {
         let width = 640.0, label = 130.0, row = 30.0, bar = 14.0
         let plot = width - label - 110
         let rows = trace.domains.enumerated().map { index, domain in
-            DataTable.Row([domain.name, String(domain.score), domain.tier, "\(domain.scale.band.range)"],
-                          attributes: [("data-kind", "domain-score"), ("data-key", domain.name), ("data-score", String(domain.score)), ("data-tier", domain.tier)])
+            DataTable.Row(
+                [domain.name, String(domain.score), domain.tier, "\(domain.scale.band.range)"],
+                attributes: [("data-kind", "domain-score"), ("data-key", domain.name), ("data-score", String(domain.score)), ("data-tier", domain.tier)])
         }
         let summary = trace.domains.map { "\($0.name) \($0.score), \($0.tier)" }.joined(separator: "; ")
-        Charts.figure(&html, title: "Each area's score on its bands", summary: summary, height: Double(trace.domains.count) * row + 14,
-                      table: DataTable(header: ["Area", "Score", "Tier", "Band"], rows: rows)) { html in
+        Charts.figure(
+            &html, title: "Each area's score on its bands", summary: summary, height: Double(trace.domains.count) * row + 14,
+            table: DataTable(header: ["Area", "Score", "Tier", "Band"], rows: rows)
+        ) { html in
             for (index, domain) in trace.domains.enumerated() {
                 guard let bands = program.domains.first(where: { $0.name == domain.name })?.bands.bands else { continue }
                 let layout = BandScaleLayout(lowers: bands.map(\.lower), score: domain.score, width: plot, height: bar)
@@ -73,7 +80,12 @@ public struct PatientCardRenderer: Sendable {
                 let x = label + layout.marker
                 html.open("path", [("d", "M\(SVGNumber.text(x)),\(SVGNumber.text(y - 3))l-5,-6h10z"), ("fill", "#000")])
                 html.close("path")
-                html.open("line", [("x1", SVGNumber.text(x)), ("y1", SVGNumber.text(y - 3)), ("x2", SVGNumber.text(x)), ("y2", SVGNumber.text(y + bar + 2)), ("stroke", "#000"), ("stroke-width", "2")])
+                html.open(
+                    "line",
+                    [
+                        ("x1", SVGNumber.text(x)), ("y1", SVGNumber.text(y - 3)), ("x2", SVGNumber.text(x)), ("y2", SVGNumber.text(y + bar + 2)),
+                        ("stroke", "#000"), ("stroke-width", "2"),
+                    ])
                 html.close("line")
                 let raised = domain.tier != domain.scale.band.tier ? " (raised)" : ""
                 Charts.text(&html, x: label + plot + 8, y: y + 12, "\(domain.score) → \(domain.tier.replacingUnderscores)\(raised)")
@@ -102,7 +114,10 @@ public struct PatientCardRenderer: Sendable {
         html.close("ul")
         let floors = trace.domains.flatMap { domain in domain.floors.filter(\.applied).map { (domain.name, $0) } }
         if !floors.isEmpty {
-            html.element("p", "Raised areas: " + floors.map { "\($0.0.replacingUnderscores) at least \($0.1.atLeast.replacingUnderscores): \($0.1.because)" }.joined(separator: "; "))
+            html.element(
+                "p",
+                "Raised areas: "
+                    + floors.map { "\($0.0.replacingUnderscores) at least \($0.1.atLeast.replacingUnderscores): \($0.1.because)" }.joined(separator: "; "))
         }
     }
 
@@ -117,12 +132,16 @@ public struct PatientCardRenderer: Sendable {
         if trace.overall.exact || trace.overall.reachable == trace.tier {
             html.element("p", "Whatever the answers, the tier would stay \(trace.tier.replacingUnderscores).")
         } else {
-            html.element("p", "With the answers, the tier could be as high as \(trace.overall.reachable.replacingUnderscores). "
-                         + "The scores count only what is known: please ask about these at the next contact.")
+            html.element(
+                "p",
+                "With the answers, the tier could be as high as \(trace.overall.reachable.replacingUnderscores). "
+                    + "The scores count only what is known: please ask about these at the next contact.")
         }
         let unknown = trace.rules.filter { $0.outcome == .unknown }
         if !unknown.isEmpty {
-            html.element("p", "Checks that could not be made: " + unknown.map { "\($0.because) (needs \($0.missing.joined(separator: ", ")))" }.joined(separator: "; ") + ".")
+            html.element(
+                "p",
+                "Checks that could not be made: " + unknown.map { "\($0.because) (needs \($0.missing.joined(separator: ", ")))" }.joined(separator: "; ") + ".")
         }
         html.close("div")
     }
@@ -139,8 +158,10 @@ public struct PatientCardRenderer: Sendable {
             html.element("li", "The total is in the highest band.")
         } else if let next = program.overall.bands.bands.first(where: { $0.tier > rank(trace.tier) }) {
             let tier = program.tiers.values[next.tier]
-            html.element("li", "A safety rule holds the tier at \(trace.tier.replacingUnderscores); "
-                         + "\(points(next.lower - trace.totalScore)) more in total would make it \(tier.replacingUnderscores).")
+            html.element(
+                "li",
+                "A safety rule holds the tier at \(trace.tier.replacingUnderscores); "
+                    + "\(points(next.lower - trace.totalScore)) more in total would make it \(tier.replacingUnderscores).")
         } else {
             html.element("li", "A safety rule holds the tier at \(trace.tier.replacingUnderscores), the highest the total can reach.")
         }

@@ -40,19 +40,27 @@ public enum PopulationSection {
         Charts.bars(
             &html, title: "Patients per tier", labels: order.map { tiers[$0] }, counts: order.map { counts.tiers[$0] }, cells: cells,
             shades: order.map { Palette.step($0, of: tiers.count) }, centred: true,
-            table: DataTable(header: ["Tier", "Patients", "Share"], rows: order.map { tier in
-                let n = counts.tiers[tier]
-                return DataTable.Row([tiers[tier], cells.text(n), share(cells.shown(n), of: counts.scored)],
-                                     attributes: [("data-kind", "tier"), ("data-key", tiers[tier])] + cells.attributes(n))
-            }))
+            table: DataTable(
+                header: ["Tier", "Patients", "Share"],
+                rows: order.map { tier in
+                    let n = counts.tiers[tier]
+                    return DataTable.Row(
+                        [tiers[tier], cells.text(n), share(cells.shown(n), of: counts.scored)],
+                        attributes: [("data-kind", "tier"), ("data-key", tiers[tier])] + cells.attributes(n))
+                }))
 
         let domains = counts.vocabulary.domains
         Charts.heatmap(
             &html, title: "Patients per domain and tier", rows: domains, columns: tiers, counts: counts.domainTiers, cells: cells,
-            table: DataTable(header: ["Domain"] + tiers, rows: domains.enumerated().map { index, domain in
-                DataTable.Row([domain] + counts.domainTiers[index].map(cells.text), attributes: [("data-kind", "domain"), ("data-key", domain)]
-                    + zip(tiers, counts.domainTiers[index]).map { ("data-tier-\(attributeName($0))", cells.shown($1).map(String.init) ?? "suppressed") })
-            }))
+            table: DataTable(
+                header: ["Domain"] + tiers,
+                rows: domains.enumerated().map { index, domain in
+                    DataTable.Row(
+                        [domain] + counts.domainTiers[index].map(cells.text),
+                        attributes: [("data-kind", "domain"), ("data-key", domain)]
+                            + zip(tiers, counts.domainTiers[index]).map { ("data-tier-\(attributeName($0))", cells.shown($1).map(String.init) ?? "suppressed") }
+                    )
+                }))
 
         writeModels(&html, figures.caseload, cells: cells)
 
@@ -60,9 +68,13 @@ public enum PopulationSection {
         if !flags.isEmpty {
             Charts.bars(
                 &html, title: "Flags raised", labels: flags, counts: counts.flags, cells: cells,
-                table: DataTable(header: ["Flag", "Patients"], rows: flags.enumerated().map { index, flag in
-                    DataTable.Row([flag, cells.text(counts.flags[index])], attributes: [("data-kind", "flag"), ("data-key", flag)] + cells.attributes(counts.flags[index]))
-                }))
+                table: DataTable(
+                    header: ["Flag", "Patients"],
+                    rows: flags.enumerated().map { index, flag in
+                        DataTable.Row(
+                            [flag, cells.text(counts.flags[index])],
+                            attributes: [("data-kind", "flag"), ("data-key", flag)] + cells.attributes(counts.flags[index]))
+                    }))
         }
 
         // The inputs most often missing first; ties by name (missingOrder's order).
@@ -71,20 +83,26 @@ public enum PopulationSection {
         Charts.bars(
             &html, title: "Missing data per input (most often missing first)", labels: missingOrder.map { inputs[$0] },
             counts: missingOrder.map { figures.missing[$0] }, cells: cells,
-            table: DataTable(header: ["Input", "Records without a value", "Share"], rows: missingOrder.map { index in
-                let n = figures.missing[index]
-                return DataTable.Row([inputs[index], cells.text(n), share(cells.shown(n), of: counts.scored)],
-                                     attributes: [("data-kind", "missing"), ("data-key", inputs[index])] + cells.attributes(n))
-            }))
+            table: DataTable(
+                header: ["Input", "Records without a value", "Share"],
+                rows: missingOrder.map { index in
+                    let n = figures.missing[index]
+                    return DataTable.Row(
+                        [inputs[index], cells.text(n), share(cells.shown(n), of: counts.scored)],
+                        attributes: [("data-kind", "missing"), ("data-key", inputs[index])] + cells.attributes(n))
+                }))
 
         let rules = figures.program.rules.map(\.id)
         Charts.bars(
             &html, title: "How often each rule fired", labels: rules, counts: figures.fired, cells: cells,
-            table: DataTable(header: ["Rule", "Patients", "Share"], rows: rules.enumerated().map { index, rule in
-                let n = figures.fired[index]
-                return DataTable.Row([rule, cells.text(n), share(cells.shown(n), of: counts.scored)],
-                                     attributes: [("data-kind", "rule"), ("data-key", rule)] + cells.attributes(n))
-            }))
+            table: DataTable(
+                header: ["Rule", "Patients", "Share"],
+                rows: rules.enumerated().map { index, rule in
+                    let n = figures.fired[index]
+                    return DataTable.Row(
+                        [rule, cells.text(n), share(cells.shown(n), of: counts.scored)],
+                        attributes: [("data-kind", "rule"), ("data-key", rule)] + cells.attributes(n))
+                }))
 
         var weekLabels: [String] = ["overdue"]
         var weekCounts = [counts.reviewsOverdue]
@@ -97,9 +115,11 @@ public enum PopulationSection {
         Charts.bars(
             &html, title: "Reviews falling due per week, from \(ISODate.format(daysSince1970: counts.asOf))", labels: weekLabels,
             counts: weekCounts, cells: cells,
-            table: DataTable(header: ["Week", "Reviews due"], rows: zip(weekLabels, weekCounts).map { label, n in
-                DataTable.Row([label, cells.text(n)], attributes: [("data-kind", "review"), ("data-key", label)] + cells.attributes(n))
-            }))
+            table: DataTable(
+                header: ["Week", "Reviews due"],
+                rows: zip(weekLabels, weekCounts).map { label, n in
+                    DataTable.Row([label, cells.text(n)], attributes: [("data-kind", "review"), ("data-key", label)] + cells.attributes(n))
+                }))
         html.close("section")
     }
 

@@ -67,7 +67,7 @@ public enum YAMLLoader {
 
     static let emptyFileMessage =
         "the rule file is empty: a rule file is a YAML mapping with at least the keys `identifier`, `inputs`, "
-            + "`tiers`, `domains`, `overall` and `models` (see Rules/README.md)"
+        + "`tiers`, `domains`, `overall` and `models` (see Rules/README.md)"
 
     private static func refusal(
         _ message: String,

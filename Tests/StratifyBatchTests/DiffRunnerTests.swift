@@ -12,7 +12,9 @@ import StratifyYAML
     static let ndjson = BatchHarness.fixture("acceptance/reference-1k.ndjson")
 
     @Test func changingPointsMovesTiersAsTwoScoreRunsSay() throws {
-        let candidate = try Self.edit("      - id: clinical.lace_high\n        when: lace >= 10\n        points: 4", to: "      - id: clinical.lace_high\n        when: lace >= 10\n        points: 6")
+        let candidate = try Self.edit(
+            "      - id: clinical.lace_high\n        when: lace >= 10\n        points: 4",
+            to: "      - id: clinical.lace_high\n        when: lace >= 10\n        points: 6")
         let report = try Self.diff(candidate, [Self.csv])
         try Self.expectMatchesScoreRuns(report, candidate, [Self.csv])
         #expect(report.changed > 0)
@@ -26,8 +28,9 @@ import StratifyYAML
     }
 
     @Test func movingABandBoundaryGivesTheSameReportForAnyJobsAndChunking() throws {
-        let candidate = try Self.edit("tiers: {low: 0..5, moderate: 6..11, high: 12..17, very_high: 18..}",
-                                      to: "tiers: {low: 0..4, moderate: 5..10, high: 11..17, very_high: 18..}")
+        let candidate = try Self.edit(
+            "tiers: {low: 0..5, moderate: 6..11, high: 12..17, very_high: 18..}",
+            to: "tiers: {low: 0..4, moderate: 5..10, high: 11..17, very_high: 18..}")
         let one = try Self.diff(candidate, [Self.ndjson], jobs: 1)
         #expect(try Self.diff(candidate, [Self.ndjson], jobs: 2, chunkBytes: 4096).json() == one.json())
         let alone = try Self.diff(candidate, [Self.csv], jobs: 1)
@@ -43,8 +46,9 @@ import StratifyYAML
     }
 
     @Test func aNarrowerSchemaRejectsRecordsOnTheNewSideOnly() throws {
-        let candidate = try Self.edit("phq9_total:                 {type: integer, min: 0, max: 27,",
-                                      to: "phq9_total:                 {type: integer, min: 0, max: 20,")
+        let candidate = try Self.edit(
+            "phq9_total:                 {type: integer, min: 0, max: 27,",
+            to: "phq9_total:                 {type: integer, min: 0, max: 20,")
         let report = try Self.diff(candidate, [Self.csv])
         try Self.expectMatchesScoreRuns(report, candidate, [Self.csv])
         let old = try Self.score(BatchHarness.defaultProgram, [Self.csv])
@@ -62,7 +66,9 @@ import StratifyYAML
     }
 
     @Test func rulesInOneFileOnlyCountZeroOnTheOtherSide() throws {
-        var text = try Self.edit("      - id: support.transportation\n        when: transportation_barrier\n        points: 1", to: "      - id: support.very_lonely\n        when: loneliness == always\n        points: 1", text: true)
+        var text = try Self.edit(
+            "      - id: support.transportation\n        when: transportation_barrier\n        points: 1",
+            to: "      - id: support.very_lonely\n        when: loneliness == always\n        points: 1", text: true)
         text = text.replacing("because: Lack of transportation has kept the person from care.", with: "because: Always lonely.")
         let candidate = try RuleCompiler.program(SourceFile(path: "candidate.yaml", text: text))
         let report = try Self.diff(candidate, [Self.csv])
@@ -149,8 +155,9 @@ import StratifyYAML
         }
         let sink = try ByteSink.createFile(path)
         let runner = BatchRunner(program: program, jobs: 1) { ScoreFormatter(program: program, format: .csv, fired: true) }
-        _ = try runner.run(inputs: inputs, formats: inputs.map { IntakeFormat.detect(path: $0)! }, output: sink,
-                           rejects: RejectSink(sink: try ByteSink.createFile(rejects), format: .csv, identifierName: "patient_id"))
+        _ = try runner.run(
+            inputs: inputs, formats: inputs.map { IntakeFormat.detect(path: $0)! }, output: sink,
+            rejects: RejectSink(sink: try ByteSink.createFile(rejects), format: .csv, identifierName: "patient_id"))
         try sink.close()
         let lines = BatchHarness.read(path).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let header = lines[0]
@@ -158,15 +165,18 @@ import StratifyYAML
         var records: [String: Scored] = [:]
         for line in lines.dropFirst() {
             let id = line[column("patient_id")]
-            records[id] = Scored(id: id, tier: line[column("tier")], model: line[column("model")],
-                                 fired: line[column("fired")].split(separator: ";").map(String.init), total: Int(line[column("total_score")])!)
+            records[id] = Scored(
+                id: id, tier: line[column("tier")], model: line[column("model")],
+                fired: line[column("fired")].split(separator: ";").map(String.init), total: Int(line[column("total_score")])!)
         }
         return records
     }
 
     /// The report's matrices, counts and rule counts against two score runs.
-    static func expectMatchesScoreRuns(_ report: DiffReport, _ candidate: Program, _ inputs: [String],
-                                       sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    static func expectMatchesScoreRuns(
+        _ report: DiffReport, _ candidate: Program, _ inputs: [String],
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
         let old = try score(BatchHarness.defaultProgram, inputs)
         let new = try score(candidate, inputs)
         let both = old.values.filter { new[$0.id] != nil }

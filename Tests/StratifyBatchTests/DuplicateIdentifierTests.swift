@@ -32,8 +32,11 @@ import Testing
         let summary = try runner.run(inputs: [input], formats: [.csv], output: try ByteSink.createFile(output), rejects: rejects)
         // Without the warning that the file has no column for 28 inputs (true, and not the subject here).
         let text = BatchHarness.read(report).split(separator: input, omittingEmptySubsequences: false).joined(separator: "in.csv")
-        return (summary, text.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.hasPrefix("in.csv:1: warning: 28 inputs have no column") }.joined(separator: "\n"))
+        return (
+            summary,
+            text.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.hasPrefix("in.csv:1: warning: 28 inputs have no column") }.joined(separator: "\n")
+        )
     }
 
     @Test func repeatsAreWarnedInRecordOrderAndCounted() throws {
@@ -42,13 +45,14 @@ import Testing
         #expect(summary.rejected == 1)
         #expect(summary.duplicates == 3)
         #expect(summary.line == "6 scored (6 with more than half of the inputs missing), 1 rejected, 3 duplicate identifiers")
-        #expect(report == """
-            in.csv:4: warning: record 3 (patient_id A) repeats the patient_id of record 1; both are scored
-            in.csv:6: warning: record 5 (patient_id B) repeats the patient_id of record 2; both are scored
-            in.csv:7: warning: record 6 (patient_id A) repeats the patient_id of record 1; both are scored
-            in.csv:8: record 7 (patient_id A): age: 'x' is not a whole number
+        #expect(
+            report == """
+                in.csv:4: warning: record 3 (patient_id A) repeats the patient_id of record 1; both are scored
+                in.csv:6: warning: record 5 (patient_id B) repeats the patient_id of record 2; both are scored
+                in.csv:7: warning: record 6 (patient_id A) repeats the patient_id of record 1; both are scored
+                in.csv:8: record 7 (patient_id A): age: 'x' is not a whole number
 
-            """)
+                """)
     }
 
     @Test func noRepeatsNoMention() throws {
@@ -90,11 +94,12 @@ import Testing
         let (summary, report) = try Self.run(Self.csv(ids), capacity: 3)
         // A repeats record 1 (remembered); D and E came after the cap.
         #expect(summary.duplicates == 1)
-        #expect(report == """
-            warning: only the patient_id of the first 3 scored records are remembered: each later one is checked against those, not against the others after them
-            in.csv:6: warning: record 5 (patient_id A) repeats the patient_id of record 1; both are scored
+        #expect(
+            report == """
+                warning: only the patient_id of the first 3 scored records are remembered: each later one is checked against those, not against the others after them
+                in.csv:6: warning: record 5 (patient_id A) repeats the patient_id of record 1; both are scored
 
-            """)
+                """)
     }
 
     @Test func tableFindsEveryRepeat() {

@@ -57,17 +57,19 @@ import StratifyYAML
         #expect(padded.columns?.inputs == Array(Self.names.indices))
 
         let hyphenated = try Self.reconcile(Self.header(Self.renamed({ $0.hasPrefix("phq9") }) { $0.uppercased().replacing("_", with: "-") }))
-        #expect(hyphenated.warnings == [
-            "in.csv:1: warning: 2 columns read as inputs after normalising their names (case, spaces, hyphens): "
-                + "'PHQ9-TOTAL' as phq9_total, 'PHQ9-ITEM9' as phq9_item9",
-        ])
+        #expect(
+            hyphenated.warnings == [
+                "in.csv:1: warning: 2 columns read as inputs after normalising their names (case, spaces, hyphens): "
+                    + "'PHQ9-TOTAL' as phq9_total, 'PHQ9-ITEM9' as phq9_item9"
+            ])
 
         // The identifier too: it is a required input.
         let title = try Self.reconcile(Self.header(Self.names.map(Self.titleCase)))
         #expect(title.warnings.count == 1)
-        #expect(title.warnings[0].hasPrefix(
-            "in.csv:1: warning: 30 columns read as inputs after normalising their names (case, spaces, hyphens): "
-                + "'Patient Id' as patient_id, 'Assessed On' as assessed_on, 'Age' as age, "))
+        #expect(
+            title.warnings[0].hasPrefix(
+                "in.csv:1: warning: 30 columns read as inputs after normalising their names (case, spaces, hyphens): "
+                    + "'Patient Id' as patient_id, 'Assessed On' as assessed_on, 'Age' as age, "))
         #expect(title.columns?.inputs == Array(Self.names.indices))
         #expect(title.columns?.identifierColumn == 0)
     }
@@ -75,43 +77,51 @@ import StratifyYAML
     @Test func typosUnknownColumnsAndAbsentInputsAreNamed() throws {
         let names = Self.names.filter { !["living_situation", "systolic_bp", "phq9_total"].contains($0) } + ["phq9_totl", "notes", "site"]
         let reconciled = try Self.reconcile(Self.header(names))
-        #expect(reconciled.warnings == [
-            "in.csv:1: warning: column 'phq9_totl' matches no input and is ignored: did you mean 'phq9_total'?",
-            "in.csv:1: warning: 2 columns match no input and are ignored: 'notes', 'site'",
-            "in.csv:1: warning: 3 inputs have no column, so they are missing for every record: living_situation, phq9_total, systolic_bp",
-        ])
+        #expect(
+            reconciled.warnings == [
+                "in.csv:1: warning: column 'phq9_totl' matches no input and is ignored: did you mean 'phq9_total'?",
+                "in.csv:1: warning: 2 columns match no input and are ignored: 'notes', 'site'",
+                "in.csv:1: warning: 3 inputs have no column, so they are missing for every record: living_situation, phq9_total, systolic_bp",
+            ])
         // A name close to an input that has a column is not a typo of it.
         let extra = try Self.reconcile(Self.header(Self.names + ["ages"]))
         #expect(extra.warnings == ["in.csv:1: warning: column 'ages' matches no input and is ignored"])
         // Long lists are cut.
         let many = try Self.reconcile(Self.header(Self.names + (1...12).map { "extra\($0)x" }))
-        #expect(many.warnings == [
-            "in.csv:1: warning: 12 columns match no input and are ignored: 'extra1x', 'extra2x', 'extra3x', 'extra4x', "
-                + "'extra5x', 'extra6x', 'extra7x', 'extra8x', 'extra9x', 'extra10x', and 2 more",
-        ])
+        #expect(
+            many.warnings == [
+                "in.csv:1: warning: 12 columns match no input and are ignored: 'extra1x', 'extra2x', 'extra3x', 'extra4x', "
+                    + "'extra5x', 'extra6x', 'extra7x', 'extra8x', 'extra9x', 'extra10x', and 2 more"
+            ])
     }
 
     // MARK: - Refusals
 
     @Test func twoColumnsForOneInputAreRefused() {
-        #expect(Self.refusal(Self.header(["patient_id", "age", "Age "])) == "in.csv:1: error: columns 'age' (column 2) and 'Age ' (column 3) are both read as input 'age'")
-        #expect(Self.refusal(Self.header(["patient_id", "Age", "age"])) == "in.csv:1: error: columns 'Age' (column 2) and 'age' (column 3) are both read as input 'age'")
+        #expect(
+            Self.refusal(Self.header(["patient_id", "age", "Age "]))
+                == "in.csv:1: error: columns 'age' (column 2) and 'Age ' (column 3) are both read as input 'age'")
+        #expect(
+            Self.refusal(Self.header(["patient_id", "Age", "age"]))
+                == "in.csv:1: error: columns 'Age' (column 2) and 'age' (column 3) are both read as input 'age'")
         #expect(Self.refusal(Self.header(["patient_id", "age", "age"])) == "in.csv:1: error: the header names column 'age' twice (columns 2 and 3)")
     }
 
     @Test func aHeaderWithOnlyTheIdentifierIsRefused() {
-        #expect(Self.refusal(Self.header(["Patient ID", "mrn"])) == """
-            in.csv:1: error: no column of the header is an input of the rules but 'patient_id', so every record would be scored on nothing
-                = expected: 29 inputs besides 'patient_id', such as assessed_on, age, los_days, acute_admission, charlson_index, and 24 more
-                = columns found: Patient ID, mrn
-            """)
+        #expect(
+            Self.refusal(Self.header(["Patient ID", "mrn"])) == """
+                in.csv:1: error: no column of the header is an input of the rules but 'patient_id', so every record would be scored on nothing
+                    = expected: 29 inputs besides 'patient_id', such as assessed_on, age, los_days, acute_admission, charlson_index, and 24 more
+                    = columns found: Patient ID, mrn
+                """)
         #expect(Self.refusal(Self.header(["patient_id"]))?.contains("no column of the header is an input of the rules but 'patient_id'") == true)
         // Without the identifier, that is the error.
-        #expect(Self.refusal(Self.header(["patientid", "age"])) == """
-            in.csv:1: error: the header has no 'patient_id' column, which every record needs
-                = columns found: patientid, age
-                = column 'patientid': did you mean 'patient_id'?
-            """)
+        #expect(
+            Self.refusal(Self.header(["patientid", "age"])) == """
+                in.csv:1: error: the header has no 'patient_id' column, which every record needs
+                    = columns found: patientid, age
+                    = column 'patientid': did you mean 'patient_id'?
+                """)
     }
 
     @Test func strictTurnsEachWarningIntoARefusal() {
@@ -125,7 +135,8 @@ import StratifyYAML
             let warnings = (try? Self.reconcile(Self.header(names)).warnings) ?? []
             #expect(warnings.count >= 1)
             let refusal = Self.refusal(Self.header(names), strict: true)
-            #expect(refusal?.hasPrefix("in.csv:1: error: the header's columns are not exactly the inputs of the rules (--strict-columns)\n") == true, "\(names)")
+            #expect(
+                refusal?.hasPrefix("in.csv:1: error: the header's columns are not exactly the inputs of the rules (--strict-columns)\n") == true, "\(names)")
             // The notes are the warnings.
             let notes = refusal?.split(separator: "\n").dropFirst().map { String($0.dropFirst("    = ".count)) }
             #expect(notes == warnings.map { String($0.dropFirst("in.csv:1: warning: ".count)) })
@@ -141,11 +152,14 @@ import StratifyYAML
         #expect(reconciled.warnings.count == 3)
         #expect(reconciled.warnings[0] == "in.ndjson: warning: key 'Age' read as input 'age' (its name normalised: case, spaces, hyphens)")
         #expect(reconciled.warnings[1] == "in.ndjson: warning: key 'phq9_totl' matches no input and is ignored: did you mean 'phq9_total'?")
-        #expect(reconciled.warnings[2].hasPrefix("in.ndjson: warning: 28 inputs have no key in any record, so they are missing for every record: acute_admission, "))
+        #expect(
+            reconciled.warnings[2].hasPrefix("in.ndjson: warning: 28 inputs have no key in any record, so they are missing for every record: acute_admission, ")
+        )
         let first = IntakeFieldNames(names: Self.names.filter { $0 != "age" }, origin: .sample(records: 1000, objects: 1000, wholeFile: false))
-        #expect(try HeaderReconciliation(first, program: Self.program, file: "in.ndjson", strict: false).warnings == [
-            "in.ndjson: warning: 1 input has no key in the first 1000 records, so it is missing for those records: age",
-        ])
+        #expect(
+            try HeaderReconciliation(first, program: Self.program, file: "in.ndjson", strict: false).warnings == [
+                "in.ndjson: warning: 1 input has no key in the first 1000 records, so it is missing for those records: age"
+            ])
         // No record was a JSON object: nothing to say (each is rejected).
         let broken = IntakeFieldNames(names: [], origin: .sample(records: 3, objects: 0, wholeFile: true))
         #expect(try HeaderReconciliation(broken, program: Self.program, file: "in.ndjson", strict: true).warnings.isEmpty)

@@ -27,14 +27,15 @@ import StratifyBatch
     @Test func problemsOfOneRecordComeInColumnOrder() throws {
         let outcome = try Self.scoreText("patient_id,acute_admission,lives_alone,age,los_days\nP1,maybe,often,abc,-1\n")
         #expect(outcome.summary.rejected == 1)
-        #expect(BatchHarness.rejectKeys(outcome.rejects) == """
-            record,patient_id,field
-            1,P1,acute_admission
-            1,P1,lives_alone
-            1,P1,age
-            1,P1,los_days
+        #expect(
+            BatchHarness.rejectKeys(outcome.rejects) == """
+                record,patient_id,field
+                1,P1,acute_admission
+                1,P1,lives_alone
+                1,P1,age
+                1,P1,los_days
 
-            """)
+                """)
     }
 
     @Test func shuffledColumnsAndAnExtraColumn() throws {
@@ -42,9 +43,10 @@ import StratifyBatch
         var order = Array(rows[0].indices)
         order.reverse()
         order.swapAt(0, 7)
-        let text = rows.enumerated().map { index, row in
-            (order.map { String(row[$0]) } + [index == 0 ? "notes" : "free text"]).joined(separator: ",")
-        }.joined(separator: "\n") + "\n"
+        let text =
+            rows.enumerated().map { index, row in
+                (order.map { String(row[$0]) } + [index == 0 ? "notes" : "free text"]).joined(separator: ",")
+            }.joined(separator: "\n") + "\n"
         let outcome = try Self.scoreText(text)
         #expect(outcome.output == Self.expected)
         #expect(BatchHarness.rejectKeys(outcome.rejects) == Self.expectedErrors)
@@ -68,7 +70,10 @@ import StratifyBatch
         let outcome = try BatchHarness.score([BatchHarness.fixture("acceptance/edge-cases.csv")], output: .ndjson)
         let lines = outcome.output.split(separator: "\n")
         #expect(lines.count == 12)
-        #expect(lines[7] == #"{"patient_id":"X08","clinical_score":0,"clinical_tier":"low","mental_health_score":3,"mental_health_tier":"high","financial_score":0,"financial_tier":"low","housing_score":0,"housing_tier":"low","support_score":0,"support_tier":"low","total_score":3,"tier":"high","model":"clinical","flags":["self_harm_risk"],"missing":[],"review_by":"2026-04-30"}"#)
+        #expect(
+            lines[7]
+                == #"{"patient_id":"X08","clinical_score":0,"clinical_tier":"low","mental_health_score":3,"mental_health_tier":"high","financial_score":0,"financial_tier":"low","housing_score":0,"housing_tier":"low","support_score":0,"support_tier":"low","total_score":3,"tier":"high","model":"clinical","flags":["self_harm_risk"],"missing":[],"review_by":"2026-04-30"}"#
+        )
     }
 
     @Test func jsonArrayOutputAcrossChunks() throws {

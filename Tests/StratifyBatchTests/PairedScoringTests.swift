@@ -40,8 +40,9 @@ import StratifyRules
 
     @Test func pairsEveryRecordBothScoredInInputOrder() throws {
         // A narrower schema: the candidate rejects some records the current rules score.
-        let candidate = try DiffRunnerTests.edit("phq9_total:                 {type: integer, min: 0, max: 27,",
-                                                 to: "phq9_total:                 {type: integer, min: 0, max: 20,")
+        let candidate = try DiffRunnerTests.edit(
+            "phq9_total:                 {type: integer, min: 0, max: 27,",
+            to: "phq9_total:                 {type: integer, min: 0, max: 20,")
         let one = try pairs(candidate, [DiffRunnerTests.csv], jobs: 1, chunkBytes: 1 << 20)
         let many = try pairs(candidate, [DiffRunnerTests.csv], jobs: 2, chunkBytes: 4096)
         #expect(one.pairs == many.pairs)

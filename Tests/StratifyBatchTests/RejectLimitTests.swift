@@ -34,8 +34,9 @@ import Testing
         let expected = Self.expectedStop(limit, records: 2000)
         for (jobs, chunkBytes) in [(1, 97), (2, 4096), (2, 1 << 20)] {
             let outcome = try BatchHarness.score([Self.intake], jobs: jobs, chunkBytes: chunkBytes, rejectLimit: RejectLimit(limit)!)
-            #expect(outcome.stopped.map { [$0.rejected, $0.records] } == expected.map { [$0.rejected, $0.records] },
-                    "\(limit), jobs \(jobs), chunks of \(chunkBytes) bytes")
+            #expect(
+                outcome.stopped.map { [$0.rejected, $0.records] } == expected.map { [$0.rejected, $0.records] },
+                "\(limit), jobs \(jobs), chunks of \(chunkBytes) bytes")
             // Every rejected record up to the stop is reported, and none after it.
             let reported = Set(outcome.rejects.split(separator: "\n").dropFirst().map { Int($0.prefix { $0 != "," })! })
             let stop = expected?.records ?? 2000

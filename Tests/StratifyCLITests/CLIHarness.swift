@@ -41,7 +41,9 @@ enum CLI {
         return String(text.prefix(64))
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, stdinBytes: [UInt8]? = nil, directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(
+        _ arguments: [String], stdin: String? = nil, stdinBytes: [UInt8]? = nil, directory: String? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

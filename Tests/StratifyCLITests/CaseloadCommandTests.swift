@@ -12,15 +12,16 @@ import Testing
         // Record 18 of the sample is invalid: reported, and exit 1 as for score.
         #expect(result.status == 1)
         #expect(result.stderr.hasSuffix("23 scored, 1 rejected\n"))
-        #expect(result.stdout == """
-            model,patients,caseload,needed,contacts_per_month,staff,capacity,gap,waitlisted
-            intensive,0,15,0,0.0,1,15,-1,0
-            clinical,3,25,1,6.4,1,25,0,0
-            strengths_based,12,20,1,12.0,0,0,1,12
-            brokerage,8,75,1,2.7,1,75,0,0
-            total,23,,3,21.1,3,115,0,12
+        #expect(
+            result.stdout == """
+                model,patients,caseload,needed,contacts_per_month,staff,capacity,gap,waitlisted
+                intensive,0,15,0,0.0,1,15,-1,0
+                clinical,3,25,1,6.4,1,25,0,0
+                strengths_based,12,20,1,12.0,0,0,1,12
+                brokerage,8,75,1,2.7,1,75,0,0
+                total,23,,3,21.1,3,115,0,12
 
-            """)
+                """)
         let rows = try String(contentsOfFile: waitlist, encoding: .utf8).split(separator: "\n")
         #expect(rows.first == "model,position,patient_id,tier,total_score,review_by")
         #expect(rows.count == 13)

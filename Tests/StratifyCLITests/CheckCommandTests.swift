@@ -36,7 +36,8 @@ import Testing
 
     /// The same with a misspelled key on line 13: an error.
     static var withError: String {
-        withWarning.replacingOccurrences(of: "        points: 1\n        because: Test.\n      - id: r.high", with: "        pionts: 1\n        because: Test.\n      - id: r.high")
+        withWarning.replacingOccurrences(
+            of: "        points: 1\n        because: Test.\n      - id: r.high", with: "        pionts: 1\n        because: Test.\n      - id: r.high")
     }
 
     /// A flag set and used by nothing: a note only.
@@ -74,13 +75,14 @@ import Testing
         let path = try directory.write("warn.yaml", Self.withWarning)
         let result = try CLI.run(["check", path])
         #expect(result.status == 0)
-        #expect(result.stdout == """
-            \(path):12:15: warning: rule 'r.extreme' can never fire: 'score >= 30' is never true (score is 0..27)
-             12 |         when: score >= 30
-                |               ^~~~~~~~~~~
-            \(path): 1 warning (sha256 \(try CLI.sha256(ofFile: path)))
+        #expect(
+            result.stdout == """
+                \(path):12:15: warning: rule 'r.extreme' can never fire: 'score >= 30' is never true (score is 0..27)
+                 12 |         when: score >= 30
+                    |               ^~~~~~~~~~~
+                \(path): 1 warning (sha256 \(try CLI.sha256(ofFile: path)))
 
-            """)
+                """)
         let strict = try CLI.run(["check", "--strict", path])
         #expect(strict.status == 1)
         #expect(strict.stdout == result.stdout)
@@ -111,11 +113,12 @@ import Testing
         let both = try CLI.run(["check", "--strict", warning, "Rules/default.yaml", error])
         #expect(both.status == 2)
         let summaries = both.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") && !$0.contains(": warning: ") && !$0.contains(": error: ") }
-        #expect(summaries == [
-            "\(warning): 1 warning (sha256 \(try CLI.sha256(ofFile: warning)))",
-            "Rules/default.yaml: no problems (sha256 \(try CLI.sha256(ofFile: "Rules/default.yaml")))",
-            "\(error): 2 errors (sha256 \(try CLI.sha256(ofFile: error)))",
-        ])
+        #expect(
+            summaries == [
+                "\(warning): 1 warning (sha256 \(try CLI.sha256(ofFile: warning)))",
+                "Rules/default.yaml: no problems (sha256 \(try CLI.sha256(ofFile: "Rules/default.yaml")))",
+                "\(error): 2 errors (sha256 \(try CLI.sha256(ofFile: error)))",
+            ])
         #expect(try CLI.run(["check", "--strict", warning, "Rules/default.yaml"]).status == 1)
         #expect(try CLI.run(["check", warning, "Rules/default.yaml"]).status == 0)
     }

@@ -100,20 +100,23 @@ import Foundation
         let changes = directory + "/changes.csv"
         let result = try CLI.run(["diff", "--candidate", candidate, Self.edgeCases, "--changes", changes, "--format", "json"])
         #expect(result.status == 0)
-        #expect(try String(contentsOfFile: changes, encoding: .utf8) == """
-            record,patient_id,old_tier,new_tier,old_model,new_model,rules_changed,rejected
-            2,X02,low,moderate,brokerage,strengths_based,,
+        #expect(
+            try String(contentsOfFile: changes, encoding: .utf8) == """
+                record,patient_id,old_tier,new_tier,old_model,new_model,rules_changed,rejected
+                2,X02,low,moderate,brokerage,strengths_based,,
 
-            """)
+                """)
         let ndjson = directory + "/changes.ndjson"
         _ = try CLI.run(["diff", "--candidate", candidate, Self.edgeCases, "--changes", ndjson])
-        #expect(try String(contentsOfFile: ndjson, encoding: .utf8)
-            == #"{"record":2,"patient_id":"X02","old_tier":"low","new_tier":"moderate","old_model":"brokerage","new_model":"strengths_based","rules_changed":[],"rejected":null}"# + "\n")
+        #expect(
+            try String(contentsOfFile: ndjson, encoding: .utf8)
+                == #"{"record":2,"patient_id":"X02","old_tier":"low","new_tier":"moderate","old_model":"brokerage","new_model":"strengths_based","rules_changed":[],"rejected":null}"#
+                + "\n")
     }
 
     @Test func errorsExitTwo() throws {
-        #expect(try CLI.run(["diff", Self.edgeCases]).status == 2)   // no --candidate
-        #expect(try CLI.run(["diff", "--candidate", "Rules/default.yaml"]).status == 2)   // no input
+        #expect(try CLI.run(["diff", Self.edgeCases]).status == 2)  // no --candidate
+        #expect(try CLI.run(["diff", "--candidate", "Rules/default.yaml"]).status == 2)  // no input
         #expect(try CLI.run(["diff", "--candidate", "Rules/default.yaml", Self.edgeCases, "--changes", "out.txt"]).status == 2)
         let broken = try CLI.run(["diff", "--candidate", Self.edgeCases, Self.edgeCases])
         #expect(broken.status == 2)

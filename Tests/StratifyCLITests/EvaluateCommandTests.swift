@@ -24,30 +24,34 @@ import Testing
         // Record 18 is rejected: reported as by score, exit 1.
         #expect(result.status == 1)
         #expect(result.stderr.contains("record 18 (patient_id P0000018)"))
-        #expect(result.stdout.hasPrefix("""
-            records: 23 scored, 22 with an outcome, 1 without, 1 outcome rows unmatched, 1 rejected
-            outcome: admitted_90d (binary)
-            patients 22, events 8, base rate 36.4%
-            c-statistic of total_score: 0.674 (95% CI 0.438–0.910)
-            c-statistic of tier: 0.629 (95% CI 0.406–0.853)
+        #expect(
+            result.stdout.hasPrefix(
+                """
+                records: 23 scored, 22 with an outcome, 1 without, 1 outcome rows unmatched, 1 rejected
+                outcome: admitted_90d (binary)
+                patients 22, events 8, base rate 36.4%
+                c-statistic of total_score: 0.674 (95% CI 0.438–0.910)
+                c-statistic of tier: 0.629 (95% CI 0.406–0.853)
 
-            by tier
-              tier        n  events   rate       95% CI
-              low         7       1  14.3%   2.6%–51.3%
-              moderate   10       5  50.0%  23.7%–76.3%
-              high        5       2  40.0%  11.8%–76.9%
-              very_high   0       0      -            -
+                by tier
+                  tier        n  events   rate       95% CI
+                  low         7       1  14.3%   2.6%–51.3%
+                  moderate   10       5  50.0%  23.7%–76.3%
+                  high        5       2  40.0%  11.8%–76.9%
+                  very_high   0       0      -            -
 
-            thresholds
-              at least   flagged  share  sensitivity  specificity    PPV  lift
-              moderate        15  68.2%        87.5%        42.9%  46.7%  1.28
-              high             5  22.7%        25.0%        78.6%  40.0%  1.10
-              very_high        0   0.0%         0.0%       100.0%      -     -
-            """))
+                thresholds
+                  at least   flagged  share  sensitivity  specificity    PPV  lift
+                  moderate        15  68.2%        87.5%        42.9%  46.7%  1.28
+                  high             5  22.7%        25.0%        78.6%  40.0%  1.10
+                  very_high        0   0.0%         0.0%       100.0%      -     -
+                """))
     }
 
     @Test func hidesSmallCellsByDefaultInJSON() throws {
-        let result = try CLI.run(["evaluate", "--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--format", "json", "-q", "Samples/intake.csv"])
+        let result = try CLI.run([
+            "evaluate", "--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--format", "json", "-q", "Samples/intake.csv",
+        ])
         #expect(result.status == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let records = try #require(json["records"] as? [String: Int])
@@ -87,13 +91,17 @@ import Testing
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let candidate = try lowerHighBand(in: directory)
-        let text = try CLI.run(["diff", "--candidate", candidate, "--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--min-cell", "0", "Samples/intake.csv"])
+        let text = try CLI.run([
+            "diff", "--candidate", candidate, "--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--min-cell", "0", "Samples/intake.csv",
+        ])
         #expect(text.status == 0, "\(text.stderr)")
         let migration = try #require(text.stdout.range(of: "Tier migration"))
         let comparison = try #require(text.stdout.range(of: "== candidate minus current\nc-statistic of total_score: "))
         #expect(migration.upperBound < comparison.lowerBound)
         #expect(text.stdout.contains("net reclassification improvement across tiers: "))
-        let json = try CLI.run(["diff", "--candidate", candidate, "--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--format", "json", "Samples/intake.csv"])
+        let json = try CLI.run([
+            "diff", "--candidate", candidate, "--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--format", "json", "Samples/intake.csv",
+        ])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["tier_migration"] != nil)
         let evaluation = try #require(object["evaluation"] as? [String: Any])
@@ -113,11 +121,20 @@ import Testing
         let cases: [([String], String)] = [
             (["--outcomes", "Samples/outcomes.csv", "Samples/intake.csv"], "--outcome NAME is required"),
             (["--outcomes", "Samples/outcomes.csv", "--outcome", "admitted", "Samples/intake.csv"], "no 'admitted' column"),
-            (["--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--by", "age", "Samples/intake.csv"], "--by 'age' is not an enum or boolean input"),
-            (["--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--by", "colour", "Samples/intake.csv"], "--by 'colour' is not an input of the rule set"),
+            (
+                ["--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--by", "age", "Samples/intake.csv"],
+                "--by 'age' is not an enum or boolean input"
+            ),
+            (
+                ["--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--by", "colour", "Samples/intake.csv"],
+                "--by 'colour' is not an input of the rule set"
+            ),
             (["--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--min-cell=-1", "Samples/intake.csv"], "--min-cell must be 0 or more"),
             (["--outcome", "admitted_90d", "-"], "cannot be standard input"),
-            (["--outcomes", "Samples/outcomes.csv", "--outcome", "cost_next_12mo", "--outcome-type", "binary", "Samples/intake.csv"], "is not 0/1, true/false or yes/no"),
+            (
+                ["--outcomes", "Samples/outcomes.csv", "--outcome", "cost_next_12mo", "--outcome-type", "binary", "Samples/intake.csv"],
+                "is not 0/1, true/false or yes/no"
+            ),
         ]
         for (arguments, message) in cases {
             let result = try CLI.run(["evaluate"] + arguments)

@@ -29,12 +29,13 @@ import Testing
         #expect(result.status == 2)
         #expect(CLI.withoutAbsentInputWarnings(result.stderr) == "0 scored, 2 rejected\n")
         // The reasons are kept: the errors file is written.
-        #expect(try String(contentsOfFile: directory.path + "/rejected.csv", encoding: .utf8) == """
-            record,patient_id,field,message
-            1,P1,age,'x' is not a whole number
-            2,P2,age,'x' is not a whole number
+        #expect(
+            try String(contentsOfFile: directory.path + "/rejected.csv", encoding: .utf8) == """
+                record,patient_id,field,message
+                1,P1,age,'x' is not a whole number
+                2,P2,age,'x' is not a whole number
 
-            """)
+                """)
     }
 
     @Test func anInputWithNoRecordsIsAWarningAndExitsZero() throws {
@@ -48,7 +49,9 @@ import Testing
         _ = try directory.write("empty.csv", Array(Self.header.utf8))
         let mixed = try CLI.run(["score", "intake.csv", "empty.csv"], directory: directory.path)
         #expect(mixed.status == 0)
-        #expect(CLI.withoutAbsentInputWarnings(mixed.stderr) == "warning: no records in empty.csv\n1 scored (1 with more than half of the inputs missing), 0 rejected\n")
+        #expect(
+            CLI.withoutAbsentInputWarnings(mixed.stderr)
+                == "warning: no records in empty.csv\n1 scored (1 with more than half of the inputs missing), 0 rejected\n")
     }
 
     @Test func aPatientNotFoundExitsThreeEvenWithRejectedRecords() throws {
@@ -58,7 +61,8 @@ import Testing
         let someMissing = try CLI.run(["explain", "-", "--patient", "A", "--patient", "B"], stdin: stdin)
         #expect(someMissing.status == 3)
         #expect(someMissing.stdout.contains("patient_id A"))
-        #expect(someMissing.stderr.hasSuffix("1 scored (1 with more than half of the inputs missing), 1 rejected\nwarning: no scored record has patient_id B\n"))
+        #expect(
+            someMissing.stderr.hasSuffix("1 scored (1 with more than half of the inputs missing), 1 rejected\nwarning: no scored record has patient_id B\n"))
         // A patient whose record was rejected is not explained either.
         let rejected = try CLI.run(["explain", "-", "--patient", "C"], stdin: stdin)
         #expect(rejected.status == 3)
@@ -95,18 +99,20 @@ import Testing
         let past = try CLI.run(
             ["score", "intake.csv", "--max-rejected", "19", "-o", "scored.csv", "--errors", "rejected.csv"], directory: directory.path)
         #expect(past.status == 2)
-        #expect(CLI.withoutAbsentInputWarnings(past.stderr) == "error: stopped: 20 of the first 200 records were rejected, over --max-rejected 19; "
-            + "scored.csv and rejected.csv were not written\n")
+        #expect(
+            CLI.withoutAbsentInputWarnings(past.stderr) == "error: stopped: 20 of the first 200 records were rejected, over --max-rejected 19; "
+                + "scored.csv and rejected.csv were not written\n")
         #expect(try Self.leftovers(directory) == [])
 
         let none = try CLI.run(["score", "intake.csv", "--max-rejected", "0", "-o", "scored.csv"], directory: directory.path)
         #expect(none.status == 2)
         // The first rejected record is listed, and nothing after it.
-        #expect(CLI.withoutAbsentInputWarnings(none.stderr) == """
-            intake.csv:11: record 10 (patient_id P10): age: 'x' is not a whole number
-            error: stopped: 1 of the first 10 records was rejected, over --max-rejected 0; scored.csv was not written
+        #expect(
+            CLI.withoutAbsentInputWarnings(none.stderr) == """
+                intake.csv:11: record 10 (patient_id P10): age: 'x' is not a whole number
+                error: stopped: 1 of the first 10 records was rejected, over --max-rejected 0; scored.csv was not written
 
-            """)
+                """)
         #expect(try Self.leftovers(directory) == [])
     }
 
@@ -120,14 +126,16 @@ import Testing
         // 1 of the first 10 is over 9.5%, but only the 100th record is checked first.
         let past = try CLI.run(["score", "intake.csv", "--max-rejected", "9.5%", "-o", "scored.csv"], directory: directory.path)
         #expect(past.status == 2)
-        #expect(past.stderr.hasSuffix(
-            "error: stopped: 10 of the first 100 records were rejected, over --max-rejected 9.5%; scored.csv was not written\n"))
+        #expect(
+            past.stderr.hasSuffix(
+                "error: stopped: 10 of the first 100 records were rejected, over --max-rejected 9.5%; scored.csv was not written\n"))
         #expect(try Self.leftovers(directory) == [])
         // On standard output, what was written is said to be incomplete.
         let stdout = try CLI.run(["score", "intake.csv", "--max-rejected", "0.5%"], directory: directory.path)
         #expect(stdout.status == 2)
-        #expect(stdout.stderr.hasSuffix(
-            "error: stopped: 10 of the first 100 records were rejected, over --max-rejected 0.5%; the output so far is incomplete\n"))
+        #expect(
+            stdout.stderr.hasSuffix(
+                "error: stopped: 10 of the first 100 records were rejected, over --max-rejected 0.5%; the output so far is incomplete\n"))
     }
 
     @Test func maxRejectedPercentageOfASmallBatchIsCheckedAtTheEnd() throws {
@@ -135,8 +143,9 @@ import Testing
         _ = try directory.write("intake.csv", Array(Self.intake(50) { $0 % 10 == 0 }.utf8))
         let past = try CLI.run(["score", "intake.csv", "--max-rejected", "9%", "-o", "scored.csv"], directory: directory.path)
         #expect(past.status == 2)
-        #expect(past.stderr.hasSuffix(
-            "error: stopped: 5 of the 50 records were rejected, over --max-rejected 9%; scored.csv was not written\n"))
+        #expect(
+            past.stderr.hasSuffix(
+                "error: stopped: 5 of the 50 records were rejected, over --max-rejected 9%; scored.csv was not written\n"))
         #expect(try Self.leftovers(directory) == [])
         #expect(try CLI.run(["score", "intake.csv", "--max-rejected", "10%"], directory: directory.path).status == 1)
     }
@@ -147,8 +156,9 @@ import Testing
         let result = try CLI.run(
             ["explain", "--format", "json", "intake.csv", "--max-rejected", "5", "-o", "traces.ndjson"], directory: directory.path)
         #expect(result.status == 2)
-        #expect(result.stderr.hasSuffix(
-            "error: stopped: 6 of the first 60 records were rejected, over --max-rejected 5; traces.ndjson was not written\n"))
+        #expect(
+            result.stderr.hasSuffix(
+                "error: stopped: 6 of the first 60 records were rejected, over --max-rejected 5; traces.ndjson was not written\n"))
         #expect(try Self.leftovers(directory) == [])
     }
 
@@ -157,8 +167,9 @@ import Testing
         let result = try CLI.run(["score", "Samples/intake.csv", "--max-rejected=\(value)"])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains(
-            "--max-rejected takes a number of records (0 or more) or a percentage from 0% to 100% (such as 5% or 0.5%), not '\(value)'"))
+        #expect(
+            result.stderr.contains(
+                "--max-rejected takes a number of records (0 or more) or a percentage from 0% to 100% (such as 5% or 0.5%), not '\(value)'"))
     }
 
     @Test func diffRefusesMaxRejected() throws {
@@ -170,7 +181,8 @@ import Testing
     // MARK: - How many rejected records standard error lists
 
     /// 30 records: 5 valid, then 25 rejected; the last has two bad fields.
-    static let twentyFiveRejected = header
+    static let twentyFiveRejected =
+        header
         + (1...30).map { index -> String in
             switch index {
             case ...5: "P\(index),40,no\n"
@@ -187,20 +199,23 @@ import Testing
         #expect(result.status == 1)
         let boolean = "acute_admission: 'Y' is not true or false (true/false, yes/no, 1/0)"
         let listed = (6...25).map { "intake.csv:\($0 + 1): record \($0) (patient_id P\($0)): \(boolean)\n" }.joined()
-        #expect(CLI.withoutAbsentInputWarnings(result.stderr) == listed + """
-            25 rejected records; the first 20 are listed above (--errors FILE lists them all). By field and reason (a record can have several):
-              23  \(boolean)
-               3  age: 'x' is not a whole number
-            5 scored (5 with more than half of the inputs missing), 25 rejected
+        #expect(
+            CLI.withoutAbsentInputWarnings(result.stderr) == listed + """
+                25 rejected records; the first 20 are listed above (--errors FILE lists them all). By field and reason (a record can have several):
+                  23  \(boolean)
+                   3  age: 'x' is not a whole number
+                5 scored (5 with more than half of the inputs missing), 25 rejected
 
-            """)
+                """)
         // --errors gets every one (26 lines: record 30 has two), and standard error only the summary line.
         let withFile = try CLI.run(["score", "intake.csv", "--errors", "rejected.csv"], directory: directory.path)
         #expect(CLI.withoutAbsentInputWarnings(withFile.stderr) == "5 scored (5 with more than half of the inputs missing), 25 rejected\n")
         let file = try String(contentsOfFile: directory.path + "/rejected.csv", encoding: .utf8)
         #expect(file.split(separator: "\n").count == 1 + 26)
-        #expect(file.hasSuffix(#"30,P30,age,'x' is not a whole number"# + "\n"
-            + #"30,P30,acute_admission,"'Y' is not true or false (true/false, yes/no, 1/0)""# + "\n"))
+        #expect(
+            file.hasSuffix(
+                #"30,P30,age,'x' is not a whole number"# + "\n"
+                    + #"30,P30,acute_admission,"'Y' is not true or false (true/false, yes/no, 1/0)""# + "\n"))
     }
 
     @Test func twentyRejectedRecordsAreListedWithoutASummary() throws {
@@ -220,21 +235,22 @@ import Testing
         let result = try CLI.run(["score", "intake.csv"], directory: directory.path)
         #expect(result.status == 2)
         let summary = try #require(result.stderr.components(separatedBy: "By field and reason (a record can have several):\n").last)
-        #expect(summary == """
-              3  age: 'x0' is not a whole number
-              3  age: 'x1' is not a whole number
-              3  age: 'x2' is not a whole number
-              3  age: 'x3' is not a whole number
-              3  age: 'x4' is not a whole number
-              3  age: 'x5' is not a whole number
-              2  age: 'x10' is not a whole number
-              2  age: 'x11' is not a whole number
-              2  age: 'x6' is not a whole number
-              2  age: 'x7' is not a whole number
-              and 2 more kinds, 4 in all
-            0 scored, 30 rejected
+        #expect(
+            summary == """
+                  3  age: 'x0' is not a whole number
+                  3  age: 'x1' is not a whole number
+                  3  age: 'x2' is not a whole number
+                  3  age: 'x3' is not a whole number
+                  3  age: 'x4' is not a whole number
+                  3  age: 'x5' is not a whole number
+                  2  age: 'x10' is not a whole number
+                  2  age: 'x11' is not a whole number
+                  2  age: 'x6' is not a whole number
+                  2  age: 'x7' is not a whole number
+                  and 2 more kinds, 4 in all
+                0 scored, 30 rejected
 
-            """)
+                """)
     }
 
     // MARK: - Versions and SHA-256
@@ -308,8 +324,9 @@ import Testing
         for arguments in cases {
             let result = try CLI.run(arguments, stdin: "")
             #expect(result.status == 2, "\(arguments)")
-            #expect(result.stderr.contains("standard input (-) can be read only once: as the rule file or as an intake file, not both"),
-                    "\(arguments): \(result.stderr)")
+            #expect(
+                result.stderr.contains("standard input (-) can be read only once: as the rule file or as an intake file, not both"),
+                "\(arguments): \(result.stderr)")
         }
     }
 }

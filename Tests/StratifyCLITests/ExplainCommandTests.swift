@@ -63,8 +63,10 @@ import Testing
         let traces = try Self.jsonLines(result.stdout)
         #expect(traces.map { $0["patient_id"] as? String } == (1...12).map { String(format: "X%02d", $0) })
         for trace in traces {
-            let keys = ["patient_id", "inputs", "missing", "inputs_known", "inputs_total", "derived", "derived_parts", "rules", "flags", "domains", "total_score",
-                        "tier", "overall", "escalations", "model", "model_candidates", "rule_set", "model_changes", "review_by"]
+            let keys = [
+                "patient_id", "inputs", "missing", "inputs_known", "inputs_total", "derived", "derived_parts", "rules", "flags", "domains", "total_score",
+                "tier", "overall", "escalations", "model", "model_candidates", "rule_set", "model_changes", "review_by",
+            ]
             #expect(Set(trace.keys) == Set(keys))
             let rules = try #require(trace["rules"] as? [[String: Any]])
             #expect(rules.count == 31)
@@ -109,7 +111,8 @@ import Testing
         #expect(Self.canonical(parts("X02", "lace")) == #"{"A":3,"C":2,"E":0,"L":5}"#)
         #expect(rule("X02", "clinical.lace_high")["outcome"] as? String == "fired")
         #expect(rule("X02", "clinical.lace_high")["values"] as? [String: Int] == ["lace": 10])
-        #expect(rule("X02", "clinical.lace_high")["because"] as? String
+        #expect(
+            rule("X02", "clinical.lace_high")["because"] as? String
                 == "A LACE index of 10 or more means a high risk of readmission or death within 30 days.")
         #expect(rule("X02", "clinical.lace_moderate")["condition"] as? String == "5 <= lace <= 9")
         #expect(rule("X02", "clinical.lace_moderate")["failed"] as? [String] == ["lace <= 9"])
@@ -149,8 +152,11 @@ import Testing
         #expect((multi["failed"] as? [String])?.first?.hasPrefix("count(clinical.tier >= high") == true)
         let intensive = item("X08", "model_candidates", "intensive")
         #expect(intensive["outcome"] as? String == "not_fired" && intensive["chosen"] as? Bool == false)
-        #expect(intensive["failed"] as? [String] == ["tier == very_high", "smi_diagnosis", "psych_admissions_12mo >= 2",
-                                                     "ed_visits_6mo >= 4", "caregiver_available == false", "engaged_in_care == false"])
+        #expect(
+            intensive["failed"] as? [String] == [
+                "tier == very_high", "smi_diagnosis", "psych_admissions_12mo >= 2",
+                "ed_visits_6mo >= 4", "caregiver_available == false", "engaged_in_care == false",
+            ])
         let clinical = item("X08", "model_candidates", "clinical")
         #expect(clinical["chosen"] as? Bool == true && clinical["contact"] as? String == "every 2 weeks")
         #expect(clinical["review_days"] as? Int == 60)
@@ -160,7 +166,8 @@ import Testing
         // X09: homeless: housing is in its top band; the escalation raises the tier.
         #expect(domain("X09", "housing")["next_up"] is NSNull)
         #expect(item("X09", "escalations", "escalate.homeless")["applied"] as? Bool == true)
-        #expect(item("X09", "model_candidates", "clinical")["failed"] as? [String]
+        #expect(
+            item("X09", "model_candidates", "clinical")["failed"] as? [String]
                 == ["clinical.tier == high", "mental_health.tier == high", "clinical.tier >= moderate", "mental_health.tier >= moderate"])
         // X10: an unknown part of a model condition does not stop a true one.
         #expect(rule("X10", "mental_health.psych_admission")["outcome"] as? String == "unknown")
@@ -170,7 +177,8 @@ import Testing
         #expect((traces["X11"]?["derived"] as? [String: Any])?["lace"] is NSNull)
         #expect((parts("X11", "lace") as? [String: Any])?["E"] is NSNull)
         #expect(rule("X11", "clinical.lace_moderate")["missing"] as? [String] == ["ed_visits_6mo"])
-        #expect(item("X11", "model_candidates", "intensive")["failed"] as? [String]
+        #expect(
+            item("X11", "model_candidates", "intensive")["failed"] as? [String]
                 == ["tier == very_high", "smi_diagnosis", "tier == high", "caregiver_available == false", "engaged_in_care == false"])
         // X12: the near-poverty rule held on both bounds.
         #expect(rule("X12", "financial.near_poverty")["values"] as? [String: Int] == ["income_pct_fpl": 100])

@@ -113,13 +113,14 @@ import Testing
         let result = try CLI.run(["score", "--as-of", "2026-12-31", "--errors", errors, file])
         #expect(result.status == 1)
         let rows = try String(contentsOfFile: errors, encoding: .utf8)
-        #expect(rows == """
-            record,patient_id,field,message
-            \(file):1 entry[0],,,nested Bundle
-            \(file):1 entry[1],,,subject Patient/nobody: no such Patient
-            1,p2,phq9_total,'12.5' is not a whole number
+        #expect(
+            rows == """
+                record,patient_id,field,message
+                \(file):1 entry[0],,,nested Bundle
+                \(file):1 entry[1],,,subject Patient/nobody: no such Patient
+                1,p2,phq9_total,'12.5' is not a whole number
 
-            """)
+                """)
     }
 
     /// The worked example 1 of the spec: the local date, a numeric string.
@@ -175,7 +176,8 @@ import Testing
     @Test func mappingErrorsPointIntoTheFile() throws {
         let scratch = try Scratch()
         var mapping = try String(contentsOfFile: CLI.root + "/Rules/fhir.yaml", encoding: .utf8)
-        mapping = mapping.replacingOccurrences(of: "LOINC|LA6270-8: never\n    LOINC|LA10066-1: rarely", with: "LOINC|LA6270-8: nevermore\n    LOINC|LA10066-1: rarely")
+        mapping = mapping.replacingOccurrences(
+            of: "LOINC|LA6270-8: never\n    LOINC|LA10066-1: rarely", with: "LOINC|LA6270-8: nevermore\n    LOINC|LA10066-1: rarely")
         mapping = mapping.replacingOccurrences(of: "  engaged_in_care: {override_only: true}\n", with: "  engaged_in_kare: {override_only: true}\n")
         let path = scratch.path + "/fhir.yaml"
         try Data(mapping.utf8).write(to: URL(fileURLWithPath: path))

@@ -34,10 +34,16 @@ import Testing
 
     @Test(arguments: [
         ("padded.csv", "padded.csv:1: warning: column ' age ' read as input 'age' (its name normalised: case, spaces, hyphens)"),
-        ("hyphens.csv", "hyphens.csv:1: warning: 2 columns read as inputs after normalising their names (case, spaces, hyphens): "
-            + "'PHQ9-Total' as phq9_total, 'PHQ9-Item9' as phq9_item9"),
-        ("title.csv", "title.csv:1: warning: 30 columns read as inputs after normalising their names (case, spaces, hyphens): "
-            + "'Patient Id' as patient_id, 'Assessed On' as assessed_on, 'Age' as age, 'Los Days' as los_days, "),
+        (
+            "hyphens.csv",
+            "hyphens.csv:1: warning: 2 columns read as inputs after normalising their names (case, spaces, hyphens): "
+                + "'PHQ9-Total' as phq9_total, 'PHQ9-Item9' as phq9_item9"
+        ),
+        (
+            "title.csv",
+            "title.csv:1: warning: 30 columns read as inputs after normalising their names (case, spaces, hyphens): "
+                + "'Patient Id' as patient_id, 'Assessed On' as assessed_on, 'Age' as age, 'Los Days' as los_days, "
+        ),
     ])
     func renamedColumnsScoreLikeTheSample(file: String, warning: String) throws {
         let text = try Self.sampleCSV { name in
@@ -68,30 +74,33 @@ import Testing
         let text = try Self.sampleCSV { ["living_situation", "systolic_bp"].contains($0) ? "x_" + $0 : $0 == "phq9_total" ? "phq9_totl" : $0 }
         let result = try Self.run(["score", "typo.csv"], files: ["typo.csv": text])
         #expect(result.status == 1)
-        #expect(Self.lines(result.stderr) == [
-            "typo.csv:1: warning: column 'x_systolic_bp' matches no input and is ignored: did you mean 'systolic_bp'?",
-            "typo.csv:1: warning: column 'phq9_totl' matches no input and is ignored: did you mean 'phq9_total'?",
-            "typo.csv:1: warning: column 'x_living_situation' matches no input and is ignored: did you mean 'living_situation'?",
-            "typo.csv:1: warning: 3 inputs have no column, so they are missing for every record: living_situation, phq9_total, systolic_bp",
-            "typo.csv" + Self.rejected,
-            "23 scored, 1 rejected",
-        ])
+        #expect(
+            Self.lines(result.stderr) == [
+                "typo.csv:1: warning: column 'x_systolic_bp' matches no input and is ignored: did you mean 'systolic_bp'?",
+                "typo.csv:1: warning: column 'phq9_totl' matches no input and is ignored: did you mean 'phq9_total'?",
+                "typo.csv:1: warning: column 'x_living_situation' matches no input and is ignored: did you mean 'living_situation'?",
+                "typo.csv:1: warning: 3 inputs have no column, so they are missing for every record: living_situation, phq9_total, systolic_bp",
+                "typo.csv" + Self.rejected,
+                "23 scored, 1 rejected",
+            ])
     }
 
     @Test func aFileWithOnlyTheIdentifierIsRefused() throws {
         let result = try Self.run(["score", "ids.csv"], files: ["ids.csv": "Patient ID\nP1\nP2\n"])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == """
-            ids.csv:1: error: no column of the header is an input of the rules but 'patient_id', so every record would be scored on nothing
-                = expected: 29 inputs besides 'patient_id', such as assessed_on, age, los_days, acute_admission, charlson_index, and 24 more
-                = columns found: Patient ID
+        #expect(
+            result.stderr == """
+                ids.csv:1: error: no column of the header is an input of the rules but 'patient_id', so every record would be scored on nothing
+                    = expected: 29 inputs besides 'patient_id', such as assessed_on, age, los_days, acute_admission, charlson_index, and 24 more
+                    = columns found: Patient ID
 
-            """)
+                """)
         let ndjson = try Self.run(["score", "-"], files: [:], stdin: #"{"patient_id":"P1","mrn":7}"# + "\n")
         #expect(ndjson.status == 2)
-        #expect(ndjson.stderr.hasPrefix(
-            "-: error: no key of the record is an input of the rules but 'patient_id', so every record would be scored on nothing\n"))
+        #expect(
+            ndjson.stderr.hasPrefix(
+                "-: error: no key of the record is an input of the rules but 'patient_id', so every record would be scored on nothing\n"))
     }
 
     @Test func strictColumnsRefusesWhatWouldBeAWarning() throws {
@@ -128,7 +137,9 @@ import Testing
             #expect(result.stdout == Self.expectedNDJSON)
             let lines = Self.lines(result.stderr)
             #expect(lines.count == 3)
-            #expect(lines[0].hasPrefix("\(arguments[1]): warning: 30 keys read as inputs after normalising their names (case, spaces, hyphens): 'Patient Id' as patient_id, "))
+            #expect(
+                lines[0].hasPrefix(
+                    "\(arguments[1]): warning: 30 keys read as inputs after normalising their names (case, spaces, hyphens): 'Patient Id' as patient_id, "))
             #expect(lines.last == "11 scored, 1 rejected")
         }
     }

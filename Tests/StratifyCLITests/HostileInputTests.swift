@@ -23,7 +23,8 @@ import Testing
     }
 
     @Test func flowNesting200kDeep() throws {
-        let bytes = Array("x: ".utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 200_000)
+        let bytes =
+            Array("x: ".utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 200_000)
             + [UInt8](repeating: UInt8(ascii: "]"), count: 200_000) + [10]
         let result = try refusesRules(bytes, saying: "nests mappings and lists deeper than 64 levels")
         // The 400 KB line is shown as a window around the caret.
@@ -41,8 +42,9 @@ import Testing
     }
 
     @Test func badUTF8() throws {
-        try refusesRules(Array("identifier: patient_id\nname: \"".utf8) + [0xFF, 0xFE] + Array("\"\n".utf8),
-                         saying: "2:8: error: the rule file is not valid UTF-8: byte 0xFF here cannot be decoded")
+        try refusesRules(
+            Array("identifier: patient_id\nname: \"".utf8) + [0xFF, 0xFE] + Array("\"\n".utf8),
+            saying: "2:8: error: the rule file is not valid UTF-8: byte 0xFF here cannot be decoded")
     }
 
     @Test func scalar64MB() throws {
@@ -68,13 +70,15 @@ import Testing
     }
 
     @Test func duplicateKeys() throws {
-        try refusesRules(Array("identifier: patient_id\nidentifier: x\n".utf8),
-                         saying: "2:1: error: duplicate key 'identifier' (first defined on line 1)")
+        try refusesRules(
+            Array("identifier: patient_id\nidentifier: x\n".utf8),
+            saying: "2:1: error: duplicate key 'identifier' (first defined on line 1)")
     }
 
     @Test func undefinedAlias() throws {
-        try refusesRules(Array("identifier: *nope\n".utf8),
-                         saying: "1:13: error: undefined alias '*nope': no anchor '&nope' comes before it")
+        try refusesRules(
+            Array("identifier: *nope\n".utf8),
+            saying: "1:13: error: undefined alias '*nope': no anchor '&nope' comes before it")
     }
 
     @Test func manyDocuments() throws {
@@ -84,10 +88,12 @@ import Testing
 
     @Test func emptyRuleFile() throws {
         for text in ["", "\n\n", "# only a comment\n"] {
-            try refusesRules(Array(text.utf8), saying: """
-                the rule file is empty: a rule file is a YAML mapping with at least the keys `identifier`, \
-                `inputs`, `tiers`, `domains`, `overall` and `models`
-                """)
+            try refusesRules(
+                Array(text.utf8),
+                saying: """
+                    the rule file is empty: a rule file is a YAML mapping with at least the keys `identifier`, \
+                    `inputs`, `tiers`, `domains`, `overall` and `models`
+                    """)
         }
     }
 
@@ -105,8 +111,9 @@ import Testing
     }
 
     @Test func nulBytes() throws {
-        let result = try score(Array((Self.header + "P1,40\nP").utf8) + [0] + Array("2,41\nP3,4".utf8) + [0] + Array("2\nP4,43\n".utf8),
-                               name: "nul.csv")
+        let result = try score(
+            Array((Self.header + "P1,40\nP").utf8) + [0] + Array("2,41\nP3,4".utf8) + [0] + Array("2\nP4,43\n".utf8),
+            name: "nul.csv")
         #expect(result.status == 1)
         #expect(result.stderr.contains("nul.csv:3: record 2: patient_id: contains a NUL byte at position 2"))
         #expect(result.stderr.contains("nul.csv:4: record 3 (patient_id P3): age: contains a NUL byte at position 2"))
@@ -114,11 +121,18 @@ import Testing
     }
 
     @Test func badUTF8InIntake() throws {
-        let result = try score(Array((Self.header + "P1,40\nP").utf8) + [0xFF] + Array("2,41\nP3,4".utf8) + [0xC0] + Array("2\nP4,43\n".utf8),
-                               name: "utf8.csv")
+        let result = try score(
+            Array((Self.header + "P1,40\nP").utf8) + [0xFF] + Array("2,41\nP3,4".utf8) + [0xC0] + Array("2\nP4,43\n".utf8),
+            name: "utf8.csv")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("utf8.csv:3: record 2: patient_id: is not valid UTF-8 (byte 0xFF at position 2; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)"))
-        #expect(result.stderr.contains("utf8.csv:4: record 3 (patient_id P3): age: is not valid UTF-8 (byte 0xC0 at position 2; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)"))
+        #expect(
+            result.stderr.contains(
+                "utf8.csv:3: record 2: patient_id: is not valid UTF-8 (byte 0xFF at position 2; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)"
+            ))
+        #expect(
+            result.stderr.contains(
+                "utf8.csv:4: record 3 (patient_id P3): age: is not valid UTF-8 (byte 0xC0 at position 2; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)"
+            ))
         #expect(scoredIDs(result) == ["P1", "P4"])
     }
 
@@ -202,20 +216,22 @@ import Testing
         let result = try score(lines.joined(separator: "\n") + "\n", name: "values.ndjson")
         #expect(result.status == 1)
         let reports = CLI.withoutAbsentInputWarnings(result.stderr).split(separator: "\n").filter { $0.hasPrefix("values.ndjson:") }
-        #expect(reports == [
-            "values.ndjson:2: record 2 (patient_id P2): age: must be a single value, not an array",
-            "values.ndjson:3: record 3 (patient_id P3): substance_use: contains a NUL character",
-            "values.ndjson:4: record 4 (patient_id P4): phq9_total: 500 is above the maximum 27",
-            "values.ndjson:4: record 4 (patient_id P4): age: 'abc' is not a whole number",
-            "values.ndjson:4: record 4 (patient_id P4): gad7_total: must be a single value, not an object",
-        ])
+        #expect(
+            reports == [
+                "values.ndjson:2: record 2 (patient_id P2): age: must be a single value, not an array",
+                "values.ndjson:3: record 3 (patient_id P3): substance_use: contains a NUL character",
+                "values.ndjson:4: record 4 (patient_id P4): phq9_total: 500 is above the maximum 27",
+                "values.ndjson:4: record 4 (patient_id P4): age: 'abc' is not a whole number",
+                "values.ndjson:4: record 4 (patient_id P4): gad7_total: must be a single value, not an object",
+            ])
         #expect(scoredIDs(result) == ["P1", "P5"])
     }
 
     @Test func deeplyNestedJSON() throws {
         let arrays = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         let objects = String(repeating: #"{"a":"#, count: 100_000) + "1" + String(repeating: "}", count: 100_000)
-        let text = #"{"patient_id":"P1","age":40}"# + "\n"
+        let text =
+            #"{"patient_id":"P1","age":40}"# + "\n"
             + #"{"patient_id":"P2","age":"# + arrays + "}\n"
             + #"{"patient_id":"P3","age":"# + objects + "}\n"
             + #"{"patient_id":"P4","age":41}"# + "\n"
@@ -246,7 +262,8 @@ import Testing
     @Test func headEndsQuietly() throws {
         let directory = try TemporaryDirectory()
         let intake = try directory.write("many.ndjson", Array(Self.ndjson(records: 200_000).utf8))
-        let shell = "\(CLI.executable.path) score \(intake) 2>\(directory.path)/stderr.txt | head -1; "
+        let shell =
+            "\(CLI.executable.path) score \(intake) 2>\(directory.path)/stderr.txt | head -1; "
             + "echo \"${PIPESTATUS[0]}\" > \(directory.path)/status.txt"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -266,22 +283,24 @@ import Testing
         let result = try score(Self.header + "A,1\nB,2\nA,3\nC,4\nB,5\nA,x\n", name: "dup.csv")
         #expect(result.status == 1)
         #expect(scoredIDs(result) == ["A", "B", "A", "C", "B"])
-        #expect(CLI.withoutAbsentInputWarnings(result.stderr) == """
-            dup.csv:4: warning: record 3 (patient_id A) repeats the patient_id of record 1; both are scored
-            dup.csv:6: warning: record 5 (patient_id B) repeats the patient_id of record 2; both are scored
-            dup.csv:7: record 6 (patient_id A): age: 'x' is not a whole number
-            5 scored (5 with more than half of the inputs missing), 1 rejected, 2 duplicate identifiers
+        #expect(
+            CLI.withoutAbsentInputWarnings(result.stderr) == """
+                dup.csv:4: warning: record 3 (patient_id A) repeats the patient_id of record 1; both are scored
+                dup.csv:6: warning: record 5 (patient_id B) repeats the patient_id of record 2; both are scored
+                dup.csv:7: record 6 (patient_id A): age: 'x' is not a whole number
+                5 scored (5 with more than half of the inputs missing), 1 rejected, 2 duplicate identifiers
 
-            """)
+                """)
         // With --errors, the warnings still go to standard error, and the
         // errors file lists only the rejected record.
         let withFile = try score(Self.header + "A,1\nA,2\n", name: "dup2.csv", errors: "rejected.csv")
         #expect(withFile.status == 0)
-        #expect(CLI.withoutAbsentInputWarnings(withFile.stderr) == """
-            dup2.csv:3: warning: record 2 (patient_id A) repeats the patient_id of record 1; both are scored
-            2 scored (2 with more than half of the inputs missing), 0 rejected, 1 duplicate identifier
+        #expect(
+            CLI.withoutAbsentInputWarnings(withFile.stderr) == """
+                dup2.csv:3: warning: record 2 (patient_id A) repeats the patient_id of record 1; both are scored
+                2 scored (2 with more than half of the inputs missing), 0 rejected, 1 duplicate identifier
 
-            """)
+                """)
     }
 
     @Test func sigtermStopsTheRunAndRemovesTemporaryFiles() throws {
@@ -316,8 +335,9 @@ import Testing
         while Date().timeIntervalSince(started) < 60 {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
             if let partial = names.first(where: { $0.hasPrefix(".scored.ndjson.partial-") }),
-               let size = (try? FileManager.default.attributesOfItem(atPath: directory.path + "/" + partial))?[.size] as? Int,
-               size > 0 {
+                let size = (try? FileManager.default.attributesOfItem(atPath: directory.path + "/" + partial))?[.size] as? Int,
+                size > 0
+            {
                 break
             }
             Thread.sleep(forTimeInterval: 0.05)

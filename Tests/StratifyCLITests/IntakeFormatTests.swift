@@ -168,7 +168,10 @@ import Testing
             #expect(result.status == 2, "\(name)")
             #expect(result.stdout.isEmpty)
             let utf8Name = file.replacingOccurrences(of: ".csv", with: ".utf8.csv")
-            #expect(result.stderr == "\(file): error: the file is UTF-16 \(order) text, not UTF-8: convert it with iconv -f UTF-16\(order) -t UTF-8 \(file) > \(utf8Name)\n", "\(name)")
+            #expect(
+                result.stderr
+                    == "\(file): error: the file is UTF-16 \(order) text, not UTF-8: convert it with iconv -f UTF-16\(order) -t UTF-8 \(file) > \(utf8Name)\n",
+                "\(name)")
             let piped = try CLI.run(["score", "-"], stdinBytes: bytes)
             #expect(piped.status == 2)
             #expect(piped.stderr == "-: error: standard input is UTF-16 \(order) text, not UTF-8: convert it with iconv -f UTF-16\(order) -t UTF-8\n")
@@ -179,7 +182,10 @@ import Testing
         let semicolons = try CLI.run(["score", Self.formats + "edge-cases.semicolon.csv"])
         #expect(semicolons.status == 2)
         #expect(semicolons.stdout.isEmpty)
-        #expect(semicolons.stderr == "\(Self.formats)edge-cases.semicolon.csv:1: error: the header has no 'patient_id' column; split on ';' it would have one: use --delimiter ';'\n")
+        #expect(
+            semicolons.stderr
+                == "\(Self.formats)edge-cases.semicolon.csv:1: error: the header has no 'patient_id' column; split on ';' it would have one: use --delimiter ';'\n"
+        )
         let scratch = try Scratch()
         let tabs = try scratch.write("tabs.csv", Self.contents(Self.formats + "edge-cases.tsv"))
         let result = try CLI.run(["score", tabs])
@@ -202,7 +208,10 @@ import Testing
         let file = try scratch.write("latin1.csv", Array("patient_id,age,insurance\nP1,40,private\nP2,41,m".utf8) + [0xE9] + Array("dicaid\n".utf8))
         let result = try CLI.run(["score", file])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("\(file):3: record 2 (patient_id P2): insurance: is not valid UTF-8 (byte 0xE9 at position 2; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)"))
+        #expect(
+            result.stderr.contains(
+                "\(file):3: record 2 (patient_id P2): insurance: is not valid UTF-8 (byte 0xE9 at position 2; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)"
+            ))
         let ndjson = try CLI.run(["score", "-"], stdinBytes: Array(#"{"patient_id":"P1","insurance":"m"#.utf8) + [0xE9] + Array("\"}\n".utf8))
         #expect(ndjson.stderr.contains("-:1: record 1: column 34: invalid UTF-8 (byte 0xE9; the file looks like Latin-1 / Windows-1252"))
     }
@@ -225,7 +234,10 @@ import Testing
 
     @Test func malformedJSONArraysAreRefusedWithTheirPlace() throws {
         let cases: [(String, String)] = [
-            ("{\"patient_id\":\"A\"}\n", "-: error: line 1, column 1: expected '[' (a .json intake file is one JSON array of records), found '{'; for one JSON object per line, name the file .ndjson or give --input-format ndjson"),
+            (
+                "{\"patient_id\":\"A\"}\n",
+                "-: error: line 1, column 1: expected '[' (a .json intake file is one JSON array of records), found '{'; for one JSON object per line, name the file .ndjson or give --input-format ndjson"
+            ),
             ("[{\"patient_id\":\"A\"},\n]", "-: error: line 2, column 1: expected a record, found ']'"),
             ("[{\"patient_id\":\"A\"}", "-: error: the JSON array is not closed: the file ends at line 1 before its ']'"),
             ("[{\"patient_id\":\"A\"}]\n{}", "-: error: line 2, column 1: expected nothing after the array's closing ']', found '{'"),

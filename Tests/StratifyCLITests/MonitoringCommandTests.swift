@@ -45,9 +45,11 @@ import Testing
     }
 
     @Test func worklistOfTheSample() throws {
-        let result = try CLI.run(["worklist", "--as-of", "2026-12-01", "--previous", "Samples/intake.csv",
-                                  "--contacts", "Samples/contacts.csv", "Samples/intake-wave2.csv"])
-        #expect(result.status == 1)   // the previous wave has one invalid record
+        let result = try CLI.run([
+            "worklist", "--as-of", "2026-12-01", "--previous", "Samples/intake.csv",
+            "--contacts", "Samples/contacts.csv", "Samples/intake-wave2.csv",
+        ])
+        #expect(result.status == 1)  // the previous wave has one invalid record
         #expect(result.stderr.contains("Samples/contacts.csv: warning: 1 patient_id value of the contacts file matches no scored record"))
         let rows = result.stdout.split(separator: "\n")
         #expect(rows.first == "patient_id,priority,reason,tier,model,review_by,days_overdue,last_contact,next_contact")

@@ -55,20 +55,28 @@ import Testing
                 let values: [Any]
                 if many {
                     guard let array = value as? [Any], !array.isEmpty else {
-                        problems.append("\(path).\(key): 0..* must be a non-empty array"); continue
+                        problems.append("\(path).\(key): 0..* must be a non-empty array")
+                        continue
                     }
                     values = array
                 } else {
-                    if value is [Any] { problems.append("\(path).\(key): at most one, found an array"); continue }
+                    if value is [Any] {
+                        problems.append("\(path).\(key): at most one, found an array")
+                        continue
+                    }
                     values = [value]
                 }
                 for item in values {
                     if let binding = element["binding"] as? [String: Any], binding["strength"] as? String == "required",
-                       let codes = binding["_codes"] as? [String], !codes.contains(item as? String ?? "") {
+                        let codes = binding["_codes"] as? [String], !codes.contains(item as? String ?? "")
+                    {
                         problems.append("\(path).\(key): '\(item)' is not in the required value set")
                     }
                     if type == "BackboneElement" || datatypes[type] != nil {
-                        guard let child = item as? [String: Any] else { problems.append("\(path).\(key): expected an object"); continue }
+                        guard let child = item as? [String: Any] else {
+                            problems.append("\(path).\(key): expected an object")
+                            continue
+                        }
                         check(child, at: type == "BackboneElement" ? "\(path).\(key)" : type, problems: &problems)
                     } else if type == "integer" {
                         // (On Linux an NSNumber also casts to Bool: ask the dynamic type.)

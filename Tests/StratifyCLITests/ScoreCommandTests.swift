@@ -49,11 +49,12 @@ import Foundation
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         // The warning goes to standard error even with --errors.
-        #expect(result.stderr == """
-            Tests/Fixtures/acceptance/edge-cases.csv:1: warning: column 'case' matches no input and is ignored
-            12 scored, 1 rejected
+        #expect(
+            result.stderr == """
+                Tests/Fixtures/acceptance/edge-cases.csv:1: warning: column 'case' matches no input and is ignored
+                12 scored, 1 rejected
 
-            """)
+                """)
         #expect(try String(contentsOfFile: errors, encoding: .utf8) == "record,patient_id,field,message\n13,X13,phq9_total,31 is above the maximum 27\n")
         #expect(try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").count == 12)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["errors.csv", "out.ndjson"])

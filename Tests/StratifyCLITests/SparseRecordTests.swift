@@ -87,27 +87,30 @@ import Testing
 
     @Test func explainSaysWhatARecordWasScoredOnUnderTheResult() throws {
         let sparse = try CLI.run(["explain", "Samples/intake.csv", "--patient", "P0000012"])
-        #expect(Self.head(sparse.stdout) == [
-            "patient_id P0000012: tier HIGH, model clinical, review by 2027-01-13",
-            "Scored on 27 of 29 inputs; if the missing data were known, the tier could be as high as very_high.",
-            "Total score 13. Flags: self_harm_risk. Rule set: reference (sha256 \(Self.defaultDigest)).",
-            "Missing data (2): phq9_total, systolic_bp. The scores count only what is known.",
-        ])
+        #expect(
+            Self.head(sparse.stdout) == [
+                "patient_id P0000012: tier HIGH, model clinical, review by 2027-01-13",
+                "Scored on 27 of 29 inputs; if the missing data were known, the tier could be as high as very_high.",
+                "Total score 13. Flags: self_harm_risk. Rule set: reference (sha256 \(Self.defaultDigest)).",
+                "Missing data (2): phq9_total, systolic_bp. The scores count only what is known.",
+            ])
         // The bound is the one "What would change it" gives.
         #expect(sparse.stdout.contains("If the missing data were known, the tier could be at most very_high"))
 
         let cannotRaise = try CLI.run(["explain", "Samples/intake.csv", "--patient", "P0000001"])
-        #expect(Self.head(cannotRaise.stdout, 2) == [
-            "patient_id P0000001: tier LOW, model brokerage, review by 2026-08-21",
-            "Scored on 28 of 29 inputs; the missing data could not raise the tier.",
-        ])
+        #expect(
+            Self.head(cannotRaise.stdout, 2) == [
+                "patient_id P0000001: tier LOW, model brokerage, review by 2026-08-21",
+                "Scored on 28 of 29 inputs; the missing data could not raise the tier.",
+            ])
 
         let complete = try CLI.run(["explain", "Tests/Fixtures/acceptance/edge-cases.csv", "--patient", "X08"])
-        #expect(Self.head(complete.stdout, 3) == [
-            "patient_id X08: tier HIGH, model clinical, review by 2026-04-30",
-            "Total score 3. Flags: self_harm_risk. Rule set: reference (sha256 \(Self.defaultDigest)).",
-            "No missing data.",
-        ])
+        #expect(
+            Self.head(complete.stdout, 3) == [
+                "patient_id X08: tier HIGH, model clinical, review by 2026-04-30",
+                "Total score 3. Flags: self_harm_risk. Rule set: reference (sha256 \(Self.defaultDigest)).",
+                "No missing data.",
+            ])
     }
 
     @Test func explainOfARecordWithOnlyItsIdentifier() throws {
@@ -138,8 +141,9 @@ import Testing
         let x08 = try #require(traces.first { $0["patient_id"] as? String == "X08" })
         #expect(x08["inputs_known"] as? Int == 29)
         // After `missing`, before `derived`, in the order the docs give.
-        let line = try #require(CLI.run(["explain", "--format", "json", "Tests/Fixtures/acceptance/edge-cases.csv", "--patient", "X06"])
-            .stdout.split(separator: "\n").first)
+        let line = try #require(
+            CLI.run(["explain", "--format", "json", "Tests/Fixtures/acceptance/edge-cases.csv", "--patient", "X06"])
+                .stdout.split(separator: "\n").first)
         #expect(line.contains(#""missing":["systolic_bp"],"inputs_known":28,"inputs_total":29,"derived":{"#))
     }
 
@@ -151,14 +155,15 @@ import Testing
         #expect(check.stdout + check.stderr == "\(Self.presenceRules): no problems (sha256 \(try CLI.sha256(ofFile: Self.presenceRules)))\n")
 
         let scored = try CLI.run(["score", "--rules", Self.presenceRules, Self.presenceIntake, "--format", "csv"])
-        #expect(scored.stdout == """
-            patient_id,mental_health_score,mental_health_tier,total_score,tier,model,flags,missing,review_by
-            A,0,low,0,moderate,standard,incomplete_screening,gad7_total;phq9_total,
-            B,0,low,0,low,standard,,gad7_total,
-            C,0,low,0,low,standard,,,
-            D,3,moderate,3,moderate,standard,,phq9_total,
+        #expect(
+            scored.stdout == """
+                patient_id,mental_health_score,mental_health_tier,total_score,tier,model,flags,missing,review_by
+                A,0,low,0,moderate,standard,incomplete_screening,gad7_total;phq9_total,
+                B,0,low,0,low,standard,,gad7_total,
+                C,0,low,0,low,standard,,,
+                D,3,moderate,3,moderate,standard,,phq9_total,
 
-            """)
+                """)
     }
 
     @Test func explainShowsPresenceTestsAndTheirBound() throws {
@@ -166,24 +171,30 @@ import Testing
         let records = result.stdout.components(separatedBy: String(repeating: "═", count: 100) + "\n").filter { !$0.isEmpty }
         #expect(records.count == 4)
         let a = records[0]
-        #expect(a.hasPrefix("""
-            patient_id A: tier MODERATE, model standard
-            Scored on 0 of 2 inputs; if the missing data were known, the tier could be as high as high.
+        #expect(
+            a.hasPrefix(
+                """
+                patient_id A: tier MODERATE, model standard
+                Scored on 0 of 2 inputs; if the missing data were known, the tier could be as high as high.
 
-            """))
-        #expect(a.contains("""
-              ✓ mental_health.screening_incomplete: +0 to mental_health, flag incomplete_screening
-                  missing(phq9_total) ✓; missing(gad7_total) ✓
-            """))
+                """))
+        #expect(
+            a.contains(
+                """
+                  ✓ mental_health.screening_incomplete: +0 to mental_health, flag incomplete_screening
+                      missing(phq9_total) ✓; missing(gad7_total) ✓
+                """))
         #expect(a.contains("✗ mental_health.gad7_severe (+3): known(gad7_total) ✗"))
         // `known(gad7_total)` is false, not unknown, but filling gad7_total
         // in could make the rule fire: the bound counts it.
         let b = records[1]
-        #expect(b.hasPrefix("""
-            patient_id B: tier LOW, model standard
-            Scored on 1 of 2 inputs; if the missing data were known, the tier could be as high as moderate.
+        #expect(
+            b.hasPrefix(
+                """
+                patient_id B: tier LOW, model standard
+                Scored on 1 of 2 inputs; if the missing data were known, the tier could be as high as moderate.
 
-            """))
+                """))
         #expect(b.contains("✗ mental_health.screening_incomplete (+0): missing(phq9_total) ✗"))
         #expect(!records[2].contains("Scored on"))
 

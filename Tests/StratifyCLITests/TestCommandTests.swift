@@ -23,7 +23,8 @@ import Foundation
     @Test func aFailingCaseExitsOneWithItsLineAndTrace() throws {
         let directory = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = try Self.write("""
+        let path = try Self.write(
+            """
             rules: \(CLI.root)/Rules/default.yaml
             cases:
               - name: item 9 alone is not enough for high
@@ -42,13 +43,15 @@ import Foundation
     @Test func aBrokenTestFileExitsTwoWithLocatedErrors() throws {
         let directory = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try Self.write("""
+        _ = try Self.write(
+            """
             rules: \(CLI.root)/Rules/default.yaml
             cases:
               - name: a typo
                 expect: {tier: low, modl: brokerage}
             """, to: directory + "/broken.test.yaml")
-        _ = try Self.write("""
+        _ = try Self.write(
+            """
             rules: \(CLI.root)/Rules/default.yaml
             cases:
               - expect: {tier: low}
@@ -65,7 +68,8 @@ import Foundation
     @Test func coverageBelowTheMinimumExitsOne() throws {
         let directory = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = try Self.write("""
+        let path = try Self.write(
+            """
             rules: \(CLI.root)/Rules/default.yaml
             cases:
               - expect: {model: brokerage}
@@ -73,7 +77,9 @@ import Foundation
         let result = try CLI.run(["test", path, "--coverage-min", "90"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("not exercised:"))
-        #expect(result.stdout.contains("\(CLI.root)/Rules/default.yaml:277:5: model intensive: no case chooses it") || result.stdout.contains("model intensive: no case chooses it"))
+        #expect(
+            result.stdout.contains("\(CLI.root)/Rules/default.yaml:277:5: model intensive: no case chooses it")
+                || result.stdout.contains("model intensive: no case chooses it"))
         #expect(result.stderr.contains("is below --coverage-min 90%"))
         #expect(try CLI.run(["test", path, "--coverage-min", "0"]).status == 0)
     }

@@ -30,11 +30,12 @@ import Testing
             #expect(trace.identifier == values["patient_id"])
             #expect(trace.fired.map(\.id).sorted() == oracle.holding, "\(trace.identifier)")
             for rule in trace.rules {
-                let expected: Outcome = switch oracle.rules[rule.id] {
-                case true?: .fired
-                case false?: .notFired
-                default: .unknown
-                }
+                let expected: Outcome =
+                    switch oracle.rules[rule.id] {
+                    case true?: .fired
+                    case false?: .notFired
+                    default: .unknown
+                    }
                 #expect(rule.outcome == expected, "\(trace.identifier) \(rule.id)")
             }
             #expect(trace.derived("lace")?.value == oracle.lace.map { TraceValue.integer($0) } ?? .unknown, "\(trace.identifier)")
@@ -44,17 +45,19 @@ import Testing
             #expect(rules.compactMap { $0["id"] as? String }.sorted() == oracle.rules.keys.sorted(), "\(trace.identifier)")
             for rule in rules {
                 let id = rule["id"] as? String ?? ""
-                let expected = switch oracle.rules[id] {
-                case true?: "fired"
-                case false?: "not_fired"
-                default: "unknown"
-                }
+                let expected =
+                    switch oracle.rules[id] {
+                    case true?: "fired"
+                    case false?: "not_fired"
+                    default: "unknown"
+                    }
                 #expect(rule["outcome"] as? String == expected, "\(trace.identifier) \(id)")
             }
             let derived = record.json["derived"] as? [String: Any] ?? [:]
             #expect(TraceChecks.value(derived["lace"]) == oracle.lace.map { TraceValue.integer($0) } ?? .unknown, "\(trace.identifier)")
-            #expect(TraceChecks.value(derived["bp_category"]) == oracle.bpCategory.map { TraceValue.name($0) } ?? .unknown,
-                    "\(trace.identifier)")
+            #expect(
+                TraceChecks.value(derived["bp_category"]) == oracle.bpCategory.map { TraceValue.name($0) } ?? .unknown,
+                "\(trace.identifier)")
         }
     }
 

@@ -133,7 +133,8 @@ import Testing
     @Test func phq9OfFifteenIsModeratelySevere() throws {
         let trace = try Self.trace("X07")
         #expect(Self.rules(trace, .fired) == ["mental_health.phq9_moderately_severe"])
-        #expect(trace.rule("mental_health.phq9_moderately_severe")?.condition.held.map(\.sentence)
+        #expect(
+            trace.rule("mental_health.phq9_moderately_severe")?.condition.held.map(\.sentence)
                 == ["15 ≤ phq9_total 15 ✓", "phq9_total 15 ≤ 19 ✓"])
         #expect(trace.rule("mental_health.phq9_moderate")?.condition.failed.map(\.sentence) == ["phq9_total 15 ≤ 14 ✗"])
         #expect(trace.domain("mental_health")?.tier == "moderate")
@@ -157,7 +158,8 @@ import Testing
         #expect(safety.applied)
         #expect(safety.condition.held.map(\.sentence) == ["self_harm_risk true ✓"])
         #expect(try !Self.escalation(trace, "escalate.multi_domain").applied)
-        #expect(try Self.escalation(trace, "escalate.multi_domain").condition.failed.map(\.sentence)
+        #expect(
+            try Self.escalation(trace, "escalate.multi_domain").condition.failed.map(\.sentence)
                 == ["count(clinical.tier >= high, mental_health.tier >= high, financial.tier >= high, housing.tier >= high, support.tier >= high) 1 ≥ 3 ✗"])
         #expect(try !Self.escalation(trace, "escalate.homeless").applied)
         #expect(trace.overall.band.tier == "low")
@@ -166,9 +168,12 @@ import Testing
         // Why not intensive: tier is high but the person has a caregiver and is engaged.
         let intensive = try Self.candidate(trace, "intensive")
         #expect(intensive.outcome == .notFired)
-        #expect(intensive.condition?.failed.map(\.expr)
-                == ["tier == very_high", "smi_diagnosis", "psych_admissions_12mo >= 2", "ed_visits_6mo >= 4",
-                    "caregiver_available == false", "engaged_in_care == false"])
+        #expect(
+            intensive.condition?.failed.map(\.expr)
+                == [
+                    "tier == very_high", "smi_diagnosis", "psych_admissions_12mo >= 2", "ed_visits_6mo >= 4",
+                    "caregiver_available == false", "engaged_in_care == false",
+                ])
         #expect(try Self.candidate(trace, "clinical").condition?.held.map(\.sentence) == ["mental_health.tier high = high ✓"])
         #expect(trace.reviewBy == "2026-04-30")
         #expect(trace.modelChanges == [Trace.ModelChange(field: "phq9_item9", from: .integer(2), to: .integer(0), model: "brokerage")])
@@ -184,7 +189,8 @@ import Testing
         #expect(trace.overall.band.tier == "low")
         #expect(trace.tier == "moderate")
         #expect(trace.model == "strengths_based")
-        #expect(try Self.candidate(trace, "clinical").condition?.failed.map(\.expr)
+        #expect(
+            try Self.candidate(trace, "clinical").condition?.failed.map(\.expr)
                 == ["clinical.tier == high", "mental_health.tier == high", "clinical.tier >= moderate", "mental_health.tier >= moderate"])
         #expect(trace.reviewBy == "2026-05-30")
     }
@@ -217,11 +223,13 @@ import Testing
         #expect(trace.rule("clinical.lace_high")?.missing == ["ed_visits_6mo"])
         #expect(trace.rule("clinical.lace_moderate")?.missing == ["ed_visits_6mo"])
         #expect(trace.derived("lace")?.value == .unknown)
-        #expect(trace.derived("lace")?.steps
+        #expect(
+            trace.derived("lace")?.steps
                 == "L 0 (los_days 0) + A 0 (acute_admission false) + C 0 (charlson_index 0) + E unknown (ed_visits_6mo missing) = unknown")
         let intensive = try Self.candidate(trace, "intensive")
         #expect(intensive.outcome == .notFired)
-        #expect(intensive.condition?.failed.map(\.expr)
+        #expect(
+            intensive.condition?.failed.map(\.expr)
                 == ["tier == very_high", "smi_diagnosis", "tier == high", "caregiver_available == false", "engaged_in_care == false"])
         #expect(intensive.condition?.missing == [])
         #expect(trace.model == "brokerage")

@@ -46,9 +46,10 @@ import Testing
     ]
 
     @Test func publishedExamples() throws {
-        let text = Self.examples.enumerated().map { index, example in
-            #"{"patient_id":"L\#(index)","los_days":\#(example.los),"acute_admission":\#(example.acute),"charlson_index":\#(example.charlson),"ed_visits_6mo":\#(example.ed)}"#
-        }.joined(separator: "\n") + "\n"
+        let text =
+            Self.examples.enumerated().map { index, example in
+                #"{"patient_id":"L\#(index)","los_days":\#(example.los),"acute_admission":\#(example.acute),"charlson_index":\#(example.charlson),"ed_visits_6mo":\#(example.ed)}"#
+            }.joined(separator: "\n") + "\n"
         let path = TraceHarness.temporaryFile(text, suffix: ".ndjson")
         let records = try TraceHarness.run([path])
         try #require(records.count == Self.examples.count)
@@ -56,7 +57,8 @@ import Testing
             #expect(record.trace.derived("lace")?.value == .integer(example.lace), "\(example)")
             #expect(record.trace.derived("lace")?.steps.hasSuffix("= \(example.lace)") == true, "\(example)")
         }
-        #expect(records[0].trace.derived("lace")?.steps
+        #expect(
+            records[0].trace.derived("lace")?.steps
                 == "L 4 (los_days 5 in 4..6) + A 3 (acute_admission true) + C 2 (charlson_index 2) + E 1 (ed_visits_6mo 1) = 10")
         #expect(records[0].trace.fired.map(\.id).contains("clinical.lace_high"))
     }

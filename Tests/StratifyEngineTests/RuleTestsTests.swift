@@ -31,7 +31,8 @@ import StratifyYAML
     // MARK: - Failures
 
     @Test func aFailingCaseIsReportedWithExpectedActualAndItsLine() throws {
-        let file = try load("""
+        let file = try load(
+            """
             baseline: {los_days: 5, acute_admission: yes, charlson_index: 2, ed_visits_6mo: 1, assessed_on: 2026-03-01}
             cases:
               - name: passes
@@ -59,7 +60,8 @@ import StratifyYAML
         let outcome = failing.failures[1]
         #expect((outcome.location.line, outcome.location.column) == file.markers["3️⃣"]!)
         #expect((outcome.expected, outcome.actual) == ("not_fired", "unknown"))
-        #expect(outcome.trace.contains { $0.contains("clinical.bp_crisis +3: when bp_category == crisis") && $0.contains("missing: diastolic_bp, systolic_bp") })
+        #expect(
+            outcome.trace.contains { $0.contains("clinical.bp_crisis +3: when bp_category == crisis") && $0.contains("missing: diastolic_bp, systolic_bp") })
 
         let text = RuleTestReport.failure(failing, in: file.file)
         #expect(text.hasPrefix("FAIL \(file.file.source.path):\(file.markers["1️⃣"]!.line):5: LACE 10 is not enough for high\n"))
@@ -67,7 +69,8 @@ import StratifyYAML
     }
 
     @Test func everyKindOfExpectationIsChecked() throws {
-        let file = try load("""
+        let file = try load(
+            """
             baseline: {assessed_on: 2026-03-01, phq9_item9: 1, systolic_bp: 200}
             cases:
               - name: all wrong
@@ -96,17 +99,19 @@ import StratifyYAML
             """)
         let result = RuleTestRunner(file: file.file).run()
         #expect(result.cases.map(\.passed) == [false, true])
-        #expect(result.cases[0].failures.map(\.subject) == [
-            "mental_health_score", "mental_health_tier", "total_score", "tier", "model", "flags", "missing", "review_by",
-            "escalate.homeless", "derived bp_category", "derived lace",
-        ])
+        #expect(
+            result.cases[0].failures.map(\.subject) == [
+                "mental_health_score", "mental_health_tier", "total_score", "tier", "model", "flags", "missing", "review_by",
+                "escalate.homeless", "derived bp_category", "derived lace",
+            ])
         #expect(result.cases[0].failures.map(\.actual).last == "unknown")
     }
 
     // MARK: - Broken test files
 
     @Test func mistakesAreLocatedWithDidYouMean() throws {
-        let (problems, markers) = problemsLoading("""
+        let (problems, markers) = problemsLoading(
+            """
             baseline:
               1️⃣ag: 40
             cases:
@@ -151,7 +156,8 @@ import StratifyYAML
         #expect(syntax.count == 1)
         #expect(syntax.first?.diagnostic.location != nil)
 
-        let (missing, markers) = problemsLoading("""
+        let (missing, markers) = problemsLoading(
+            """
             rules: 1️⃣nowhere.yaml
             cases: [{expect: {tier: low}}]
             """)
@@ -165,10 +171,13 @@ import StratifyYAML
 
     @Test func aRuleFileWithErrorsStopsItsTestsWithItsOwnDiagnostics() throws {
         let loader = RuleTestLoader()
-        let file = loader.load(SourceFile(path: Self.root + "/Tests/Fixtures/acceptance/inline.test.yaml", text: """
-            rules: edge-cases.csv
-            cases: [{expect: {tier: low}}]
-            """))
+        let file = loader.load(
+            SourceFile(
+                path: Self.root + "/Tests/Fixtures/acceptance/inline.test.yaml",
+                text: """
+                    rules: edge-cases.csv
+                    cases: [{expect: {tier: low}}]
+                    """))
         #expect(file == nil)
         #expect(loader.problems.contains { $0.diagnostic.path.hasSuffix("edge-cases.csv") })
         #expect(loader.problems.contains { $0.diagnostic.path.hasSuffix("inline.test.yaml") && $0.diagnostic.location?.line == 1 })
@@ -177,7 +186,8 @@ import StratifyYAML
     // MARK: - Coverage
 
     @Test func coverageListsWhatNoCaseExercises() throws {
-        let file = try load("""
+        let file = try load(
+            """
             baseline: {phq9_total: 2}
             cases:
               - name: moderate depression
@@ -191,7 +201,7 @@ import StratifyYAML
         #expect(item(.ruleFired, "mental_health.phq9_moderate")?.exercised == true)
         #expect(item(.ruleNotFired, "mental_health.phq9_moderate")?.exercised == false)
         #expect(item(.ruleNotFired, "mental_health.phq9_severe")?.exercised == true)
-        #expect(item(.ruleNotFired, "clinical.older_age")?.exercised == false)   // unknown is not "not fired"
+        #expect(item(.ruleNotFired, "clinical.older_age")?.exercised == false)  // unknown is not "not fired"
         #expect(item(.model, "brokerage")?.exercised == true)
         #expect(item(.model, "intensive")?.exercised == false)
         let edges = items.filter { $0.kind == .bandEdge && $0.exercised }.map(\.gap)

@@ -45,16 +45,18 @@ struct SpecOracle {
     /// LACE = L + A + C + E; unknown when any input is.
     var lace: Int? {
         guard let los = int("los_days"), let acute = bool("acute_admission"),
-              let charlson = int("charlson_index"), let ed = int("ed_visits_6mo") else { return nil }
-        let l: Int = switch los {
-        case 0: 0
-        case 1: 1
-        case 2: 2
-        case 3: 3
-        case 4...6: 4
-        case 7...13: 5
-        default: 7
-        }
+            let charlson = int("charlson_index"), let ed = int("ed_visits_6mo")
+        else { return nil }
+        let l: Int =
+            switch los {
+            case 0: 0
+            case 1: 1
+            case 2: 2
+            case 3: 3
+            case 4...6: 4
+            case 7...13: 5
+            default: 7
+            }
         let a = acute ? 3 : 0
         let c = charlson >= 4 ? 5 : charlson
         let e = ed >= 4 ? 4 : ed
@@ -139,7 +141,12 @@ enum IntakeText {
             if quoted {
                 if scalar == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = next }
+                        if next == "\"" {
+                            field.unicodeScalars.append("\"")
+                        } else {
+                            quoted = false
+                            pending = next
+                        }
                     } else {
                         quoted = false
                     }
@@ -150,7 +157,9 @@ enum IntakeText {
             }
             switch scalar {
             case "\"": quoted = true
-            case ",": row.append(field); field = ""
+            case ",":
+                row.append(field)
+                field = ""
             case "\n":
                 row.append(field)
                 rows.append(row)
@@ -160,7 +169,10 @@ enum IntakeText {
             default: field.unicodeScalars.append(scalar)
             }
         }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
         guard let header = rows.first else { return [] }
         return rows.dropFirst().map { values in
             var record: [String: String] = [:]

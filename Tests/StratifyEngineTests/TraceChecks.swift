@@ -11,8 +11,10 @@ enum TraceChecks {
         for domain in trace.domains {
             fields += [String(domain.score), domain.tier]
         }
-        fields += [String(trace.totalScore), trace.tier, trace.model, trace.flags.joined(separator: ";"),
-                   trace.missing.joined(separator: ";"), trace.reviewBy ?? ""]
+        fields += [
+            String(trace.totalScore), trace.tier, trace.model, trace.flags.joined(separator: ";"),
+            trace.missing.joined(separator: ";"), trace.reviewBy ?? "",
+        ]
         return fields.joined(separator: ",")
     }
 

@@ -74,8 +74,9 @@ enum TraceHarness {
                 json: TraceJSONFormatter(plan: plan, whatIf: whatIf), collector: collector)
         }
         let rejects = RejectSink(sink: try ByteSink.createFile("/dev/null"), format: .csv, identifierName: "id")
-        _ = try runner.run(inputs: inputs, formats: inputs.map { IntakeFormat.detect(path: $0)! },
-                           output: try ByteSink.createFile("/dev/null"), rejects: rejects)
+        _ = try runner.run(
+            inputs: inputs, formats: inputs.map { IntakeFormat.detect(path: $0)! },
+            output: try ByteSink.createFile("/dev/null"), rejects: rejects)
         return collector.records.withLock { $0 }
     }
 

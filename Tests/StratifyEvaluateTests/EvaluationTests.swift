@@ -99,11 +99,16 @@ struct FakeRecord {
 
     @Test func everyFigureOfAHandComputedPopulation() throws {
         let report = try evaluate(minCell: 0)
-        #expect(report.records == {
-            var r = RecordCounts()
-            r.scored = 11; r.withOutcome = 9; r.withoutOutcome = 2; r.outcomesUnmatched = 1
-            return r
-        }())
+        #expect(
+            report.records
+                == {
+                    var r = RecordCounts()
+                    r.scored = 11
+                    r.withOutcome = 9
+                    r.withoutOutcome = 2
+                    r.outcomesUnmatched = 1
+                    return r
+                }())
         let f = report.current.figures
         #expect(f.n == 9 && f.events == 4)
         #expect(f.rate == 4.0 / 9)
@@ -124,7 +129,7 @@ struct FakeRecord {
         #expect(f.thresholds.map(\.sensitivity) == [1, 0.75, 0.25])
         #expect(f.thresholds.map(\.specificity) == [0.6, 1, 1])
         #expect(f.thresholds.map(\.ppv) == [4.0 / 6, 1, 1])
-        #expect(f.thresholds.map { $0.lift! } .enumerated().allSatisfy { abs($1 - [1.5, 2.25, 2.25][$0]) < 1e-12 })
+        #expect(f.thresholds.map { $0.lift! }.enumerated().allSatisfy { abs($1 - [1.5, 2.25, 2.25][$0]) < 1e-12 })
 
         // Worked by hand: V10 = 0.8, 1, 1, 1; V01 = 1, 1, 1, 0.875, 0.875.
         let cTotal = try #require(f.cTotalScore)
@@ -148,10 +153,12 @@ struct FakeRecord {
 
         // Groups: every value of the field, an empty one included.
         let groups = report.current.groups
-        #expect(groups.map(\.value) == program.inputs.first { $0.name == "insurance" }.map {
-            guard case .enumeration(let type) = $0.type else { return [] }
-            return type.values
-        })
+        #expect(
+            groups.map(\.value)
+                == program.inputs.first { $0.name == "insurance" }.map {
+                    guard case .enumeration(let type) = $0.type else { return [] }
+                    return type.values
+                })
         #expect(groups.map(\.figures.n) == [5, 4] + Array(repeating: 0, count: groups.count - 2))
         #expect(groups[0].figures.events == 1 && groups[1].figures.events == 3)
         #expect(groups[2].figures.cTotalScore == nil && groups[2].figures.rate == nil)

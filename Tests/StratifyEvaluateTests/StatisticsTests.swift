@@ -55,7 +55,8 @@ import Testing
         #expect(abs(c.standardError! - se) < 1e-12)
 
         let aucB = cb.v10.reduce(0, +) / m
-        let variance = (Self.covariance(ca.v10, ca.v10) + Self.covariance(cb.v10, cb.v10) - 2 * Self.covariance(ca.v10, cb.v10)) / m
+        let variance =
+            (Self.covariance(ca.v10, ca.v10) + Self.covariance(cb.v10, cb.v10) - 2 * Self.covariance(ca.v10, cb.v10)) / m
             + (Self.covariance(ca.v01, ca.v01) + Self.covariance(cb.v01, cb.v01) - 2 * Self.covariance(ca.v01, cb.v01)) / k
         let d = Statistics.cStatisticDifference(joint)!
         #expect(abs(d.value - (aucB - auc)) < 1e-12)

@@ -57,7 +57,8 @@ import Testing
         let system = code.hasPrefix("INTAKE|") ? "https://stratify.dev/fhir/CodeSystem/intake" : "http://loinc.org"
         let bare = code.hasPrefix("INTAKE|") ? String(code.dropFirst(7)) : code
         let idText = id.map { #""id":"\#($0)","# } ?? ""
-        return #"{"resourceType":"Observation",\#(idText)"status":"\#(status)","code":{"coding":[{"system":"\#(system)","code":"\#(bare)"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"\#(date)"\#(value.isEmpty ? "" : "," + value)\#(extra)}"#
+        return
+            #"{"resourceType":"Observation",\#(idText)"status":"\#(status)","code":{"coding":[{"system":"\#(system)","code":"\#(bare)"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"\#(date)"\#(value.isEmpty ? "" : "," + value)\#(extra)}"#
     }
 
     static func answer(_ code: String) -> String {
@@ -74,7 +75,7 @@ import Testing
         let quantity = Self.observation("44261-6", "2026-06-30", value: #""valueQuantity":{"value":12.0}"#)
         #expect(try Self.records([Self.patient, quantity]).records[0]["phq9_total"] == "12")
         let fraction = Self.observation("44261-6", "2026-06-30", value: #""valueQuantity":{"value":12.5}"#)
-        #expect(try Self.records([Self.patient, fraction]).records[0]["phq9_total"] == "12.5")   // rejected by validation
+        #expect(try Self.records([Self.patient, fraction]).records[0]["phq9_total"] == "12.5")  // rejected by validation
         let absent = Self.observation("44261-6", "2026-06-30", value: #""dataAbsentReason":{"text":"asked but declined"}"#)
         let record = try Self.records([Self.patient, absent]).records[0]
         #expect(record["assessed_on"] == "2026-06-30")
@@ -82,8 +83,16 @@ import Testing
     }
 
     @Test func example2BloodPressureHalves() throws {
-        let newer = Self.observation("85354-9", "2026-06-01", extra: #","component":[{"code":{"coding":[{"system":"http://loinc.org","code":"8462-4"}]},"valueQuantity":{"value":81}},{"code":{"coding":[{"system":"http://loinc.org","code":"8480-6"}]},"dataAbsentReason":{"text":"x"}}]"#)
-        let older = Self.observation("85354-9", "2026-05-01", extra: #","component":[{"code":{"coding":[{"system":"http://loinc.org","code":"8480-6"}]},"valueQuantity":{"value":130}},{"code":{"coding":[{"system":"http://loinc.org","code":"8462-4"}]},"valueQuantity":{"value":85}}]"#)
+        let newer = Self.observation(
+            "85354-9", "2026-06-01",
+            extra:
+                #","component":[{"code":{"coding":[{"system":"http://loinc.org","code":"8462-4"}]},"valueQuantity":{"value":81}},{"code":{"coding":[{"system":"http://loinc.org","code":"8480-6"}]},"dataAbsentReason":{"text":"x"}}]"#
+        )
+        let older = Self.observation(
+            "85354-9", "2026-05-01",
+            extra:
+                #","component":[{"code":{"coding":[{"system":"http://loinc.org","code":"8480-6"}]},"valueQuantity":{"value":130}},{"code":{"coding":[{"system":"http://loinc.org","code":"8462-4"}]},"valueQuantity":{"value":85}}]"#
+        )
         var record = try Self.records([Self.patient, Self.phq9, newer, older]).records[0]
         #expect(record["systolic_bp"] == "")
         #expect(record["diastolic_bp"] == "81")
@@ -95,14 +104,21 @@ import Testing
 
     @Test func example3HousingProblems() throws {
         let members = [("m1", "LA31996-4", "final"), ("m2", "LA32001-2", "final"), ("m3", "LA31996-4", "final"), ("m4", "LA28580-1", "entered-in-error")]
-        let parent = Self.observation("96778-6", "2026-06-30", extra: #","hasMember":["# + members.map { #"{"reference":"Observation/\#($0.0)"}"# }.joined(separator: ",") + "]")
+        let parent = Self.observation(
+            "96778-6", "2026-06-30", extra: #","hasMember":["# + members.map { #"{"reference":"Observation/\#($0.0)"}"# }.joined(separator: ",") + "]")
         let memberLines = members.map { Self.observation("96778-6", "2026-06-30", value: Self.answer($0.1), status: $0.2, id: $0.0) }
         #expect(try Self.records([Self.patient, Self.phq9, parent] + memberLines).records[0]["housing_problems"] == "2")
-        let codings = Self.observation("96778-6", "2026-06-30", value: #""valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA31996-4"},{"system":"http://loinc.org","code":"LA32001-2"},{"system":"http://loinc.org","code":"LA31996-4"}]}"#)
+        let codings = Self.observation(
+            "96778-6", "2026-06-30",
+            value:
+                #""valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA31996-4"},{"system":"http://loinc.org","code":"LA32001-2"},{"system":"http://loinc.org","code":"LA31996-4"}]}"#
+        )
         #expect(try Self.records([Self.patient, Self.phq9, codings]).records[0]["housing_problems"] == "2")
         let none = Self.observation("96778-6", "2026-06-30", value: Self.answer("LA9-3"))
         #expect(try Self.records([Self.patient, Self.phq9, none]).records[0]["housing_problems"] == "0")
-        let unknown = Self.observation("96778-6", "2026-06-30", value: #""valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA31996-4"},{"system":"http://loinc.org","code":"LA99999-9"}]}"#)
+        let unknown = Self.observation(
+            "96778-6", "2026-06-30",
+            value: #""valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA31996-4"},{"system":"http://loinc.org","code":"LA99999-9"}]}"#)
         #expect(try Self.records([Self.patient, Self.phq9, unknown]).records[0]["housing_problems"] == "")
     }
 
@@ -115,12 +131,15 @@ import Testing
 
     static func encounter(_ classCode: String, _ start: String, _ end: String?, extra: String = "") -> String {
         let period = end.map { #"{"start":"\#(start)","end":"\#($0)"}"# } ?? #"{"start":"\#(start)"}"#
-        return #"{"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"\#(classCode)"},"subject":{"reference":"Patient/p1"},"period":\#(period)\#(extra)}"#
+        return
+            #"{"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"\#(classCode)"},"subject":{"reference":"Patient/p1"},"period":\#(period)\#(extra)}"#
     }
 
     @Test func example5Encounters() throws {
         let encounters = [
-            Self.encounter("IMP", "2026-03-01", "2026-03-05", extra: #","priority":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActPriority","code":"EM"}]}"#),
+            Self.encounter(
+                "IMP", "2026-03-01", "2026-03-05",
+                extra: #","priority":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActPriority","code":"EM"}]}"#),
             Self.encounter("IMP", "2026-03-02", "2026-03-03"),
             Self.encounter("EMER", "2026-01-01", "2026-01-01"),
             Self.encounter("EMER", "2025-12-30", "2025-12-30"),
@@ -138,7 +157,8 @@ import Testing
 
     static func coverage(_ sopt: String, end: String? = nil) -> String {
         let period = end.map { #","period":{"end":"\#($0)"}"# } ?? ""
-        return #"{"resourceType":"Coverage","status":"active","type":{"coding":[{"system":"https://nahdo.org/sopt","code":"\#(sopt)"}]},"beneficiary":{"reference":"Patient/p1"}\#(period)}"#
+        return
+            #"{"resourceType":"Coverage","status":"active","type":{"coding":[{"system":"https://nahdo.org/sopt","code":"\#(sopt)"}]},"beneficiary":{"reference":"Patient/p1"}\#(period)}"#
     }
 
     @Test func example6Coverage() throws {
@@ -198,4 +218,3 @@ import Testing
         }
     }
 }
-

@@ -18,7 +18,7 @@ struct ByteIOTests {
     }
 
     @Test func permissionDenied() throws {
-        guard geteuid() != 0 else { return }     // root may read anything
+        guard geteuid() != 0 else { return }  // root may read anything
         let path = tempPath("noperm")
         let sink = try ByteSink.createFile(path)
         try sink.close()
@@ -60,7 +60,7 @@ struct ByteIOTests {
         ByteSink.ignoreBrokenPipeSignal()
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
-        close(fds[0])                                   // the reader goes away
+        close(fds[0])  // the reader goes away
         let sink = ByteSink(fileDescriptor: fds[1], closeOnDeinit: true)
         #expect(throws: IOError.brokenPipe) { try sink.write(bytes("hello\n")) }
     }

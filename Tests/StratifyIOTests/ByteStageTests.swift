@@ -106,7 +106,7 @@ struct ByteStageTests {
 
     @Test func corruptGzipNamesTheOffset() {
         var data = gzipped(bytes(String(repeating: "patient_id,age\nA,1\n", count: 50)))
-        data[data.count - 3] ^= 0xFF        // the length in the trailer
+        data[data.count - 3] ^= 0xFF  // the length in the trailer
         let stage = ByteSource(stage: GzipStage(reading: ByteSource(bytes: data)), name: "t.gz")
         #expect(throws: IOError.undecodable("corrupt gzip data at byte offset \(data.count) (zlib: incorrect length check)")) {
             try drain(stage, readSize: 4096)
@@ -148,7 +148,7 @@ struct ByteStageTests {
     /// same fields, and the same bytes come out wherever the blocks end.
     @Test func randomSemicolonFilesKeepTheirFields() throws {
         var rng = SplitMix(seed: 2026)
-        let plain: [UInt8] = Array("ab,\"".utf8)      // an unquoted field may hold , and a " after its start
+        let plain: [UInt8] = Array("ab,\"".utf8)  // an unquoted field may hold , and a " after its start
         let quoted: [UInt8] = Array("a;,\"\n".utf8)
         for round in 0..<300 {
             var rows: [[[UInt8]]] = []
@@ -190,18 +190,26 @@ struct ByteStageTests {
             let b = bytes[i]
             if quoted {
                 if b == 0x22 {
-                    if i + 1 < bytes.count, bytes[i + 1] == 0x22 { field.append(0x22); i += 1 } else { quoted = false }
+                    if i + 1 < bytes.count, bytes[i + 1] == 0x22 {
+                        field.append(0x22)
+                        i += 1
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     field.append(b)
                 }
             } else if b == 0x22 && field.isEmpty {
                 quoted = true
             } else if b == 0x2C {
-                row.append(field); field = []
+                row.append(field)
+                field = []
             } else if b == 0x0A {
                 if field.last == 0x0D { field.removeLast() }
-                row.append(field); field = []
-                rows.append(row); row = []
+                row.append(field)
+                field = []
+                rows.append(row)
+                row = []
             } else {
                 field.append(b)
             }
@@ -256,7 +264,10 @@ struct ByteStageTests {
 
     static let malformedArrays: [(String, String)] = [
         ("", "the file holds no JSON array: a .json intake file is one JSON array of records, [ {...}, {...} ]"),
-        ("{\"a\":1}", "line 1, column 1: expected '[' (a .json intake file is one JSON array of records), found '{'; for one JSON object per line, name the file .ndjson or give --input-format ndjson"),
+        (
+            "{\"a\":1}",
+            "line 1, column 1: expected '[' (a .json intake file is one JSON array of records), found '{'; for one JSON object per line, name the file .ndjson or give --input-format ndjson"
+        ),
         ("[{\"a\":1},\n]", "line 2, column 1: expected a record, found ']'"),
         ("[,{}]", "line 1, column 2: expected a record, found ','"),
         ("[{\"a\":1}\n", "the JSON array is not closed: the file ends at line 2 before its ']'"),
@@ -299,11 +310,12 @@ struct ByteStageTests {
             let fieldLimit = Int.random(in: 1...8, using: &rng)
             func read(maxRead: Int, block: Int, readSize: Int) -> Result<[UInt8], IOError> {
                 let source = ByteSource(bytes: input, maxReadSize: maxRead)
-                let stage: any ByteStage = switch kind {
-                case 0: DelimiterStage(reading: source, delimiter: 0x3B, blockBytes: block, fieldLimit: fieldLimit)
-                case 1: JSONArrayStage(reading: source, blockBytes: block)
-                default: GzipStage(reading: source, blockBytes: block)
-                }
+                let stage: any ByteStage =
+                    switch kind {
+                    case 0: DelimiterStage(reading: source, delimiter: 0x3B, blockBytes: block, fieldLimit: fieldLimit)
+                    case 1: JSONArrayStage(reading: source, blockBytes: block)
+                    default: GzipStage(reading: source, blockBytes: block)
+                    }
                 do throws(IOError) {
                     return .success(try drain(ByteSource(stage: stage, name: "t"), readSize: readSize))
                 } catch {
@@ -311,7 +323,8 @@ struct ByteStageTests {
                 }
             }
             let whole = read(maxRead: .max, block: 1 << 16, readSize: 1 << 16)
-            let dribbled = read(maxRead: Int.random(in: 1...4, using: &rng), block: Int.random(in: 1...6, using: &rng), readSize: Int.random(in: 1...5, using: &rng))
+            let dribbled = read(
+                maxRead: Int.random(in: 1...4, using: &rng), block: Int.random(in: 1...6, using: &rng), readSize: Int.random(in: 1...5, using: &rng))
             switch (whole, dribbled) {
             case (.success(let a), .success(let b)):
                 #expect(a == b, "round \(round): \(input)")
@@ -337,7 +350,10 @@ struct ByteStageTests {
         var text: [UInt8] = []
         var firstLines: [Int] = []
         while let item = try chunker.next() {
-            guard case .chunk(let chunk) = item else { Issue.record("unexpected \(item)"); continue }
+            guard case .chunk(let chunk) = item else {
+                Issue.record("unexpected \(item)")
+                continue
+            }
             if firstLines.isEmpty { firstLines.append(chunk.firstLine) }
             text += chunk.bytes
         }
@@ -359,9 +375,9 @@ struct ByteStageTests {
 
     @Test func singleByteEncodingsAreNamed() {
         let hint = "the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8"
-        #expect(EncodingHint.singleByte(byte: 0xE9, next: 0x2C) == hint)    // é in Latin-1
-        #expect(EncodingHint.singleByte(byte: 0x92, next: nil) == hint)     // ’ in Windows-1252
-        #expect(EncodingHint.singleByte(byte: 0xE9, next: 0x80) == nil)     // a broken UTF-8 sequence
+        #expect(EncodingHint.singleByte(byte: 0xE9, next: 0x2C) == hint)  // é in Latin-1
+        #expect(EncodingHint.singleByte(byte: 0x92, next: nil) == hint)  // ’ in Windows-1252
+        #expect(EncodingHint.singleByte(byte: 0xE9, next: 0x80) == nil)  // a broken UTF-8 sequence
         #expect(EncodingHint.singleByte(byte: 0x41, next: nil) == nil)
         let value = bytes("Ren") + [0xE9]
         value.withUnsafeBytes { raw in

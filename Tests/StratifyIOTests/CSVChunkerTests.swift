@@ -5,17 +5,8 @@ import Testing
 @Suite("CSV chunking")
 struct CSVChunkerTests {
     static let sample = bytes(
-        "id,\"na,me\",note\r\n" +
-        "1,\"a \"\"quoted\"\" word\",x\r\n" +
-        "\n" +
-        "2,\"multi\nline\r\nvalue\",\n" +
-        "3,plain,\"\"\n" +
-        "\r\n" +
-        "4,ab\"c,\"x,y\"\n" +
-        "5,\"é\",\"\"\"\"\n" +
-        "6,\"bad\"z,7\n" +
-        "7,,\n" +
-        "8,last,no newline")
+        "id,\"na,me\",note\r\n" + "1,\"a \"\"quoted\"\" word\",x\r\n" + "\n" + "2,\"multi\nline\r\nvalue\",\n" + "3,plain,\"\"\n" + "\r\n" + "4,ab\"c,\"x,y\"\n"
+            + "5,\"é\",\"\"\"\"\n" + "6,\"bad\"z,7\n" + "7,,\n" + "8,last,no newline")
 
     /// Re-joined records are identical to a one-piece parse whatever the
     /// read block, chunk target and so the cut offsets.
@@ -44,14 +35,29 @@ struct CSVChunkerTests {
         func header(_ text: String) throws -> CSVHeaderResult {
             try CSVChunker(source: ByteSource(bytes: bytes(text))).readHeader()
         }
-        guard case .emptyInput = try header("") else { Issue.record("empty"); return }
-        guard case .emptyInput = try header("\n\r\n\n") else { Issue.record("blank"); return }
-        guard case .header(let h) = try header("a,\"b\nc\"") else { Issue.record("header only"); return }
+        guard case .emptyInput = try header("") else {
+            Issue.record("empty")
+            return
+        }
+        guard case .emptyInput = try header("\n\r\n\n") else {
+            Issue.record("blank")
+            return
+        }
+        guard case .header(let h) = try header("a,\"b\nc\"") else {
+            Issue.record("header only")
+            return
+        }
         #expect(h.names == ["a", "b\nc"])
         #expect(h.line == 1 && h.lineCount == 2)
-        guard case .malformed(let e) = try header("a,\"b\nc,d\n") else { Issue.record("unterminated"); return }
+        guard case .malformed(let e) = try header("a,\"b\nc,d\n") else {
+            Issue.record("unterminated")
+            return
+        }
         #expect(e.kind == .unterminatedQuote && e.errorLine == 1 && e.column == 3)
-        guard case .malformed(let e2) = try header("a,\"b\"c\n1,2\n") else { Issue.record("after quote"); return }
+        guard case .malformed(let e2) = try header("a,\"b\"c\n1,2\n") else {
+            Issue.record("after quote")
+            return
+        }
         #expect(e2.kind == .unexpectedCharacterAfterQuote && e2.column == 6)
     }
 
@@ -138,7 +144,10 @@ struct CSVChunkerTests {
         var total = 0
         var sizes: [Int] = []
         while let item = try chunker.next() {
-            guard case .chunk(let c) = item else { Issue.record("unexpected error"); continue }
+            guard case .chunk(let c) = item else {
+                Issue.record("unexpected error")
+                continue
+            }
             #expect(c.bytes.last == 10)
             #expect(c.byteOffset == total)
             total += c.bytes.count
@@ -161,9 +170,13 @@ struct CSVChunkerTests {
         try sink.write(bytes(text))
         try sink.close()
         defer { unlink(path) }
-        let chunker = CSVChunker(source: try ByteSource.openFile(path),
-                                 options: ChunkerOptions(targetChunkBytes: 1000, readBlockBytes: 512))
-        guard case .header(let h) = try chunker.readHeader() else { Issue.record("no header"); return }
+        let chunker = CSVChunker(
+            source: try ByteSource.openFile(path),
+            options: ChunkerOptions(targetChunkBytes: 1000, readBlockBytes: 512))
+        guard case .header(let h) = try chunker.readHeader() else {
+            Issue.record("no header")
+            return
+        }
         #expect(h.names == ["h"])
         let scanner = CSVRecordScanner()
         var count = 0
@@ -183,4 +196,3 @@ struct CSVChunkerTests {
         #expect(lastLine == 10_001)
     }
 }
-

@@ -45,12 +45,16 @@ struct CSVPropertyTests {
         for round in 0..<200 {
             let input = Self.randomInput(&rng, maxTokens: 60)
             let maxRecord = Int.random(in: 1...24, using: &rng)
-            let whole = try chunkedCSV(input, options: ChunkerOptions(targetChunkBytes: 1 << 16, readBlockBytes: 1 << 16,
-                                                                      maxRecordBytes: maxRecord))
+            let whole = try chunkedCSV(
+                input,
+                options: ChunkerOptions(
+                    targetChunkBytes: 1 << 16, readBlockBytes: 1 << 16,
+                    maxRecordBytes: maxRecord))
             for size in [1, 2, 3, 5, 8, 13, 21, 34] {
                 let options = ChunkerOptions(targetChunkBytes: size, readBlockBytes: size, maxRecordBytes: maxRecord)
                 let parse = try chunkedCSV(input, options: options, readSize: size)
-                #expect(parse.events == whole.events, "round \(round), size \(size), max \(maxRecord): \(String(decoding: input, as: UTF8.self).debugDescription)")
+                #expect(
+                    parse.events == whole.events, "round \(round), size \(size), max \(maxRecord): \(String(decoding: input, as: UTF8.self).debugDescription)")
                 if parse.events != whole.events { return }
             }
             // Every record the chunker delivered respects the limit.
@@ -90,7 +94,9 @@ struct CSVFastPathTests {
             scanner.reset()
             var i = 0
             while let r = scanner.nextRecord(in: buf) {
-                events[i].fields = (events[i].fields ?? []) + ["@\(r.start)-\(r.end)/\(r.lineCount)"] + scanner.fields.map { "\($0.start):\($0.end):\($0.isQuoted):\($0.hasEscapedQuotes)" }
+                events[i].fields =
+                    (events[i].fields ?? []) + ["@\(r.start)-\(r.end)/\(r.lineCount)"]
+                    + scanner.fields.map { "\($0.start):\($0.end):\($0.isQuoted):\($0.hasEscapedQuotes)" }
                 i += 1
             }
         }
@@ -119,8 +125,10 @@ struct CSVFastPathTests {
 
     @Test func quoteDenseInputs() {
         var rng = SplitMix(seed: 77)
-        let tokens = ["\"abc\"", "\"a,b\"", "\"x\"\"y\"", "\"\"", "\"\"\"\"", "plain", ",", ",", ",", "\n", "\r\n",
-                      "\"é\"", "\"\0\"", "\"q\nq\"", "\"z\"w", "a\"b", "\"tail\"\r", String(repeating: "\"long,\"\"text\"", count: 1)]
+        let tokens = [
+            "\"abc\"", "\"a,b\"", "\"x\"\"y\"", "\"\"", "\"\"\"\"", "plain", ",", ",", ",", "\n", "\r\n",
+            "\"é\"", "\"\0\"", "\"q\nq\"", "\"z\"w", "a\"b", "\"tail\"\r", String(repeating: "\"long,\"\"text\"", count: 1),
+        ]
         for round in 0..<500 {
             var text: [UInt8] = []
             for _ in 0..<Int.random(in: 0...400, using: &rng) {
@@ -187,8 +195,11 @@ struct CSVLongInputPropertyTests {
         for round in 0..<150 {
             let text = Self.input(&rng, tokens: Int.random(in: 50...500, using: &rng))
             let maxRecord = Int.random(in: 4...200, using: &rng)
-            let whole = try chunkedCSV(text, options: ChunkerOptions(targetChunkBytes: 1 << 16, readBlockBytes: 1 << 16,
-                                                                     maxRecordBytes: maxRecord))
+            let whole = try chunkedCSV(
+                text,
+                options: ChunkerOptions(
+                    targetChunkBytes: 1 << 16, readBlockBytes: 1 << 16,
+                    maxRecordBytes: maxRecord))
             for block in [1, 5, 64, 97, 300] {
                 let options = ChunkerOptions(targetChunkBytes: block, readBlockBytes: block, maxRecordBytes: maxRecord)
                 let parse = try chunkedCSV(text, options: options, readSize: block)

@@ -17,9 +17,11 @@ struct ISODateTests {
     }
 
     @Test func invalidDates() {
-        for text in ["2025-02-29", "2025-13-01", "2025-1-01", "2025-01-1", "2025-00-10", "2025-01-00",
-                     "2025-04-31", "1900-02-29", "2100-02-29", "2025/01/01", "25-01-01", "02025-01-01",
-                     " 2025-01-01", "2025-01-01 ", "2025-01-01T00:00", "", "abcd-ef-gh", "+025-01-01", "2025-0a-01"] {
+        for text in [
+            "2025-02-29", "2025-13-01", "2025-1-01", "2025-01-1", "2025-00-10", "2025-01-00",
+            "2025-04-31", "1900-02-29", "2100-02-29", "2025/01/01", "25-01-01", "02025-01-01",
+            " 2025-01-01", "2025-01-01 ", "2025-01-01T00:00", "", "abcd-ef-gh", "+025-01-01", "2025-0a-01",
+        ] {
             #expect(ISODate.parse(text) == nil, "\(text)")
         }
         #expect(ISODate.parse("2024-02-29") != nil)
@@ -35,7 +37,8 @@ struct ISODateTests {
             let c = ISODate.civilFromDays(d)
             #expect(ISODate.daysFromCivil(year: c.year, month: c.month, day: c.day) == d)
             if let p = previous {
-                let nextDay = p.day < ISODate.daysInMonth(year: p.year, month: p.month)
+                let nextDay =
+                    p.day < ISODate.daysInMonth(year: p.year, month: p.month)
                     ? (p.year, p.month, p.day + 1)
                     : p.month < 12 ? (p.year, p.month + 1, 1) : (p.year + 1, 1, 1)
                 #expect(nextDay == c)

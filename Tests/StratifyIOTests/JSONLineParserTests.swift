@@ -6,7 +6,7 @@ struct JSONLineParserTests {
     struct Parsed: Equatable {
         var key: String
         var kind: JSONValueKind
-        var value: String        // unescaped for strings, raw text otherwise
+        var value: String  // unescaped for strings, raw text otherwise
         var fractionOrExponent = false
     }
 
@@ -15,13 +15,15 @@ struct JSONLineParserTests {
         return bytes.withUnsafeBytes { buf in
             do {
                 try parser.parse(buf)
-                return .success(try parser.members.map { m in
-                    let key = String(decoding: try parser.key(of: m, in: buf), as: UTF8.self)
-                    let value = m.kind == .string
-                        ? String(decoding: try parser.stringValue(of: m, in: buf), as: UTF8.self)
-                        : String(decoding: parser.rawValue(of: m, in: buf), as: UTF8.self)
-                    return Parsed(key: key, kind: m.kind, value: value, fractionOrExponent: m.hasFractionOrExponent)
-                })
+                return .success(
+                    try parser.members.map { m in
+                        let key = String(decoding: try parser.key(of: m, in: buf), as: UTF8.self)
+                        let value =
+                            m.kind == .string
+                            ? String(decoding: try parser.stringValue(of: m, in: buf), as: UTF8.self)
+                            : String(decoding: parser.rawValue(of: m, in: buf), as: UTF8.self)
+                        return Parsed(key: key, kind: m.kind, value: value, fractionOrExponent: m.hasFractionOrExponent)
+                    })
             } catch let e as JSONParseError {
                 return .failure(e)
             } catch {
@@ -41,17 +43,18 @@ struct JSONLineParserTests {
 
     @Test func everyValueKind() throws {
         let r = try parse(#"{"s":"x","n":-1.5e3,"i":42,"t":true,"f":false,"z":null,"a":[1,[2,{"x":3}]],"o":{"k":[]},"e":0}"#).get()
-        #expect(r == [
-            Parsed(key: "s", kind: .string, value: "x"),
-            Parsed(key: "n", kind: .number, value: "-1.5e3", fractionOrExponent: true),
-            Parsed(key: "i", kind: .number, value: "42"),
-            Parsed(key: "t", kind: .true, value: "true"),
-            Parsed(key: "f", kind: .false, value: "false"),
-            Parsed(key: "z", kind: .null, value: "null"),
-            Parsed(key: "a", kind: .array, value: #"[1,[2,{"x":3}]]"#),
-            Parsed(key: "o", kind: .object, value: #"{"k":[]}"#),
-            Parsed(key: "e", kind: .number, value: "0"),
-        ])
+        #expect(
+            r == [
+                Parsed(key: "s", kind: .string, value: "x"),
+                Parsed(key: "n", kind: .number, value: "-1.5e3", fractionOrExponent: true),
+                Parsed(key: "i", kind: .number, value: "42"),
+                Parsed(key: "t", kind: .true, value: "true"),
+                Parsed(key: "f", kind: .false, value: "false"),
+                Parsed(key: "z", kind: .null, value: "null"),
+                Parsed(key: "a", kind: .array, value: #"[1,[2,{"x":3}]]"#),
+                Parsed(key: "o", kind: .object, value: #"{"k":[]}"#),
+                Parsed(key: "e", kind: .number, value: "0"),
+            ])
     }
 
     @Test func numbers() throws {
@@ -164,8 +167,16 @@ struct JSONLineParserTests {
             if case .failure(let e) = parse(b) { return e }
             return nil
         }
-        #expect(error(bytes("{\"a\":\"") + [0xFF] + bytes("\"}")) == JSONParseError(column: 7, message: "invalid UTF-8 (byte 0xFF; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)"))
-        #expect(error(bytes("{\"a\":\"") + [0xC3] + bytes("\"}")) == JSONParseError(column: 7, message: "invalid UTF-8 (byte 0xC3; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)"))
+        #expect(
+            error(bytes("{\"a\":\"") + [0xFF] + bytes("\"}"))
+                == JSONParseError(
+                    column: 7, message: "invalid UTF-8 (byte 0xFF; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)")
+        )
+        #expect(
+            error(bytes("{\"a\":\"") + [0xC3] + bytes("\"}"))
+                == JSONParseError(
+                    column: 7, message: "invalid UTF-8 (byte 0xC3; the file looks like Latin-1 / Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)")
+        )
         #expect(error(bytes("{\"a\":\"") + [0xED, 0xA0, 0x80] + bytes("\"}"))?.message == "invalid UTF-8 (byte 0xED)")
         #expect(error(bytes("{\"") + [0xE9] + bytes("\":1}"))?.column == 3)
         #expect(error(bytes("{\"a\":\"x") + [0] + bytes("\"}")) == JSONParseError(column: 8, message: "NUL byte in string"))
@@ -276,4 +287,3 @@ struct JSONKnownKeyTests {
         }
     }
 }
-

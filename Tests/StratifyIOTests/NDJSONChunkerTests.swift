@@ -5,7 +5,7 @@ import Testing
 struct NDJSONChunkerTests {
     struct Line: Equatable {
         var line: Int
-        var text: String?        // nil: an error item
+        var text: String?  // nil: an error item
     }
 
     func lines(_ input: [UInt8], options: ChunkerOptions = ChunkerOptions(), readSize: Int = .max) throws -> [Line] {
@@ -20,8 +20,10 @@ struct NDJSONChunkerTests {
                 var scanner = NDJSONLineScanner()
                 c.bytes.withUnsafeBytes { buf in
                     while let l = scanner.nextLine(in: buf) {
-                        out.append(Line(line: c.firstLine + l.lineOffset,
-                                        text: String(decoding: buf[l.start..<l.end], as: UTF8.self)))
+                        out.append(
+                            Line(
+                                line: c.firstLine + l.lineOffset,
+                                text: String(decoding: buf[l.start..<l.end], as: UTF8.self)))
                     }
                 }
             case .recordError(let e):
@@ -56,9 +58,10 @@ struct NDJSONChunkerTests {
         let input = bytes("{\"a\":1}\n\(long)\r\n{\"b\":2}\n\(long)")
         for size in [1, 7, 64] {
             let options = ChunkerOptions(targetChunkBytes: 16, readBlockBytes: size, maxRecordBytes: 32)
-            #expect(try lines(input, options: options, readSize: size) == [
-                Line(line: 1, text: "{\"a\":1}"), Line(line: 2, text: nil), Line(line: 3, text: "{\"b\":2}"), Line(line: 4, text: nil),
-            ])
+            #expect(
+                try lines(input, options: options, readSize: size) == [
+                    Line(line: 1, text: "{\"a\":1}"), Line(line: 2, text: nil), Line(line: 3, text: "{\"b\":2}"), Line(line: 4, text: nil),
+                ])
         }
     }
 }

@@ -23,7 +23,10 @@ struct OutputBufferTests {
         out.removeLast(1)
         #expect(out.count == 0)
         // Growing well past the initial capacity keeps the contents.
-        for i in 0..<10_000 { out.append(decimal: i); out.append(0x0A) }
+        for i in 0..<10_000 {
+            out.append(decimal: i)
+            out.append(0x0A)
+        }
         #expect(out.bytes.split(separator: 0x0A).count == 10_000)
     }
 

@@ -4,8 +4,8 @@ import Testing
 /// One record or record-level error, normalized so a chunked parse and a
 /// one-piece parse can be compared.
 struct Event: Equatable, CustomStringConvertible {
-    var line: Int                 // absolute first line of the record
-    var fields: [String]?         // nil for a record that could not be cut out
+    var line: Int  // absolute first line of the record
+    var fields: [String]?  // nil for a record that could not be cut out
     var errorKind: RecordErrorKind?
     var errorLine: Int?
     var errorColumn: Int?
@@ -47,7 +47,7 @@ func scanChunk(_ chunkBytes: [UInt8], firstLine: Int, scanner: CSVRecordScanner)
                 e.errorColumn = err.column
             }
             if r.error?.kind == .unterminatedQuote {
-                e.fields = nil                 // the chunker reports these without fields
+                e.fields = nil  // the chunker reports these without fields
                 e.hasNUL = false
                 e.hasNonASCII = false
             } else {
@@ -68,9 +68,11 @@ struct ChunkedParse {
 
 /// Parses `input` with a CSVChunker and a CSVRecordScanner, checking the
 /// chunker's invariants (sequence numbers, line continuity, chunk ends).
-func chunkedCSV(_ input: [UInt8], options: ChunkerOptions = ChunkerOptions(), readSize: Int = .max,
-                header: Bool = false, scannerOptions: CSVScannerOptions = CSVScannerOptions(),
-                sourceLocation: SourceLocation = #_sourceLocation) throws -> ChunkedParse {
+func chunkedCSV(
+    _ input: [UInt8], options: ChunkerOptions = ChunkerOptions(), readSize: Int = .max,
+    header: Bool = false, scannerOptions: CSVScannerOptions = CSVScannerOptions(),
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> ChunkedParse {
     let chunker = CSVChunker(source: ByteSource(bytes: input, maxReadSize: readSize), options: options)
     var result = ChunkedParse()
     // After a chunk (or the header) the next item starts exactly where it

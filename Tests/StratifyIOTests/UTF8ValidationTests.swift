@@ -11,25 +11,25 @@ struct UTF8ValidationTests {
         #expect(firstInvalid([]) == nil)
         #expect(firstInvalid(bytes("plain ascii, long enough to use the 16-byte path twice over")) == nil)
         #expect(firstInvalid(bytes("é ü ß € 😀 𝄞 \u{10FFFF} \u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}")) == nil)
-        #expect(firstInvalid([0]) == nil)          // NUL is valid UTF-8
+        #expect(firstInvalid([0]) == nil)  // NUL is valid UTF-8
     }
 
     @Test func invalidSequences() {
         let bad: [[UInt8]] = [
-            [0x80],                    // stray continuation
-            [0xC0, 0xAF],              // overlong
-            [0xC1, 0xBF],              // overlong
-            [0xE0, 0x80, 0xAF],        // overlong 3-byte
+            [0x80],  // stray continuation
+            [0xC0, 0xAF],  // overlong
+            [0xC1, 0xBF],  // overlong
+            [0xE0, 0x80, 0xAF],  // overlong 3-byte
             [0xF0, 0x80, 0x80, 0xAF],  // overlong 4-byte
-            [0xED, 0xA0, 0x80],        // surrogate U+D800
-            [0xED, 0xBF, 0xBF],        // surrogate U+DFFF
+            [0xED, 0xA0, 0x80],  // surrogate U+D800
+            [0xED, 0xBF, 0xBF],  // surrogate U+DFFF
             [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
             [0xF5, 0x80, 0x80, 0x80],
             [0xFF], [0xFE],
-            [0xC3],                    // truncated
-            [0xE2, 0x82],              // truncated
-            [0xF0, 0x9F, 0x98],        // truncated
-            [0xC3, 0x28],              // bad continuation
+            [0xC3],  // truncated
+            [0xE2, 0x82],  // truncated
+            [0xF0, 0x9F, 0x98],  // truncated
+            [0xC3, 0x28],  // bad continuation
         ]
         for b in bad {
             #expect(firstInvalid(b) == 0, "\(b)")
@@ -53,7 +53,9 @@ struct UTF8ValidationTests {
                 switch decoder.decode(&iterator) {
                 case .scalarValue: continue
                 case .emptyInput: break loop
-                case .error: valid = false; break loop
+                case .error:
+                    valid = false
+                    break loop
                 }
             }
             #expect((firstInvalid(b) == nil) == valid, "\(b)")

@@ -95,7 +95,10 @@ import StratifyRules
         #expect(throws: StaffParser.Failure(description: "s.csv:3: error: the row has 3 fields, the header has 2")) {
             try StaffParser.parse(file: "model,staff\nintensive,2\nclinical,1,x\n", program: program, path: "s.csv")
         }
-        #expect(throws: StaffParser.Failure(description: "s.csv:2: error: the staff of model 'clinical' must be a whole number of case managers, 0 or more, found 'two'")) {
+        #expect(
+            throws: StaffParser.Failure(
+                description: "s.csv:2: error: the staff of model 'clinical' must be a whole number of case managers, 0 or more, found 'two'")
+        ) {
             try StaffParser.parse(file: "model,staff\nclinical,two\n", program: program, path: "s.csv")
         }
     }
@@ -104,14 +107,15 @@ import StratifyRules
         let counter = CaseloadCounter(program: program, staff: nil)
         counter.add(patient("A", model: clinical))
         let report = counter.finish()
-        #expect(report.json() == """
-            {"models":[{"model":"intensive","patients":0,"caseload":15,"needed":0,"contacts_per_month":0.0,"staff":null,"capacity":null,"gap":null,"waitlisted":null},\
-            {"model":"clinical","patients":1,"caseload":25,"needed":1,"contacts_per_month":2.1,"staff":null,"capacity":null,"gap":null,"waitlisted":null},\
-            {"model":"strengths_based","patients":0,"caseload":20,"needed":0,"contacts_per_month":0.0,"staff":null,"capacity":null,"gap":null,"waitlisted":null},\
-            {"model":"brokerage","patients":0,"caseload":75,"needed":0,"contacts_per_month":0.0,"staff":null,"capacity":null,"gap":null,"waitlisted":null}],\
-            "total":{"patients":1,"caseload":null,"needed":1,"contacts_per_month":2.1,"staff":null,"capacity":null,"gap":null,"waitlisted":null}}
+        #expect(
+            report.json() == """
+                {"models":[{"model":"intensive","patients":0,"caseload":15,"needed":0,"contacts_per_month":0.0,"staff":null,"capacity":null,"gap":null,"waitlisted":null},\
+                {"model":"clinical","patients":1,"caseload":25,"needed":1,"contacts_per_month":2.1,"staff":null,"capacity":null,"gap":null,"waitlisted":null},\
+                {"model":"strengths_based","patients":0,"caseload":20,"needed":0,"contacts_per_month":0.0,"staff":null,"capacity":null,"gap":null,"waitlisted":null},\
+                {"model":"brokerage","patients":0,"caseload":75,"needed":0,"contacts_per_month":0.0,"staff":null,"capacity":null,"gap":null,"waitlisted":null}],\
+                "total":{"patients":1,"caseload":null,"needed":1,"contacts_per_month":2.1,"staff":null,"capacity":null,"gap":null,"waitlisted":null}}
 
-            """)
+                """)
         #expect(report.csv().split(separator: "\n").last == "total,1,,1,2.1,,,,")
     }
 

@@ -19,7 +19,7 @@ import StratifyRules
         before.insert(patient("B", tier: 3, model: 0, flags: 0b100))
         before.insert(patient("C", tier: 2, domains: [2, 0, 0, 0, 0]))
         before.insert(patient("GONE", tier: 1))
-        #expect(before.insert(patient("A", tier: 2)) == 0)   // a repeat is refused, the first kept
+        #expect(before.insert(patient("A", tier: 2)) == 0)  // a repeat is refused, the first kept
         let tracker = Tracker(previous: before, scale: program.tiers.values)
         let changes = [
             tracker.add(patient("A", tier: 1, domains: [0, 1, 0, 0, 0], flags: 0b001), vocabulary: vocabulary),
@@ -43,7 +43,7 @@ import StratifyRules
         #expect(report.tierTransitions.columns == ["low", "moderate", "high", "very_high", "departed"])
         #expect(report.modelTransitions.count("intensive", "intensive") == 1)
         #expect(report.direction == .init(up: 1, down: 1, same: 1))
-        #expect(report.persistentTop == 2)   // B (very_high → high) and C (high → high)
+        #expect(report.persistentTop == 2)  // B (very_high → high) and C (high → high)
         #expect(report.previousHighest == 1 && report.highestFell == 1)
         #expect(report.domains.first { $0.name == "mental_health" }?.direction == .init(up: 1, down: 0, same: 2))
         #expect(report.flags.map(\.flag) == ["homeless", "interpersonal_safety", "self_harm_risk"])
@@ -71,17 +71,17 @@ import StratifyRules
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = directory.appendingPathComponent("s.csv").path
         try """
-            patient_id,clinical_score,clinical_tier,mental_health_score,mental_health_tier,total_score,tier,model,flags,missing,review_by
-            "P,1",3,moderate,4,high,7,high,old_model,self_harm_risk;homeless,,2026-05-01
-            P2,0,low,0,low,0,low,brokerage,,age,
+        patient_id,clinical_score,clinical_tier,mental_health_score,mental_health_tier,total_score,tier,model,flags,missing,review_by
+        "P,1",3,moderate,4,high,7,high,old_model,self_harm_risk;homeless,,2026-05-01
+        P2,0,low,0,low,0,low,brokerage,,age,
 
-            """.write(toFile: csv, atomically: true, encoding: .utf8)
+        """.write(toFile: csv, atomically: true, encoding: .utf8)
         let ndjson = directory.appendingPathComponent("s.ndjson").path
         try """
-            {"patient_id":"P,1","clinical_score":3,"clinical_tier":"moderate","mental_health_score":4,"mental_health_tier":"high","total_score":7,"tier":"high","model":"old_model","flags":["self_harm_risk","homeless"],"missing":[],"review_by":"2026-05-01"}
-            {"patient_id":"P2","clinical_score":0,"clinical_tier":"low","mental_health_score":0,"mental_health_tier":"low","total_score":0,"tier":"low","model":"brokerage","flags":[],"missing":["age"],"review_by":null}
+        {"patient_id":"P,1","clinical_score":3,"clinical_tier":"moderate","mental_health_score":4,"mental_health_tier":"high","total_score":7,"tier":"high","model":"old_model","flags":["self_harm_risk","homeless"],"missing":[],"review_by":"2026-05-01"}
+        {"patient_id":"P2","clinical_score":0,"clinical_tier":"low","mental_health_score":0,"mental_health_tier":"low","total_score":0,"tier":"low","model":"brokerage","flags":[],"missing":["age"],"review_by":null}
 
-            """.write(toFile: ndjson, atomically: true, encoding: .utf8)
+        """.write(toFile: ndjson, atomically: true, encoding: .utf8)
         for (path, format) in [(csv, IntakeFormat.csv), (ndjson, .ndjson)] {
             #expect(try ScoredFileReader.isScoreOutput(path: path, format: format, identifierName: "patient_id"))
             let reader = ScoredFileReader(path: path, format: format, program: program)

@@ -12,8 +12,9 @@ import StratifyRules
     let asOf = ISODate.parse("2026-12-01")!
 
     func patient(_ id: String, tier: Int = 1, model: Int = 3, flags: UInt64 = 0, review: String? = nil) -> Assessment {
-        Assessment(identifier: id, tier: tier, model: model, domainTiers: [0, 0, 0, 0, 0], flags: flags,
-                   totalScore: 5, reviewBy: review.flatMap(ISODate.parse))
+        Assessment(
+            identifier: id, tier: tier, model: model, domainTiers: [0, 0, 0, 0, 0], flags: flags,
+            totalScore: 5, reviewBy: review.flatMap(ISODate.parse))
     }
 
     func previous(_ patients: [Assessment]) -> PatientTable {
@@ -23,8 +24,9 @@ import StratifyRules
     }
 
     @Test func theEscalatingFlagsAreThoseEscalationsRead() {
-        #expect(WorklistBuilder.flagsUsedByEscalations(program).map { program.flags[$0].name }
-            == ["homeless", "interpersonal_safety", "self_harm_risk"])
+        #expect(
+            WorklistBuilder.flagsUsedByEscalations(program).map { program.flags[$0].name }
+                == ["homeless", "interpersonal_safety", "self_harm_risk"])
     }
 
     @Test func everyTriggerInOrderWithItsReasons() {
@@ -34,30 +36,31 @@ import StratifyRules
             patient("SAME", tier: 2, flags: 0b100),
         ])
         let contacts: [String: Int?] = [
-            "CONTACT": ISODate.parse("2026-08-01")!,   // brokerage: next 2026-10-30, 32 days overdue
-            "SOON": ISODate.parse("2026-09-10")!,      // next 2026-12-09: due in 8 days
+            "CONTACT": ISODate.parse("2026-08-01")!,  // brokerage: next 2026-10-30, 32 days overdue
+            "SOON": ISODate.parse("2026-09-10")!,  // next 2026-12-09: due in 8 days
             "NODATE": nil,
         ]
         let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 14, previous: before, contacts: contacts)
         builder.add(patient("SOON", review: "2027-06-01"))
-        builder.add(patient("NODATE", review: "2027-06-01"))                          // nothing applies
-        builder.add(patient("CONTACT", review: "2026-12-15"))                       // overdue contact + review due in 14 days
-        builder.add(patient("REVIEW", review: "2026-11-30"))                        // 1 day overdue
-        builder.add(patient("ROSE", tier: 2, review: "2026-12-01"))                 // rose; review due today
-        builder.add(patient("FLAG", tier: 2, flags: 0b101, review: "2026-12-16"))   // two new flags; review just past the horizon
-        builder.add(patient("SAME", tier: 2, flags: 0b100))                          // flag not new, no review: nothing
-        builder.add(patient("NEW", tier: 3, flags: 0b100))                           // absent before: no flag trigger
+        builder.add(patient("NODATE", review: "2027-06-01"))  // nothing applies
+        builder.add(patient("CONTACT", review: "2026-12-15"))  // overdue contact + review due in 14 days
+        builder.add(patient("REVIEW", review: "2026-11-30"))  // 1 day overdue
+        builder.add(patient("ROSE", tier: 2, review: "2026-12-01"))  // rose; review due today
+        builder.add(patient("FLAG", tier: 2, flags: 0b101, review: "2026-12-16"))  // two new flags; review just past the horizon
+        builder.add(patient("SAME", tier: 2, flags: 0b100))  // flag not new, no review: nothing
+        builder.add(patient("NEW", tier: 3, flags: 0b100))  // absent before: no flag trigger
         let list = builder.finish()
         #expect(list.map(\.identifier) == ["FLAG", "ROSE", "REVIEW", "CONTACT", "SOON"])
         #expect(list.map(\.priority) == [1, 2, 3, 4, 5])
         #expect(list.map(\.trigger) == [.newEscalatingFlag, .tierRose, .reviewOverdue, .contactOverdue, .dueSoon])
-        #expect(list.map(\.reason) == [
-            "homeless is new since the previous assessment; self_harm_risk is new since the previous assessment",
-            "tier rose from moderate to high; review due today",
-            "review 1 day overdue",
-            "contact 32 days overdue; review due in 14 days",
-            "contact due in 8 days",
-        ])
+        #expect(
+            list.map(\.reason) == [
+                "homeless is new since the previous assessment; self_harm_risk is new since the previous assessment",
+                "tier rose from moderate to high; review due today",
+                "review 1 day overdue",
+                "contact 32 days overdue; review due in 14 days",
+                "contact due in 8 days",
+            ])
         #expect(list.map(\.daysOverdue) == [0, 0, 1, 32, 0])
         #expect(list[3].nextContact == ISODate.parse("2026-10-30"))
         #expect(list[3].lastContact == ISODate.parse("2026-08-01"))
@@ -65,9 +68,11 @@ import StratifyRules
     }
 
     @Test func withinATriggerHigherTierThenEarlierDueThenIdentifier() {
-        let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 30, previous: nil, contacts: [
-            "C": ISODate.parse("2026-11-20")!,   // brokerage next contact 2027-02-18 (beyond horizon)
-        ])
+        let builder = WorklistBuilder(
+            program: program, asOf: asOf, horizon: 30, previous: nil,
+            contacts: [
+                "C": ISODate.parse("2026-11-20")!  // brokerage next contact 2027-02-18 (beyond horizon)
+            ])
         builder.add(patient("B", tier: 1, review: "2026-12-20"))
         builder.add(patient("A", tier: 1, review: "2026-12-20"))
         builder.add(patient("C", tier: 1, review: "2026-12-10"))
@@ -76,10 +81,12 @@ import StratifyRules
     }
 
     @Test func daysOverdueCountsFromTheEarliestOverdueDate() {
-        let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 0, previous: nil, contacts: [
-            "X": ISODate.parse("2026-11-01")!,   // intensive: next contact 2026-11-08, 23 days overdue
-        ])
-        builder.add(patient("X", model: 0, review: "2026-11-21"))   // review 10 days overdue
+        let builder = WorklistBuilder(
+            program: program, asOf: asOf, horizon: 0, previous: nil,
+            contacts: [
+                "X": ISODate.parse("2026-11-01")!  // intensive: next contact 2026-11-08, 23 days overdue
+            ])
+        builder.add(patient("X", model: 0, review: "2026-11-21"))  // review 10 days overdue
         let entry = builder.finish()[0]
         #expect(entry.reason == "review 10 days overdue; contact 23 days overdue")
         #expect(entry.daysOverdue == 23)
@@ -98,14 +105,16 @@ import StratifyRules
         let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 14, previous: nil, contacts: [:])
         builder.add(patient("A,1", review: "2026-11-30"))
         let list = builder.finish()
-        #expect(String(decoding: WorklistWriter(format: .csv, identifierName: "patient_id").bytes(list), as: UTF8.self) == """
-            patient_id,priority,reason,tier,model,review_by,days_overdue,last_contact,next_contact
-            "A,1",1,review 1 day overdue,moderate,brokerage,2026-11-30,1,,
+        #expect(
+            String(decoding: WorklistWriter(format: .csv, identifierName: "patient_id").bytes(list), as: UTF8.self) == """
+                patient_id,priority,reason,tier,model,review_by,days_overdue,last_contact,next_contact
+                "A,1",1,review 1 day overdue,moderate,brokerage,2026-11-30,1,,
 
-            """)
-        #expect(String(decoding: WorklistWriter(format: .ndjson, identifierName: "patient_id").bytes(list), as: UTF8.self) == """
-            {"patient_id":"A,1","priority":1,"reason":"review 1 day overdue","tier":"moderate","model":"brokerage","review_by":"2026-11-30","days_overdue":1,"last_contact":null,"next_contact":null}
+                """)
+        #expect(
+            String(decoding: WorklistWriter(format: .ndjson, identifierName: "patient_id").bytes(list), as: UTF8.self) == """
+                {"patient_id":"A,1","priority":1,"reason":"review 1 day overdue","tier":"moderate","model":"brokerage","review_by":"2026-11-30","days_overdue":1,"last_contact":null,"next_contact":null}
 
-            """)
+                """)
     }
 }

@@ -30,8 +30,8 @@ import Testing
         let n2 = SpecExpr.number(2)
         let big = SpecExpr.arithmetic(.multiply, .arithmetic(.multiply, x, x), x)
         let values: [SpecExpr] = [
-            big,                                              // beyond 2^53 when |x| > 208063
-            .arithmetic(.divide, x, n2),                      // n2 may be 0
+            big,  // beyond 2^53 when |x| > 208063
+            .arithmetic(.divide, x, n2),  // n2 may be 0
             .arithmetic(.divide, .integer(0), .arithmetic(.subtract, n1, n1)),
             .arithmetic(.add, .integer(9_007_199), .arithmetic(.multiply, x, .integer(1_000_000_000))),
             .minimum([x, n1, n2]),
@@ -54,8 +54,9 @@ import Testing
         let text = SpecSchema.ruleFile(condition: condition.description, value: value.description)
         let output = SpecSchema.compile(text)
         guard let program = output.program else {
-            Issue.record("does not compile: \(output.diagnostics.map(\.message))\nwhen: \(condition)\nv: \(value)",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "does not compile: \(output.diagnostics.map(\.message))\nwhen: \(condition)\nv: \(value)",
+                sourceLocation: sourceLocation)
             return
         }
         let evaluator = Evaluator(program: program)
@@ -77,8 +78,9 @@ import Testing
             _ = oracle.evaluate(rule)
             _ = oracle.evaluate(derived)
             for (register, expected) in oracle.values where !same(evaluator.value(register), expected) {
-                Issue.record("register \(register): \(evaluator.value(register)), expected \(expected)\n\(context)",
-                             sourceLocation: sourceLocation)
+                Issue.record(
+                    "register \(register): \(evaluator.value(register)), expected \(expected)\n\(context)",
+                    sourceLocation: sourceLocation)
             }
         }
     }

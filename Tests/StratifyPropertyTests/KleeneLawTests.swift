@@ -25,8 +25,9 @@ import Testing
                 ("commutativity", "\(p) and \(q)", "\(q) and \(p)"),
                 ("distributivity", "\(p) and (\(q) or \(Self.unknown))", "(\(p) and \(q)) or (\(p) and \(Self.unknown))"),
             ]
-            let outcomes = Self.outcomes(of: laws.flatMap { [$0.1, $0.2] } + [p, "\(p) and \(Self.unknown)", "\(p) or \(Self.unknown)"],
-                                         records: records)
+            let outcomes = Self.outcomes(
+                of: laws.flatMap { [$0.1, $0.2] } + [p, "\(p) and \(Self.unknown)", "\(p) or \(Self.unknown)"],
+                records: records)
             guard let outcomes else { return }
             for (index, law) in laws.enumerated() {
                 for (record, values) in outcomes.enumerated()

@@ -55,7 +55,9 @@ import Testing
                     } catch {
                         #expect(firstRepeat != nil, "\(text): \(error)")
                         if let firstRepeat {
-                            let column = text.utf8.count - text.dropFirst().split(separator: ",", omittingEmptySubsequences: false)[firstRepeat...]
+                            let column =
+                                text.utf8.count
+                                - text.dropFirst().split(separator: ",", omittingEmptySubsequences: false)[firstRepeat...]
                                 .joined(separator: ",").utf8.count + 1
                             #expect(error.column == column, "\(text)")
                             #expect(error.message.hasPrefix("duplicate key"), "\(text)")

@@ -92,8 +92,9 @@ import Testing
             return Row(bytes: line("{\"n1\":1}"), fate: .rejected)
         default:
             let depth = 33 + choices.next(100)
-            return Row(bytes: line("{" + id + ",\"deep\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"),
-                       fate: .rejected)
+            return Row(
+                bytes: line("{" + id + ",\"deep\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"),
+                fate: .rejected)
         }
     }
 
@@ -123,8 +124,9 @@ import Testing
         let lines = [#"{"id":"R1","n1":0,"n1":500}"#, #"{"id":"R2","note":"x"}"#]
         let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
         #expect(Self.refusedAsIdentifierOnly(bytes))
-        try Self.check(bytes: bytes, rows: [Row(bytes: [], fate: .rejected), Row(bytes: [], fate: .scored)],
-                       format: .ndjson, jobs: 1, chunkBytes: 64)
+        try Self.check(
+            bytes: bytes, rows: [Row(bytes: [], fate: .rejected), Row(bytes: [], fate: .scored)],
+            format: .ndjson, jobs: 1, chunkBytes: 64)
     }
 
     static func check(bytes: [UInt8], rows: [Row], format: IntakeFormat, jobs: Int, chunkBytes: Int) throws {

@@ -19,11 +19,12 @@ import Testing
         guard let program = output.program else { fatalError("\(output.diagnostics)") }
         return program
     }()
-    static let alphabet: [[UInt8]] = [
-        "a", "A", "e", "E", "i", "I", "l", "L", "n", "N", "o", "O", "r", "R", "s", "S", "t", "T", "u", "U",
-        "v", "V", "y", "Y", "d", "D", "m", "M", "p", "P", "c", "C", "x", "X", "h", "H", "9", "0", "1",
-        "@", "[", "`", "{", "_", "-", "Z", "z", "é", "É",
-    ].map { Array($0.utf8) } + [[0xC3], [0x7F], [0x20]]
+    static let alphabet: [[UInt8]] =
+        [
+            "a", "A", "e", "E", "i", "I", "l", "L", "n", "N", "o", "O", "r", "R", "s", "S", "t", "T", "u", "U",
+            "v", "V", "y", "Y", "d", "D", "m", "M", "p", "P", "c", "C", "x", "X", "h", "H", "9", "0", "1",
+            "@", "[", "`", "{", "_", "-", "Z", "z", "é", "É",
+        ].map { Array($0.utf8) } + [[0xC3], [0x7F], [0x20]]
 
     static func folded(_ bytes: [UInt8]) -> [UInt8] {
         bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
@@ -34,7 +35,10 @@ import Testing
         let evaluator = Evaluator(program: Self.program)
         let kind = Self.program.inputs.firstIndex { $0.name == "kind" }!
         let flag = Self.program.inputs.firstIndex { $0.name == "b1" }!
-        let spellings = Self.values + ["true", "false", "yes", "no", "1", "0", "TRUE", "Yes", "nO", "FaLsE", "None", "MEDICAID", "Dual_Eligible", "LO.HI", "X9", "A_B_C_D_E"]
+        let spellings =
+            Self.values + [
+                "true", "false", "yes", "no", "1", "0", "TRUE", "Yes", "nO", "FaLsE", "None", "MEDICAID", "Dual_Eligible", "LO.HI", "X9", "A_B_C_D_E",
+            ]
         await propertyCheck(count: 400, input: Gen.int(in: 0...1_000_000).array(of: 1...12)) { numbers in
             var choices = Choices(numbers)
             // Often a near miss of a real value, else random bytes.
@@ -49,7 +53,9 @@ import Testing
             }
             let text = Self.folded(bytes)
             let expectedKind = Self.values.firstIndex { Array($0.utf8) == text }
-            let expectedFlag: Double? = ["true", "yes", "1"].contains { Array($0.utf8) == text } ? 1
+            let expectedFlag: Double? =
+                ["true", "yes", "1"].contains { Array($0.utf8) == text }
+                ? 1
                 : (["false", "no", "0"].contains { Array($0.utf8) == text } ? 0 : nil)
             bytes.withUnsafeBytes { value in
                 let kindError = decoder.decode(value, input: kind, into: evaluator.registers)

@@ -42,16 +42,32 @@ import StratifyEngine
     static let overallEdges: [([String: String?], Int, String)] = [
         (["admissions_12mo": "2", "systolic_bp": "181"], 5, "low"),
         (["admissions_12mo": "2", "systolic_bp": "181", "lives_alone": "true"], 6, "moderate"),
-        (["admissions_12mo": "2", "systolic_bp": "181", "smi_diagnosis": "true", "psych_admissions_12mo": "1",
-          "lives_alone": "true"], 11, "moderate"),
-        (["admissions_12mo": "2", "systolic_bp": "181", "smi_diagnosis": "true", "psych_admissions_12mo": "1",
-          "lives_alone": "true", "transportation_barrier": "true"], 12, "high"),
-        (["admissions_12mo": "2", "los_days": "7", "acute_admission": "true", "charlson_index": "2",
-          "smi_diagnosis": "true", "psych_admissions_12mo": "1", "income_pct_fpl": "50", "living_situation": "worried",
-          "lives_alone": "true"], 17, "high"),
-        (["admissions_12mo": "2", "los_days": "7", "acute_admission": "true", "charlson_index": "2",
-          "smi_diagnosis": "true", "psych_admissions_12mo": "1", "income_pct_fpl": "50", "living_situation": "worried",
-          "lives_alone": "true", "transportation_barrier": "true"], 18, "very_high"),
+        (
+            [
+                "admissions_12mo": "2", "systolic_bp": "181", "smi_diagnosis": "true", "psych_admissions_12mo": "1",
+                "lives_alone": "true",
+            ], 11, "moderate"
+        ),
+        (
+            [
+                "admissions_12mo": "2", "systolic_bp": "181", "smi_diagnosis": "true", "psych_admissions_12mo": "1",
+                "lives_alone": "true", "transportation_barrier": "true",
+            ], 12, "high"
+        ),
+        (
+            [
+                "admissions_12mo": "2", "los_days": "7", "acute_admission": "true", "charlson_index": "2",
+                "smi_diagnosis": "true", "psych_admissions_12mo": "1", "income_pct_fpl": "50", "living_situation": "worried",
+                "lives_alone": "true",
+            ], 17, "high"
+        ),
+        (
+            [
+                "admissions_12mo": "2", "los_days": "7", "acute_admission": "true", "charlson_index": "2",
+                "smi_diagnosis": "true", "psych_admissions_12mo": "1", "income_pct_fpl": "50", "living_situation": "worried",
+                "lives_alone": "true", "transportation_barrier": "true",
+            ], 18, "very_high"
+        ),
     ]
 
     @Test(arguments: overallEdges) func overallBandEdge(_ changes: [String: String?], _ total: Int, _ tier: String) {
@@ -111,41 +127,48 @@ import StratifyEngine
     }
 
     @Test func escalateMultiDomainCountsHighDomainsAfterFloors() {
-        let two = DefaultRecords.record(["food_insecure": "true", "cost_related_nonadherence": "true",
-                                         "caregiver_available": "false", "loneliness": "always"])
+        let two = DefaultRecords.record([
+            "food_insecure": "true", "cost_related_nonadherence": "true",
+            "caregiver_available": "false", "loneliness": "always",
+        ])
         #expect([two.tier("financial"), two.tier("support")] == ["high", "high"])
         #expect(multiDomain(two) == .notFired)
         #expect((two.total, two.tier) == (8, "moderate"))
 
         // A third high domain through the self-harm floor (3 points, band moderate).
-        let three = DefaultRecords.record(["food_insecure": "true", "cost_related_nonadherence": "true",
-                                           "caregiver_available": "false", "loneliness": "always", "phq9_item9": "1"])
+        let three = DefaultRecords.record([
+            "food_insecure": "true", "cost_related_nonadherence": "true",
+            "caregiver_available": "false", "loneliness": "always", "phq9_item9": "1",
+        ])
         #expect(three.tier("mental_health") == "high")
         #expect(multiDomain(three) == .fired)
         #expect((three.total, three.tier) == (11, "high"))
     }
 
     @Test func escalationsDoNotLowerAVeryHighTier() {
-        let record = DefaultRecords.record(["admissions_12mo": "2", "los_days": "14", "acute_admission": "true",
-                                            "charlson_index": "4", "smi_diagnosis": "true", "phq9_total": "20",
-                                            "living_situation": "no_steady_place"])
+        let record = DefaultRecords.record([
+            "admissions_12mo": "2", "los_days": "14", "acute_admission": "true",
+            "charlson_index": "4", "smi_diagnosis": "true", "phq9_total": "20",
+            "living_situation": "no_steady_place",
+        ])
         #expect(record.total >= 18)
         #expect(record.tier == "very_high")
         #expect(record.model == "intensive")
     }
 
     /// (changes, model): spec section 5, in order.
-    @Test(arguments: [
-        (["smi_diagnosis": "true", "psych_admissions_12mo": "2"], "intensive"),
-        (["smi_diagnosis": "true", "ed_visits_6mo": "4"], "intensive"),
-        (["interpersonal_safety_score": "11", "caregiver_available": "false", "engaged_in_care": "false"], "intensive"),
-        (["interpersonal_safety_score": "11", "caregiver_available": "false"], "strengths_based"),
-        (["admissions_12mo": "2", "los_days": "7", "acute_admission": "true", "charlson_index": "2"], "clinical"),
-        (["admissions_12mo": "2", "med_count": "10", "smi_diagnosis": "true"], "clinical"),
-        (["admissions_12mo": "2", "med_count": "10"], "brokerage"),
-        (["living_situation": "no_steady_place"], "strengths_based"),
-        ([:], "brokerage"),
-    ] as [([String: String?], String)])
+    @Test(
+        arguments: [
+            (["smi_diagnosis": "true", "psych_admissions_12mo": "2"], "intensive"),
+            (["smi_diagnosis": "true", "ed_visits_6mo": "4"], "intensive"),
+            (["interpersonal_safety_score": "11", "caregiver_available": "false", "engaged_in_care": "false"], "intensive"),
+            (["interpersonal_safety_score": "11", "caregiver_available": "false"], "strengths_based"),
+            (["admissions_12mo": "2", "los_days": "7", "acute_admission": "true", "charlson_index": "2"], "clinical"),
+            (["admissions_12mo": "2", "med_count": "10", "smi_diagnosis": "true"], "clinical"),
+            (["admissions_12mo": "2", "med_count": "10"], "brokerage"),
+            (["living_situation": "no_steady_place"], "strengths_based"),
+            ([:], "brokerage"),
+        ] as [([String: String?], String)])
     func caseManagementModel(_ changes: [String: String?], _ model: String) {
         #expect(DefaultRecords.record(changes).model == model)
     }

@@ -68,7 +68,10 @@ import Testing
     @Test func aLongFlatAndIsOneNodeNotADeepTree() throws {
         let expr = try Parser.parse("x" + String(repeating: " and x", count: 10_000))
         #expect(expr.depth == 2)
-        guard case .logical(.and, let operands) = expr.kind else { Issue.record("not an 'and'"); return }
+        guard case .logical(.and, let operands) = expr.kind else {
+            Issue.record("not an 'and'")
+            return
+        }
         #expect(operands.count == 10_001)
     }
 
@@ -83,8 +86,9 @@ import Testing
     @Test(arguments: deepInFile) func inARuleFileTheyAreDiagnosticsAtTheirPlace(_ deep: Deep, _ column: Int) {
         let output = RuleFiles.compile(RuleFiles.withRule(when: "\"\(deep.text) > 1\""))
         #expect(output.program == nil)
-        #expect(output.onlyErrors.map(RuleFiles.show) == [
-            "19:\(column): \(Self.message) in the condition of rule 'rule.one'",
-        ])
+        #expect(
+            output.onlyErrors.map(RuleFiles.show) == [
+                "19:\(column): \(Self.message) in the condition of rule 'rule.one'"
+            ])
     }
 }

@@ -81,7 +81,10 @@ import StratifyYAML
 
     @Test func theRowRegisterTellsWhichRowWasUsed() throws {
         let table = try #require(Self.program?.derived.first { $0.name == "sparse" })
-        guard case .table(_, let lookup) = table.expr.kind else { Issue.record("not a table"); return }
+        guard case .table(_, let lookup) = table.expr.kind else {
+            Issue.record("not a table")
+            return
+        }
         #expect(Record(try #require(Self.program), ["n": "3"]).value(lookup.rowRegister) == 1)
         #expect(Record(try #require(Self.program), ["n": "2"]).value(lookup.rowRegister) == -1)
         #expect(Record(try #require(Self.program), [:]).value(lookup.rowRegister) == nil)

@@ -131,9 +131,11 @@ import StratifyYAML
 
     @Test func randomExpressionsInAValidFile() {
         var random = SplitMix64(seed: 99)
-        let pieces = ["age", "n", "smoker", "substance_use", "none", "seen_on", "'2026-01-01'", "1", "2.5", "(", ")",
-                      "[", "]", ",", "+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "in",
-                      "count(", "min(", "max(", "true", "≥", "x.y", "'", "@"]
+        let pieces = [
+            "age", "n", "smoker", "substance_use", "none", "seen_on", "'2026-01-01'", "1", "2.5", "(", ")",
+            "[", "]", ",", "+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "in",
+            "count(", "min(", "max(", "true", "≥", "x.y", "'", "@",
+        ]
         var compiled = 0
         for trial in 0..<400 {
             let length = 1 + Int(random.next() % 9)

@@ -37,20 +37,21 @@ import StratifyEngine
     }
 
     /// (LOS, acute, Charlson, ED visits, LACE, the clinical LACE rule)
-    @Test(arguments: [
-        // van Walraven 2010: 5 days, emergent, Charlson 2, one ED visit: 4 + 3 + 2 + 1.
-        ("5", "true", "2", "1", 10.0, "clinical.lace_high"),
-        // Edge cases X02 and X03 of the acceptance data.
-        ("7", "true", "2", "0", 10, "clinical.lace_high"),
-        ("5", "false", "3", "2", 9, "clinical.lace_moderate"),
-        // The highest possible score: 7 + 3 + 5 + 4.
-        ("30", "true", "6", "5", 19, "clinical.lace_high"),
-        // Day surgery, elective, no comorbidity, no visits.
-        ("0", "false", "0", "0", 0, nil),
-        ("1", "true", "1", "0", 5, "clinical.lace_moderate"),
-        ("3", "false", "0", "1", 4, nil),
-        ("14", "false", "1", "1", 9, "clinical.lace_moderate"),
-    ] as [(String, String, String, String, Double, String?)])
+    @Test(
+        arguments: [
+            // van Walraven 2010: 5 days, emergent, Charlson 2, one ED visit: 4 + 3 + 2 + 1.
+            ("5", "true", "2", "1", 10.0, "clinical.lace_high"),
+            // Edge cases X02 and X03 of the acceptance data.
+            ("7", "true", "2", "0", 10, "clinical.lace_high"),
+            ("5", "false", "3", "2", 9, "clinical.lace_moderate"),
+            // The highest possible score: 7 + 3 + 5 + 4.
+            ("30", "true", "6", "5", 19, "clinical.lace_high"),
+            // Day surgery, elective, no comorbidity, no visits.
+            ("0", "false", "0", "0", 0, nil),
+            ("1", "true", "1", "0", 5, "clinical.lace_moderate"),
+            ("3", "false", "0", "1", 4, nil),
+            ("14", "false", "1", "1", 9, "clinical.lace_moderate"),
+        ] as [(String, String, String, String, Double, String?)])
     func workedExample(_ los: String, _ acute: String, _ charlson: String, _ ed: String, _ expected: Double, _ rule: String?) {
         let record = DefaultRecords.record(["los_days": los, "acute_admission": acute, "charlson_index": charlson, "ed_visits_6mo": ed])
         #expect(record.derived("lace") == expected)

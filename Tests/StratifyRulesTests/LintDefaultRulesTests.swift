@@ -26,30 +26,36 @@ import StratifyYAML
     }
 
     static let mistakes: [Mistake] = [
-        Mistake(what: "a YAML syntax error",
-                original: "because: A LACE index of 10 or more means",
-                broken: "because: A LACE index: 10 or more means",
-                token: ": 10", message: "mapping values are not allowed in this context"),
-        Mistake(what: "a misspelled key",
-                original: "        points: 4\n        because: A LACE index of 10",
-                broken: "        pionts: 4\n        because: A LACE index of 10",
-                token: "pionts", message: "unknown key 'pionts' in a rule"),
-        Mistake(what: "an unknown field in a condition",
-                original: "when: phq9_total >= 20",
-                broken: "when: phq_total >= 20",
-                token: "phq_total", message: "unknown name 'phq_total'"),
-        Mistake(what: "an enum value that does not exist",
-                original: "when: substance_use == disorder",
-                broken: "when: substance_use == disordered",
-                token: "disordered", message: "'disordered' is not a value of substance_use"),
-        Mistake(what: "a duplicate rule id",
-                original: "- id: clinical.lace_moderate",
-                broken: "- id: clinical.lace_high",
-                token: "clinical.lace_high", message: "the id 'clinical.lace_high' is used twice; it was first used on line"),
-        Mistake(what: "a gap between tier bands",
-                original: "    tiers: {low: 0..2, moderate: 3..5, high: 6..}\n    rules:\n      - id: clinical.lace_high",
-                broken: "    tiers: {low: 0..2, moderate: 4..5, high: 6..}\n    rules:\n      - id: clinical.lace_high",
-                token: "4..5", message: "the tiers of domain 'clinical' leave a gap: scores 3..3 are in no tier"),
+        Mistake(
+            what: "a YAML syntax error",
+            original: "because: A LACE index of 10 or more means",
+            broken: "because: A LACE index: 10 or more means",
+            token: ": 10", message: "mapping values are not allowed in this context"),
+        Mistake(
+            what: "a misspelled key",
+            original: "        points: 4\n        because: A LACE index of 10",
+            broken: "        pionts: 4\n        because: A LACE index of 10",
+            token: "pionts", message: "unknown key 'pionts' in a rule"),
+        Mistake(
+            what: "an unknown field in a condition",
+            original: "when: phq9_total >= 20",
+            broken: "when: phq_total >= 20",
+            token: "phq_total", message: "unknown name 'phq_total'"),
+        Mistake(
+            what: "an enum value that does not exist",
+            original: "when: substance_use == disorder",
+            broken: "when: substance_use == disordered",
+            token: "disordered", message: "'disordered' is not a value of substance_use"),
+        Mistake(
+            what: "a duplicate rule id",
+            original: "- id: clinical.lace_moderate",
+            broken: "- id: clinical.lace_high",
+            token: "clinical.lace_high", message: "the id 'clinical.lace_high' is used twice; it was first used on line"),
+        Mistake(
+            what: "a gap between tier bands",
+            original: "    tiers: {low: 0..2, moderate: 3..5, high: 6..}\n    rules:\n      - id: clinical.lace_high",
+            broken: "    tiers: {low: 0..2, moderate: 4..5, high: 6..}\n    rules:\n      - id: clinical.lace_high",
+            token: "4..5", message: "the tiers of domain 'clinical' leave a gap: scores 3..3 are in no tier"),
     ]
 
     @Test(arguments: mistakes)

@@ -43,9 +43,10 @@ import Testing
         #expect(try Self.keys(schema, ["definitions", "overall"]) == Set(RuleSetDecoder.overallKeys))
         #expect(try Self.keys(schema, ["definitions", "model"]) == Set(RuleSetDecoder.modelKeys))
         #expect(try Self.keys(schema, ["definitions", "review_by"]) == Set(RuleSetDecoder.reviewKeys))
-        let types = try #require(((schema["definitions"] as? [String: Any])?["input"] as? [String: Any]).flatMap {
-            (($0["properties"] as? [String: Any])?["type"] as? [String: Any])?["enum"] as? [String]
-        })
+        let types = try #require(
+            ((schema["definitions"] as? [String: Any])?["input"] as? [String: Any]).flatMap {
+                (($0["properties"] as? [String: Any])?["type"] as? [String: Any])?["enum"] as? [String]
+            })
         #expect(Set(types) == Set(RuleSetDecoder.typeNames))
     }
 

@@ -22,12 +22,15 @@ import Testing
         .init(text: "a > 1)", message: "expected an operator or the end of the expression, found ')'", range: 5..<6),
         .init(text: "a b", message: "expected an operator or the end of the expression, found 'b'", range: 2..<3),
         .init(text: "a > 1 2", message: "expected an operator or the end of the expression, found 2", range: 6..<7),
-        .init(text: "a AND b", message: "expected an operator or the end of the expression, found 'AND'", range: 2..<5,
-              notes: ["operators are lower case: 'and'"]),
-        .init(text: "a Or b", message: "expected an operator or the end of the expression, found 'Or'", range: 2..<4,
-              notes: ["operators are lower case: 'or'"]),
-        .init(text: "x is disorder", message: "expected an operator or the end of the expression, found 'is'", range: 2..<4,
-              notes: ["to compare, write '==' (e.g. status == active)"]),
+        .init(
+            text: "a AND b", message: "expected an operator or the end of the expression, found 'AND'", range: 2..<5,
+            notes: ["operators are lower case: 'and'"]),
+        .init(
+            text: "a Or b", message: "expected an operator or the end of the expression, found 'Or'", range: 2..<4,
+            notes: ["operators are lower case: 'or'"]),
+        .init(
+            text: "x is disorder", message: "expected an operator or the end of the expression, found 'is'", range: 2..<4,
+            notes: ["to compare, write '==' (e.g. status == active)"]),
         .init(text: "a > )", message: "expected a value, a name or '(', found ')'", range: 4..<5),
         .init(text: "a and or b", message: "expected a value, a name or '(', found 'or'", range: 6..<8),
         .init(text: "a > ,", message: "expected a value, a name or '(', found ','", range: 4..<5),

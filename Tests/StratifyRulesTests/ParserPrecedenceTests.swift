@@ -47,13 +47,22 @@ import Testing
     @Test func rangesCoverTheNodeText() throws {
         let expr = try Parser.parse("not (a + 1) * 2 > b")
         #expect(expr.range == 0..<19)
-        guard case .not(let comparison) = expr.kind else { Issue.record("not a 'not'"); return }
+        guard case .not(let comparison) = expr.kind else {
+            Issue.record("not a 'not'")
+            return
+        }
         #expect(comparison.range == 4..<19)
         #expect(ExprPrinter.show(comparison) == "((* (+ a 1) 2) > b)")
-        guard case .comparison(let left, let links) = comparison.kind else { Issue.record("not a comparison"); return }
+        guard case .comparison(let left, let links) = comparison.kind else {
+            Issue.record("not a comparison")
+            return
+        }
         // The range of `(a + 1) * 2` takes in the parenthesis it starts with.
         #expect(left.range == 4..<15)
-        guard case .arithmetic(_, let parenthesised, _) = left.kind else { Issue.record("not arithmetic"); return }
+        guard case .arithmetic(_, let parenthesised, _) = left.kind else {
+            Issue.record("not arithmetic")
+            return
+        }
         #expect(parenthesised.range == 4..<11)
         #expect(links.map(\.operatorRange) == [16..<17])
         #expect(links.map(\.right.range) == [18..<19])
@@ -61,7 +70,10 @@ import Testing
 
     @Test func negativeLiteralRangeIncludesTheMinus() throws {
         let expr = try Parser.parse("x > - 3")
-        guard case .comparison(_, let links) = expr.kind else { Issue.record("not a comparison"); return }
+        guard case .comparison(_, let links) = expr.kind else {
+            Issue.record("not a comparison")
+            return
+        }
         #expect(links[0].right.range == 4..<7)
         #expect(ExprPrinter.show(links[0].right) == "-3")
     }

@@ -48,8 +48,8 @@ struct Record {
     /// A derived enum value by its name; nil when unknown.
     func derivedName(_ name: String) -> String? {
         guard let item = program.derived.first(where: { $0.name == name }),
-              case .enumeration(let type) = item.type,
-              let index = value(item.register)
+            case .enumeration(let type) = item.type,
+            let index = value(item.register)
         else { return nil }
         return type.values[Int(index)]
     }

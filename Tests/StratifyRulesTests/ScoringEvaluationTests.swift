@@ -9,33 +9,33 @@ import StratifyYAML
     static let text = RuleFiles.file(
         tiers: "[low, moderate, high, very_high]",
         domains: """
-          a:
-            tiers: {low: 0..1, moderate: 2..3, high: 4..}
-            rules:
-              - {id: a.one, when: n >= 1, points: 1, because: Test.}
-              - {id: a.two, when: n >= 2, points: 2, flag: f_two, because: Test.}
-            floors:
-              - {id: a.floor, when: lonely, at_least: high, because: Test.}
-          b:
-            tiers: {low: 0..0, high: 1..}
-            rules:
-              - {id: b.one, when: m >= 1, points: 5, flag: f_b, because: Test.}
-              - {id: b.two, when: income > 5000, points: 0, flag: f_b, because: Test.}
-        """,
+              a:
+                tiers: {low: 0..1, moderate: 2..3, high: 4..}
+                rules:
+                  - {id: a.one, when: n >= 1, points: 1, because: Test.}
+                  - {id: a.two, when: n >= 2, points: 2, flag: f_two, because: Test.}
+                floors:
+                  - {id: a.floor, when: lonely, at_least: high, because: Test.}
+              b:
+                tiers: {low: 0..0, high: 1..}
+                rules:
+                  - {id: b.one, when: m >= 1, points: 5, flag: f_b, because: Test.}
+                  - {id: b.two, when: income > 5000, points: 0, flag: f_b, because: Test.}
+            """,
         overall: """
-          tiers: {low: 0..1, moderate: 2..4, high: 5..7, very_high: 8..}
-          escalations:
-            - {id: esc.moderate, when: income > 100, at_least: moderate, because: Test.}
-            - {id: esc.chain, when: tier == moderate, at_least: high, because: Test.}
-            - {id: esc.both, when: a.tier >= high and b.tier == high, at_least: very_high, because: Test.}
-            - {id: esc.low, when: smoker, at_least: low, because: Test.}
-        """,
+              tiers: {low: 0..1, moderate: 2..4, high: 5..7, very_high: 8..}
+              escalations:
+                - {id: esc.moderate, when: income > 100, at_least: moderate, because: Test.}
+                - {id: esc.chain, when: tier == moderate, at_least: high, because: Test.}
+                - {id: esc.both, when: a.tier >= high and b.tier == high, at_least: very_high, because: Test.}
+                - {id: esc.low, when: smoker, at_least: low, because: Test.}
+            """,
         models: """
-          - {id: m.very_high, when: tier == very_high, contact: weekly, review_days: 30, because: Test.}
-          - {id: m.older, when: age > 50 and a.tier == high, contact: monthly, review_days: 60, because: Test.}
-          - {id: m.a_high, when: a.tier == high, contact: monthly, review_days: 90, because: Test.}
-          - {id: m.last, contact: quarterly, review_days: 180, because: Test.}
-        """,
+              - {id: m.very_high, when: tier == very_high, contact: weekly, review_days: 30, because: Test.}
+              - {id: m.older, when: age > 50 and a.tier == high, contact: monthly, review_days: 60, because: Test.}
+              - {id: m.a_high, when: a.tier == high, contact: monthly, review_days: 90, because: Test.}
+              - {id: m.last, contact: quarterly, review_days: 180, because: Test.}
+            """,
         reviewBy: "  from: seen_on")
 
     static let program = try? RuleCompiler.program(SourceFile(path: "rules.yaml", text: text))
@@ -157,12 +157,12 @@ import StratifyYAML
     @Test func negativePointsLowerTheScore() throws {
         let text = RuleFiles.file(
             domains: """
-              main:
-                tiers: {low: -2..0, moderate: 1..1, high: 2..}
-                rules:
-                  - {id: plus, when: n >= 1, points: 3, because: Test.}
-                  - {id: minus, when: smoker, points: -2, because: Test.}
-            """,
+                  main:
+                    tiers: {low: -2..0, moderate: 1..1, high: 2..}
+                    rules:
+                      - {id: plus, when: n >= 1, points: 3, because: Test.}
+                      - {id: minus, when: smoker, points: -2, because: Test.}
+                """,
             overall: "  tiers: {low: -2..0, moderate: 1..1, high: 2..}")
         let program = try RuleFiles.program(text)
         let both = Record(program, ["n": "1", "smoker": "true"])

@@ -61,76 +61,80 @@ import StratifyYAML
         let text = RuleFiles.withCondition("age && smoker")
         let diagnostic = try #require(RuleFiles.compile(text).onlyErrors.first)
         let rendered = DiagnosticRenderer().render(diagnostic, source: SourceFile(path: "rules.yaml", text: text))
-        #expect(rendered == """
-            rules.yaml:19:19: error: '&' is not an operator here in the condition of rule 'rule.one'
-             19 |         when: age && smoker
-                |                   ^~
-                = write 'and'
-            """)
+        #expect(
+            rendered == """
+                rules.yaml:19:19: error: '&' is not an operator here in the condition of rule 'rule.one'
+                 19 |         when: age && smoker
+                    |                   ^~
+                    = write 'and'
+                """)
     }
 
     @Test func errorsInEveryKindOfExpressionAreLocated() {
         let text = RuleFiles.file(
             derived: """
-              a: "age +"
-              b:
-                cases:
-                  - when: age >
-                    then: 1
-                  - otherwise: 2
-              c:
-                table:
-                  of: age
-                  rows: {0..: (1}
-            """,
+                  a: "age +"
+                  b:
+                    cases:
+                      - when: age >
+                        then: 1
+                      - otherwise: 2
+                  c:
+                    table:
+                      of: age
+                      rows: {0..: (1}
+                """,
             domains: """
-              main:
-                tiers: {low: 0..0, moderate: 1..1, high: 2..}
-                rules:
-                  - {id: r, when: age >= 0, points: 1, because: Test.}
-                floors:
-                  - {id: f, when: age ==, at_least: high, because: Test.}
-            """,
+                  main:
+                    tiers: {low: 0..0, moderate: 1..1, high: 2..}
+                    rules:
+                      - {id: r, when: age >= 0, points: 1, because: Test.}
+                    floors:
+                      - {id: f, when: age ==, at_least: high, because: Test.}
+                """,
             overall: """
-              tiers: {low: 0..0, moderate: 1..1, high: 2..}
-              escalations:
-                - {id: e, when: not, at_least: high, because: Test.}
-            """,
+                  tiers: {low: 0..0, moderate: 1..1, high: 2..}
+                  escalations:
+                    - {id: e, when: not, at_least: high, because: Test.}
+                """,
             models: """
-              - id: first
-                when: tier =
-                contact: weekly
-                review_days: 30
-                because: Test.
-              - id: last
-                contact: never
-                review_days: 7
-                because: Test.
-            """)
-        #expect(RuleFiles.report(text) == [
-            "14:12: expected a value, a name or '(', found the end of the expression in derived value 'a'",
-            "17:20: expected a value, a name or '(', found the end of the expression in a case of derived value 'b'",
-            "23:21: expected ')' to close the '(', found the end of the expression in a table value of derived value 'c'",
-            "31:29: expected a value, a name or '(', found the end of the expression in the condition of floor 'f'",
-            "35:24: expected a value, a name or '(', found the end of the expression in the condition of escalation 'e'",
-            "38:16: '=' is not an operator here in the condition of model 'first'",
-        ])
+                  - id: first
+                    when: tier =
+                    contact: weekly
+                    review_days: 30
+                    because: Test.
+                  - id: last
+                    contact: never
+                    review_days: 7
+                    because: Test.
+                """)
+        #expect(
+            RuleFiles.report(text) == [
+                "14:12: expected a value, a name or '(', found the end of the expression in derived value 'a'",
+                "17:20: expected a value, a name or '(', found the end of the expression in a case of derived value 'b'",
+                "23:21: expected ')' to close the '(', found the end of the expression in a table value of derived value 'c'",
+                "31:29: expected a value, a name or '(', found the end of the expression in the condition of floor 'f'",
+                "35:24: expected a value, a name or '(', found the end of the expression in the condition of escalation 'e'",
+                "38:16: '=' is not an operator here in the condition of model 'first'",
+            ])
     }
 
     @Test func everySyntaxErrorOfAFileIsReported() {
-        let text = RuleFiles.file(domains: """
-              main:
-                tiers: {low: 0..0, moderate: 1..1, high: 2..}
-                rules:
-                  - {id: a, when: age >, points: 1, because: Test.}
-                  - {id: b, when: age >= 1, points: 1, because: Test.}
-                  - {id: c, when: (smoker, points: 1, because: Test.}
-                  - {id: d, when: "x = 1", points: 1, because: Test.}
-            """)
-        #expect(RuleFiles.report(text) == [
-            "18:28: expected a value, a name or '(', found the end of the expression in the condition of rule 'a'",
-            "20:30: expected ')' to close the '(', found the end of the expression in the condition of rule 'c'",
-            "21:26: '=' is not an operator here in the condition of rule 'd'",
-        ])
+        let text = RuleFiles.file(
+            domains: """
+                  main:
+                    tiers: {low: 0..0, moderate: 1..1, high: 2..}
+                    rules:
+                      - {id: a, when: age >, points: 1, because: Test.}
+                      - {id: b, when: age >= 1, points: 1, because: Test.}
+                      - {id: c, when: (smoker, points: 1, because: Test.}
+                      - {id: d, when: "x = 1", points: 1, because: Test.}
+                """)
+        #expect(
+            RuleFiles.report(text) == [
+                "18:28: expected a value, a name or '(', found the end of the expression in the condition of rule 'a'",
+                "20:30: expected ')' to close the '(', found the end of the expression in the condition of rule 'c'",
+                "21:26: '=' is not an operator here in the condition of rule 'd'",
+            ])
     }
 }

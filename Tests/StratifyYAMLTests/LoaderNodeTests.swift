@@ -4,7 +4,8 @@ import Testing
 @Suite("YAMLLoader: nodes and their locations")
 struct LoaderNodeTests {
     @Test func blockAndFlowCollections() throws {
-        let root = try load("""
+        let root = try load(
+            """
             name: demo
             inputs:
               - phq9_total
@@ -43,7 +44,8 @@ struct LoaderNodeTests {
     }
 
     @Test func allScalarStyles() throws {
-        let root = try load("""
+        let root = try load(
+            """
             plain: hello world
             single: 'it''s'
             double: "a\\tb\\u00e9"
@@ -119,7 +121,8 @@ struct LoaderNodeTests {
     }
 
     @Test func coreSchemaTagsAreKept() throws {
-        let root = try load("""
+        let root = try load(
+            """
             a: !!str 12
             b: !!int "7"
             c: ! x
@@ -147,7 +150,8 @@ struct LoaderNodeTests {
     }
 
     @Test func anchorsAndAliasesAreExpanded() throws {
-        let root = try load("""
+        let root = try load(
+            """
             defaults: &d
               weight: 1
               tags: [a, b]

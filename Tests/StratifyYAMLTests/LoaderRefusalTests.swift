@@ -29,12 +29,12 @@ struct LoaderRefusalTests {
     @Test func invalidUTF8PointsAtTheFirstBadByte() throws {
         let cases: [([UInt8], String, Int)] = [
             (Array("a: ok\nb: x".utf8) + [0xFF] + Array("y\n".utf8), "2:5", 10),
-            (Array("a: é".utf8) + [0xC3], "1:5", 5),                     // truncated at the end
-            (Array("a: ".utf8) + [0xC3, 0x28], "1:4", 3),                // bad continuation
-            (Array("a: ".utf8) + [0xC0, 0x80], "1:4", 3),                // overlong NUL
-            (Array("a: ".utf8) + [0xED, 0xA0, 0x80], "1:4", 3),          // UTF-16 surrogate
-            (Array("a: ".utf8) + [0xF4, 0x90, 0x80, 0x80], "1:4", 3),    // past U+10FFFF
-            (Array("# ü\nk: ".utf8) + [0x80], "2:4", 8),                 // lone continuation byte
+            (Array("a: é".utf8) + [0xC3], "1:5", 5),  // truncated at the end
+            (Array("a: ".utf8) + [0xC3, 0x28], "1:4", 3),  // bad continuation
+            (Array("a: ".utf8) + [0xC0, 0x80], "1:4", 3),  // overlong NUL
+            (Array("a: ".utf8) + [0xED, 0xA0, 0x80], "1:4", 3),  // UTF-16 surrogate
+            (Array("a: ".utf8) + [0xF4, 0x90, 0x80, 0x80], "1:4", 3),  // past U+10FFFF
+            (Array("# ü\nk: ".utf8) + [0x80], "2:4", 8),  // lone continuation byte
         ]
         for (bytes, location, offset) in cases {
             let diagnostic = try #require(refusal(bytes))

@@ -75,18 +75,20 @@ final class DiffChunkComparer {
                 result.counts.oldOnlyByNewTier[Int(n.tiers[j])] += 1
                 result.counts.oldOnlyByNewModel[Int(n.models[j])] += 1
                 if keepChanges {
-                    result.changes.append(ChangedRecord(
-                        record: record, identifier: Array(n.identifier(j)), oldTier: nil, newTier: Int(n.tiers[j]),
-                        oldModel: nil, newModel: Int(n.models[j]), rules: [], rejection: Self.reason(problems)))
+                    result.changes.append(
+                        ChangedRecord(
+                            record: record, identifier: Array(n.identifier(j)), oldTier: nil, newTier: Int(n.tiers[j]),
+                            oldModel: nil, newModel: Int(n.models[j]), rules: [], rejection: Self.reason(problems)))
                 }
                 j += 1
             case (nil, .some(let problems)):
                 result.counts.newOnlyByOldTier[Int(o.tiers[i])] += 1
                 result.counts.newOnlyByOldModel[Int(o.models[i])] += 1
                 if keepChanges {
-                    result.changes.append(ChangedRecord(
-                        record: record, identifier: Array(o.identifier(i)), oldTier: Int(o.tiers[i]), newTier: nil,
-                        oldModel: Int(o.models[i]), newModel: nil, rules: [], rejection: Self.reason(problems)))
+                    result.changes.append(
+                        ChangedRecord(
+                            record: record, identifier: Array(o.identifier(i)), oldTier: Int(o.tiers[i]), newTier: nil,
+                            oldModel: Int(o.models[i]), newModel: nil, rules: [], rejection: Self.reason(problems)))
                 }
                 i += 1
             case (nil, nil):
@@ -163,9 +165,10 @@ final class DiffChunkComparer {
         }
         if !ruleScratch.isEmpty { counts.rulesChanged += 1 }
         if changed && keepChanges {
-            changes.append(ChangedRecord(
-                record: record, identifier: Array(o.identifier(i)), oldTier: oldTier, newTier: newTier,
-                oldModel: oldModel, newModel: newModel, rules: ruleScratch, rejection: nil))
+            changes.append(
+                ChangedRecord(
+                    record: record, identifier: Array(o.identifier(i)), oldTier: oldTier, newTier: newTier,
+                    oldModel: oldModel, newModel: newModel, rules: ruleScratch, rejection: nil))
         }
     }
 

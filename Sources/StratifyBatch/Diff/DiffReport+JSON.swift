@@ -12,13 +12,20 @@ extension DiffReport {
             ("changed", .int(changed)),
             ("tier_migration", Self.json(tierMigration)),
             ("model_migration", Self.json(modelMigration)),
-            ("rules", .object(rules.map { rule in
-                (rule.id, .object([
-                    ("fired_old", .int(rule.firedOld)), ("fired_new", .int(rule.firedNew)),
-                    ("unknown_old", .int(rule.unknownOld)), ("unknown_new", .int(rule.unknownNew)),
-                    ("changed", .int(rule.changed)), ("in_old", .bool(rule.inOld)), ("in_new", .bool(rule.inNew)),
-                ]))
-            })),
+            (
+                "rules",
+                .object(
+                    rules.map { rule in
+                        (
+                            rule.id,
+                            .object([
+                                ("fired_old", .int(rule.firedOld)), ("fired_new", .int(rule.firedNew)),
+                                ("unknown_old", .int(rule.unknownOld)), ("unknown_new", .int(rule.unknownNew)),
+                                ("changed", .int(rule.changed)), ("in_old", .bool(rule.inOld)), ("in_new", .bool(rule.inNew)),
+                            ])
+                        )
+                    })
+            ),
             ("read", .int(read)),
             ("outputs_changed", .int(outputsChanged)),
             ("rules_changed", .int(rulesChanged)),
@@ -26,25 +33,37 @@ extension DiffReport {
         func named(_ names: [String], _ counts: [String: Int]) -> DiffJSON {
             .object(names.map { ($0, .int(counts[$0] ?? 0)) })
         }
-        members.append(("rejected", .object([
-            ("both", .int(rejected.both)), ("old_only", .int(rejected.oldOnly)), ("new_only", .int(rejected.newOnly)),
-            ("old_only_by_new_tier", named(newTiers, rejected.oldOnlyByNewTier)),
-            ("old_only_by_new_model", named(newModels, rejected.oldOnlyByNewModel)),
-            ("new_only_by_old_tier", named(oldTiers, rejected.newOnlyByOldTier)),
-            ("new_only_by_old_model", named(oldModels, rejected.newOnlyByOldModel)),
-        ])))
+        members.append(
+            (
+                "rejected",
+                .object([
+                    ("both", .int(rejected.both)), ("old_only", .int(rejected.oldOnly)), ("new_only", .int(rejected.newOnly)),
+                    ("old_only_by_new_tier", named(newTiers, rejected.oldOnlyByNewTier)),
+                    ("old_only_by_new_model", named(newModels, rejected.oldOnlyByNewModel)),
+                    ("new_only_by_old_tier", named(oldTiers, rejected.newOnlyByOldTier)),
+                    ("new_only_by_old_model", named(oldModels, rejected.newOnlyByOldModel)),
+                ])
+            ))
         members.append(("total_score", Self.json(totalScore)))
         members.append(("domains", .object(domains.map { ($0.name, Self.json($0)) })))
         if !demand.isEmpty {
             func optional(_ value: Int?) -> DiffJSON { value.map { .int($0) } ?? .null }
-            members.append(("caseload", .object(demand.map { row in
-                (row.model, .object([
-                    ("patients_old", .int(row.patientsOld)), ("patients_new", .int(row.patientsNew)),
-                    ("caseload_old", optional(row.caseloadOld)), ("caseload_new", optional(row.caseloadNew)),
-                    ("needed_old", optional(row.neededOld)), ("needed_new", optional(row.neededNew)),
-                    ("change", optional(row.change)),
-                ]))
-            })))
+            members.append(
+                (
+                    "caseload",
+                    .object(
+                        demand.map { row in
+                            (
+                                row.model,
+                                .object([
+                                    ("patients_old", .int(row.patientsOld)), ("patients_new", .int(row.patientsNew)),
+                                    ("caseload_old", optional(row.caseloadOld)), ("caseload_new", optional(row.caseloadNew)),
+                                    ("needed_old", optional(row.neededOld)), ("needed_new", optional(row.neededNew)),
+                                    ("change", optional(row.change)),
+                                ])
+                            )
+                        })
+                ))
         }
         var out = OutputBuffer(capacity: 8 << 10)
         DiffJSON.object(members).write(into: &out, depth: 0)
@@ -53,9 +72,10 @@ extension DiffReport {
     }
 
     private static func json(_ matrix: Matrix) -> DiffJSON {
-        .object(matrix.rows.enumerated().map { r, row in
-            (row, .object(matrix.columns.enumerated().map { c, column in (column, .int(matrix.counts[r][c])) }))
-        })
+        .object(
+            matrix.rows.enumerated().map { r, row in
+                (row, .object(matrix.columns.enumerated().map { c, column in (column, .int(matrix.counts[r][c])) }))
+            })
     }
 
     private static func json(_ change: ScoreChange) -> DiffJSON {

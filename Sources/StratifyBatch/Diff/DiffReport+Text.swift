@@ -13,18 +13,21 @@ extension DiffReport {
         if rejectedAny > 0 {
             out.append("Rejected: \(rejected.both) by both, \(rejected.oldOnly) by the old rules only, \(rejected.newOnly) by the new rules only.")
         }
-        out.append("Changed tier or model: \(changed) (\(Self.percent(changed, of: records)))."
-                   + " Any output field: \(outputsChanged). Any rule outcome: \(rulesChanged).")
+        out.append(
+            "Changed tier or model: \(changed) (\(Self.percent(changed, of: records)))."
+                + " Any output field: \(outputsChanged). Any rule outcome: \(rulesChanged).")
         out.append("")
         out.append("Tier migration (rows: old tier, columns: new tier)")
-        out += Self.matrix(tierMigration, rejectedRow: newTiers.map { rejected.oldOnlyByNewTier[$0] ?? 0 },
-                           rejectedColumn: oldTiers.map { rejected.newOnlyByOldTier[$0] ?? 0 }, both: rejected.both,
-                           showRejected: rejectedAny > 0)
+        out += Self.matrix(
+            tierMigration, rejectedRow: newTiers.map { rejected.oldOnlyByNewTier[$0] ?? 0 },
+            rejectedColumn: oldTiers.map { rejected.newOnlyByOldTier[$0] ?? 0 }, both: rejected.both,
+            showRejected: rejectedAny > 0)
         out.append("")
         out.append("Model migration (rows: old model, columns: new model)")
-        out += Self.matrix(modelMigration, rejectedRow: newModels.map { rejected.oldOnlyByNewModel[$0] ?? 0 },
-                           rejectedColumn: oldModels.map { rejected.newOnlyByOldModel[$0] ?? 0 }, both: rejected.both,
-                           showRejected: rejectedAny > 0)
+        out += Self.matrix(
+            modelMigration, rejectedRow: newModels.map { rejected.oldOnlyByNewModel[$0] ?? 0 },
+            rejectedColumn: oldModels.map { rejected.newOnlyByOldModel[$0] ?? 0 }, both: rejected.both,
+            showRejected: rejectedAny > 0)
         out.append("")
         if !demand.isEmpty {
             out += demandTable()
@@ -72,9 +75,14 @@ extension DiffReport {
         lines.append("  " + Self.pad("model", width - 2) + Self.left(["patients old", "new", "needed old", "new", "change"], [14, 8, 12, 8, 8]))
         for row in demand {
             let change = row.change.map { $0 > 0 ? "+\($0)" : String($0) } ?? "-"
-            lines.append("  " + Self.pad(row.model, width - 2) + Self.left(
-                [String(row.patientsOld), String(row.patientsNew), row.neededOld.map(String.init) ?? "-", row.neededNew.map(String.init) ?? "-", change],
-                [14, 8, 12, 8, 8]))
+            lines.append(
+                "  " + Self.pad(row.model, width - 2)
+                    + Self.left(
+                        [
+                            String(row.patientsOld), String(row.patientsNew), row.neededOld.map(String.init) ?? "-", row.neededNew.map(String.init) ?? "-",
+                            change,
+                        ],
+                        [14, 8, 12, 8, 8]))
         }
         let moved = demand.compactMap { row -> String? in
             guard let change = row.change, change != 0 else { return nil }
@@ -86,14 +94,15 @@ extension DiffReport {
 
     private func rulesTable() -> [String] {
         let width = max(20, (rules.map(\.id.count).max() ?? 0) + 4)
-        var lines = ["Rules (fired, in records scored by both)" ]
+        var lines = ["Rules (fired, in records scored by both)"]
         lines.append("  " + Self.pad("rule", width - 2) + Self.left(["old", "new", "change", "outcome changed"], [8, 8, 8, 17]))
         for rule in rules {
             let delta = rule.firedNew - rule.firedOld
             let old = rule.inOld ? String(rule.firedOld) : "-"
             let new = rule.inNew ? String(rule.firedNew) : "-"
-            lines.append("  " + Self.pad(rule.id, width - 2)
-                         + Self.left([old, new, delta > 0 ? "+\(delta)" : String(delta), String(rule.changed)], [8, 8, 8, 17]))
+            lines.append(
+                "  " + Self.pad(rule.id, width - 2)
+                    + Self.left([old, new, delta > 0 ? "+\(delta)" : String(delta), String(rule.changed)], [8, 8, 8, 17]))
         }
         return lines
     }

@@ -131,16 +131,18 @@ public struct DiffReport: Sendable {
         tierMigration = Matrix(rows: oldTiers, columns: newTiers, flat: c.tiers)
         modelMigration = Matrix(rows: oldModels, columns: newModels, flat: c.models)
         rules = m.rules.enumerated().map { k, pair in
-            RuleCounts(id: pair.name, inOld: pair.old != nil, inNew: pair.new != nil, firedOld: c.firedOld[k], firedNew: c.firedNew[k],
-                       unknownOld: c.unknownOld[k], unknownNew: c.unknownNew[k], changed: c.ruleChanged[k])
+            RuleCounts(
+                id: pair.name, inOld: pair.old != nil, inNew: pair.new != nil, firedOld: c.firedOld[k], firedNew: c.firedNew[k],
+                unknownOld: c.unknownOld[k], unknownNew: c.unknownNew[k], changed: c.ruleChanged[k])
         }
         let records = c.records
         let oldTiers = oldTiers
         let newTiers = newTiers
         func change(_ k: Int, name: String, inOld: Bool, inNew: Bool, tiers: [Int]) -> ScoreChange {
-            ScoreChange(name: name, inOld: inOld, inNew: inNew, up: c.scoreUp[k], down: c.scoreDown[k],
-                        same: records - c.scoreUp[k] - c.scoreDown[k], totalChange: c.scoreDelta[k],
-                        tiers: tiers.isEmpty ? nil : Matrix(rows: oldTiers, columns: newTiers, flat: tiers))
+            ScoreChange(
+                name: name, inOld: inOld, inNew: inNew, up: c.scoreUp[k], down: c.scoreDown[k],
+                same: records - c.scoreUp[k] - c.scoreDown[k], totalChange: c.scoreDelta[k],
+                tiers: tiers.isEmpty ? nil : Matrix(rows: oldTiers, columns: newTiers, flat: tiers))
         }
         domains = m.domains.enumerated().map { k, pair in
             change(k, name: pair.name, inOld: pair.old != nil, inNew: pair.new != nil, tiers: c.domainTiers[k])
@@ -162,9 +164,11 @@ public struct DiffReport: Sendable {
         return names.map { name in
             let oldModel = old.models.first { $0.id == name }, newModel = new.models.first { $0.id == name }
             // Scored by both, plus scored by that file only.
-            let patientsOld = (migration.rows.firstIndex(of: name).map { migration.counts[$0].reduce(0, +) } ?? 0)
+            let patientsOld =
+                (migration.rows.firstIndex(of: name).map { migration.counts[$0].reduce(0, +) } ?? 0)
                 + (rejected.newOnlyByOldModel[name] ?? 0)
-            let patientsNew = (migration.columns.firstIndex(of: name).map { c in migration.counts.reduce(0) { $0 + $1[c] } } ?? 0)
+            let patientsNew =
+                (migration.columns.firstIndex(of: name).map { c in migration.counts.reduce(0) { $0 + $1[c] } } ?? 0)
                 + (rejected.oldOnlyByNewModel[name] ?? 0)
             return ModelDemand(
                 model: name, patientsOld: patientsOld, patientsNew: patientsNew,

@@ -91,8 +91,12 @@ private final class ChunkPairer {
                 for record in stride(from: 1, through: old.records, by: 1) {
                     switch (oldRejected.contains(record), newRejected.contains(record)) {
                     case (true, true): result.rejectedBoth += 1
-                    case (true, false): result.rejectedOldOnly += 1; j += 1
-                    case (false, true): result.rejectedNewOnly += 1; i += 1
+                    case (true, false):
+                        result.rejectedOldOnly += 1
+                        j += 1
+                    case (false, true):
+                        result.rejectedNewOnly += 1
+                        i += 1
                     case (false, false):
                         result.pairs.append(contentsOf: o[(i == 0 ? 0 : oldEnds.ends[i - 1])..<oldEnds.ends[i]])
                         result.pairs.append(contentsOf: n[(j == 0 ? 0 : newEnds.ends[j - 1])..<newEnds.ends[j]])

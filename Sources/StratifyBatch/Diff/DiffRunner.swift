@@ -119,7 +119,8 @@ extension DiffWorkItem {
     /// The chunk scored by each rule file's scorer, each with its own
     /// column map.
     func score(_ chunk: IntakeChunk, old: ChunkScorer, new: ChunkScorer) -> (old: ChunkResult, new: ChunkResult) {
-        let results = format == .csv
+        let results =
+            format == .csv
             ? (old.scoreCSV(chunk, columns: oldColumns!, file: file), new.scoreCSV(chunk, columns: newColumns!, file: file))
             : (old.scoreNDJSON(chunk, file: file), new.scoreNDJSON(chunk, file: file))
         precondition(results.0.records == results.1.records, "both rule files read the same records")

@@ -149,21 +149,25 @@ enum DerivedValueText {
         }
         if text == "unknown" { return .nan }
         let bytes = Array(text.utf8)
-        let value: Double? = bytes.isEmpty ? nil : bytes.withUnsafeBytes { raw in
-            switch type {
-            case .integer, .number: ValueParsing.number(raw)
-            case .boolean: ValueParsing.boolean(raw).map { $0 ? 1 : 0 }
-            case .date: ISODate.parse(raw).map(Double.init)
-            case .enumeration, .string: nil
+        let value: Double? =
+            bytes.isEmpty
+            ? nil
+            : bytes.withUnsafeBytes { raw in
+                switch type {
+                case .integer, .number: ValueParsing.number(raw)
+                case .boolean: ValueParsing.boolean(raw).map { $0 ? 1 : 0 }
+                case .date: ISODate.parse(raw).map(Double.init)
+                case .enumeration, .string: nil
+                }
             }
-        }
         if let value { return value }
         var notes = ["write 'unknown' to expect that it cannot be computed"]
         if case .enumeration(let enumType) = type {
             if let note = Suggestions.note(for: text, in: enumType.values) { notes.insert(note, at: 0) }
             notes.insert("'\(name)' is one of: \(enumType.values.joined(separator: ", "))", at: 0)
         }
-        context.error("'\(text)' is not a value of '\(name)', which is \(type.keyword == "enum" ? "one of its values" : "a \(type.keyword)")", at: node, notes: notes)
+        context.error(
+            "'\(text)' is not a value of '\(name)', which is \(type.keyword == "enum" ? "one of its values" : "a \(type.keyword)")", at: node, notes: notes)
         return nil
     }
 }

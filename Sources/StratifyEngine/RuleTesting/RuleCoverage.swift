@@ -34,7 +34,8 @@ public struct RuleCoverage: Sendable {
         floorHeld = program.domains.map { Array(repeating: false, count: $0.floors.count) }
         escalationHeld = Array(repeating: false, count: program.overall.escalations.count)
         modelChosen = Array(repeating: false, count: program.models.count)
-        scales = program.domains.map { ($0.name, $0.bands, $0.scoreRegister) }
+        scales =
+            program.domains.map { ($0.name, $0.bands, $0.scoreRegister) }
             + [("total_score", program.overall.bands, program.overall.totalRegister)]
         belowEdge = scales.map { Array(repeating: false, count: max(0, $0.bands.bands.count - 1)) }
         atEdge = belowEdge
@@ -87,24 +88,34 @@ public struct RuleCoverage: Sendable {
     public var items: [RuleCoverageItem] {
         var items: [RuleCoverageItem] = []
         for (index, rule) in program.rules.enumerated() {
-            items.append(.init(kind: .ruleFired, id: rule.id, location: rule.location, exercised: ruleFired[index],
-                               gap: "rule \(rule.id): no case makes it fire"))
-            items.append(.init(kind: .ruleNotFired, id: rule.id, location: rule.location, exercised: ruleNotFired[index],
-                               gap: "rule \(rule.id): no case makes it not fire (its condition false)"))
+            items.append(
+                .init(
+                    kind: .ruleFired, id: rule.id, location: rule.location, exercised: ruleFired[index],
+                    gap: "rule \(rule.id): no case makes it fire"))
+            items.append(
+                .init(
+                    kind: .ruleNotFired, id: rule.id, location: rule.location, exercised: ruleNotFired[index],
+                    gap: "rule \(rule.id): no case makes it not fire (its condition false)"))
         }
         for (domain, item) in program.domains.enumerated() {
             for (index, floor) in item.floors.enumerated() {
-                items.append(.init(kind: .floor, id: floor.id, location: floor.location, exercised: floorHeld[domain][index],
-                                   gap: "floor \(floor.id): its condition holds in no case"))
+                items.append(
+                    .init(
+                        kind: .floor, id: floor.id, location: floor.location, exercised: floorHeld[domain][index],
+                        gap: "floor \(floor.id): its condition holds in no case"))
             }
         }
         for (index, escalation) in program.overall.escalations.enumerated() {
-            items.append(.init(kind: .escalation, id: escalation.id, location: escalation.location, exercised: escalationHeld[index],
-                               gap: "escalation \(escalation.id): its condition holds in no case"))
+            items.append(
+                .init(
+                    kind: .escalation, id: escalation.id, location: escalation.location, exercised: escalationHeld[index],
+                    gap: "escalation \(escalation.id): its condition holds in no case"))
         }
         for (index, model) in program.models.enumerated() {
-            items.append(.init(kind: .model, id: model.id, location: model.location, exercised: modelChosen[index],
-                               gap: "model \(model.id): no case chooses it"))
+            items.append(
+                .init(
+                    kind: .model, id: model.id, location: model.location, exercised: modelChosen[index],
+                    gap: "model \(model.id): no case chooses it"))
         }
         let tiers = program.tiers.values
         for (scale, item) in scales.enumerated() {
@@ -113,14 +124,16 @@ public struct RuleCoverage: Sendable {
                 let lower = bands[edge - 1]
                 let upper = bands[edge]
                 let what = scale < program.domains.count ? "\(item.name) score" : item.name
-                items.append(.init(
-                    kind: .bandEdge, id: "\(item.name) \(tiers[lower.tier])|\(tiers[upper.tier])", location: nil,
-                    exercised: belowEdge[scale][edge - 1],
-                    gap: "\(item.name) bands: no case has \(what) \(upper.lower - 1), the top of \(tiers[lower.tier]) (\(Self.text(lower)))"))
-                items.append(.init(
-                    kind: .bandEdge, id: "\(item.name) \(tiers[lower.tier])|\(tiers[upper.tier])", location: nil,
-                    exercised: atEdge[scale][edge - 1],
-                    gap: "\(item.name) bands: no case has \(what) \(upper.lower), the bottom of \(tiers[upper.tier]) (\(Self.text(upper)))"))
+                items.append(
+                    .init(
+                        kind: .bandEdge, id: "\(item.name) \(tiers[lower.tier])|\(tiers[upper.tier])", location: nil,
+                        exercised: belowEdge[scale][edge - 1],
+                        gap: "\(item.name) bands: no case has \(what) \(upper.lower - 1), the top of \(tiers[lower.tier]) (\(Self.text(lower)))"))
+                items.append(
+                    .init(
+                        kind: .bandEdge, id: "\(item.name) \(tiers[lower.tier])|\(tiers[upper.tier])", location: nil,
+                        exercised: atEdge[scale][edge - 1],
+                        gap: "\(item.name) bands: no case has \(what) \(upper.lower), the bottom of \(tiers[upper.tier]) (\(Self.text(upper)))"))
             }
         }
         return items

@@ -106,8 +106,9 @@ struct RuleTestDecoder {
                 Array(text.utf8).withUnsafeBytes { decoder.decode($0, input: index, into: registers) }
             }
             if let error {
-                context.error("invalid value for '\(inputNames[index])': \(decoder.message(for: error, input: index))", at: value,
-                              notes: ["values are written as intake text and checked against the rule file's schema"])
+                context.error(
+                    "invalid value for '\(inputNames[index])': \(decoder.message(for: error, input: index))", at: value,
+                    notes: ["values are written as intake text and checked against the rule file's schema"])
             }
         }
         return given

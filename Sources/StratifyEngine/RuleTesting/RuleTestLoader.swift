@@ -45,8 +45,9 @@ public final class RuleTestLoader {
         let context = TestFileContext(source: source)
         defer { problems += context.diagnostics.map { RuleTestProblem($0, source: source) } }
         guard !Self.isBlank(source.bytes) else {
-            context.error("the test file is empty: a test file is a YAML mapping with 'cases' (see Rules/tests/README.md)",
-                          at: SourceLocation(line: 1, column: 1, offset: 0))
+            context.error(
+                "the test file is empty: a test file is a YAML mapping with 'cases' (see Rules/tests/README.md)",
+                at: SourceLocation(line: 1, column: 1, offset: 0))
             return nil
         }
         let root: YAMLNode

@@ -31,9 +31,10 @@ public struct RuleTestRunner {
                 if builder == nil { builder = TraceBuilder(plan: TracePlan(program: file.program), whatIf: false) }
                 let trace = builder!.trace(evaluator, identifier: testCase.name)
                 for (expectation, mismatch) in mismatches {
-                    failures.append(RuleTestFailure(
-                        location: expectation.location, subject: mismatch.subject, expected: mismatch.expected, actual: mismatch.actual,
-                        trace: TraceExcerpt.lines(for: expectation.kind, program: file.program, trace: trace)))
+                    failures.append(
+                        RuleTestFailure(
+                            location: expectation.location, subject: mismatch.subject, expected: mismatch.expected, actual: mismatch.actual,
+                            trace: TraceExcerpt.lines(for: expectation.kind, program: file.program, trace: trace)))
                 }
             }
             results.append(RuleCaseResult(name: testCase.name, location: testCase.location, failures: failures))

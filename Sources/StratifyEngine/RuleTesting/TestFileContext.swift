@@ -87,7 +87,7 @@ final class TestFileContext {
         var digits = Substring(text)
         if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
         guard !digits.isEmpty, digits.count <= 15, digits.utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }),
-              let value = Int(digits)
+            let value = Int(digits)
         else {
             error("\(what) must be a whole number, found '\(text)'", at: node)
             return nil

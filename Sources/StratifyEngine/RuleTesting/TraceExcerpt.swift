@@ -77,7 +77,8 @@ struct TraceExcerpt {
     private mutating func domainTier(_ index: Int) {
         let domain = trace.domains[index]
         let band = domain.scale.band
-        lines.append("\(domain.name)_tier \(domain.tier): score \(domain.score) is in band \(band.tier) (\(band.range))\(domain.floors.isEmpty ? "" : "; floors:")")
+        lines.append(
+            "\(domain.name)_tier \(domain.tier): score \(domain.score) is in band \(band.tier) (\(band.range))\(domain.floors.isEmpty ? "" : "; floors:")")
         for floor in domain.floors.indices { condition(.floor(domain: index, index: floor)) }
     }
 
@@ -88,7 +89,8 @@ struct TraceExcerpt {
 
     private mutating func overallTier() {
         let band = trace.overall.band
-        lines.append("tier \(trace.tier): total_score \(trace.totalScore) is in band \(band.tier) (\(band.range))\(trace.escalations.isEmpty ? "" : "; escalations:")")
+        lines.append(
+            "tier \(trace.tier): total_score \(trace.totalScore) is in band \(band.tier) (\(band.range))\(trace.escalations.isEmpty ? "" : "; escalations:")")
         for escalation in trace.escalations.indices { condition(.escalation(escalation)) }
     }
 

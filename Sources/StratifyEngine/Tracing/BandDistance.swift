@@ -28,7 +28,8 @@ public struct BandDistance: Sendable, Equatable {
         tier = band.tier
         lower = band.lower
         upper = band.upper
-        up = index + 1 < bands.bands.count
+        up =
+            index + 1 < bands.bands.count
             ? Step(tier: bands.bands[index + 1].tier, points: bands.bands[index + 1].lower - score) : nil
         down = index > 0 ? Step(tier: bands.bands[index - 1].tier, points: score - band.lower + 1) : nil
     }

@@ -57,11 +57,12 @@ public struct ConditionExplainer {
         while i < end {
             let node = nodes[i]
             let value = r[Int(node.register)]
-            let enter = switch reason {
-            case .failed: !node.has(TraceTape.Node.parentIsAnd) || value == 0
-            case .held: !node.has(TraceTape.Node.parentIsOr) || value == 1
-            case .undecided: value.isNaN
-            }
+            let enter =
+                switch reason {
+                case .failed: !node.has(TraceTape.Node.parentIsAnd) || value == 0
+                case .held: !node.has(TraceTape.Node.parentIsOr) || value == 1
+                case .undecided: value.isNaN
+                }
             if !enter {
                 i = Int(node.end)
             } else if node.isLogic {
@@ -75,7 +76,8 @@ public struct ConditionExplainer {
 
     /// The parts of a condition that is false which make it false, as node
     /// indexes of `expr` (see `Reason.failed`).
-    public static func failed(_ expr: ExprPlan, node index: Int = 0, tape: TraceTape, registers r: UnsafeMutableBufferPointer<Double>, into parts: inout [Int]) {
+    public static func failed(_ expr: ExprPlan, node index: Int = 0, tape: TraceTape, registers r: UnsafeMutableBufferPointer<Double>, into parts: inout [Int])
+    {
         collect(.failed, expr, index, tape, r, &parts)
     }
 
@@ -85,7 +87,9 @@ public struct ConditionExplainer {
     }
 
     /// The parts of an unknown condition that are unknown.
-    public static func undecided(_ expr: ExprPlan, node index: Int = 0, tape: TraceTape, registers r: UnsafeMutableBufferPointer<Double>, into parts: inout [Int]) {
+    public static func undecided(
+        _ expr: ExprPlan, node index: Int = 0, tape: TraceTape, registers r: UnsafeMutableBufferPointer<Double>, into parts: inout [Int]
+    ) {
         collect(.undecided, expr, index, tape, r, &parts)
     }
 
@@ -169,7 +173,8 @@ public struct ConditionExplainer {
         let tape = plan.tape
         Self.forEachMissing(
             of: expr.tapeBase, tape: tape, marks: marks.flags, order: tape.missingOrder, inputCount: tape.missingCount,
-            registers: r.baseAddress!) { inputs.append($0) }
+            registers: r.baseAddress!
+        ) { inputs.append($0) }
     }
 
     /// Per-thread scratch flags.

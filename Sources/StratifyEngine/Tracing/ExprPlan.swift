@@ -185,9 +185,10 @@ private struct Builder {
             labels.append(parts.map(\.label))
         }
         let text = ExprPlan.oneLine(expr.text)
-        nodes.append(ExprPlan.Node(
-            kind: kind, register: expr.register, firstChild: 0, childCount: 0, usesScores: kind == .scoreOrTier,
-            isBoolean: expr.type == .boolean))
+        nodes.append(
+            ExprPlan.Node(
+                kind: kind, register: expr.register, firstChild: 0, childCount: 0, usesScores: kind == .scoreOrTier,
+                isBoolean: expr.type == .boolean))
         texts.append(text)
         values.append(ValueKind(expr.type))
         if isCheck { checks.append(index) }

@@ -94,11 +94,12 @@ public struct ReachableTiers: Sendable, Equatable {
         for index in 0..<layout.escalationCount {
             // With every score and tier known, a condition's range is its value.
             let value = r[layout.escalationRegisters[index]]
-            let possible = layout.presence.isOpen(escalation: index, r)
+            let possible =
+                layout.presence.isOpen(escalation: index, r)
                 ? ScoreRanges.Range.boolean
                 : ranges.isEmpty
-                ? (value.isNaN ? ScoreRanges.Range.boolean : ScoreRanges.Range(lower: value, upper: value))
-                : ranges.evaluate(root: layout.escalationRoots[index])
+                    ? (value.isNaN ? ScoreRanges.Range.boolean : ScoreRanges.Range(lower: value, upper: value))
+                    : ranges.evaluate(root: layout.escalationRoots[index])
             if possible.upper == 1 { overallHigh = max(overallHigh, layout.escalationTiers[index]) }
             if possible.lower != possible.upper { exact = false }
         }
@@ -206,8 +207,10 @@ public struct ReachableTiers: Sendable, Equatable {
         }
 
         deinit {
-            for pointer in [ruleRegisters, rulePoints, ruleDomains, floorRegisters, floorTiers, scoreRegisters, tierRegisters,
-                            bandLower, bandTier, escalationRegisters, escalationTiers, escalationRoots] {
+            for pointer in [
+                ruleRegisters, rulePoints, ruleDomains, floorRegisters, floorTiers, scoreRegisters, tierRegisters,
+                bandLower, bandTier, escalationRegisters, escalationTiers, escalationRoots,
+            ] {
                 pointer.deallocate()
             }
             floorStart.deallocate()

@@ -80,15 +80,16 @@ struct ScoreRanges {
         case .compare:
             let a = child(0)
             let b = child(1)
-            let (alwaysTrue, alwaysFalse): (Bool, Bool) = switch node.op {
-            case .greaterEqual: (a.lower >= b.upper, a.upper < b.lower)
-            case .greater: (a.lower > b.upper, a.upper <= b.lower)
-            case .lessEqual: (a.upper <= b.lower, a.lower > b.upper)
-            case .less: (a.upper < b.lower, a.lower >= b.upper)
-            case .equal: (a.isPoint && b.isPoint && a.lower == b.lower, a.upper < b.lower || b.upper < a.lower)
-            case .notEqual: (a.upper < b.lower || b.upper < a.lower, a.isPoint && b.isPoint && a.lower == b.lower)
-            default: (false, false)
-            }
+            let (alwaysTrue, alwaysFalse): (Bool, Bool) =
+                switch node.op {
+                case .greaterEqual: (a.lower >= b.upper, a.upper < b.lower)
+                case .greater: (a.lower > b.upper, a.upper <= b.lower)
+                case .lessEqual: (a.upper <= b.lower, a.lower > b.upper)
+                case .less: (a.upper < b.lower, a.lower >= b.upper)
+                case .equal: (a.isPoint && b.isPoint && a.lower == b.lower, a.upper < b.lower || b.upper < a.lower)
+                case .notEqual: (a.upper < b.lower || b.upper < a.lower, a.isPoint && b.isPoint && a.lower == b.lower)
+                default: (false, false)
+                }
             return alwaysTrue ? Range(lower: 1, upper: 1) : (alwaysFalse ? Range(lower: 0, upper: 0) : .boolean)
         case .and:
             return count == 0 ? Range(lower: 1, upper: 1) : lowest
@@ -107,7 +108,8 @@ struct ScoreRanges {
         case .arithmetic where node.op == .add || node.op == .subtract:
             let a = child(0)
             let b = child(1)
-            let range = node.op == .add
+            let range =
+                node.op == .add
                 ? Range(lower: a.lower + b.lower, upper: a.upper + b.upper)
                 : Range(lower: a.lower - b.upper, upper: a.upper - b.lower)
             return range.lower.isNaN || range.upper.isNaN ? .any : range

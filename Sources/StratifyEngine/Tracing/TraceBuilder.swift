@@ -37,15 +37,17 @@ public struct TraceBuilder {
         for (index, value) in program.derived.enumerated() {
             scratch.removeAll()
             writer.appendDerived(index, registers: r, into: &scratch)
-            derived.append(Trace.Derived(
-                name: value.name, value: plan.derived[index].values[0].value(r[value.register]), steps: text(scratch)))
+            derived.append(
+                Trace.Derived(
+                    name: value.name, value: plan.derived[index].values[0].value(r[value.register]), steps: text(scratch)))
         }
         var rules: [Trace.Rule] = []
         for (index, rule) in program.rules.enumerated() {
-            rules.append(Trace.Rule(
-                id: rule.id, domain: program.domains[rule.domain].name, points: rule.points,
-                flag: rule.flag.map { program.flags[$0].name }, because: rule.because,
-                condition: condition(plan.rules[index], text: rule.text, registers: r)))
+            rules.append(
+                Trace.Rule(
+                    id: rule.id, domain: program.domains[rule.domain].name, points: rule.points,
+                    flag: rule.flag.map { program.flags[$0].name }, because: rule.because,
+                    condition: condition(plan.rules[index], text: rule.text, registers: r)))
         }
         var domains: [Trace.Domain] = []
         for (index, domain) in program.domains.enumerated() {
@@ -54,10 +56,12 @@ public struct TraceBuilder {
                     id: floor.id, atLeast: tiers[floor.atLeast], because: floor.because,
                     condition: condition(plan.floors[index][floorIndex], text: floor.text, registers: r))
             }
-            domains.append(Trace.Domain(
-                name: domain.name, score: Int(r[domain.scoreRegister]), tier: tiers[Int(r[domain.tierRegister])], floors: floors,
-                scale: scale(score: Int(r[domain.scoreRegister]), bands: domain.bands,
-                             reachable: reachable.domains[index], exact: reachable.domainsExact[index])))
+            domains.append(
+                Trace.Domain(
+                    name: domain.name, score: Int(r[domain.scoreRegister]), tier: tiers[Int(r[domain.tierRegister])], floors: floors,
+                    scale: scale(
+                        score: Int(r[domain.scoreRegister]), bands: domain.bands,
+                        reachable: reachable.domains[index], exact: reachable.domainsExact[index])))
         }
         let overall = program.overall
         let escalations = overall.escalations.enumerated().map { index, escalation in

@@ -114,25 +114,27 @@ public final class TraceTape: @unchecked Sendable {
                 case .or: kind = .or
                 case .compare(let comparison):
                     kind = .compare
-                    op = switch comparison {
-                    case .equal: .equal
-                    case .notEqual: .notEqual
-                    case .less: .less
-                    case .lessEqual: .lessEqual
-                    case .greater: .greater
-                    case .greaterEqual: .greaterEqual
-                    }
+                    op =
+                        switch comparison {
+                        case .equal: .equal
+                        case .notEqual: .notEqual
+                        case .less: .less
+                        case .lessEqual: .lessEqual
+                        case .greater: .greater
+                        case .greaterEqual: .greaterEqual
+                        }
                 case .member(let negated):
                     kind = .member
                     if negated { bits |= Node.negated }
                 case .call(let function):
                     kind = .call
-                    op = switch function {
-                    case .count: .count
-                    case .min: .min
-                    case .max: .max
-                    case .known, .missing: .presence
-                    }
+                    op =
+                        switch function {
+                        case .count: .count
+                        case .min: .min
+                        case .max: .max
+                        case .known, .missing: .presence
+                        }
                 case .arithmetic(let arithmetic):
                     kind = .arithmetic
                     op = arithmetic == .add ? .add : (arithmetic == .subtract ? .subtract : .otherArithmetic)

@@ -54,8 +54,9 @@ public final class DelimiterStage: TranscodingStage {
 
     /// - Parameter delimiter: the byte between fields; not `,`, `"`, CR or LF.
     public init(reading inner: ByteSource, delimiter: UInt8, blockBytes: Int = 64 << 10, fieldLimit: Int = (64 << 10) + 1) {
-        precondition(delimiter != Self.comma && delimiter != Self.quote && delimiter != Self.lineFeed
-            && delimiter != Self.carriageReturn, "not a delimiter to transcode")
+        precondition(
+            delimiter != Self.comma && delimiter != Self.quote && delimiter != Self.lineFeed
+                && delimiter != Self.carriageReturn, "not a delimiter to transcode")
         self.delimiter = delimiter
         self.fieldLimit = max(1, fieldLimit)
         copiesWholeFields = self.fieldLimit > blockBytes
@@ -107,9 +108,10 @@ public final class DelimiterStage: TranscodingStage {
                     // in which such a byte (or the block's end) comes is
                     // left to the field-by-field path.
                     let special = copiesWholeFields ? Self.findQuoteOrComma(base, from: i, to: n) : i
-                    let lastStart = max(
-                        findLastByte(delimiter, base, from: i, to: special) ?? (i - 1),
-                        findLastByte(Self.lineFeed, base, from: i, to: special) ?? (i - 1)) + 1
+                    let lastStart =
+                        max(
+                            findLastByte(delimiter, base, from: i, to: special) ?? (i - 1),
+                            findLastByte(Self.lineFeed, base, from: i, to: special) ?? (i - 1)) + 1
                     if lastStart > i {
                         appendReplacingDelimiter(UnsafeRawBufferPointer(start: base + i, count: lastStart - i))
                         i = lastStart

@@ -198,8 +198,9 @@ public final class JSONArrayStage: TranscodingStage {
                         state = byte == 0x2C ? .beforeElement(afterComma: true) : .afterArray
                         i += 1
                         return
-                    case 0x20, 0x09 where depth == 0:
-                        flush(upTo: i)          // after the value: dropped
+                    case 0x20,
+                        0x09 where depth == 0:
+                        flush(upTo: i)  // after the value: dropped
                     default:
                         break
                     }

@@ -75,7 +75,7 @@ public final class CSVChunker: @unchecked Sendable {
             var malformed: IntakeRecordError?
             var remainder: IntakeChunk?
             chunk.bytes.withUnsafeBytes { buf in
-                guard let record = scanner.nextRecord(in: buf) else { return }   // only blank lines
+                guard let record = scanner.nextRecord(in: buf) else { return }  // only blank lines
                 if let e = record.error {
                     malformed = IntakeRecordError(
                         kind: e.kind, line: chunk.firstLine + record.lineOffset,
@@ -84,8 +84,9 @@ public final class CSVChunker: @unchecked Sendable {
                     return
                 }
                 let fields = scanner.fields.map { [UInt8](scanner.value(of: $0, in: buf)) }
-                header = CSVHeader(fields: fields, line: chunk.firstLine + record.lineOffset,
-                                   lineCount: record.lineCount)
+                header = CSVHeader(
+                    fields: fields, line: chunk.firstLine + record.lineOffset,
+                    lineCount: record.lineCount)
                 let rest = scanner.position
                 remainder = IntakeChunk(
                     bytes: [UInt8](buf[rest...]), firstLine: chunk.firstLine + scanner.line,

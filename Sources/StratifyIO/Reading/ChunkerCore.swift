@@ -70,8 +70,9 @@ final class ChunkerCore {
     var pendingHead = 0
 
     init(source: ByteSource, csv: Bool, options: ChunkerOptions) {
-        precondition(options.targetChunkBytes > 0 && options.readBlockBytes > 0 && options.maxRecordBytes > 0,
-                     "chunker sizes must be positive")
+        precondition(
+            options.targetChunkBytes > 0 && options.readBlockBytes > 0 && options.maxRecordBytes > 0,
+            "chunker sizes must be positive")
         self.source = source
         self.csv = csv
         self.target = options.targetChunkBytes
@@ -203,11 +204,11 @@ final class ChunkerCore {
                 }
             case .quoteSeen:
                 let b = u[scanPos]
-                if b == 34 {                      // "" : an escaped quote
+                if b == 34 {  // "" : an escaped quote
                     quote = .quoted
                     scanPos += 1
                 } else if b == 44 || b == 10 || b == 13 {
-                    quote = .unquoted             // the byte itself is handled below
+                    quote = .unquoted  // the byte itself is handled below
                 } else if line > quoteLine {
                     // A quoted run that crossed a line end and then "closes"
                     // onto stray text is far likelier a stray quote than a
@@ -215,7 +216,7 @@ final class ChunkerCore {
                     // quote instead of swallowing lines into one record.
                     unterminated(.strayTextAfterClose)
                 } else {
-                    quote = .unquoted             // "ab"c : the scanner reports it
+                    quote = .unquoted  // "ab"c : the scanner reports it
                 }
             case .fieldStart, .unquoted:
                 let regionStart = scanPos
@@ -228,14 +229,15 @@ final class ChunkerCore {
                 }
                 let end = q ?? filled
                 if end > scanPos && !outside(from: scanPos, to: end) {
-                    continue                      // over-long record: now skipping
+                    continue  // over-long record: now skipping
                 }
                 guard let q else {
                     let last = u[end - 1]
                     quote = (last == 44 || last == 10) ? .fieldStart : .unquoted
                     continue
                 }
-                let opens = q == regionStart
+                let opens =
+                    q == regionStart
                     ? quote == .fieldStart
                     : (u[q - 1] == 44 || u[q - 1] == 10)
                 scanPos = q + 1
@@ -245,7 +247,7 @@ final class ChunkerCore {
                     quoteLine = line
                     quoteColumn = q - lineStart + 1
                 } else {
-                    quote = .unquoted             // ab"c : a literal quote
+                    quote = .unquoted  // ab"c : a literal quote
                     if scanPos - recStart > maxRecord { tooLong(resumeAt: scanPos) }
                 }
             }
@@ -276,7 +278,7 @@ final class ChunkerCore {
         var quoteOpen = 0
         var quoteLine = 0
         var quoteColumn = 0
-        var outsideFrom = 0          // where the current run outside quotes began
+        var outsideFrom = 0  // where the current run outside quotes began
         func load() {
             pos = scanPos
             state = quote
@@ -293,7 +295,9 @@ final class ChunkerCore {
             scanPos = pos
             if state == .fieldStart || state == .unquoted {
                 // What the memchr path needs to know about `pos`.
-                state = pos == outsideFrom ? state
+                state =
+                    pos == outsideFrom
+                    ? state
                     : (u[pos - 1] == 44 || u[pos - 1] == 10) ? .fieldStart : .unquoted
             }
             quote = state
@@ -329,7 +333,7 @@ final class ChunkerCore {
                         lineStart = e + 1
                         continue
                     }
-                    if e - recStart >= maxRecord {               // still open at P
+                    if e - recStart >= maxRecord {  // still open at P
                         save()
                         unterminated(.tooLong)
                         load()
@@ -343,16 +347,16 @@ final class ChunkerCore {
                         return
                     }
                     let b = u[next]
-                    if b == 34 {                                  // "" : escaped
+                    if b == 34 {  // "" : escaped
                         if next < windowEnd {
                             events &= ~(UInt64(1) &<< UInt64(next - base))
                             continue
                         }
-                        windowEnd = next + 1                      // it was the next window's first byte
+                        windowEnd = next + 1  // it was the next window's first byte
                         break
                     }
                     if b == 44 || b == 10 || b == 13 || line == quoteLine {
-                        state = .unquoted                         // closed ("ab"c is the scanner's business)
+                        state = .unquoted  // closed ("ab"c is the scanner's business)
                         outsideFrom = next
                         continue
                     }
@@ -365,7 +369,7 @@ final class ChunkerCore {
                 }
                 // Outside quotes.
                 if isLineFeed {
-                    if e - recStart > maxRecord {                 // no boundary up to P
+                    if e - recStart > maxRecord {  // no boundary up to P
                         pos = e
                         save()
                         tooLong(resumeAt: recStart + maxRecord + 1)
@@ -379,7 +383,7 @@ final class ChunkerCore {
                     outsideFrom = e + 1
                     continue
                 }
-                if e - recStart > maxRecord {                     // outside quotes at P
+                if e - recStart > maxRecord {  // outside quotes at P
                     pos = e
                     save()
                     tooLong(resumeAt: recStart + maxRecord + 1)
@@ -392,7 +396,7 @@ final class ChunkerCore {
                     quoteLine = line
                     quoteColumn = e - lineStart + 1
                 } else {
-                    state = .unquoted                             // ab"c : literal
+                    state = .unquoted  // ab"c : literal
                     if e - recStart >= maxRecord {
                         pos = e + 1
                         save()
@@ -466,10 +470,12 @@ final class ChunkerCore {
     /// the rest of the physical line from `resumeAt` without buffering it.
     private func tooLong(resumeAt position: Int) {
         emitChunk(upTo: recStart, lineAtEnd: recLine)
-        pending.append(.recordError(IntakeRecordError(
-            kind: .recordTooLong, line: recLine, errorLine: recLine, column: nil,
-            byteOffset: base + recStart,
-            message: "record longer than \(maxRecord) bytes")))
+        pending.append(
+            .recordError(
+                IntakeRecordError(
+                    kind: .recordTooLong, line: recLine, errorLine: recLine, column: nil,
+                    byteOffset: base + recStart,
+                    message: "record longer than \(maxRecord) bytes")))
         skipping = true
         quote = .fieldStart
         scanPos = position
@@ -491,9 +497,11 @@ final class ChunkerCore {
         case .strayTextAfterClose:
             message = "unterminated quoted field: the quote that would close it, on line \(line), is followed by text"
         }
-        pending.append(.recordError(IntakeRecordError(
-            kind: .unterminatedQuote, line: recLine, errorLine: quoteLine, column: quoteColumn,
-            byteOffset: base + recStart, message: message)))
+        pending.append(
+            .recordError(
+                IntakeRecordError(
+                    kind: .unterminatedQuote, line: recLine, errorLine: quoteLine, column: quoteColumn,
+                    byteOffset: base + recStart, message: message)))
         quote = .fieldStart
         if let lf = findByte(10, UnsafeRawPointer(buffer), from: quoteOpen, to: filled) {
             scanPos = lf + 1
@@ -514,9 +522,11 @@ final class ChunkerCore {
     private func emitChunk(upTo end: Int, lineAtEnd: Int) {
         guard end > chunkStart else { return }
         let bytes = [UInt8](UnsafeRawBufferPointer(start: buffer + chunkStart, count: end - chunkStart))
-        pending.append(.chunk(IntakeChunk(
-            bytes: bytes, firstLine: chunkLine, lineCount: lineAtEnd - chunkLine,
-            byteOffset: base + chunkStart, sequenceNumber: 0)))
+        pending.append(
+            .chunk(
+                IntakeChunk(
+                    bytes: bytes, firstLine: chunkLine, lineCount: lineAtEnd - chunkLine,
+                    byteOffset: base + chunkStart, sequenceNumber: 0)))
         chunkStart = end
         chunkLine = lineAtEnd
     }

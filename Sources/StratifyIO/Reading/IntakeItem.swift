@@ -103,8 +103,10 @@ public struct IntakeRecordError: Error, Sendable, Equatable, CustomStringConvert
     /// See ``IntakeItem/sequenceNumber``.
     public var sequenceNumber: Int
 
-    public init(kind: RecordErrorKind, line: Int, errorLine: Int, column: Int?, byteOffset: Int,
-                message: String, sequenceNumber: Int = 0) {
+    public init(
+        kind: RecordErrorKind, line: Int, errorLine: Int, column: Int?, byteOffset: Int,
+        message: String, sequenceNumber: Int = 0
+    ) {
         self.kind = kind
         self.line = line
         self.errorLine = errorLine

@@ -68,7 +68,7 @@ func countLineFeeds(_ p: UnsafeRawPointer, from: Int, to: Int) -> Int {
     while to - i >= 32 {
         var acc: UInt64 = 0
         var steps = 0
-        while to - i >= 32 && steps < 63 {      // 4 per lane per step: ≤ 252
+        while to - i >= 32 && steps < 63 {  // 4 per lane per step: ≤ 252
             let a = zeroByteMask((p + i).loadUnaligned(as: UInt64.self) ^ lf) >> 7
             let b = zeroByteMask((p + i + 8).loadUnaligned(as: UInt64.self) ^ lf) >> 7
             let c = zeroByteMask((p + i + 16).loadUnaligned(as: UInt64.self) ^ lf) >> 7

@@ -124,7 +124,7 @@ public final class CSVRecordScanner {
     }
 
     deinit {
-        state.pointee.storage.deallocate()   // CSVField is trivial: nothing to deinitialize
+        state.pointee.storage.deallocate()  // CSVField is trivial: nothing to deinitialize
         state.deinitialize(count: 1)
         state.deallocate()
     }
@@ -175,10 +175,21 @@ public final class CSVRecordScanner {
         // Blank lines (empty, or a lone CR) are not records.
         while pos < n {
             let b = u[pos]
-            if b == 10 { pos += 1; line += 1; continue }
+            if b == 10 {
+                pos += 1
+                line += 1
+                continue
+            }
             if b == 13 {
-                if pos + 1 == n { pos = n; break }
-                if u[pos + 1] == 10 { pos += 2; line += 1; continue }
+                if pos + 1 == n {
+                    pos = n
+                    break
+                }
+                if u[pos + 1] == 10 {
+                    pos += 2
+                    line += 1
+                    continue
+                }
             }
             break
         }
@@ -227,13 +238,13 @@ public final class CSVRecordScanner {
                 windowNULs = nuls
                 windowNonASCII = nonASCII
             }
-            var inQuotes = false          // inside the current field's quotes
-            var closedAt = -1             // the current field's closing quote
+            var inQuotes = false  // inside the current field's quotes
+            var closedAt = -1  // the current field's closing quote
             var escaped = false
-            var skipQuoteAt = -1          // second quote of a "" split across windows
+            var skipQuoteAt = -1  // second quote of a "" split across windows
             fast: while true {
                 if !(haveWindow && pos >= base && pos &- base < 64) {
-                    guard n &- pos >= 64 else { break fast }         // short tail: byte loop
+                    guard n &- pos >= 64 else { break fast }  // short tail: byte loop
                     base = pos
                     (commas, lineFeeds, quotes, nuls, nonASCII) = CSVRecordScanner.window(raw + pos)
                     haveWindow = true
@@ -289,10 +300,10 @@ public final class CSVRecordScanner {
                         let p = base &+ bit
                         let b = u[p]
                         if inQuotes {
-                            if b == 44 { continue }                          // a comma inside quotes
-                            if b == 10 { break fast }                        // multi-line field: byte loop
+                            if b == 44 { continue }  // a comma inside quotes
+                            if b == 10 { break fast }  // multi-line field: byte loop
                             if p == skipQuoteAt { continue }
-                            if p &+ 1 < n && u[p &+ 1] == 34 {               // "" : an escaped quote
+                            if p &+ 1 < n && u[p &+ 1] == 34 {  // "" : an escaped quote
                                 escaped = true
                                 if bit < 63 {
                                     events &= ~(UInt64(1) &<< UInt64(bit &+ 1))
@@ -308,11 +319,11 @@ public final class CSVRecordScanner {
                             let a = u[p &+ 1]
                             if a == 44 || a == 10 { continue }
                             if a == 13 && p &+ 2 < n && u[p &+ 2] == 10 { continue }
-                            break fast                                       // "ab"c and the like
+                            break fast  // "ab"c and the like
                         }
                         if b == 34 {
-                            if p == fieldStart { inQuotes = true }           // opens a quoted field
-                            continue                                         // ab"c : a literal quote
+                            if p == fieldStart { inQuotes = true }  // opens a quoted field
+                            continue  // ab"c : a literal quote
                         }
                         // A comma or line feed ends the field.
                         var start = fieldStart
@@ -390,7 +401,10 @@ public final class CSVRecordScanner {
                 while q < n {
                     let c = tbl[Int(u[q])]
                     acc |= c
-                    if c & stopQuoted == 0 { q += 1; continue }
+                    if c & stopQuoted == 0 {
+                        q += 1
+                        continue
+                    }
                     if c == CSVByteClass.lineFeed {
                         line += 1
                         q += 1
@@ -414,9 +428,16 @@ public final class CSVRecordScanner {
                         if q - openPos - 1 > maxField && error == nil {
                             error = fieldTooLong(nf, lineOffset: openLine, column: openPos - openLineStart + 1)
                         }
-                        if after >= n { pos = n; end = n; break fieldLoop }
+                        if after >= n {
+                            pos = n
+                            end = n
+                            break fieldLoop
+                        }
                         end = after
-                        if b == 44 { pos = after + 1; continue fieldLoop }
+                        if b == 44 {
+                            pos = after + 1
+                            continue fieldLoop
+                        }
                         endedByLineFeed = after + (b == 13 ? 1 : 0) < n
                         pos = after + (b == 13 ? 2 : 1)
                         if endedByLineFeed { line += 1 } else { pos = n }
@@ -432,8 +453,9 @@ public final class CSVRecordScanner {
                     }
                     // "ab"c : report, then read the rest as unquoted text.
                     if error == nil {
-                        error = CSVRecordError(kind: .unexpectedCharacterAfterQuote, lineOffset: line,
-                                               column: after - lineStart + 1)
+                        error = CSVRecordError(
+                            kind: .unexpectedCharacterAfterQuote, lineOffset: line,
+                            column: after - lineStart + 1)
                     }
                     fieldStart = openPos
                     pos = after
@@ -455,7 +477,7 @@ public final class CSVRecordScanner {
             var fieldEnd = pos
             let atComma = pos < n && u[pos] == 44
             if !atComma && fieldEnd > fieldStart && u[fieldEnd - 1] == 13 {
-                fieldEnd -= 1                      // the CR of CR LF
+                fieldEnd -= 1  // the CR of CR LF
             }
             fields[nf] = CSVField(start: fieldStart, end: fieldEnd, isQuoted: false, hasEscapedQuotes: false)
             nf += 1
@@ -505,7 +527,14 @@ public final class CSVRecordScanner {
             lineFeeds |= byteMaskBits(zeroByteMask(w ^ lineFeedBytes)) &<< UInt64(8 &* k)
             special |= zeroByteMask(w ^ quoteBytes) | zeroByteMask(w) | (w & high)
         }
-        word(0); word(1); word(2); word(3); word(4); word(5); word(6); word(7)
+        word(0)
+        word(1)
+        word(2)
+        word(3)
+        word(4)
+        word(5)
+        word(6)
+        word(7)
         if special == 0 { return (commas, lineFeeds, 0, 0, 0) }
         var quotes: UInt64 = 0
         var nuls: UInt64 = 0
@@ -520,8 +549,9 @@ public final class CSVRecordScanner {
     }
 
     private func fieldTooLong(_ fieldNumber: Int, lineOffset: Int, column: Int) -> CSVRecordError {
-        CSVRecordError(kind: .fieldTooLong, lineOffset: lineOffset, column: column,
-                       detail: fieldNumber, limit: options.maxFieldBytes)
+        CSVRecordError(
+            kind: .fieldTooLong, lineOffset: lineOffset, column: column,
+            detail: fieldNumber, limit: options.maxFieldBytes)
     }
 
     /// Ends the record at the end of the line where the quote opened (the
@@ -552,8 +582,9 @@ public final class CSVRecordScanner {
             fieldCount: nf,
             hasNUL: acc & CSVByteClass.nul != 0,
             hasNonASCII: acc & CSVByteClass.nonASCII != 0,
-            error: CSVRecordError(kind: .unterminatedQuote, lineOffset: openLine,
-                                  column: openPos - openLineStart + 1, detail: linesToClose))
+            error: CSVRecordError(
+                kind: .unterminatedQuote, lineOffset: openLine,
+                column: openPos - openLineStart + 1, detail: linesToClose))
     }
 
     /// The value of `field`: the bytes themselves for an unquoted field or a

@@ -20,11 +20,12 @@ public enum FieldNameMatching {
         while end > start, isWhitespace(name[end - 1]) { end -= 1 }
         for offset in start..<end {
             let byte = name[offset]
-            out[offset - start] = switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte | 0x20
-            case UInt8(ascii: " "), UInt8(ascii: "-"): UInt8(ascii: "_")
-            default: byte
-            }
+            out[offset - start] =
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte | 0x20
+                case UInt8(ascii: " "), UInt8(ascii: "-"): UInt8(ascii: "_")
+                default: byte
+                }
         }
         return end - start
     }

@@ -84,7 +84,8 @@ struct JSONCursor {
             // non-ASCII.
             while n &- pos >= 8 {
                 let w = UnsafeRawPointer(u + pos).loadUnaligned(as: UInt64.self)
-                let m = zeroByteMask(w ^ quoteBytes) | zeroByteMask(w ^ backslashes)
+                let m =
+                    zeroByteMask(w ^ quoteBytes) | zeroByteMask(w ^ backslashes)
                     | zeroByteMask(w & controlBits) | (w & high)
                 if m != 0 {
                     pos &+= m.trailingZeroBitCount &>> 3
@@ -118,9 +119,9 @@ struct JSONCursor {
         let start = pos
         guard pos + 1 < n else { throw error("unterminated string", at: start) }
         switch u[pos + 1] {
-        case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:   // " \ / b f n r t
+        case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:  // " \ / b f n r t
             pos += 2
-        case 0x75:                                              // u
+        case 0x75:  // u
             let v = try hex4(at: pos + 2, escapeAt: start)
             pos += 6
             if v >= 0xD800 && v <= 0xDBFF {
@@ -196,7 +197,7 @@ struct JSONCursor {
             }
             while pos < n && isDigit(u[pos]) { pos += 1 }
         }
-        if pos < n && (u[pos] | 0x20) == 0x65 {                 // e or E
+        if pos < n && (u[pos] | 0x20) == 0x65 {  // e or E
             pos += 1
             fractionOrExponent = true
             if pos < n && (u[pos] == 0x2B || u[pos] == 0x2D) { pos += 1 }
@@ -237,7 +238,7 @@ struct JSONCursor {
         stack.removeAll(keepingCapacity: true)
         stack.append(u[pos])
         pos += 1
-        var closeAllowed = true            // right after an opener: [] and {}
+        var closeAllowed = true  // right after an opener: [] and {}
         while true {
             skipWhitespace()
             var top = stack[stack.count - 1]

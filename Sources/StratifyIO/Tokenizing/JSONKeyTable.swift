@@ -95,7 +95,8 @@ final class JSONKeyTable: @unchecked Sendable {
             if index < 0 { return nil }
             let candidate = self.key(index)
             if candidate.count == key.count,
-               candidate.isEmpty || Self.equal(candidate.baseAddress!, key.baseAddress!, key.count) {
+                candidate.isEmpty || Self.equal(candidate.baseAddress!, key.baseAddress!, key.count)
+            {
                 return index
             }
             slot = (slot + 1) & mask
@@ -126,7 +127,8 @@ final class JSONKeyTable: @unchecked Sendable {
             }
             if length <= 32 {
                 let head = a.loadUnaligned(as: SIMD16<UInt8>.self) .== b.loadUnaligned(as: SIMD16<UInt8>.self)
-                let tail = a.loadUnaligned(fromByteOffset: length - 16, as: SIMD16<UInt8>.self)
+                let tail =
+                    a.loadUnaligned(fromByteOffset: length - 16, as: SIMD16<UInt8>.self)
                     .== b.loadUnaligned(fromByteOffset: length - 16, as: SIMD16<UInt8>.self)
                 return all(head .& tail)
             }

@@ -178,9 +178,10 @@ public final class JSONLineParser {
                 c.skipWhitespace()
                 guard let b = c.peek() else { throw c.unexpected(at: c.pos, expecting: "a value") }
                 let valueStart = c.pos
-                var m = JSONMember(keyStart: keyOpen + 1, keyEnd: keyEnd, keyHasEscapes: keyEscapes,
-                                   valueStart: valueStart, valueEnd: valueStart, kind: .null,
-                                   hasEscapes: false, hasFractionOrExponent: false, keyIndex: keyIndex)
+                var m = JSONMember(
+                    keyStart: keyOpen + 1, keyEnd: keyEnd, keyHasEscapes: keyEscapes,
+                    valueStart: valueStart, valueEnd: valueStart, kind: .null,
+                    hasEscapes: false, hasFractionOrExponent: false, keyIndex: keyIndex)
                 switch b {
                 case 0x22:
                     m.kind = .string
@@ -320,7 +321,8 @@ public final class JSONLineParser {
                 }
                 let other = ms[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: entry))]
                 if other.keyEnd &- other.keyStart == length
-                    && memcmpBytes(u + m.keyStart, u + other.keyStart, length) {
+                    && memcmpBytes(u + m.keyStart, u + other.keyStart, length)
+                {
                     return i
                 }
                 s = (s &+ 1) & mask

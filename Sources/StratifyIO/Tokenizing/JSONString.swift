@@ -50,7 +50,8 @@ public enum JSONString {
             i += 6
             if scalar >= 0xD800 && scalar <= 0xDBFF {
                 guard i + 1 < n, u[i] == 0x5C, u[i + 1] == 0x75,
-                      let low = JSONCursor.hexValue(u, i + 2, n), low >= 0xDC00 && low <= 0xDFFF else {
+                    let low = JSONCursor.hexValue(u, i + 2, n), low >= 0xDC00 && low <= 0xDFFF
+                else {
                     throw JSONParseError(column: escapeStart + 1, message: "lone surrogate \\u\(hex4Text(scalar))")
                 }
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)

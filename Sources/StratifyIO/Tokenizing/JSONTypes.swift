@@ -29,8 +29,10 @@ public struct JSONMember: Sendable, Equatable {
     /// 1-based column of the key's opening quote (for messages).
     public var keyColumn: Int { keyStart }
 
-    public init(keyStart: Int, keyEnd: Int, keyHasEscapes: Bool, valueStart: Int, valueEnd: Int,
-                kind: JSONValueKind, hasEscapes: Bool, hasFractionOrExponent: Bool, keyIndex: Int32 = -1) {
+    public init(
+        keyStart: Int, keyEnd: Int, keyHasEscapes: Bool, valueStart: Int, valueEnd: Int,
+        kind: JSONValueKind, hasEscapes: Bool, hasFractionOrExponent: Bool, keyIndex: Int32 = -1
+    ) {
         self.keyStart = keyStart
         self.keyEnd = keyEnd
         self.keyHasEscapes = keyHasEscapes

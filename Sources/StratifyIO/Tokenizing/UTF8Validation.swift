@@ -20,7 +20,10 @@ public enum UTF8Validation {
                 i += 16
             }
             if i >= n { break }
-            if u[i] < 0x80 { i += 1; continue }
+            if u[i] < 0x80 {
+                i += 1
+                continue
+            }
             let length = sequenceLength(u, i, n)
             if length == 0 { return i }
             i += length

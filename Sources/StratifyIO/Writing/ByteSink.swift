@@ -93,7 +93,7 @@ public final class ByteSink: @unchecked Sendable {
                 remaining -= n
                 continue
             }
-            if n == 0 { throw writeFailure(EIO) }   // no progress: do not spin
+            if n == 0 { throw writeFailure(EIO) }  // no progress: do not spin
             let code = errno
             switch code {
             case EINTR:

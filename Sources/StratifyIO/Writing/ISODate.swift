@@ -23,10 +23,10 @@ public enum ISODate {
     public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400                                       // [0, 399]
-        let mp = month > 2 ? month - 3 : month + 9                    // March = 0
-        let doy = (153 * mp + 2) / 5 + day - 1                        // [0, 365]
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy               // [0, 146096]
+        let yoe = y - era * 400  // [0, 399]
+        let mp = month > 2 ? month - 3 : month + 9  // March = 0
+        let doy = (153 * mp + 2) / 5 + day - 1  // [0, 365]
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy  // [0, 146096]
         return era * 146_097 + doe - 719_468
     }
 
@@ -34,10 +34,10 @@ public enum ISODate {
     public static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097                                   // [0, 146096]
+        let doe = z - era * 146_097  // [0, 146096]
         let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)             // [0, 365]
-        let mp = (5 * doy + 2) / 153                                  // [0, 11]
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)  // [0, 365]
+        let mp = (5 * doy + 2) / 153  // [0, 11]
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
@@ -55,7 +55,8 @@ public enum ISODate {
             return d < 10 ? Int(d) : nil
         }
         guard let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
-              let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9) else { return nil }
+            let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9)
+        else { return nil }
         let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
         let month = m0 * 10 + m1
         let day = d0 * 10 + d1

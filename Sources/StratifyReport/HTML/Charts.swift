@@ -74,10 +74,12 @@ public enum Charts {
         html.open("figure")
         html.element("figcaption", title)
         let h = SVGNumber.text(height)
-        html.open("svg", [
-            ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(SVGNumber.text(width)) \(h)"),
-            ("width", SVGNumber.text(width)), ("height", h), ("role", "img"), ("aria-label", "\(title): \(summary)"),
-        ])
+        html.open(
+            "svg",
+            [
+                ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(SVGNumber.text(width)) \(h)"),
+                ("width", SVGNumber.text(width)), ("height", h), ("role", "img"), ("aria-label", "\(title): \(summary)"),
+            ])
         html.element("title", title)
         svg(&html)
         html.close("svg")
@@ -139,7 +141,8 @@ public enum Charts {
         let grid = ChartGeometry.grid(rows: rows.count, columns: columns.count, cellWidth: cellWidth, cellHeight: cellHeight)
         let largest = counts.flatMap { $0 }.compactMap(cells.shown).max() ?? 0
         let height = header + Double(rows.count) * cellHeight + 4
-        figure(&html, title: title, summary: "\(rows.count) rows by \(columns.count) columns; the table below gives each count", height: height, table: table) { html in
+        figure(&html, title: title, summary: "\(rows.count) rows by \(columns.count) columns; the table below gives each count", height: height, table: table) {
+            html in
             for (column, name) in columns.enumerated() {
                 text(&html, x: labelWidth + (Double(column) + 0.5) * cellWidth, y: 16, anchor: "middle", name)
             }
@@ -168,7 +171,10 @@ public enum Charts {
         let layout = SankeyLayout(counts: drawn, width: inner, height: plotHeight, nodeWidth: nodeWidth, gap: gap)
         let height = plotHeight + gap * Double(max(left.count, right.count)) + 30
         let total = counts.flatMap { $0 }.reduce(0, +)
-        figure(&html, title: title, summary: "\(total) patients from \(left.count) groups before to \(right.count) after; the table below gives each flow", height: height, table: table) { html in
+        figure(
+            &html, title: title, summary: "\(total) patients from \(left.count) groups before to \(right.count) after; the table below gives each flow",
+            height: height, table: table
+        ) { html in
             html.open("g", [("transform", "translate(\(SVGNumber.text(labelWidth)),20)")])
             for ribbon in layout.ribbons {
                 let step = Palette.step(min(ribbon.from, right.count - 1), of: max(left.count, 2))
@@ -198,9 +204,12 @@ public enum Charts {
         figure(&html, title: title, summary: summary, height: side + 60, table: table) { html in
             html.open("g", [("transform", "translate(\(SVGNumber.text(left)),\(SVGNumber.text(top)))")])
             rect(&html, Rect(x: 0, y: 0, width: side, height: side), fill: "#fff", stroke: true)
-            html.open("line", [("x1", "0"), ("y1", SVGNumber.text(side)), ("x2", SVGNumber.text(side)), ("y2", "0"), ("stroke", "#999"), ("stroke-dasharray", "4 4")])
+            html.open(
+                "line", [("x1", "0"), ("y1", SVGNumber.text(side)), ("x2", SVGNumber.text(side)), ("y2", "0"), ("stroke", "#999"), ("stroke-dasharray", "4 4")])
             html.close("line")
-            html.open("polyline", [("points", ChartGeometry.polyline(points, width: side, height: side)), ("fill", "none"), ("stroke", Palette.ramp[4]), ("stroke-width", "2.5")])
+            html.open(
+                "polyline",
+                [("points", ChartGeometry.polyline(points, width: side, height: side)), ("fill", "none"), ("stroke", Palette.ramp[4]), ("stroke-width", "2.5")])
             html.close("polyline")
             for tick in [0.0, 0.5, 1.0] {
                 text(&html, x: tick * side, y: side + 16, anchor: "middle", SVGNumber.text(tick))
@@ -235,14 +244,17 @@ public enum Charts {
                 let y = Double(index) * rowHeight + 17
                 text(&html, x: labelWidth - 8, y: y + 4, anchor: "end", label)
                 if let (low, high) = intervals[index] {
-                    html.open("line", [
-                        ("x1", SVGNumber.text(labelWidth + low / axis * plot)), ("y1", SVGNumber.text(y)),
-                        ("x2", SVGNumber.text(labelWidth + high / axis * plot)), ("y2", SVGNumber.text(y)), ("stroke", "#333"), ("stroke-width", "2"),
-                    ])
+                    html.open(
+                        "line",
+                        [
+                            ("x1", SVGNumber.text(labelWidth + low / axis * plot)), ("y1", SVGNumber.text(y)),
+                            ("x2", SVGNumber.text(labelWidth + high / axis * plot)), ("y2", SVGNumber.text(y)), ("stroke", "#333"), ("stroke-width", "2"),
+                        ])
                     html.close("line")
                 }
                 if let rate = rates[index] {
-                    html.open("circle", [("cx", SVGNumber.text(labelWidth + rate / axis * plot)), ("cy", SVGNumber.text(y)), ("r", "5"), ("fill", Palette.ramp[4])])
+                    html.open(
+                        "circle", [("cx", SVGNumber.text(labelWidth + rate / axis * plot)), ("cy", SVGNumber.text(y)), ("r", "5"), ("fill", Palette.ramp[4])])
                     html.close("circle")
                 } else {
                     text(&html, x: labelWidth + 4, y: y + 4, "hidden (small cell)")

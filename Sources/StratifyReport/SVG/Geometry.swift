@@ -142,7 +142,8 @@ public struct SankeyLayout: Sendable, Equatable {
                 leftOffset[row] += thickness
                 rightOffset[column] += thickness
                 let t = SVGNumber.text
-                let path = "M\(t(x0)),\(t(a))C\(t(middle)),\(t(a)) \(t(middle)),\(t(b)) \(t(x1)),\(t(b))"
+                let path =
+                    "M\(t(x0)),\(t(a))C\(t(middle)),\(t(a)) \(t(middle)),\(t(b)) \(t(x1)),\(t(b))"
                     + "V\(t(b + thickness))C\(t(middle)),\(t(b + thickness)) \(t(middle)),\(t(a + thickness)) \(t(x0)),\(t(a + thickness))Z"
                 ribbons.append(Ribbon(from: row, to: column, count: count, path: path))
             }

@@ -27,8 +27,9 @@ struct ExpressionChecker {
     func condition() -> TypedExpr? {
         guard let typed = check(source.expr, hint: nil) else { return nil }
         guard typed.type == .boolean else {
-            error("a condition must be true or false, but this is \(article(typed.type))", at: source.expr.range,
-                  notes: ["compare it with something, e.g. '\(typed.text) >= 1'"])
+            error(
+                "a condition must be true or false, but this is \(article(typed.type))", at: source.expr.range,
+                notes: ["compare it with something, e.g. '\(typed.text) >= 1'"])
             return nil
         }
         return typed
@@ -81,8 +82,9 @@ struct ExpressionChecker {
             for operand in operands {
                 guard let checked = check(operand, hint: nil) else { return nil }
                 guard checked.type == .boolean else {
-                    error("'\(op.rawValue)' needs true or false on both sides, but \(checked.text) is \(article(checked.type))", at: operand.range,
-                          notes: ["compare it with something, e.g. '\(checked.text) >= 1'"])
+                    error(
+                        "'\(op.rawValue)' needs true or false on both sides, but \(checked.text) is \(article(checked.type))", at: operand.range,
+                        notes: ["compare it with something, e.g. '\(checked.text) >= 1'"])
                     return nil
                 }
                 typed.append(checked)
@@ -164,8 +166,9 @@ struct ExpressionChecker {
     private func call(_ name: String, _ arguments: [Expr], _ expr: Expr) -> TypedExpr? {
         guard let function = TypedExpr.Function(rawValue: name) else {
             let names = TypedExpr.Function.allCases.map(\.rawValue)
-            error("unknown function '\(name)'", at: expr.range.lowerBound..<(expr.range.lowerBound + name.utf8.count),
-                  notes: [Suggestions.note(for: name, in: names), "functions: \(names.map { "\($0)(..)" }.joined(separator: ", "))"].compactMap { $0 })
+            error(
+                "unknown function '\(name)'", at: expr.range.lowerBound..<(expr.range.lowerBound + name.utf8.count),
+                notes: [Suggestions.note(for: name, in: names), "functions: \(names.map { "\($0)(..)" }.joined(separator: ", "))"].compactMap { $0 })
             return nil
         }
         if function.testsPresence {
@@ -210,8 +213,9 @@ struct ExpressionChecker {
             if arguments.isEmpty {
                 error("\(name)() needs \(expected)", at: expr.range, notes: ["e.g. '\(name)(phq9_total)'"])
             } else {
-                error("\(name)(..) takes one name, not \(arguments.count)", at: arguments[1].range.lowerBound..<arguments.last!.range.upperBound,
-                      notes: ["to test several values, combine the tests: '\(name)(a) and \(name)(b)'"])
+                error(
+                    "\(name)(..) takes one name, not \(arguments.count)", at: arguments[1].range.lowerBound..<arguments.last!.range.upperBound,
+                    notes: ["to test several values, combine the tests: '\(name)(a) and \(name)(b)'"])
             }
             return nil
         }
@@ -279,8 +283,9 @@ struct ExpressionChecker {
         }
         if scope.declaredFlags.contains(name) {
             guard phase >= .floor else {
-                error("'\(name)' is a flag, which rules set, so \(phase.place) cannot use it", at: expr.range,
-                      notes: ["flags can be used in floors, escalations and models"])
+                error(
+                    "'\(name)' is a flag, which rules set, so \(phase.place) cannot use it", at: expr.range,
+                    notes: ["flags can be used in floors, escalations and models"])
                 return nil
             }
             // Not registered when the rules that set it have errors of their own.
@@ -289,8 +294,9 @@ struct ExpressionChecker {
         }
         if name == Scope.totalScoreName || name == Scope.tierName || domainReference(name) != nil {
             guard phase >= .escalation else {
-                error("'\(name)' is not known yet in \(phase.place): scores and tiers exist only after the rules run", at: expr.range,
-                      notes: ["escalations and models can use scores and tiers"])
+                error(
+                    "'\(name)' is not known yet in \(phase.place): scores and tiers exist only after the rules run", at: expr.range,
+                    notes: ["escalations and models can use scores and tiers"])
                 return nil
             }
             if name == Scope.totalScoreName {

@@ -74,16 +74,20 @@ struct RuleChecker {
         let identifier = ruleSet.identifier
         guard !identifier.value.isEmpty else { return nil }
         guard let index = scope.inputs[identifier.value] else {
-            context.error("the identifier '\(identifier.value)' is not one of the inputs", at: identifier.location, length: identifier.value.count,
-                          notes: [Suggestions.note(for: identifier.value, in: scope.inputs.keys)].compactMap { $0 })
+            context.error(
+                "the identifier '\(identifier.value)' is not one of the inputs", at: identifier.location, length: identifier.value.count,
+                notes: [Suggestions.note(for: identifier.value, in: scope.inputs.keys)].compactMap { $0 })
             return nil
         }
         let field = ruleSet.inputs[index]
         if field.type != .string {
-            context.error("the identifier '\(identifier.value)' must be a string input, not \(field.type.keyword)", at: field.location, length: field.name.count)
+            context.error(
+                "the identifier '\(identifier.value)' must be a string input, not \(field.type.keyword)", at: field.location, length: field.name.count)
         }
         if !field.required {
-            context.error("the identifier '\(identifier.value)' must be declared 'required: true': a record without it cannot be reported back", at: field.location, length: field.name.count)
+            context.error(
+                "the identifier '\(identifier.value)' must be declared 'required: true': a record without it cannot be reported back", at: field.location,
+                length: field.name.count)
         }
         return index
     }
@@ -101,7 +105,9 @@ struct RuleChecker {
         for (index, definition) in ruleSet.derived.enumerated() {
             let name = definition.name
             if let input = scope.inputs[name.value] {
-                context.error("derived value '\(name.value)' has the name of an input (line \(ruleSet.inputs[input].location.line))", at: name.location, length: name.value.count)
+                context.error(
+                    "derived value '\(name.value)' has the name of an input (line \(ruleSet.inputs[input].location.line))", at: name.location,
+                    length: name.value.count)
             } else if scope.derivedIndex[name.value] != nil {
                 context.error("derived value '\(name.value)' is defined twice", at: name.location, length: name.value.count)
             } else if name.value.contains(".") || name.value == Scope.totalScoreName || name.value == Scope.tierName {
@@ -119,9 +125,13 @@ struct RuleChecker {
             if let enumValues = definition.values {
                 declared = .enumeration(EnumType(name: definition.name.value, values: enumValues.map(\.value)))
             }
-            guard let expr = checkBody(definition.body, declared: declared, what: "derived value '\(definition.name.value)'", location: definition.name.location) else { continue }
+            guard
+                let expr = checkBody(definition.body, declared: declared, what: "derived value '\(definition.name.value)'", location: definition.name.location)
+            else { continue }
             if let declared, expr.type != declared {
-                context.error("derived value '\(definition.name.value)' declares values, but computes \(expr.type.keyword)", at: definition.name.location, length: definition.name.value.count)
+                context.error(
+                    "derived value '\(definition.name.value)' declares values, but computes \(expr.type.keyword)", at: definition.name.location,
+                    length: definition.name.value.count)
                 continue
             }
             scope.derivedExprs[index] = expr
@@ -217,9 +227,13 @@ struct RuleChecker {
         case .sum(let parts):
             var typed: [SumPart] = []
             for part in parts {
-                guard let value = checkBody(part.body, declared: nil, what: "part '\(part.label.value)' of \(what)", location: part.label.location) else { return nil }
+                guard let value = checkBody(part.body, declared: nil, what: "part '\(part.label.value)' of \(what)", location: part.label.location) else {
+                    return nil
+                }
                 guard value.type.isNumeric else {
-                    context.error("part '\(part.label.value)' of \(what) must be a number to be added up, but it is \(value.type.keyword)", at: part.label.location, length: part.label.value.count)
+                    context.error(
+                        "part '\(part.label.value)' of \(what) must be a number to be added up, but it is \(value.type.keyword)", at: part.label.location,
+                        length: part.label.value.count)
                     return nil
                 }
                 typed.append(SumPart(label: part.label.value, value: value))
@@ -230,12 +244,14 @@ struct RuleChecker {
         }
     }
 
-    private mutating func checkCases(_ cases: [CaseDefinition], otherwise: SourceExpression?, declared: ValueType?, what: String, location: SourceLocation) -> TypedExpr? {
+    private mutating func checkCases(
+        _ cases: [CaseDefinition], otherwise: SourceExpression?, declared: ValueType?, what: String, location: SourceLocation
+    ) -> TypedExpr? {
         var arms: [CaseArm] = []
         var type = declared
         for item in cases {
             guard let condition = checker(.derived, item.when).condition(),
-                  let value = checker(.derived, item.then).value(hint: type)
+                let value = checker(.derived, item.then).value(hint: type)
             else { return nil }
             guard let unified = unify(type, value.type, at: item.then, what: what) else { return nil }
             type = unified
@@ -244,7 +260,7 @@ struct RuleChecker {
         var otherwiseValue: TypedExpr?
         if let otherwise {
             guard let value = checker(.derived, otherwise).value(hint: type),
-                  let unified = unify(type, value.type, at: otherwise, what: what)
+                let unified = unify(type, value.type, at: otherwise, what: what)
             else { return nil }
             type = unified
             otherwiseValue = value
@@ -274,7 +290,7 @@ struct RuleChecker {
                 continue
             }
             guard let value = checker(.derived, row.value).value(hint: type),
-                  let unified = unify(type, value.type, at: row.value, what: what)
+                let unified = unify(type, value.type, at: row.value, what: what)
             else {
                 failed = true
                 continue
@@ -285,7 +301,7 @@ struct RuleChecker {
         var defaultValue: TypedExpr?
         if let source = table.defaultValue {
             guard let value = checker(.derived, source).value(hint: type),
-                  let unified = unify(type, value.type, at: source, what: what)
+                let unified = unify(type, value.type, at: source, what: what)
             else { return nil }
             type = unified
             defaultValue = value
@@ -302,15 +318,17 @@ struct RuleChecker {
         switch keyType {
         case .integer:
             if let (lower, upper) = Self.parseRange(text) { return Interval(lower, upper) }
-            context.error("a row key of \(what) must be a whole number or a range 'MIN..MAX', 'MIN..' or '..MAX', found '\(text)'", at: key.location, length: text.count)
+            context.error(
+                "a row key of \(what) must be a whole number or a range 'MIN..MAX', 'MIN..' or '..MAX', found '\(text)'", at: key.location, length: text.count)
         case .boolean:
             if text == "true" { return Interval(1, 1) }
             if text == "false" { return Interval(0, 0) }
             context.error("a row key of \(what) must be true or false, found '\(text)'", at: key.location, length: text.count)
         case .enumeration(let type):
             if let index = type.index(of: text) { return Interval(Double(index), Double(index)) }
-            context.error("'\(text)' is not a value of \(type.name)", at: key.location, length: text.count,
-                          notes: [Suggestions.note(for: text, in: type.values), "\(type.name) takes: \(type.values.joined(separator: ", "))"].compactMap { $0 })
+            context.error(
+                "'\(text)' is not a value of \(type.name)", at: key.location, length: text.count,
+                notes: [Suggestions.note(for: text, in: type.values), "\(type.name) takes: \(type.values.joined(separator: ", "))"].compactMap { $0 })
         default:
             context.error("a table's key must be an integer, true/false or an enum; the key of \(what) is \(keyType.keyword)", at: key.location)
         }
@@ -353,8 +371,9 @@ struct RuleChecker {
             gaps.append(Interval(next, range.upper).description)
         }
         if !gaps.isEmpty {
-            context.error("the rows of \(what) leave out \(key.text) = \(gaps.joined(separator: ", "))", at: table.location,
-                          notes: ["add rows for them, or a 'default'"])
+            context.error(
+                "the rows of \(what) leave out \(key.text) = \(gaps.joined(separator: ", "))", at: table.location,
+                notes: ["add rows for them, or a 'default'"])
         }
     }
 
@@ -370,7 +389,8 @@ struct RuleChecker {
                 builder.emit(condition)
                 if let flag = definition.flag {
                     if scope.inputs[flag.value] != nil || scope.derivedIndex[flag.value] != nil || flag.value.contains(".") {
-                        context.error("flag '\(flag.value)' has the name of an input or a derived value, or contains '.'", at: flag.location, length: flag.value.count)
+                        context.error(
+                            "flag '\(flag.value)' has the name of an input or a derived value, or contains '.'", at: flag.location, length: flag.value.count)
                     }
                     setters[flag.value, default: []].append(checked.count)
                 }
@@ -420,13 +440,15 @@ struct RuleChecker {
                 let condition = checker(.floor, floor.when).condition()
                 guard let atLeast = tierIndex(floor.atLeast), let condition else { continue }
                 builder.emit(condition)
-                floors.append(Program.Floor(
-                    id: floor.id.value, condition: condition, text: floor.when.text, atLeast: atLeast,
-                    because: floor.because, location: floor.location))
+                floors.append(
+                    Program.Floor(
+                        id: floor.id.value, condition: condition, text: floor.when.text, atLeast: atLeast,
+                        because: floor.because, location: floor.location))
             }
-            domains.append(Program.Domain(
-                name: domain.name.value, description: domain.description, bands: bands, floors: floors, rules: ruleIndexes,
-                scoreRegister: scoreRegister, bandTierRegister: bandTierRegister, tierRegister: tierRegister))
+            domains.append(
+                Program.Domain(
+                    name: domain.name.value, description: domain.description, bands: bands, floors: floors, rules: ruleIndexes,
+                    scoreRegister: scoreRegister, bandTierRegister: bandTierRegister, tierRegister: tierRegister))
         }
         if ruleSet.domains.isEmpty, !context.hasErrors {
             context.error("the rule file has no domains: give at least one, with rules", at: nil)
@@ -436,8 +458,9 @@ struct RuleChecker {
 
     private func tierIndex(_ name: Located<String>) -> Int? {
         if let index = scope.tierType.index(of: name.value) { return index }
-        context.error("'\(name.value)' is not a tier", at: name.location, length: name.value.count,
-                      notes: [Suggestions.note(for: name.value, in: scope.tierType.values), "tiers: \(scope.tierType.values.joined(separator: ", "))"].compactMap { $0 })
+        context.error(
+            "'\(name.value)' is not a tier", at: name.location, length: name.value.count,
+            notes: [Suggestions.note(for: name.value, in: scope.tierType.values), "tiers: \(scope.tierType.values.joined(separator: ", "))"].compactMap { $0 })
         return nil
     }
 
@@ -452,23 +475,29 @@ struct RuleChecker {
             let tier = tierIndex(definition.tier)
             if let (before, beforeTier) = previous {
                 if let tier, tier <= beforeTier {
-                    context.error("tier '\(definition.tier.value)' comes after '\(before.tier.value)' here, but it is not higher on the tier scale", at: definition.tier.location, length: definition.tier.value.count,
-                                  notes: ["tiers, lowest first: \(scope.tierType.values.joined(separator: ", "))"])
+                    context.error(
+                        "tier '\(definition.tier.value)' comes after '\(before.tier.value)' here, but it is not higher on the tier scale",
+                        at: definition.tier.location, length: definition.tier.value.count,
+                        notes: ["tiers, lowest first: \(scope.tierType.values.joined(separator: ", "))"])
                 }
                 if let upper = before.upper {
                     if definition.lower > upper + 1 {
-                        context.error("the tiers of \(what) leave a gap: scores \(upper + 1)..\(definition.lower - 1) are in no tier", at: definition.location,
-                                      notes: ["start '\(definition.tier.value)' at \(upper + 1)"])
+                        context.error(
+                            "the tiers of \(what) leave a gap: scores \(upper + 1)..\(definition.lower - 1) are in no tier", at: definition.location,
+                            notes: ["start '\(definition.tier.value)' at \(upper + 1)"])
                     } else if definition.lower <= upper {
-                        context.error("the tiers of \(what) overlap: '\(before.tier.value)' ends at \(upper) but '\(definition.tier.value)' starts at \(definition.lower)", at: definition.location,
-                                      notes: ["start '\(definition.tier.value)' at \(upper + 1)"])
+                        context.error(
+                            "the tiers of \(what) overlap: '\(before.tier.value)' ends at \(upper) but '\(definition.tier.value)' starts at \(definition.lower)",
+                            at: definition.location,
+                            notes: ["start '\(definition.tier.value)' at \(upper + 1)"])
                     }
                 } else {
                     context.error("tier '\(before.tier.value)' of \(what) is open above ('\(before.lower)..'), so no tier can follow it", at: before.location)
                 }
             } else if definition.lower > minimum {
-                context.error("the tiers of \(what) start at \(definition.lower), but scores can be as low as \(minimum)", at: definition.location,
-                              notes: ["start the lowest tier at \(minimum)"])
+                context.error(
+                    "the tiers of \(what) start at \(definition.lower), but scores can be as low as \(minimum)", at: definition.location,
+                    notes: ["start the lowest tier at \(minimum)"])
             }
             if let upper = definition.upper, upper < definition.lower {
                 context.error("the range \(definition.lower)..\(upper) is empty", at: definition.location)
@@ -477,8 +506,9 @@ struct RuleChecker {
             if let tier { bands.append(TierBands.Band(tier: tier, lower: definition.lower, upper: definition.upper)) }
         }
         if let (last, _) = previous, let upper = last.upper, upper < maximum {
-            context.error("the tiers of \(what) end at \(upper), but scores can reach \(maximum)", at: last.location,
-                          notes: ["leave the highest tier open: '\(last.lower)..'"])
+            context.error(
+                "the tiers of \(what) end at \(upper), but scores can reach \(maximum)", at: last.location,
+                notes: ["leave the highest tier open: '\(last.lower)..'"])
         }
         if definitions.isEmpty {
             context.error("\(what) has no tiers", at: location)
@@ -506,9 +536,10 @@ struct RuleChecker {
             let condition = checker(.escalation, definition.when).condition()
             guard let atLeast = tierIndex(definition.atLeast), let condition else { continue }
             builder.emit(condition)
-            escalations.append(Program.Escalation(
-                id: definition.id.value, condition: condition, text: definition.when.text, atLeast: atLeast,
-                because: definition.because, location: definition.location))
+            escalations.append(
+                Program.Escalation(
+                    id: definition.id.value, condition: condition, text: definition.when.text, atLeast: atLeast,
+                    because: definition.because, location: definition.location))
         }
         return escalations
     }
@@ -523,10 +554,11 @@ struct RuleChecker {
                 builder.emit(checked)
                 condition = checked
             }
-            models.append(Program.Model(
-                id: definition.id.value, condition: condition, text: definition.when?.text, contact: definition.contact,
-                contactDays: definition.contactDays?.value, caseload: definition.caseload?.value,
-                reviewDays: definition.reviewDays.value, because: definition.because, location: definition.location))
+            models.append(
+                Program.Model(
+                    id: definition.id.value, condition: condition, text: definition.when?.text, contact: definition.contact,
+                    contactDays: definition.contactDays?.value, caseload: definition.caseload?.value,
+                    reviewDays: definition.reviewDays.value, because: definition.because, location: definition.location))
         }
         return models
     }
@@ -534,8 +566,9 @@ struct RuleChecker {
     private mutating func checkReview() -> Program.Review? {
         guard let review = ruleSet.reviewBy else { return nil }
         guard let index = scope.inputs[review.from.value] else {
-            context.error("review_by counts from '\(review.from.value)', which is not an input", at: review.from.location, length: review.from.value.count,
-                          notes: [Suggestions.note(for: review.from.value, in: scope.inputs.keys)].compactMap { $0 })
+            context.error(
+                "review_by counts from '\(review.from.value)', which is not an input", at: review.from.location, length: review.from.value.count,
+                notes: [Suggestions.note(for: review.from.value, in: scope.inputs.keys)].compactMap { $0 })
             return nil
         }
         guard ruleSet.inputs[index].type == .date else {

@@ -46,22 +46,24 @@ final class CodeBuilder {
         case .not(let operand):
             append(Instruction(.not, destination: destination, a: operand.register))
         case .arithmetic(let op, let left, let right):
-            let code: Instruction.Op = switch op {
-            case .add: .add
-            case .subtract: .subtract
-            case .multiply: .multiply
-            case .divide: .divide
-            }
+            let code: Instruction.Op =
+                switch op {
+                case .add: .add
+                case .subtract: .subtract
+                case .multiply: .multiply
+                case .divide: .divide
+                }
             append(Instruction(code, destination: destination, a: left.register, b: right.register))
         case .compare(let op, let left, let right):
-            let code: Instruction.Op = switch op {
-            case .equal: .equal
-            case .notEqual: .notEqual
-            case .less: .less
-            case .lessEqual: .lessEqual
-            case .greater: .greater
-            case .greaterEqual: .greaterEqual
-            }
+            let code: Instruction.Op =
+                switch op {
+                case .equal: .equal
+                case .notEqual: .notEqual
+                case .less: .less
+                case .lessEqual: .lessEqual
+                case .greater: .greater
+                case .greaterEqual: .greaterEqual
+                }
             append(Instruction(code, destination: destination, a: left.register, b: right.register))
         case .logical(let op, let operands):
             appendNary(op == .and ? .and : .or, destination, operands.map(\.register))
@@ -70,12 +72,13 @@ final class CodeBuilder {
         case .call(let function, let arguments) where function.testsPresence:
             append(Instruction(function == .known ? .known : .missing, destination: destination, a: arguments[0].register))
         case .call(let function, let arguments):
-            let code: Instruction.Op = switch function {
-            case .count: .count
-            case .min: .minimum
-            case .max: .maximum
-            case .known, .missing: preconditionFailure("presence tests are emitted above")
-            }
+            let code: Instruction.Op =
+                switch function {
+                case .count: .count
+                case .min: .minimum
+                case .max: .maximum
+                case .known, .missing: preconditionFailure("presence tests are emitted above")
+                }
             appendNary(code, destination, arguments.map(\.register))
         case .sum(let parts):
             appendNary(.sum, destination, parts.map(\.value.register))
@@ -89,12 +92,13 @@ final class CodeBuilder {
             appendNary(.cases, destination, registers)
         case .table(let key, let table):
             let index = code.tables.count
-            code.tables.append(TableCode(
-                lowers: table.rows.map(\.lower),
-                uppers: table.rows.map(\.upper),
-                valueRegisters: table.rows.map { Int32($0.value.register) },
-                defaultRegister: Int32(table.defaultValue?.register ?? -1),
-                rowRegister: Int32(table.rowRegister)))
+            code.tables.append(
+                TableCode(
+                    lowers: table.rows.map(\.lower),
+                    uppers: table.rows.map(\.upper),
+                    valueRegisters: table.rows.map { Int32($0.value.register) },
+                    defaultRegister: Int32(table.defaultValue?.register ?? -1),
+                    rowRegister: Int32(table.rowRegister)))
             append(Instruction(.table, destination: destination, a: key.register, b: index))
         }
     }

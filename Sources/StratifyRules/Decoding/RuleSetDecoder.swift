@@ -65,7 +65,7 @@ struct RuleSetDecoder {
         let what = "input '\(name.value)'"
         guard let keys = context.mapping(node, what: what, allowed: Self.inputKeys) else { return nil }
         guard let typeNode = keys.required("type", what: what, in: context),
-              let typeName = context.string(typeNode, what: "type")
+            let typeName = context.string(typeNode, what: "type")
         else { return nil }
         var type: ValueType
         switch typeName.value {
@@ -84,7 +84,8 @@ struct RuleSetDecoder {
                 notes: [Suggestions.note(for: typeName.value, in: Self.typeNames), "types: \(Self.typeNames.joined(separator: ", "))"].compactMap { $0 })
             return nil
         }
-        if case .enumeration = type {} else if let values = keys.values["values"] {
+        if case .enumeration = type {
+        } else if let values = keys.values["values"] {
             context.error("'values' is for enum inputs; \(what) is \(type.keyword)", at: values.key)
         }
         var minimum: Double?
@@ -130,8 +131,9 @@ struct RuleSetDecoder {
                 continue
             }
             if value.value != value.value.lowercased() {
-                context.error("enum values are written in lower case: '\(value.value.lowercased())'", at: item,
-                              notes: ["intake values are matched case-insensitively and written lower-case"])
+                context.error(
+                    "enum values are written in lower case: '\(value.value.lowercased())'", at: item,
+                    notes: ["intake values are matched case-insensitively and written lower-case"])
             }
             values.append(value)
         }
@@ -196,14 +198,14 @@ struct RuleSetDecoder {
 
     private func decodeTable(_ node: YAMLNode, what: String) -> TableDefinition? {
         guard let keys = context.mapping(node, what: "the table of \(what)", allowed: Self.tableKeys),
-              let ofNode = keys.required("of", what: "the table of \(what)", in: context),
-              let rowsNode = keys.required("rows", what: "the table of \(what)", in: context),
-              let key = context.expression(ofNode, what: "the key of the table of \(what)")
+            let ofNode = keys.required("of", what: "the table of \(what)", in: context),
+            let rowsNode = keys.required("rows", what: "the table of \(what)", in: context),
+            let key = context.expression(ofNode, what: "the key of the table of \(what)")
         else { return nil }
         var rows: [TableRow] = []
         for (rowKey, rowValue) in context.namedEntries(rowsNode, what: "the rows of \(what)") {
             guard let keyText = context.string(rowKey, what: "a table key"),
-                  let value = context.expression(rowValue, what: "a table value of \(what)")
+                let value = context.expression(rowValue, what: "a table value of \(what)")
             else { continue }
             rows.append(TableRow(key: keyText, value: value))
         }
@@ -233,9 +235,9 @@ struct RuleSetDecoder {
             }
             written += 1
             guard let whenNode = keys.required("when", what: "a case of \(what)", in: context),
-                  let thenNode = keys.required("then", what: "a case of \(what)", in: context),
-                  let when = context.expression(whenNode, what: "a case of \(what)"),
-                  let then = context.expression(thenNode, what: "a case of \(what)")
+                let thenNode = keys.required("then", what: "a case of \(what)", in: context),
+                let when = context.expression(whenNode, what: "a case of \(what)"),
+                let then = context.expression(thenNode, what: "a case of \(what)")
             else { continue }
             cases.append(CaseDefinition(when: when, then: then))
         }
@@ -249,7 +251,7 @@ struct RuleSetDecoder {
         var parts: [(label: Located<String>, body: DerivedBody)] = []
         for (key, value) in context.namedEntries(node, what: "the sum of \(what)") {
             guard let label = context.name(key, what: "a part's label"),
-                  let body = decodePart(value, what: "part '\(label.value)' of \(what)")
+                let body = decodePart(value, what: "part '\(label.value)' of \(what)")
             else { continue }
             parts.append((label, body))
         }
@@ -280,9 +282,10 @@ struct RuleSetDecoder {
             let rules = keys.required("rules", what: what, in: context).map { decodeRules($0, what: what) } ?? []
             let floors = keys["floors"].map { decodeFloors($0, what: what) } ?? []
             let description = keys["description"].flatMap { context.string($0, what: "description")?.value }
-            domains.append(DomainDefinition(
-                name: name, description: description, bands: bands, bandsLocation: bandsNode?.location ?? value.location,
-                rules: rules, floors: floors))
+            domains.append(
+                DomainDefinition(
+                    name: name, description: description, bands: bands, bandsLocation: bandsNode?.location ?? value.location,
+                    rules: rules, floors: floors))
         }
         return domains
     }
@@ -292,7 +295,7 @@ struct RuleSetDecoder {
         var bands: [BandDefinition] = []
         for (key, value) in context.namedEntries(node, what: what) {
             guard let tier = context.name(key, what: "a tier"),
-                  let range = context.string(value, what: "the range of tier '\(tier.value)'")
+                let range = context.string(value, what: "the range of tier '\(tier.value)'")
             else { continue }
             guard let (lower, upper) = Self.parseBand(range.value) else {
                 context.error(
@@ -308,7 +311,7 @@ struct RuleSetDecoder {
     static func parseBand(_ text: String) -> (Int, Int?)? {
         let parts = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].isEmpty,
-              let lower = DecodingContext.parseInteger(String(parts[0]).trimmed)
+            let lower = DecodingContext.parseInteger(String(parts[0]).trimmed)
         else {
             if let single = DecodingContext.parseInteger(text.trimmed) { return (single, single) }
             return nil
@@ -406,9 +409,10 @@ struct RuleSetDecoder {
             }
             let because = keys.required("because", what: what, in: context).flatMap { becauseText($0, what: what) }
             guard let id, let contact, let reviewDays, let because else { continue }
-            models.append(ModelDefinition(
-                id: id, when: when, contact: contact, contactDays: contactDays, caseload: caseload,
-                reviewDays: reviewDays, because: because, location: item.location))
+            models.append(
+                ModelDefinition(
+                    id: id, when: when, contact: contact, contactDays: contactDays, caseload: caseload,
+                    reviewDays: reviewDays, because: because, location: item.location))
         }
         if items.isEmpty, node.sequence != nil {
             context.error("'models' is empty: give at least one model (the last one always holds)", at: node)
@@ -428,8 +432,8 @@ struct RuleSetDecoder {
 
     private func decodeReview(_ node: YAMLNode) -> ReviewDefinition? {
         guard let keys = context.mapping(node, what: "review_by", allowed: Self.reviewKeys),
-              let fromNode = keys.required("from", what: "review_by", in: context),
-              let from = context.name(fromNode, what: "review_by's 'from'")
+            let fromNode = keys.required("from", what: "review_by", in: context),
+            let from = context.name(fromNode, what: "review_by's 'from'")
         else { return nil }
         return ReviewDefinition(from: from, location: node.location)
     }

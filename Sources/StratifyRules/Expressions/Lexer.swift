@@ -146,12 +146,13 @@ public struct Lexer {
         case 0xE2:
             // ≤ (E2 89 A4), ≥ (E2 89 A5), ≠ (E2 89 A0)
             if index + 2 < bytes.count, bytes[index + 1] == 0x89 {
-                let symbol: Token.Symbol? = switch bytes[index + 2] {
-                case 0xA4: .lessEqual
-                case 0xA5: .greaterEqual
-                case 0xA0: .notEqual
-                default: nil
-                }
+                let symbol: Token.Symbol? =
+                    switch bytes[index + 2] {
+                    case 0xA4: .lessEqual
+                    case 0xA5: .greaterEqual
+                    case 0xA0: .notEqual
+                    default: nil
+                    }
                 if let symbol {
                     index += 3
                     return Token(.symbol(symbol), start..<index)

@@ -46,7 +46,8 @@ struct ConditionOwner {
     static func all(in program: Program, _ analysis: ValueAnalysis) -> [Entry] {
         var result: [Entry] = []
         for (index, rule) in program.rules.enumerated() {
-            result.append(Entry(owner: ConditionOwner(kind: .rule, id: rule.id, location: rule.location), condition: rule.condition, value: analysis.rules[index]))
+            result.append(
+                Entry(owner: ConditionOwner(kind: .rule, id: rule.id, location: rule.location), condition: rule.condition, value: analysis.rules[index]))
         }
         for (domainIndex, domain) in program.domains.enumerated() {
             for (index, floor) in domain.floors.enumerated() {
@@ -60,7 +61,8 @@ struct ConditionOwner {
         }
         for (index, model) in program.models.enumerated() {
             if let condition = model.condition, let value = analysis.models[index] {
-                result.append(Entry(owner: ConditionOwner(kind: .model(index: index), id: model.id, location: model.location), condition: condition, value: value))
+                result.append(
+                    Entry(owner: ConditionOwner(kind: .model(index: index), id: model.id, location: model.location), condition: condition, value: value))
             }
         }
         return result

@@ -5,7 +5,8 @@ extension LintContext {
     /// The smallest part of a never-true condition that is never true by itself.
     func neverCulprit(_ expr: TypedExpr, given assumptions: Assumptions = .none) -> TypedExpr {
         if case .logical(.and, let operands) = expr.kind,
-           let operand = operands.first(where: { !analysis.value(of: $0, given: assumptions).canBeTrue }) {
+            let operand = operands.first(where: { !analysis.value(of: $0, given: assumptions).canBeTrue })
+        {
             return neverCulprit(operand, given: assumptions)
         }
         return expr
@@ -14,7 +15,8 @@ extension LintContext {
     /// The smallest part of an always-true condition that is always true by itself.
     func alwaysCulprit(_ expr: TypedExpr, given assumptions: Assumptions = .none) -> TypedExpr {
         if case .logical(.or, let operands) = expr.kind,
-           let operand = operands.first(where: { analysis.value(of: $0, given: assumptions).isTrueWhenPresent }) {
+            let operand = operands.first(where: { analysis.value(of: $0, given: assumptions).isTrueWhenPresent })
+        {
             return alwaysCulprit(operand, given: assumptions)
         }
         return expr

@@ -55,9 +55,10 @@ final class LibYAMLEventReader {
             kind = .alias(anchor: Self.string(raw.data.alias.anchor) ?? "")
         case YAML_SCALAR_EVENT:
             let scalar = raw.data.scalar
-            let value = scalar.value.map {
-                String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
-            } ?? ""
+            let value =
+                scalar.value.map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
+                } ?? ""
             kind = .scalar(
                 value: value,
                 style: Self.style(scalar.style),

@@ -94,7 +94,8 @@ struct TreeBuilder {
             tagRange = properties.tag
         }
         if style == .singleQuoted || style == .doubleQuoted, contentOffset < end.offset,
-           source.bytes[contentOffset] == UInt8(ascii: style == .singleQuoted ? "'" : "\"") {
+            source.bytes[contentOffset] == UInt8(ascii: style == .singleQuoted ? "'" : "\"")
+        {
             contentOffset += 1
         }
         let location = source.location(from: start, advancingTo: min(contentOffset, end.offset))

@@ -96,12 +96,12 @@ extension ScalarSourceMap {
         func scanBreaks() -> Bool {
             var maxIndent = 0
             while true {
-                while (indent == 0 || column < indent), position < end, bytes[position] == UInt8(ascii: " ") {
+                while indent == 0 || column < indent, position < end, bytes[position] == UInt8(ascii: " ") {
                     position += 1
                     column += 1
                 }
                 maxIndent = max(maxIndent, column)
-                if (indent == 0 || column < indent), position < end, bytes[position] == UInt8(ascii: "\t") {
+                if indent == 0 || column < indent, position < end, bytes[position] == UInt8(ascii: "\t") {
                     return false
                 }
                 guard let lineBreak = lineBreak(bytes, position, end) else { break }

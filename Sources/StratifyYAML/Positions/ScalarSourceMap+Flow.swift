@@ -129,9 +129,15 @@ extension ScalarSourceMap {
         case UInt8(ascii: "_"): simple = [0xC2, 0xA0]
         case UInt8(ascii: "L"): simple = [0xE2, 0x80, 0xA8]
         case UInt8(ascii: "P"): simple = [0xE2, 0x80, 0xA9]
-        case UInt8(ascii: "x"): simple = nil; digits = 2
-        case UInt8(ascii: "u"): simple = nil; digits = 4
-        case UInt8(ascii: "U"): simple = nil; digits = 8
+        case UInt8(ascii: "x"):
+            simple = nil
+            digits = 2
+        case UInt8(ascii: "u"):
+            simple = nil
+            digits = 4
+        case UInt8(ascii: "U"):
+            simple = nil
+            digits = 8
         default: return nil
         }
         if let simple { return (simple, 2) }

@@ -66,7 +66,10 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Rule files (YAML) to check; - for standard input. Default: the built-in rule set.", valueName: "rules"))
     var files: [String] = []
 
-    @Option(help: ArgumentHelp("Also check this FHIR mapping (docs/fhir.md) against the rule file's inputs: types, unknown and unmapped inputs, with file:line:col.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Also check this FHIR mapping (docs/fhir.md) against the rule file's inputs: types, unknown and unmapped inputs, with file:line:col.",
+            valueName: "file"))
     var fhirMapping: String?
 
     enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
@@ -124,7 +127,8 @@ struct CheckCommand: ParsableCommand {
             return (nil, [.error("cannot read the file: \(error)", path: path, at: nil)])
         }
         let source = SourceFile(path: path, bytes: bytes)
-        let rulesSource = rules.flatMap { try? RuleFiles.readFile($0, limit: YAMLLimits.default.maxFileBytes) }
+        let rulesSource =
+            rules.flatMap { try? RuleFiles.readFile($0, limit: YAMLLimits.default.maxFileBytes) }
             .map { SourceFile(path: rules!, bytes: $0) } ?? RuleFiles.builtIn
         guard let program = RuleCompiler.compile(rulesSource).program else { return (source, []) }
         do {

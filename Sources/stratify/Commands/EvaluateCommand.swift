@@ -94,7 +94,9 @@ struct EvaluateCommand: ParsableCommand {
             try RulesOptions.checkStandardInputIsReadOnce(ruleFiles: [rulesOptions.rules, candidate], intake: intake)
             // As diff: the rejected records of each side are counted in the report.
             if errors != nil { throw ValidationError("--errors applies without --candidate; with one, rejected records are counted per rule set") }
-            if intake.maxRejected != nil { throw ValidationError("--max-rejected applies without --candidate; with one, rejected records are counted per rule set") }
+            if intake.maxRejected != nil {
+                throw ValidationError("--max-rejected applies without --candidate; with one, rejected records are counted per rule set")
+            }
         }
     }
 

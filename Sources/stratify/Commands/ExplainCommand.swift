@@ -64,8 +64,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("text (for people), json (NDJSON, one trace per line) or html (a patient card; needs --patient).", valueName: "format"))
     var format: Format = .text
 
-    @Option(name: .customLong("patient"), parsing: .singleValue,
-            help: ArgumentHelp("Explain only the record with this identifier; repeat for more.", valueName: "id"))
+    @Option(
+        name: .customLong("patient"), parsing: .singleValue,
+        help: ArgumentHelp("Explain only the record with this identifier; repeat for more.", valueName: "id"))
     var patients: [String] = []
 
     @Flag(help: "Include the single-field changes that would change the model (on by default for text and with --patient).")
@@ -74,13 +75,13 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Leave out the model changes, even for text or with --patient.")
     var noWhatIf = false
 
-
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (renamed into position only when the run completes) instead of standard output.", valueName: "file"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp("Write the output to this file (renamed into position only when the run completes) instead of standard output.", valueName: "file"))
     var output: String?
 
     @Option(help: ArgumentHelp("Width of the text form. Default: 100.", valueName: "columns"))
     var width: Int = 100
-
 
     func validate() throws {
         try RulesOptions.checkStandardInputIsReadOnce(ruleFiles: [rulesOptions.rules], intake: intake)

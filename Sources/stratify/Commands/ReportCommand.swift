@@ -69,7 +69,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Case managers in post: MODEL=N,MODEL=N, or a CSV file with the columns model and staff.", valueName: "staff"))
     var staff: String?
 
-    @Option(help: ArgumentHelp("The report's date (YYYY-MM-DD): printed, and the start of the reviews' weeks. Default: SOURCE_DATE_EPOCH, else today (UTC).", valueName: "date"))
+    @Option(
+        help: ArgumentHelp(
+            "The report's date (YYYY-MM-DD): printed, and the start of the reviews' weeks. Default: SOURCE_DATE_EPOCH, else today (UTC).", valueName: "date"))
     var asOf: String?
 
     // Not the FHIROptions group: its --as-of is this command's own.
@@ -159,7 +161,8 @@ struct ReportCommand: ParsableCommand {
         }
         let html = ReportPage.render(
             title: "Population report: \(program.name ?? "stratify")",
-            lead: "\(counts.scored) patients, rules \(program.name ?? program.source.path), as of \(trace.date). Made by stratify from aggregates only: no patient appears in this file."
+            lead:
+                "\(counts.scored) patients, rules \(program.name ?? program.source.path), as of \(trace.date). Made by stratify from aggregates only: no patient appears in this file."
         ) { html in
             PopulationSection.write(&html, figures, cells: cells)
             if let trackReport, let previous { MigrationSection.write(&html, trackReport, cells: cells, previousName: previous) }

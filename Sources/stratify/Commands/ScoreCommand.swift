@@ -66,16 +66,19 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var fhir: FHIROptions
 
-    @Option(help: ArgumentHelp("Output format: csv, ndjson, json (a JSON array), or fhir (one FHIR R4 RiskAssessment per scored record, as NDJSON; see docs/fhir.md). Default: the extension of --output (.csv, .ndjson, .jsonl, .json), else the format of the first input.", valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "Output format: csv, ndjson, json (a JSON array), or fhir (one FHIR R4 RiskAssessment per scored record, as NDJSON; see docs/fhir.md). Default: the extension of --output (.csv, .ndjson, .jsonl, .json), else the format of the first input.",
+            valueName: "format"))
     var format: ScoreOutputChoice?
 
-
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (replaced only when the run completes) instead of standard output.", valueName: "file"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp("Write the output to this file (replaced only when the run completes) instead of standard output.", valueName: "file"))
     var output: String?
 
     @Flag(help: "Add a `fired` column: the ids of the rules that fired, `;`-joined in CSV, an array in JSON.")
     var explain = false
-
 
     func validate() throws {
         try RulesOptions.checkStandardInputIsReadOnce(ruleFiles: [rulesOptions.rules], intake: intake)

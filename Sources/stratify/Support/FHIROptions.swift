@@ -13,7 +13,10 @@ import StratifyYAML
 /// The options of FHIR input (`--as-of`, `--fhir-mapping`), and the step
 /// that turns FHIR inputs into intake records before the batch starts.
 struct FHIROptions: ParsableArguments {
-    @Option(help: ArgumentHelp("FHIR input: the date of the run's point of view (YYYY-MM-DD). Nothing dated after it sets assessed_on; a patient without a screening is assessed as of it. Default: today (local time).", valueName: "date"))
+    @Option(
+        help: ArgumentHelp(
+            "FHIR input: the date of the run's point of view (YYYY-MM-DD). Nothing dated after it sets assessed_on; a patient without a screening is assessed as of it. Default: today (local time).",
+            valueName: "date"))
     var asOf: String?
 
     @Option(help: mappingHelp)

@@ -6,26 +6,38 @@ import StratifyBatch
 /// read them, and how many threads. Declared once, so that each command
 /// reads intake the same way and says so in the same words.
 struct IntakeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Read every input as this format, whatever its name: csv, ndjson, json (one JSON array of records), or fhir (FHIR R4: Bulk Data NDJSON, Bundles, or a folder of them; see docs/fhir.md). Without it, a folder, or a file whose first JSON object has a resourceType, is read as FHIR.", valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "Read every input as this format, whatever its name: csv, ndjson, json (one JSON array of records), or fhir (FHIR R4: Bulk Data NDJSON, Bundles, or a folder of them; see docs/fhir.md). Without it, a folder, or a file whose first JSON object has a resourceType, is read as FHIR.",
+            valueName: "format"))
     var inputFormat: InputFormatChoice?
 
-    @Option(help: ArgumentHelp("The byte between CSV fields: ',' (comma), ';' (semicolon) or tab. Default: a tab for .tsv files, else a comma.", valueName: "delimiter"))
+    @Option(
+        help: ArgumentHelp(
+            "The byte between CSV fields: ',' (comma), ';' (semicolon) or tab. Default: a tab for .tsv files, else a comma.", valueName: "delimiter"))
     var delimiter: CSVDelimiter?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Worker threads. Default: the number of cores. The output is the same for any value.", valueName: "n"))
     var jobs: Int?
 
-    @Flag(help: "Refuse (exit 2) an input whose CSV columns or NDJSON keys are not exactly the rules' inputs: a name read only after normalising its case, spaces or hyphens, an unknown column, an input with no column. Without it, each is a warning.")
+    @Flag(
+        help:
+            "Refuse (exit 2) an input whose CSV columns or NDJSON keys are not exactly the rules' inputs: a name read only after normalising its case, spaces or hyphens, an unknown column, an input with no column. Without it, each is a warning."
+    )
     var strictColumns = false
 
-    @Argument(help: ArgumentHelp("Intake files (.csv, .tsv, .ndjson, .jsonl, .json; each may end in .gz), or FHIR files and folders; - for standard input (CSV, NDJSON, a JSON array or gzip, told from its first bytes).", valueName: "input"))
+    @Argument(
+        help: ArgumentHelp(
+            "Intake files (.csv, .tsv, .ndjson, .jsonl, .json; each may end in .gz), or FHIR files and folders; - for standard input (CSV, NDJSON, a JSON array or gzip, told from its first bytes).",
+            valueName: "input"))
     var inputs: [String]
 
-    @Option(help: ArgumentHelp(
-        "Stop (exit 2, no output file written) when more records are rejected than this: a number (0: none), "
-            + "or a percentage of the records read so far (5%, 0.5%), checked from the \(RejectLimit.minimumRecords)th "
-            + "record on and over the whole batch at its end. Default: no limit. (Not for diff, which counts them in its report.)",
-        valueName: "n|p%"))
+    @Option(
+        help: ArgumentHelp(
+            "Stop (exit 2, no output file written) when more records are rejected than this: a number (0: none), "
+                + "or a percentage of the records read so far (5%, 0.5%), checked from the \(RejectLimit.minimumRecords)th "
+                + "record on and over the whole batch at its end. Default: no limit. (Not for diff, which counts them in its report.)",
+            valueName: "n|p%"))
     var maxRejected: String?
 
     /// `--max-rejected`, parsed (`validate()` has checked it).
@@ -62,7 +74,8 @@ struct IntakeOptions: ParsableArguments {
             if PreparedIntake.contains(path) { return .csv }
             if path == "-" { return inputFormat?.intakeFormat }
             guard let format = inputFormat?.intakeFormat ?? IntakeFormat.detect(path: path) else {
-                throw ValidationError("cannot tell the format of '\(path)' from its name: use .csv, .tsv, .ndjson, .jsonl or .json (each may end in .gz), or --input-format")
+                throw ValidationError(
+                    "cannot tell the format of '\(path)' from its name: use .csv, .tsv, .ndjson, .jsonl or .json (each may end in .gz), or --input-format")
             }
             return format
         }

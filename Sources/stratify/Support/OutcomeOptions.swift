@@ -9,7 +9,9 @@ extension OutcomeType: ExpressibleByArgument {}
 /// The options that join outcomes to a scored population, shared by
 /// `evaluate` and `diff --outcomes`.
 struct OutcomeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Outcomes keyed by the rule set's identifier, .csv or .ndjson. Without it, the outcome is a column of the intake itself.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Outcomes keyed by the rule set's identifier, .csv or .ndjson. Without it, the outcome is a column of the intake itself.", valueName: "file"))
     var outcomes: String?
 
     @Option(help: ArgumentHelp("The outcome column (admitted_90d, cost_next_12mo, ...).", valueName: "name"))

@@ -5,10 +5,16 @@ import StratifyBatch
 /// is drawn: `--errors FILE` and `--quiet`, declared once for every command
 /// that scores a population.
 struct RejectOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Write rejected records to this file, .csv (record, identifier, field, message) or .ndjson, instead of standard error.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write rejected records to this file, .csv (record, identifier, field, message) or .ndjson, instead of standard error.", valueName: "file"))
     var errors: String?
 
-    @Flag(name: .shortAndLong, help: "No progress line. (It is shown on standard error only when that is a terminal and the run takes over a second: records done, records/s, and an ETA for files.)")
+    @Flag(
+        name: .shortAndLong,
+        help:
+            "No progress line. (It is shown on standard error only when that is a terminal and the run takes over a second: records done, records/s, and an ETA for files.)"
+    )
     var quiet = false
 
     func validate() throws {

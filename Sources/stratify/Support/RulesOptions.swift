@@ -5,9 +5,11 @@ import StratifyYAML
 
 /// `--rules FILE`, shared by the commands that evaluate records.
 struct RulesOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The rule file (YAML); - reads it from standard input. Default: the built-in reference rule set (Rules/default.yaml).",
-        valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The rule file (YAML); - reads it from standard input. Default: the built-in reference rule set (Rules/default.yaml).",
+            valueName: "file"))
     var rules: String?
 
     /// Standard input can be read once: as the rule file (`--rules -`,

@@ -103,14 +103,15 @@ indirect enum SpecExpr: CustomStringConvertible {
 
     static func compare(_ op: Comparison, _ a: Double, _ b: Double) -> Double {
         if a.isNaN || b.isNaN { return .nan }
-        let result = switch op {
-        case .eq: a == b
-        case .ne: a != b
-        case .lt: a < b
-        case .le: a <= b
-        case .gt: a > b
-        case .ge: a >= b
-        }
+        let result =
+            switch op {
+            case .eq: a == b
+            case .ne: a != b
+            case .lt: a < b
+            case .le: a <= b
+            case .gt: a > b
+            case .ge: a >= b
+            }
         return result ? 1 : 0
     }
 

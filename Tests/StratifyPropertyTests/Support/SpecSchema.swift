@@ -20,8 +20,9 @@ enum SpecSchema {
         Input(name: "id", declaration: "{type: string, required: true}", values: []),
         Input(name: "n1", declaration: "{type: integer, min: 0, max: 100}", values: (0...100).map(Double.init)),
         Input(name: "n2", declaration: "{type: integer, min: -50, max: 50}", values: (-50...50).map(Double.init)),
-        Input(name: "x", declaration: "{type: number, min: -1000000, max: 1000000}",
-              values: [0, 0.5, -0.5, 1, -1, 2.5, 1000, -1000, 999_999.75, -1_000_000, 1_000_000, 123.456, 3]),
+        Input(
+            name: "x", declaration: "{type: number, min: -1000000, max: 1000000}",
+            values: [0, 0.5, -0.5, 1, -1, 2.5, 1000, -1000, 999_999.75, -1_000_000, 1_000_000, 123.456, 3]),
         Input(name: "b1", declaration: "{type: boolean}", values: [0, 1]),
         Input(name: "b2", declaration: "{type: boolean}", values: [0, 1]),
         Input(name: levelName, declaration: "{type: enum, values: [\(levels.joined(separator: ", "))]}", values: [0, 1, 2]),

@@ -57,14 +57,15 @@ struct TypedOracle {
             return op == .and ? SpecExpr.kleeneAnd(all) : SpecExpr.kleeneOr(all)
         case .compare(let op, let left, let right):
             guard let a = evaluate(left), let b = evaluate(right) else { return nil }
-            let comparison: SpecExpr.Comparison = switch op {
-            case .equal: .eq
-            case .notEqual: .ne
-            case .less: .lt
-            case .lessEqual: .le
-            case .greater: .gt
-            case .greaterEqual: .ge
-            }
+            let comparison: SpecExpr.Comparison =
+                switch op {
+                case .equal: .eq
+                case .notEqual: .ne
+                case .less: .lt
+                case .lessEqual: .le
+                case .greater: .gt
+                case .greaterEqual: .ge
+                }
             return SpecExpr.compare(comparison, a, b)
         case .member(let value, let list, let negated):
             guard let x = evaluate(value) else { return nil }

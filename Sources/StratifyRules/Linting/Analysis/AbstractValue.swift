@@ -39,11 +39,12 @@ struct AbstractValue {
 
     /// Nothing known: any value of the type, possibly unknown.
     static func anything(of type: ValueType) -> AbstractValue {
-        let range: Interval = switch type {
-        case .boolean: .boolean
-        case .enumeration(let values): Interval(0, Double(values.values.count - 1))
-        default: .unbounded
-        }
+        let range: Interval =
+            switch type {
+            case .boolean: .boolean
+            case .enumeration(let values): Interval(0, Double(values.values.count - 1))
+            default: .unbounded
+            }
         return AbstractValue(range: range, unknownWhenMissing: true, unknownWhenPresent: true)
     }
 

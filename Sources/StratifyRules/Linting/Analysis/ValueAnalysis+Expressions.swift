@@ -55,12 +55,13 @@ extension ValueAnalysis {
         if a.range.isEmpty || b.range.isEmpty {
             result = AbstractValue(range: .empty)
         } else {
-            let range: Interval = switch op {
-            case .add: a.range + b.range
-            case .subtract: a.range - b.range
-            case .multiply: a.range * b.range
-            case .divide: a.range / b.range
-            }
+            let range: Interval =
+                switch op {
+                case .add: a.range + b.range
+                case .subtract: a.range - b.range
+                case .multiply: a.range * b.range
+                case .divide: a.range / b.range
+                }
             result = AbstractValue(range: range)
             result.unknownWhenPresent = range.canOverflow || (op == .divide && b.range.contains(0))
         }

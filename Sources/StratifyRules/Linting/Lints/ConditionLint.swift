@@ -42,7 +42,9 @@ struct ConditionLint: RuleLinter.Lint {
                     context.report(.deadAlternative(culprit.text, because: context.reason(culprit, never: true)), at: culprit, fallback: fallback)
                 } else if op == .and, value.isTrueWhenPresent {
                     let inputs = value.unknownWhenMissing ? context.optionalInputs(of: operand) : []
-                    context.report(.redundantCondition(operand.text, presentInputs: inputs, because: context.reason(operand, never: false)), at: operand, fallback: fallback)
+                    context.report(
+                        .redundantCondition(operand.text, presentInputs: inputs, because: context.reason(operand, never: false)), at: operand,
+                        fallback: fallback)
                 } else {
                     checkParts(of: operand, context, fallback: fallback)
                 }
@@ -53,7 +55,9 @@ struct ConditionLint: RuleLinter.Lint {
                 if !value.canBeTrue || value.isTrueWhenPresent {
                     let always = value.canBeTrue
                     let inputs = always && value.unknownWhenMissing ? context.optionalInputs(of: argument) : []
-                    context.report(.fixedCount(argument.text, alwaysTrue: always, presentInputs: inputs, because: context.reason(argument, never: !always)), at: argument, fallback: fallback)
+                    context.report(
+                        .fixedCount(argument.text, alwaysTrue: always, presentInputs: inputs, because: context.reason(argument, never: !always)), at: argument,
+                        fallback: fallback)
                 } else {
                     checkParts(of: argument, context, fallback: fallback)
                 }

@@ -28,7 +28,7 @@ struct ModelShadowLint: RuleLinter.Lint {
             guard !holds.impossible, !holds.isEmpty else { continue }
             for earlier in models[..<index] {
                 guard let earlierCondition = earlier.condition,
-                      context.analysis.value(of: earlierCondition, given: holds).isAlwaysTrue
+                    context.analysis.value(of: earlierCondition, given: holds).isAlwaysTrue
                 else { continue }
                 report(model, shadowedBy: earlier, always: false, context)
                 break

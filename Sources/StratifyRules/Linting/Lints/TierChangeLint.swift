@@ -29,7 +29,8 @@ struct TierChangeLint: RuleLinter.Lint {
             var below = Assumptions.none
             below.narrow(program.overall.bandTierRegister, to: Interval(Double(lowest), Double(escalation.atLeast - 1)))
             if !context.analysis.value(of: escalation.condition, given: below).canBeTrue {
-                context.report(.escalationAlreadyMet(escalation.id, atLeast: tiers[escalation.atLeast]), at: escalation.condition, fallback: escalation.location)
+                context.report(
+                    .escalationAlreadyMet(escalation.id, atLeast: tiers[escalation.atLeast]), at: escalation.condition, fallback: escalation.location)
             }
         }
     }

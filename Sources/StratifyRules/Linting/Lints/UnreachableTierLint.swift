@@ -6,15 +6,19 @@ struct UnreachableTierLint: RuleLinter.Lint {
         let program = context.program
         for (index, domain) in program.domains.enumerated() {
             let raised = Set(zip(domain.floors, context.analysis.floors[index]).filter { $0.1.canBeTrue }.map(\.0.atLeast))
-            check(domain.bands, written: context.ruleSet.domains[index].bands, scores: context.analysis.domainScores[index],
-                  raised: raised, what: "domain '\(domain.name)'", raisedBy: "floor", context)
+            check(
+                domain.bands, written: context.ruleSet.domains[index].bands, scores: context.analysis.domainScores[index],
+                raised: raised, what: "domain '\(domain.name)'", raisedBy: "floor", context)
         }
         let raised = Set(zip(program.overall.escalations, context.analysis.escalations).filter { $0.1.canBeTrue }.map(\.0.atLeast))
-        check(program.overall.bands, written: context.ruleSet.overall.bands, scores: context.analysis.total,
-              raised: raised, what: "the overall score", raisedBy: "escalation", context)
+        check(
+            program.overall.bands, written: context.ruleSet.overall.bands, scores: context.analysis.total,
+            raised: raised, what: "the overall score", raisedBy: "escalation", context)
     }
 
-    private func check(_ bands: TierBands, written: [BandDefinition], scores: Interval, raised: Set<Int>, what: String, raisedBy: String, _ context: LintContext) {
+    private func check(
+        _ bands: TierBands, written: [BandDefinition], scores: Interval, raised: Set<Int>, what: String, raisedBy: String, _ context: LintContext
+    ) {
         guard bands.bands.count == written.count else { return }
         for (band, definition) in zip(bands.bands, written) where !raised.contains(band.tier) {
             let range = Interval(Double(band.lower), band.upper.map(Double.init) ?? .infinity)
