@@ -110,53 +110,28 @@ extension CaseloadReport {
             out.append(10)
         }
         for entry in waitlist {
-            let total = entry.totalScore.map { String(Int($0)) }
-            if ndjson {
-                out.append(UInt8(ascii: "{"))
-                out.appendJSONString(columns[0])
-                out.append(UInt8(ascii: ":"))
-                out.appendJSONString(entry.model)
-                out.append(UInt8(ascii: ","))
-                out.appendJSONString(columns[1])
-                out.append(UInt8(ascii: ":"))
-                out.append(decimal: entry.position)
-                out.append(UInt8(ascii: ","))
-                out.appendJSONString(columns[2])
-                out.append(UInt8(ascii: ":"))
-                out.appendJSONString(entry.identifier)
-                out.append(UInt8(ascii: ","))
-                out.appendJSONString(columns[3])
-                out.append(UInt8(ascii: ":"))
-                out.appendJSONString(entry.tier)
-                out.append(UInt8(ascii: ","))
-                out.appendJSONString(columns[4])
-                out.append(UInt8(ascii: ":"))
-                out.append(total ?? "null")
-                out.append(UInt8(ascii: ","))
-                out.appendJSONString(columns[5])
-                out.append(UInt8(ascii: ":"))
-                if let review = entry.reviewBy {
-                    out.append(UInt8(ascii: "\""))
-                    out.appendDate(daysSince1970: review)
-                    out.append(UInt8(ascii: "\""))
+            // Text of each column, and whether JSON writes it as a number.
+            let cells: [(text: String?, number: Bool)] = [
+                (entry.model, false), (String(entry.position), true), (entry.identifier, false), (entry.tier, false),
+                (entry.totalScore.map { String(Int($0)) }, true),
+                (entry.reviewBy.map { ISODate.format(daysSince1970: $0) }, false),
+            ]
+            if ndjson { out.append(UInt8(ascii: "{")) }
+            for (index, cell) in cells.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                if ndjson {
+                    out.appendJSONString(columns[index])
+                    out.append(UInt8(ascii: ":"))
+                    if let text = cell.text {
+                        if cell.number { out.append(text) } else { out.appendJSONString(text) }
+                    } else {
+                        out.append("null" as StaticString)
+                    }
                 } else {
-                    out.append("null" as StaticString)
+                    out.appendCSVField(cell.text ?? "")
                 }
-                out.append("}\n" as StaticString)
-            } else {
-                out.appendCSVField(entry.model)
-                out.append(UInt8(ascii: ","))
-                out.append(decimal: entry.position)
-                out.append(UInt8(ascii: ","))
-                out.appendCSVField(entry.identifier)
-                out.append(UInt8(ascii: ","))
-                out.appendCSVField(entry.tier)
-                out.append(UInt8(ascii: ","))
-                out.append(total ?? "")
-                out.append(UInt8(ascii: ","))
-                if let review = entry.reviewBy { out.appendDate(daysSince1970: review) }
-                out.append(10)
             }
+            out.append(ndjson ? "}\n" as StaticString : "\n" as StaticString)
         }
         return out.bytes
     }

@@ -70,6 +70,26 @@ import StratifyRules
         #expect(report.models[clinical].staff == nil && report.models[clinical].waitlisted == nil)
     }
 
+    @Test func theWaitListIsWrittenAsCSVAndNDJSON() {
+        let counter = CaseloadCounter(program: program, staff: [0, nil, nil, nil])
+        counter.add(patient("A,1", model: intensive, tier: 3, total: 9, review: 20_000))
+        counter.add(patient("B", model: intensive, tier: 2, total: nil, review: nil))
+        let report = counter.finish()
+        #expect(
+            String(decoding: report.waitlistBytes(ndjson: false, identifierName: "patient_id"), as: UTF8.self) == """
+                model,position,patient_id,tier,total_score,review_by
+                intensive,1,"A,1",very_high,9,2024-10-04
+                intensive,2,B,high,,
+
+                """)
+        #expect(
+            String(decoding: report.waitlistBytes(ndjson: true, identifierName: "patient_id"), as: UTF8.self) == """
+                {"model":"intensive","position":1,"patient_id":"A,1","tier":"very_high","total_score":9,"review_by":"2024-10-04"}
+                {"model":"intensive","position":2,"patient_id":"B","tier":"high","total_score":null,"review_by":null}
+
+                """)
+    }
+
     @Test func staffIsParsedFromAssignmentsAndFiles() throws {
         #expect(try StaffParser.parse(assignments: "intensive=2, clinical=3", program: program, origin: "--staff") == [2, 3, 0, 0])
         #expect(try StaffParser.parse(file: "model,staff\r\nbrokerage,1\r\n\r\n", program: program, path: "s.csv") == [0, 0, 0, 1])
