@@ -102,6 +102,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let program = try rulesOptions.load()
+        try PopulationRun.checkFlagLimit(program)
         let (asOfDay, dateSource) = Self.reportDate(asOf)
         // FHIR input (a Bulk export or Bundles) becomes intake first, its
         // look-back windows anchored on the report's date.

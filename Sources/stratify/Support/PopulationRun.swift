@@ -19,14 +19,7 @@ struct PopulationRun {
 
     /// Returns the batch's counts; failures are thrown (exit 2, signals).
     func forEach(_ body: @escaping (Assessment) -> Void) throws -> BatchSummary {
-        // An assessment holds the flags as bits of one word: refuse rather
-        // than drop the flags past the 64th.
-        guard program.flags.count <= AssessmentVocabulary.maxFlags else {
-            Terminal.standardError.write(
-                "\(program.source.path): error: the rule set has \(program.flags.count) flags; track, worklist, caseload and report "
-                    + "handle at most \(AssessmentVocabulary.maxFlags)\n")
-            throw ExitStatus.failure
-        }
+        try Self.checkFlagLimit(program)
         let decoder = AssessmentDecoder(domains: program.domains.count, onAssessment: body)
         let program = self.program
         return try forEachRecord(consume: decoder.consume) { AssessmentFormatter(program: program) }
@@ -56,5 +49,15 @@ struct PopulationRun {
             // Rejected records were reported; the caller decides the status.
         }
         return summary
+    }
+
+    /// An assessment holds the flags as bits of one word: a rule set with
+    /// more is refused rather than have the flags past the 64th dropped.
+    static func checkFlagLimit(_ program: Program) throws {
+        guard program.flags.count > AssessmentVocabulary.maxFlags else { return }
+        Terminal.standardError.write(
+            "\(program.source.path): error: the rule set has \(program.flags.count) flags; track, worklist, caseload and report "
+                + "handle at most \(AssessmentVocabulary.maxFlags)\n")
+        throw ExitStatus.failure
     }
 }
