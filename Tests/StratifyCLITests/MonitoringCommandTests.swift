@@ -70,4 +70,24 @@ import Testing
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
     }
+
+    /// Assessments hold flags as bits of one word: a rule set with more than
+    /// 64 is refused, never scored with flags dropped.
+    @Test func moreThanSixtyFourFlagsAreRefused() throws {
+        let base = try String(contentsOfFile: CLI.root + "/Tests/Fixtures/presence/rules.yaml", encoding: .utf8)
+        let rules = (0..<65).map {
+            "      - {id: mental_health.flag\($0), when: phq9_total >= \($0 % 27), points: 0, flag: flag_\($0), because: Test.}\n"
+        }.joined()
+        let text = base.replacingOccurrences(of: "    rules:\n", with: "    rules:\n" + rules)
+        let path = NSTemporaryDirectory() + "stratify-flags-\(UUID().uuidString).yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let intake = CLI.root + "/Tests/Fixtures/presence/intake.ndjson"
+        #expect(try CLI.run(["score", "--rules", path, intake]).status == 0)
+        for command in [["caseload"], ["track", intake], ["report", "--output", NSTemporaryDirectory() + "r.html"]] {
+            let result = try CLI.run(command + ["--rules", path, intake])
+            #expect(result.status == 2, "\(command)")
+            #expect(result.stderr.contains("the rule set has 66 flags; track, worklist, caseload and report handle at most 64"), "\(command)")
+        }
+    }
 }
