@@ -2,14 +2,18 @@
 import PackageDescription
 
 // The folder tree is the pipeline (ARCHITECTURE.md is the map):
-//   CYAML (libyaml) → StratifyYAML (located YAML tree, diagnostics)
-//   → StratifyRules (rule model, expression language, checker, linter, compiler → Program)
-//   → StratifyEngine (record decoding, evaluation of a Program; Tracing/ for explanations,
-//     RuleTesting/ for `stratify test`)
+//   StratifyCore (source files, diagnostics and their rendering, dates, number text, raw-memory owners)
+//   CYAML (libyaml) → StratifyYAML (located YAML tree)
+//   → StratifyRules (rule model, expression language, decoding, checking, linting; Planning/ lays the
+//     checked program out as instructions)
+//   → StratifyEngine (record decoding and evaluation of a Program, nothing else)
 //   CZlib (zlib) → StratifyIO (bytes in and out: CSV, NDJSON, JSON, gzip, delimiter stages)
-//   → StratifyBatch (the streaming, parallel pipeline: intake → engine → output; score and
-//     trace formatters; Diff/)
-//   → StratifyMonitor (over time: track, worklist, caseload)
+//   → StratifyBatch (the streaming, parallel pipeline: intake → engine → output; score output; Diff/)
+//   → StratifyExplain (Tracing/ observes the evaluator; Rendering/ writes explanations as text and JSON,
+//     plugged into the pipeline as record formatters)
+//   → StratifyRuleTesting (the runner behind `stratify test`: expectations, coverage)
+//   → StratifyMonitor (over time: track, worklist, caseload), StratifyEvaluate (outcomes against tiers),
+//     StratifyFHIR (FHIR R4 in and out), StratifyReport (HTML)
 //   → stratify (the command-line tool)
 // Every import is declared here: scripts/check-imports.py (make test) fails otherwise.
 let package = Package(
@@ -32,27 +36,45 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "StratifyYAML", dependencies: ["CYAML"]),
-        .target(name: "StratifyRules", dependencies: ["StratifyYAML", "StratifyIO"]),
-        .target(name: "StratifyEngine", dependencies: ["StratifyRules", "StratifyIO", "StratifyYAML"]),
-        .target(name: "StratifyIO", dependencies: ["CZlib"]),
-        .target(name: "StratifyBatch", dependencies: ["StratifyEngine", "StratifyRules", "StratifyIO"]),
+        .target(name: "StratifyCore"),
+        .target(name: "StratifyYAML", dependencies: ["StratifyCore", "CYAML"]),
+        .target(name: "StratifyRules", dependencies: ["StratifyCore", "StratifyYAML"]),
+        .target(name: "StratifyEngine", dependencies: ["StratifyCore", "StratifyRules", "StratifyIO"]),
+        .target(name: "StratifyIO", dependencies: ["StratifyCore", "CZlib"]),
+        .target(name: "StratifyBatch", dependencies: ["StratifyCore", "StratifyEngine", "StratifyRules", "StratifyIO"]),
+        .target(name: "StratifyExplain", dependencies: ["StratifyCore", "StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO"]),
+        .target(
+            name: "StratifyRuleTesting",
+            dependencies: ["StratifyCore", "StratifyExplain", "StratifyEngine", "StratifyRules", "StratifyYAML", "StratifyIO"]
+        ),
         // Monitoring over time: caseload, track, worklist (aggregates of a
         // scored population, through the batch pipeline).
-        // FHIR R4 in (a YAML mapping onto the rules' inputs) and RiskAssessment out.
-        // FHIR R4 in (Bulk NDJSON, Bundles → intake, through a YAML mapping) and out (RiskAssessment).
-        .target(name: "StratifyFHIR", dependencies: ["StratifyYAML", "StratifyRules", "StratifyEngine", "StratifyIO", "StratifyBatch"]),
-        .target(name: "StratifyMonitor", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO"]),
+        .target(name: "StratifyMonitor", dependencies: ["StratifyCore", "StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO"]),
         // Outcomes against tiers: how well a rule set predicts what happened
         // next, by subgroup, and whether a candidate predicts better.
-        .target(name: "StratifyEvaluate", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor"]),
+        .target(
+            name: "StratifyEvaluate",
+            dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor"]
+        ),
+        // FHIR R4 in (Bulk NDJSON, Bundles → intake, through a YAML mapping) and out (RiskAssessment).
+        .target(
+            name: "StratifyFHIR",
+            dependencies: ["StratifyCore", "StratifyYAML", "StratifyRules", "StratifyEngine", "StratifyIO", "StratifyBatch"]
+        ),
         // Self-contained HTML reports: inline SVG charts drawn from the
         // figures the other modules compute (no computation of its own).
-        .target(name: "StratifyReport", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor", "StratifyEvaluate"]),
+        .target(
+            name: "StratifyReport",
+            dependencies: [
+                "StratifyCore", "StratifyBatch", "StratifyExplain", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor",
+                "StratifyEvaluate",
+            ]
+        ),
         .executableTarget(
             name: "stratify",
             dependencies: [
-                "StratifyBatch", "StratifyMonitor", "StratifyEvaluate", "StratifyFHIR", "StratifyReport", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyYAML",
+                "StratifyCore", "StratifyYAML", "StratifyRules", "StratifyEngine", "StratifyIO", "StratifyBatch", "StratifyExplain",
+                "StratifyRuleTesting", "StratifyMonitor", "StratifyEvaluate", "StratifyFHIR", "StratifyReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.embedInCode("Resources/default.yaml"), .embedInCode("Resources/fhir.yaml")]
@@ -61,43 +83,55 @@ let package = Package(
         // reference rule set compiled, scratch files).
         .target(
             name: "StratifyTestSupport",
-            dependencies: ["StratifyRules", "StratifyYAML"],
+            dependencies: ["StratifyCore", "StratifyRules", "StratifyYAML"],
             path: "Tests/StratifyTestSupport"
         ),
         .testTarget(
+            name: "StratifyCoreTests",
+            dependencies: ["StratifyCore"]
+        ),
+        .testTarget(
             name: "StratifyYAMLTests",
-            dependencies: ["StratifyYAML"]
+            dependencies: ["StratifyCore", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyRulesTests",
-            dependencies: ["StratifyRules", "StratifyEngine", "StratifyYAML"]
+            dependencies: ["StratifyCore", "StratifyRules", "StratifyEngine", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyEngineTests",
+            dependencies: ["StratifyEngine", "StratifyRules", "StratifyTestSupport"]
+        ),
+        .testTarget(
+            name: "StratifyExplainTests",
             dependencies: [
-                "StratifyEngine", "StratifyBatch", "StratifyRules", "StratifyIO", "StratifyYAML",
+                "StratifyExplain", "StratifyEngine", "StratifyBatch", "StratifyRules", "StratifyIO", "StratifyYAML", "StratifyCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
+            name: "StratifyRuleTestingTests",
+            dependencies: ["StratifyRuleTesting", "StratifyEngine", "StratifyYAML", "StratifyCore"]
+        ),
+        .testTarget(
             name: "StratifyIOTests",
-            dependencies: ["StratifyIO", "CZlib"]
+            dependencies: ["StratifyIO", "StratifyCore", "CZlib"]
         ),
         .testTarget(
             name: "StratifyBatchTests",
-            dependencies: ["StratifyBatch", "StratifyEngine", "StratifyIO", "StratifyRules", "StratifyYAML"]
+            dependencies: ["StratifyCore", "StratifyBatch", "StratifyEngine", "StratifyIO", "StratifyRules", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyMonitorTests",
-            dependencies: ["StratifyMonitor", "StratifyBatch", "StratifyRules", "StratifyIO", "StratifyYAML", "StratifyTestSupport"]
+            dependencies: ["StratifyCore", "StratifyMonitor", "StratifyBatch", "StratifyRules", "StratifyIO", "StratifyTestSupport"]
         ),
         .testTarget(
             name: "StratifyEvaluateTests",
-            dependencies: ["StratifyEvaluate", "StratifyBatch", "StratifyRules", "StratifyEngine", "StratifyYAML", "StratifyTestSupport"]
+            dependencies: ["StratifyEvaluate", "StratifyBatch", "StratifyRules", "StratifyTestSupport"]
         ),
         .testTarget(
             name: "StratifyFHIRTests",
-            dependencies: ["StratifyFHIR", "StratifyBatch", "StratifyRules", "StratifyYAML"]
+            dependencies: ["StratifyCore", "StratifyFHIR", "StratifyRules", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyReportTests",
@@ -109,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyPropertyTests",
-            dependencies: [
+            dependencies: ["StratifyCore", 
                 "StratifyRules", "StratifyEngine", "StratifyBatch", "StratifyIO", "StratifyYAML",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Every module a target imports is a dependency Package.swift declares.
+"""Every module a target imports is a dependency Package.swift declares,
+and every declared dependency is imported: the module graph in
+Package.swift is the one the code has.
 
 SwiftPM builds a target that imports a module it only reaches through
 another dependency, so a missing declaration goes unnoticed until the
@@ -89,13 +91,20 @@ def main():
         if kind == "systemLibrary":
             continue
         folder = os.path.join(ROOT, path or os.path.join("Tests" if kind == "testTarget" else "Sources", name))
-        for module, place in sorted(imports(folder).items()):
+        imported = imports(folder)
+        for module, place in sorted(imported.items()):
             if module in known and module != name and module not in deps:
                 problems.append(f"{place}: {name} imports {module}, which Package.swift does not declare as its dependency")
+        # The other way round: a declared dependency no source imports makes
+        # the graph in Package.swift say more than the code does.
+        for module in sorted(deps - set(imported)):
+            # A test target may depend on the executable only to have it built.
+            if declared.get(module, ("",))[0] != "executableTarget":
+                problems.append(f"Package.swift: {name} declares {module}, which none of its sources imports")
     if problems:
         print("check-imports: FAILED", *problems, sep="\n  ")
         sys.exit(1)
-    print(f"check-imports: ok: every import of the {len(declared)} targets is declared")
+    print(f"check-imports: ok: the imports of the {len(declared)} targets are exactly their declared dependencies")
 
 
 if __name__ == "__main__":

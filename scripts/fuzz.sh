@@ -76,7 +76,7 @@ build() {
     local bin
     bin=$("$SWIFT" build "${flags[@]}" --show-bin-path)
     local objects=()
-    for module in StratifyYAML StratifyIO StratifyRules StratifyEngine StratifyBatch; do
+    for module in StratifyCore StratifyYAML StratifyIO StratifyRules StratifyEngine StratifyBatch; do
         for object in "$bin/$module.build"/*.o; do
             # A source deleted since an earlier build leaves its object behind.
             local name

@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyEngine
 import StratifyIO
 import StratifyRules
@@ -60,12 +61,12 @@ public struct ScoreFormatter: RecordFormatter {
         var p = out.cursor(reserving: names.csvBound)
         for index in 0..<names.domainCount {
             p.pointee = comma
-            p = OutputBuffer.writeDecimal(Int(r[names.domainScoreRegisters[index]]), at: p + 1)
+            p = NumberText.writeDecimal(Int(r[names.domainScoreRegisters[index]]), at: p + 1)
             p.pointee = comma
             p = names.tiers.copy(Int(r[names.domainTierRegisters[index]]), to: p + 1)
         }
         p.pointee = comma
-        p = OutputBuffer.writeDecimal(Int(r[names.totalRegister]), at: p + 1)
+        p = NumberText.writeDecimal(Int(r[names.totalRegister]), at: p + 1)
         p.pointee = comma
         p = names.tiers.copy(Int(r[names.tierRegister]), to: p + 1)
         p.pointee = comma
@@ -96,12 +97,12 @@ public struct ScoreFormatter: RecordFormatter {
         var p = out.cursor(reserving: names.jsonBound)
         for index in 0..<names.domainCount {
             p = names.jsonDomainKeys.copy(2 * index, to: p)
-            p = OutputBuffer.writeDecimal(Int(r[names.domainScoreRegisters[index]]), at: p)
+            p = NumberText.writeDecimal(Int(r[names.domainScoreRegisters[index]]), at: p)
             p = names.jsonDomainKeys.copy(2 * index + 1, to: p)
             p = names.quotedTiers.copy(Int(r[names.domainTierRegisters[index]]), to: p)
         }
         p = names.jsonFixedKeys.copy(0, to: p)
-        p = OutputBuffer.writeDecimal(Int(r[names.totalRegister]), at: p)
+        p = NumberText.writeDecimal(Int(r[names.totalRegister]), at: p)
         p = names.jsonFixedKeys.copy(1, to: p)
         p = names.quotedTiers.copy(Int(r[names.tierRegister]), to: p)
         p = names.jsonFixedKeys.copy(2, to: p)

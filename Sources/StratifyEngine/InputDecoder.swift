@@ -3,6 +3,7 @@ import Glibc
 #endif
 import StratifyIO
 import StratifyRules
+import StratifyCore
 
 /// Reads intake values into an evaluator's input registers, checking each
 /// against the schema: the type, the range or allowed values. A value that

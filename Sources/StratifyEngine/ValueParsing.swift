@@ -1,8 +1,9 @@
+import StratifyCore
 import StratifyIO
 
 /// Byte-level parsers for intake values: no `String`, no allocation.
 @usableFromInline
-enum ValueParsing {
+package enum ValueParsing {
     @inlinable @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool {
         byte &- UInt8(ascii: "0") < 10
@@ -31,7 +32,7 @@ enum ValueParsing {
 
     /// `-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?`; no infinities, no NaN.
     @usableFromInline
-    static func number(_ bytes: UnsafeRawBufferPointer) -> Double? {
+    package static func number(_ bytes: UnsafeRawBufferPointer) -> Double? {
         if let integer = integer(bytes) { return integer }
         var index = 0
         if bytes[0] == UInt8(ascii: "-") { index = 1 }
@@ -128,7 +129,7 @@ enum ValueParsing {
 
     /// true/false, yes/no, 1/0, in any case.
     @inlinable @inline(__always)
-    static func boolean(_ bytes: UnsafeRawBufferPointer) -> Bool? {
+    package static func boolean(_ bytes: UnsafeRawBufferPointer) -> Bool? {
         guard bytes.count >= 1 && bytes.count <= 5 else { return nil }
         // The length goes in the top byte, so that a word padded with
         // zeros matches only a value of its own length.

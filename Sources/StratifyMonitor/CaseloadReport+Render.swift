@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyIO
 
 /// `caseload --format text|json|csv`, and the wait list file.

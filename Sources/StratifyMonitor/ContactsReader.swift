@@ -1,4 +1,5 @@
 import StratifyBatch
+import StratifyCore
 import StratifyIO
 
 /// The contacts file of `worklist --contacts`: the rule set's identifier

@@ -1,4 +1,5 @@
 import StratifyBatch
+import StratifyCore
 import StratifyIO
 import StratifyRules
 

@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyIO
 
 /// Writes worklist rows as CSV (a header, then a row per patient), NDJSON

@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyEvaluate
 import StratifyIO
 import StratifyMonitor

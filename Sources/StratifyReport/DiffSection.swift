@@ -1,5 +1,6 @@
-import StratifyIO
 import StratifyBatch
+import StratifyCore
+import StratifyIO
 
 /// `diff --format html`: two rule sets on the same patients, from the
 /// `DiffReport` that `diff` computes.

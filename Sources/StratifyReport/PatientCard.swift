@@ -1,5 +1,6 @@
 import StratifyBatch
 import StratifyEngine
+import StratifyExplain
 import StratifyIO
 import StratifyRules
 

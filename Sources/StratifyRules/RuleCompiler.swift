@@ -1,6 +1,8 @@
+import StratifyCore
 import StratifyYAML
 
-/// Loads a rule file: YAML → rule model → checked, compiled `Program`.
+/// Loads a rule file: YAML → rule model (decoding) → checked `Program`
+/// (checking) → its instructions (planning).
 public enum RuleCompiler {
     /// The result of compiling: a program when there is no error, and every
     /// diagnostic found (errors and warnings), in file order.
@@ -24,8 +26,11 @@ public enum RuleCompiler {
             return Output(program: nil, diagnostics: sorted(context.diagnostics))
         }
         var checker = RuleChecker(context: context, ruleSet: ruleSet)
-        let program = checker.check()
-        return Output(program: context.hasErrors ? nil : program, diagnostics: sorted(context.diagnostics), ruleSet: ruleSet)
+        guard var program = checker.check(), !context.hasErrors else {
+            return Output(program: nil, diagnostics: sorted(context.diagnostics), ruleSet: ruleSet)
+        }
+        program.code = CodePlanner.plan(program)
+        return Output(program: program, diagnostics: sorted(context.diagnostics), ruleSet: ruleSet)
     }
 
     /// Compiles, or throws every diagnostic when there is an error.

@@ -1,3 +1,4 @@
+import StratifyCore
 public extension SourceFile {
     /// The source location of the character at byte `utf8Offset` of a
     /// scalar's value (the decoded string, as `node.scalar` holds it).

@@ -1,3 +1,4 @@
+import StratifyCore
 /// Loads a rule file into a located `YAMLNode` tree.
 ///
 /// The loader is the only place that reads YAML, and it is strict: it

@@ -1,3 +1,4 @@
+import StratifyCore
 /// A YAML node with the place it came from.
 ///
 /// The loader resolves aliases and checks the limits, so a `YAMLNode` tree is

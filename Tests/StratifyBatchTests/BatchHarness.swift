@@ -1,5 +1,6 @@
 import Glibc
 import StratifyBatch
+import StratifyCore
 import StratifyIO
 import StratifyRules
 import StratifyYAML

@@ -1,9 +1,10 @@
 import Glibc
-import Testing
 import StratifyBatch
+import StratifyCore
 import StratifyIO
 import StratifyRules
 import StratifyYAML
+import Testing
 
 /// `DiffRunner` on the acceptance fixtures with small edits of the default
 /// rule set: every count is checked against two independent `score` runs.

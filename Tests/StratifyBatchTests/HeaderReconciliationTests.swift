@@ -1,9 +1,10 @@
 import Glibc
-import Testing
 @testable import StratifyBatch
+import StratifyCore
 import StratifyIO
 import StratifyRules
 import StratifyYAML
+import Testing
 
 /// A header (or the first NDJSON keys) that does not name the rules' inputs
 /// exactly is never scored silently: names that match once normalised are

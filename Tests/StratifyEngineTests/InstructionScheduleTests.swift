@@ -1,12 +1,13 @@
 @testable import StratifyEngine
 import StratifyRules
+import StratifyTestSupport
 import Testing
 
 /// The evaluator's order of instructions: each phase's instructions, each
 /// once, every one after those whose registers it reads, in fewer segments
 /// than instructions.
 @Suite struct InstructionScheduleTests {
-    static let code = TraceHarness.program.code
+    static let code = RepositoryFixtures.defaultProgram.code
 
     @Test func eachPhaseIsAPermutationThatKeepsDependencies() {
         let schedule = InstructionSchedule(code: Self.code)

@@ -3,7 +3,6 @@ import Testing
 import StratifyBatch
 @testable import StratifyEvaluate
 import StratifyRules
-import StratifyYAML
 import StratifyTestSupport
 
 enum Fixture {

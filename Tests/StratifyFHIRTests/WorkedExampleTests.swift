@@ -4,6 +4,7 @@ import StratifyYAML
 import Testing
 
 @testable import StratifyFHIR
+import StratifyCore
 
 /// The worked examples of the spec (fhir-mapping.md section 11) and the
 /// cases issue 16 names, each read through the default mapping: the

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
 import StratifyBatch
+import StratifyCore
 import StratifyIO
 @testable import StratifyMonitor
 import StratifyRules
+import Testing
 
 @Suite struct TrackTests {
     let program = Fixture.defaultProgram

@@ -1,7 +1,8 @@
-import Testing
+import StratifyCore
 import StratifyIO
 @testable import StratifyMonitor
 import StratifyRules
+import Testing
 
 /// The worklist's triggers, reasons, order and dates on hand-made patients
 /// of the reference rule set (tiers low 0 … very_high 3; models intensive 0

@@ -1,6 +1,6 @@
-import Testing
-import StratifyYAML
+import StratifyCore
 @testable import StratifyRules
+import Testing
 
 @Suite struct DefaultRulesTests {
     @Test func defaultRulesCompile() throws {

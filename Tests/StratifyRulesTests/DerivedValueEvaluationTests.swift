@@ -1,7 +1,8 @@
-import Testing
-import StratifyRules
+import StratifyCore
 import StratifyEngine
+import StratifyRules
 import StratifyYAML
+import Testing
 
 /// Tables (integer ranges, open ranges, boolean and enum keys, defaults),
 /// case lists and sums evaluate to the right value for every kind of row.

@@ -1,5 +1,6 @@
-import StratifyYAML
 import Glibc
+import StratifyCore
+import StratifyYAML
 
 enum Fixtures {
     /// The repository's root, found from this file's path.

@@ -1,6 +1,7 @@
-import Testing
-import StratifyYAML
+import StratifyCore
 @testable import StratifyRules
+import StratifyYAML
+import Testing
 
 /// The shipped rule set checks clean, and each kind of mistake made once in
 /// a copy of it is refused at that mistake's line and column.

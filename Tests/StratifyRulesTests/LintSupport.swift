@@ -1,7 +1,8 @@
 import Glibc
-import Testing
-import StratifyYAML
+import StratifyCore
 @testable import StratifyRules
+import StratifyYAML
+import Testing
 
 /// Rule files for the lint tests, with the places where diagnostics are
 /// expected marked inside the text (`1️⃣`, `2️⃣`, ...), as swift-syntax's

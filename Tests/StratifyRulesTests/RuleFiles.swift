@@ -1,6 +1,7 @@
-import Testing
-import StratifyYAML
+import StratifyCore
 @testable import StratifyRules
+import StratifyYAML
+import Testing
 
 /// Small rule files written inline, and compact views of what compiling them reports.
 enum RuleFiles {

@@ -1,7 +1,8 @@
-import Testing
-import StratifyRules
+import StratifyCore
 import StratifyEngine
+import StratifyRules
 import StratifyYAML
+import Testing
 
 /// Points, domain bands, floors, flags, the overall band, escalations, the
 /// model choice and review_by, on a purpose-built rule file.

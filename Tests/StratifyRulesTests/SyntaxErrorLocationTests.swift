@@ -1,6 +1,7 @@
-import Testing
-import StratifyYAML
+import StratifyCore
 @testable import StratifyRules
+import StratifyYAML
+import Testing
 
 /// Syntax errors in a rule file: the message and the exact line:column, in
 /// plain, quoted, folded and literal scalars, and how they are rendered.

@@ -1,4 +1,5 @@
 import Foundation
+import StratifyCore
 import StratifyRules
 import StratifyYAML
 

@@ -1,5 +1,6 @@
-import Testing
+import StratifyCore
 @testable import StratifyYAML
+import Testing
 
 /// A hostile line in a diagnostic: a very long one is cut to a window
 /// around the caret, and control characters never reach the terminal.

@@ -1,5 +1,6 @@
-import Testing
+import StratifyCore
 import StratifyYAML
+import Testing
 
 @Suite("DiagnosticRenderer")
 struct DiagnosticRendererTests {

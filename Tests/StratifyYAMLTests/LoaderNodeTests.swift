@@ -1,5 +1,6 @@
-import Testing
+import StratifyCore
 @testable import StratifyYAML
+import Testing
 
 @Suite("YAMLLoader: nodes and their locations")
 struct LoaderNodeTests {

@@ -1,5 +1,6 @@
-import Testing
+import StratifyCore
 import StratifyYAML
+import Testing
 
 @Suite("YAMLLoader: refusals")
 struct LoaderRefusalTests {

@@ -1,5 +1,6 @@
-import Testing
+import StratifyCore
 import StratifyYAML
+import Testing
 
 /// `SourceFile.location(in:utf8Offset:)`: from a byte of a scalar's value
 /// back to the source character that produced it.

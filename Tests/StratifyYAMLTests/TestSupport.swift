@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyYAML
 #if canImport(Glibc)
 import Glibc

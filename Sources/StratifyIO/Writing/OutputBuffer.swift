@@ -1,3 +1,4 @@
+import StratifyCore
 /// A growable byte buffer for building output, reused across records and
 /// chunks (``removeAll()`` keeps the storage), with appends for the pieces
 /// of CSV and JSON output that allocate nothing once the buffer is warm.
@@ -176,75 +177,21 @@ public final class OutputBuffer: @unchecked Sendable {
 
     // MARK: Numbers and dates
 
-    /// Appends `value` in decimal (`-` for negatives; `Int.min` included).
-    public func append(decimal value: Int) {
-        write(maxCount: 20) { dst in Self.writeDecimal(value, at: dst) - dst }
+    /// Appends `value` in the JSON form of ``NumberText/write(_:to:)``.
+    public func append(number value: Double) {
+        write(maxCount: NumberText.maxBytes) { p in NumberText.write(value, to: p) - p }
     }
 
-    /// Writes `value` in decimal at `p`, which has room for 20 bytes, and
-    /// returns the end: for writers that keep their own cursor.
-    @inlinable @inline(__always)
-    public static func writeDecimal(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        // Scores and counts are mostly one or two digits.
-        if value >= 0 && value < 10 {
-            p.pointee = 0x30 &+ UInt8(truncatingIfNeeded: value)
-            return p + 1
-        }
-        if value >= 10 && value < 100 {
-            p[0] = 0x30 &+ UInt8(truncatingIfNeeded: value / 10)
-            p[1] = 0x30 &+ UInt8(truncatingIfNeeded: value % 10)
-            return p + 2
-        }
-        var q = p
-        if value < 0 {
-            q.pointee = 0x2D
-            q += 1
-        }
-        var magnitude = value.magnitude
-        var digits = 1
-        var probe = magnitude
-        while probe >= 10 {
-            probe /= 10
-            digits += 1
-        }
-        let end = q + digits
-        var j = end
-        repeat {
-            j -= 1
-            j.pointee = 0x30 &+ UInt8(truncatingIfNeeded: magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
-        return end
+    /// Appends `value` in decimal (`-` for negatives; `Int.min` included).
+    public func append(decimal value: Int) {
+        write(maxCount: 20) { dst in NumberText.writeDecimal(value, at: dst) - dst }
     }
 
     /// Appends the day count since 1970-01-01 as `YYYY-MM-DD` (proleptic
     /// Gregorian). Years outside 0…9999 get a `-` sign and/or more digits
     /// (`-0001-01-01`, `10000-01-01`). Valid for |days| < 2^52.
     public func appendDate(daysSince1970 days: Int) {
-        let (year, month, day) = ISODate.civilFromDays(days)
-        if year < 0 || year > 9999 {
-            if year < 0 { append(0x2D) }
-            let y = year.magnitude
-            if y < 1000 { append(y < 10 ? "000" : y < 100 ? "00" : "0") }
-            append(decimal: Int(y))
-        } else {
-            write(maxCount: 4) { dst in
-                dst[0] = 0x30 + UInt8(year / 1000)
-                dst[1] = 0x30 + UInt8(year / 100 % 10)
-                dst[2] = 0x30 + UInt8(year / 10 % 10)
-                dst[3] = 0x30 + UInt8(year % 10)
-                return 4
-            }
-        }
-        write(maxCount: 6) { dst in
-            dst[0] = 0x2D
-            dst[1] = 0x30 + UInt8(month / 10)
-            dst[2] = 0x30 + UInt8(month % 10)
-            dst[3] = 0x2D
-            dst[4] = 0x30 + UInt8(day / 10)
-            dst[5] = 0x30 + UInt8(day % 10)
-            return 6
-        }
+        write(maxCount: ISODate.maxBytes) { dst in ISODate.write(daysSince1970: days, to: dst) - dst }
     }
 
     // MARK: CSV

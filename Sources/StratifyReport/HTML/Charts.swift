@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyIO
 
 /// A plain table of a chart's numbers, shown under it in a `<details>`

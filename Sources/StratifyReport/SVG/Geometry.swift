@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyIO
 
 /// A rectangle in SVG user units.

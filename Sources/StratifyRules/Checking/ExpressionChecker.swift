@@ -1,12 +1,11 @@
-import StratifyIO
-import StratifyYAML
+import StratifyCore
 
 /// Resolves names and checks types in one expression, building the typed
 /// tree with a register for every node.
 struct ExpressionChecker {
     let context: DecodingContext
     let scope: Scope
-    let builder: CodeBuilder
+    let registers: RegisterAllocator
     let phase: Phase
     let source: SourceExpression
     /// Derived values referenced, for the dependency graph.
@@ -14,10 +13,10 @@ struct ExpressionChecker {
     /// Shared by the spans of every node of this expression.
     private let origin: ExpressionOrigin
 
-    init(context: DecodingContext, scope: Scope, builder: CodeBuilder, phase: Phase, source: SourceExpression) {
+    init(context: DecodingContext, scope: Scope, registers: RegisterAllocator, phase: Phase, source: SourceExpression) {
         self.context = context
         self.scope = scope
-        self.builder = builder
+        self.registers = registers
         self.phase = phase
         self.source = source
         self.origin = ExpressionOrigin(node: source.node)
@@ -393,7 +392,7 @@ struct ExpressionChecker {
     // MARK: - Building nodes
 
     private func constant(_ value: Double, type: ValueType, _ expr: Expr) -> TypedExpr {
-        TypedExpr(.constant(value), type: type, register: builder.constant(value), text: text(expr), span: span(expr.range))
+        TypedExpr(.constant(value), type: type, register: registers.constant(value), text: text(expr), span: span(expr.range))
     }
 
     private func node(_ kind: TypedExpr.Kind, type: ValueType, register: Int, _ expr: Expr) -> TypedExpr {
@@ -405,7 +404,7 @@ struct ExpressionChecker {
     }
 
     private func node(_ kind: TypedExpr.Kind, type: ValueType, range: Range<Int>) -> TypedExpr {
-        TypedExpr(kind, type: type, register: builder.allocate(), text: source.text(of: range), span: span(range))
+        TypedExpr(kind, type: type, register: registers.allocate(), text: source.text(of: range), span: span(range))
     }
 
     private func span(_ range: Range<Int>) -> SourceSpan {

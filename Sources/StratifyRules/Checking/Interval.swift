@@ -1,4 +1,4 @@
-import StratifyIO
+import StratifyCore
 /// The range a value can take, by interval arithmetic over the schema's
 /// ranges. Sound, not tight: the true range is always inside.
 public struct Interval: Sendable, Equatable, CustomStringConvertible {

@@ -1,12 +1,14 @@
-import StratifyYAML
+import StratifyCore
 
 /// Checks a decoded `RuleSet` (names, types, ids, bands, tables, cycles)
-/// and compiles it into a `Program`. Every problem found is reported; a
-/// program is returned only when there is no error.
+/// into a checked `Program`: typed expressions, each value named by a
+/// register. Every problem found is reported; a program is returned only
+/// when there is no error. Its instructions are laid out afterwards by
+/// `CodePlanner`.
 struct RuleChecker {
     let context: DecodingContext
     let ruleSet: RuleSet
-    private let builder: CodeBuilder
+    private let registers: RegisterAllocator
     private var scope = Scope()
     private var intervals: IntervalAnalysis
     private var usedIds: [String: SourceLocation] = [:]
@@ -14,7 +16,7 @@ struct RuleChecker {
     init(context: DecodingContext, ruleSet: RuleSet) {
         self.context = context
         self.ruleSet = ruleSet
-        self.builder = CodeBuilder(inputCount: ruleSet.inputs.count)
+        self.registers = RegisterAllocator(inputCount: ruleSet.inputs.count)
         self.intervals = IntervalAnalysis(inputs: ruleSet.inputs, derived: Array(repeating: nil, count: ruleSet.derived.count))
     }
 
@@ -26,22 +28,12 @@ struct RuleChecker {
         scope.declaredDomains = Set(ruleSet.domains.map(\.name.value))
         intervals.tierCount = max(1, tiers.values.count)
         let derived = checkDerived()
-        let recordStart = builder.instructionCount
-        for value in derived { builder.emit(value.expr) }
-
         let (rules, flags) = checkRules()
         let domains = checkDomains(rules: rules)
-        builder.markPhase(\.recordPhase, from: recordStart)
-
         let overallBands = checkOverall(rules: rules)
-        let escalationStart = builder.instructionCount
         let escalations = checkEscalations()
-        builder.markPhase(\.escalationPhase, from: escalationStart)
-
-        let modelStart = builder.instructionCount
         let models = checkModels()
-        builder.markPhase(\.modelPhase, from: modelStart)
-        let modelRegister = builder.allocate()
+        let modelRegister = registers.allocate()
         let review = checkReview()
 
         guard !context.hasErrors, let identifier else { return nil }
@@ -55,7 +47,8 @@ struct RuleChecker {
             overall: Program.Overall(
                 bands: overallBands, escalations: escalations, totalRegister: scope.totalRegister,
                 bandTierRegister: scope.bandTierRegister, tierRegister: scope.finalTierRegister),
-            models: models, modelRegister: modelRegister, review: review, code: builder.code)
+            models: models, modelRegister: modelRegister, review: review,
+            code: Code(registerCount: registers.registerCount, constants: registers.constants))
     }
 
     // MARK: - Inputs
@@ -240,7 +233,7 @@ struct RuleChecker {
             }
             let type: ValueType = typed.allSatisfy { $0.value.type == .integer } ? .integer : .number
             let text = typed.map(\.label).joined(separator: " + ")
-            return TypedExpr(.sum(typed), type: type, register: builder.allocate(), text: text)
+            return TypedExpr(.sum(typed), type: type, register: registers.allocate(), text: text)
         }
     }
 
@@ -267,7 +260,7 @@ struct RuleChecker {
         }
         guard let type else { return nil }
         let text = what
-        return TypedExpr(.cases(arms, otherwise: otherwiseValue), type: type, register: builder.allocate(), text: text)
+        return TypedExpr(.cases(arms, otherwise: otherwiseValue), type: type, register: registers.allocate(), text: text)
     }
 
     /// The common type of two values of a table or case list.
@@ -308,8 +301,8 @@ struct RuleChecker {
         }
         guard !failed, let type else { return nil }
         checkCoverage(of: rows, key: key, hasDefault: defaultValue != nil, table: table, what: what)
-        let lookup = LookupTable(rows: rows, defaultValue: defaultValue, rowRegister: builder.allocate())
-        return TypedExpr(.table(key: key, table: lookup), type: type, register: builder.allocate(), text: key.text)
+        let lookup = LookupTable(rows: rows, defaultValue: defaultValue, rowRegister: registers.allocate())
+        return TypedExpr(.table(key: key, table: lookup), type: type, register: registers.allocate(), text: key.text)
     }
 
     /// The key range of a row, by the key's type.
@@ -386,7 +379,6 @@ struct RuleChecker {
             for definition in domain.rules {
                 claim(definition.id)
                 guard let condition = checker(.rule, definition.when).condition() else { continue }
-                builder.emit(condition)
                 if let flag = definition.flag {
                     if scope.inputs[flag.value] != nil || scope.derivedIndex[flag.value] != nil || flag.value.contains(".") {
                         context.error(
@@ -406,8 +398,7 @@ struct RuleChecker {
             if rules.count == 1 {
                 register = checked[rules[0]].condition.register
             } else {
-                register = builder.allocate()
-                builder.emitOr(destination: register, of: rules.map { checked[$0].condition.register })
+                register = registers.allocate()
             }
             scope.flags[name] = (index, register)
             flags.append(Program.Flag(name: name, rules: rules, register: register))
@@ -430,16 +421,15 @@ struct RuleChecker {
             let maximum = points.filter { $0 > 0 }.reduce(0, +)
             intervals.domainScores.append(Interval(Double(minimum), Double(maximum)))
             let bands = checkBands(domain.bands, location: domain.bandsLocation, what: "domain '\(domain.name.value)'", minimum: minimum, maximum: maximum)
-            let scoreRegister = builder.allocate()
-            let bandTierRegister = builder.allocate()
-            let tierRegister = builder.allocate()
+            let scoreRegister = registers.allocate()
+            let bandTierRegister = registers.allocate()
+            let tierRegister = registers.allocate()
             scope.domains[domain.name.value] = (index, scoreRegister, tierRegister)
             var floors: [Program.Floor] = []
             for floor in domain.floors {
                 claim(floor.id)
                 let condition = checker(.floor, floor.when).condition()
                 guard let atLeast = tierIndex(floor.atLeast), let condition else { continue }
-                builder.emit(condition)
                 floors.append(
                     Program.Floor(
                         id: floor.id.value, condition: condition, text: floor.when.text, atLeast: atLeast,
@@ -523,9 +513,9 @@ struct RuleChecker {
         let maximum = rules.map(\.points).filter { $0 > 0 }.reduce(0, +)
         intervals.total = Interval(Double(minimum), Double(maximum))
         let bands = checkBands(ruleSet.overall.bands, location: ruleSet.overall.bandsLocation, what: "overall", minimum: minimum, maximum: maximum)
-        scope.totalRegister = builder.allocate()
-        scope.bandTierRegister = builder.allocate()
-        scope.finalTierRegister = builder.allocate()
+        scope.totalRegister = registers.allocate()
+        scope.bandTierRegister = registers.allocate()
+        scope.finalTierRegister = registers.allocate()
         return bands
     }
 
@@ -535,7 +525,6 @@ struct RuleChecker {
             claim(definition.id)
             let condition = checker(.escalation, definition.when).condition()
             guard let atLeast = tierIndex(definition.atLeast), let condition else { continue }
-            builder.emit(condition)
             escalations.append(
                 Program.Escalation(
                     id: definition.id.value, condition: condition, text: definition.when.text, atLeast: atLeast,
@@ -551,7 +540,6 @@ struct RuleChecker {
             var condition: TypedExpr?
             if let when = definition.when {
                 guard let checked = checker(.model, when).condition() else { continue }
-                builder.emit(checked)
                 condition = checked
             }
             models.append(
@@ -575,13 +563,13 @@ struct RuleChecker {
             context.error("review_by counts from '\(review.from.value)', which must be a date input", at: review.from.location, length: review.from.value.count)
             return nil
         }
-        return Program.Review(from: index, register: builder.allocate())
+        return Program.Review(from: index, register: registers.allocate())
     }
 
     // MARK: - Helpers
 
     private func checker(_ phase: Phase, _ source: SourceExpression) -> ExpressionChecker {
-        ExpressionChecker(context: context, scope: scope, builder: builder, phase: phase, source: source)
+        ExpressionChecker(context: context, scope: scope, registers: registers, phase: phase, source: source)
     }
 
     /// Ids of rules, floors, escalations and models are one namespace, since

@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyYAML
 
 /// Shared state while decoding one rule file: the source and the diagnostics

@@ -1,4 +1,4 @@
-import StratifyIO
+import StratifyCore
 import StratifyYAML
 
 /// Reads a rule file's YAML tree into a `RuleSet`, reporting every key it

@@ -1,4 +1,4 @@
-import StratifyYAML
+import StratifyCore
 
 /// What a condition belongs to, for messages: a rule, a floor, an
 /// escalation or a model.

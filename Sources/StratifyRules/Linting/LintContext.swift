@@ -1,4 +1,4 @@
-import StratifyYAML
+import StratifyCore
 
 /// What every lint works from: the program, the rule file as written, the
 /// value analysis, and the diagnostics found so far.

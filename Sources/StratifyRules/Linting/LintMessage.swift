@@ -1,4 +1,4 @@
-import StratifyYAML
+import StratifyCore
 
 /// The linter's messages, in one place, so that a call site reads
 /// `.neverTrue(owner, culprit, because:)`.

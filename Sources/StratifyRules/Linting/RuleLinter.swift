@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyYAML
 
 /// Warnings about a rule file that loads, but does something its author

@@ -1,4 +1,4 @@
-import StratifyIO
+import StratifyCore
 
 /// Ranges of values as messages show them: `0..27`, `at most 27`,
 /// `one of often, always`, `2026-01-31`.

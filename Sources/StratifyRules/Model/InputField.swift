@@ -1,4 +1,4 @@
-import StratifyYAML
+import StratifyCore
 
 /// One field of the intake schema (`inputs:`). A record is valid when every
 /// field present has the right type and lies in its range or allowed values,

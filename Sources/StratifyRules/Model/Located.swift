@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyYAML
 
 /// A value read from the rule file, with where it was written.

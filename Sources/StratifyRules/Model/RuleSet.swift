@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyYAML
 
 /// A rule file as written, decoded from YAML but not yet checked: names are

@@ -1,3 +1,4 @@
+import StratifyCore
 /// Turns libyaml marks into `SourceLocation`s.
 ///
 /// libyaml counts characters (its `index` is a character count that starts

@@ -1,3 +1,4 @@
+import StratifyCore
 /// Builds the `YAMLNode` tree from libyaml events and enforces `YAMLLimits`.
 ///
 /// The tree is built with an explicit stack of open collections, never by

@@ -1,3 +1,4 @@
+import StratifyCore
 extension SourceFile {
     /// The location of byte `offset`, found by walking forward from a known
     /// location rather than from the start of the file. Falls back to a scan

@@ -1,4 +1,5 @@
 import ArgumentParser
+import StratifyCore
 import StratifyFHIR
 import StratifyIO
 import StratifyRules

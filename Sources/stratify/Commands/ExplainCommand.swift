@@ -1,7 +1,8 @@
 import ArgumentParser
 import StratifyBatch
-import StratifyFHIR
 import StratifyEngine
+import StratifyExplain
+import StratifyFHIR
 import StratifyIO
 import StratifyReport
 import StratifyRules

@@ -8,6 +8,7 @@ import StratifyIO
 import StratifyMonitor
 import StratifyReport
 import StratifyRules
+import StratifyCore
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
+import StratifyCore
 import StratifyEngine
 import StratifyIO
+import StratifyRuleTesting
 import StratifyYAML
 
 struct TestCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import StratifyBatch
+import StratifyCore
 import StratifyIO
 import StratifyMonitor
 import StratifyRules

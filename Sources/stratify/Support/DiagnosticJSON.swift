@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyIO
 import StratifyYAML
 

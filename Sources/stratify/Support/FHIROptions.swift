@@ -9,6 +9,7 @@ import StratifyFHIR
 import StratifyIO
 import StratifyRules
 import StratifyYAML
+import StratifyCore
 
 /// The options of FHIR input (`--as-of`, `--fhir-mapping`), and the step
 /// that turns FHIR inputs into intake records before the batch starts.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import StratifyCore
 import StratifyIO
 import StratifyRules
 import StratifyYAML

@@ -1,4 +1,4 @@
-import StratifyYAML
+import StratifyCore
 
 /// Conditions of rules, floors, escalations and models that are never true
 /// or always true given the input schema's ranges, and parts of conditions

@@ -1,4 +1,4 @@
-import StratifyYAML
+import StratifyCore
 
 /// Parts of derived values that are never used: a case that can never hold
 /// or is never reached, an `otherwise` that the cases always pre-empt, a

@@ -1,4 +1,4 @@
-import StratifyYAML
+import StratifyCore
 
 /// Floors and escalations that can apply but never change a tier: their
 /// `at_least` is at or below the tier the scores already give, or, for an
