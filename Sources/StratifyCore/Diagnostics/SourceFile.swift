@@ -46,10 +46,24 @@ public struct SourceFile: Sendable {
     /// Columns count Unicode scalars; a leading UTF-8 BOM is not counted.
     public func location(ofOffset offset: Int) -> SourceLocation {
         let target = min(max(offset, 0), bytes.count)
-        var line = 1
-        var column = 1
         // Offsets inside the BOM are column 1, like the first character.
-        var index = min(bomLength, target)
+        return walk(from: SourceLocation(line: 1, column: 1, offset: min(bomLength, target)), to: target)
+    }
+
+    /// The location of byte `offset`, found by walking forward from a known
+    /// location rather than from the start of the file (the YAML loader
+    /// resolves many positions in file order). Falls back to a scan from the
+    /// start when `offset` lies before `known`.
+    package func location(from known: SourceLocation, advancingTo offset: Int) -> SourceLocation {
+        let target = min(max(offset, 0), bytes.count)
+        guard known.offset >= 0, known.offset <= target else { return location(ofOffset: target) }
+        return walk(from: known, to: target)
+    }
+
+    private func walk(from known: SourceLocation, to target: Int) -> SourceLocation {
+        var line = known.line
+        var column = known.column
+        var index = known.offset
         while index < target {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\n") {
