@@ -54,7 +54,7 @@ let package = Package(
         // next, by subgroup, and whether a candidate predicts better.
         .target(
             name: "StratifyEvaluate",
-            dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor"]
+            dependencies: ["StratifyCore", "StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor"]
         ),
         // FHIR R4 in (Bulk NDJSON, Bundles → intake, through a YAML mapping) and out (RiskAssessment).
         .target(

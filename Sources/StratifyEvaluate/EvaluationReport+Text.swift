@@ -1,3 +1,5 @@
+import StratifyCore
+
 /// `evaluate --format text`: the figures for people, in aligned columns;
 /// a hidden small cell shows as `<N` (N the minimum cell).
 extension EvaluationReport {
@@ -44,14 +46,7 @@ extension EvaluationReport {
 
     /// `digits` decimals, rounded half away from zero, no exponent.
     func fixed(_ value: Double, _ digits: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded()
-        let whole = Int(scaled / scale)
-        var fraction = String(Int(scaled - Double(whole) * scale))
-        fraction = String(repeating: "0", count: max(0, digits - fraction.count)) + fraction
-        let sign = value < 0 && scaled > 0 ? "-" : ""
-        return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+        NumberText.fixed(value, decimals: digits)
     }
 
     func table(_ header: [String], _ rows: [[String]]) -> String {

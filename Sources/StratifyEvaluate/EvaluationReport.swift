@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyRules
 
 /// Everything `evaluate` found, with small cells already hidden: a count
@@ -265,7 +266,7 @@ struct FigureBuilder {
     }
 
     static func scoreText(_ score: Double) -> String {
-        score == score.rounded() && abs(score) < 1e15 ? String(Int(score)) : String(score)
+        NumberText.plain(score)
     }
 
     func numericRow(_ name: String, _ values: [Double], populationTotal: Double) -> Row {

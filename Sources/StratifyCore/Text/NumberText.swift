@@ -12,7 +12,8 @@ public enum NumberText {
     /// The most bytes ``write(_:to:)`` writes.
     public static let maxBytes = 24
 
-    static func isWhole(_ value: Double) -> Bool {
+    /// The one guard for "is it a whole number that fits an `Int`".
+    public static func isWhole(_ value: Double) -> Bool {
         value == value.rounded() && value.magnitude < exactIntegerLimit
     }
 
@@ -71,15 +72,16 @@ public enum NumberText {
         }
     }
 
-    /// Rounded to `decimals` places (half away from zero), never an exponent
-    /// or `-0`: `2.25` → `2.3` with one decimal. With `trimZeros`, trailing
+    /// Rounded to `decimals` places (half away from zero; 0 for a whole
+    /// number), never an exponent or `-0`: `2.25` → `2.3` with one decimal. With `trimZeros`, trailing
     /// zeros go but one decimal stays (`0.5000` → `0.5`, `3.0000` → `3.0`).
     public static func fixed(_ value: Double, decimals: Int, trimZeros: Bool = false) -> String {
-        precondition(decimals >= 1 && decimals <= 9, "1 to 9 decimals")
+        precondition(decimals >= 0 && decimals <= 9, "0 to 9 decimals")
         let scale = (0..<decimals).reduce(1.0) { value, _ in value * 10 }
         let scaled = (value * scale).rounded()
         guard scaled.magnitude < exactIntegerLimit else { return plain(value) }
         let units = Int(scaled)
+        if decimals == 0 { return String(units) }
         let divisor = Int(scale)
         var fraction = String(units.magnitude % UInt(divisor))
         fraction = String(repeating: "0", count: decimals - fraction.count) + fraction

@@ -31,7 +31,7 @@ public enum ValueKind: Sendable {
         if raw.isNaN { return .unknown }
         switch self {
         case .integer: return .integer(Int(raw))
-        case .number: return raw == raw.rounded() && raw.magnitude < 9e15 ? .integer(Int(raw)) : .number(raw)
+        case .number: return NumberText.isWhole(raw) ? .integer(Int(raw)) : .number(raw)
         case .boolean: return .boolean(raw == 1)
         case .date: return .date(ISODate.format(daysSince1970: Int(raw)))
         case .text: return .name("")
