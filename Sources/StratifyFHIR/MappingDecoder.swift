@@ -7,7 +7,9 @@ import StratifyYAML
 struct MappingDecoder {
     let source: SourceFile
     let program: Program
-    var diagnostics: [Diagnostic] = []
+    /// Reads the nodes and keeps the diagnostics, worded as for rule files.
+    private let reader: NodeReader
+    var diagnostics: [Diagnostic] { reader.diagnostics }
     private var systems: [String: String] = [:]
     private var tableNodes: [String: YAMLNode] = [:]
     private var mapping: FHIRMapping
@@ -22,28 +24,20 @@ struct MappingDecoder {
     init(source: SourceFile, program: Program) {
         self.source = source
         self.program = program
+        reader = NodeReader(source: source)
         mapping = FHIRMapping(source: source)
     }
 
-    mutating func error(_ message: String, at node: YAMLNode) {
-        diagnostics.append(.error(message, path: source.path, at: node.location))
+    func error(_ message: String, at node: YAMLNode) {
+        reader.error(message, at: node)
     }
 
-    private mutating func pairs(_ node: YAMLNode, what: String, allowed: [String]) -> [String: (key: YAMLNode, value: YAMLNode)] {
-        guard let members = node.mapping else {
-            error("\(what) must be a mapping, found \(node.kindDescription)", at: node)
-            return [:]
-        }
-        var result: [String: (key: YAMLNode, value: YAMLNode)] = [:]
-        for (key, value) in members {
-            let name = key.scalar ?? ""
-            if allowed.isEmpty || allowed.contains(name) {
-                result[name] = (key, value)
-            } else {
-                error("unknown key '\(name)' in \(what) (it takes: \(allowed.joined(separator: ", ")))", at: key)
-            }
-        }
-        return result
+    /// The pairs of a mapping by key: keys in `allowed`, or any name when
+    /// `allowed` is empty (systems, tables, inputs).
+    private func pairs(_ node: YAMLNode, what: String, allowed: [String]) -> [String: (key: YAMLNode, value: YAMLNode)] {
+        guard allowed.isEmpty else { return reader.mapping(node, what: what, allowed: allowed)?.values ?? [:] }
+        let entries = reader.namedEntries(node, what: what).map { ($0.key.scalar ?? "", $0) }
+        return Dictionary(entries) { first, _ in first }
     }
 
     private mutating func scalars(_ node: YAMLNode, what: String) -> [String] {
@@ -158,7 +152,7 @@ struct MappingDecoder {
             for (name, value) in pairs(node, what: "tables", allowed: []) { tableNodes[name] = value.value }
         }
         guard let inputsNode = top["inputs"] else {
-            diagnostics.append(.error("the FHIR mapping has no 'inputs' section", path: source.path, at: root.location))
+            reader.error("the FHIR mapping has no 'inputs' section", at: root.location)
             return nil
         }
         decodeInputs(inputsNode.value, key: inputsNode.key)

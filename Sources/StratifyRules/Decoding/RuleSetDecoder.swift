@@ -311,14 +311,14 @@ struct RuleSetDecoder {
     static func parseBand(_ text: String) -> (Int, Int?)? {
         let parts = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].isEmpty,
-            let lower = DecodingContext.parseInteger(String(parts[0]).trimmed)
+            let lower = NodeReader.parseInteger(String(parts[0]).trimmed)
         else {
-            if let single = DecodingContext.parseInteger(text.trimmed) { return (single, single) }
+            if let single = NodeReader.parseInteger(text.trimmed) { return (single, single) }
             return nil
         }
         let upperText = String(parts[2]).trimmed
         if upperText.isEmpty { return (lower, nil) }
-        guard let upper = DecodingContext.parseInteger(upperText) else { return nil }
+        guard let upper = NodeReader.parseInteger(upperText) else { return nil }
         return (lower, upper)
     }
 
