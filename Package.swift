@@ -15,7 +15,7 @@ import PackageDescription
 let package = Package(
     name: "stratify",
     products: [
-        .executable(name: "stratify", targets: ["stratify"]),
+        .executable(name: "stratify", targets: ["stratify"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -48,17 +48,20 @@ let package = Package(
         .target(name: "StratifyEvaluate", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor"]),
         // Self-contained HTML reports: inline SVG charts drawn from the
         // figures the other modules compute (no computation of its own).
-        .target(name: "StratifyReport", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor", "StratifyEvaluate"]),
+        .target(
+            name: "StratifyReport", dependencies: ["StratifyBatch", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyMonitor", "StratifyEvaluate"]),
         .executableTarget(
             name: "stratify",
             dependencies: [
-                "StratifyBatch", "StratifyMonitor", "StratifyEvaluate", "StratifyFHIR", "StratifyReport", "StratifyEngine", "StratifyRules", "StratifyIO", "StratifyYAML",
+                "StratifyBatch", "StratifyMonitor", "StratifyEvaluate", "StratifyFHIR", "StratifyReport", "StratifyEngine", "StratifyRules", "StratifyIO",
+                "StratifyYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.embedInCode("Resources/default.yaml"), .embedInCode("Resources/fhir.yaml")]
         ),
-        // What the library test targets share (repository root, the
-        // reference rule set compiled, scratch files).
+        // What the test targets share (repository root, fixture reading,
+        // the reference rule set compiled, scratch files, position markers,
+        // snapshot comparison).
         .target(
             name: "StratifyTestSupport",
             dependencies: ["StratifyRules", "StratifyYAML"],
@@ -70,22 +73,22 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyRulesTests",
-            dependencies: ["StratifyRules", "StratifyEngine", "StratifyYAML"]
+            dependencies: ["StratifyRules", "StratifyEngine", "StratifyYAML", "StratifyTestSupport"]
         ),
         .testTarget(
             name: "StratifyEngineTests",
             dependencies: [
-                "StratifyEngine", "StratifyBatch", "StratifyRules", "StratifyIO", "StratifyYAML",
+                "StratifyEngine", "StratifyBatch", "StratifyRules", "StratifyIO", "StratifyYAML", "StratifyTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "StratifyIOTests",
-            dependencies: ["StratifyIO", "CZlib"]
+            dependencies: ["StratifyIO", "CZlib", "StratifyTestSupport"]
         ),
         .testTarget(
             name: "StratifyBatchTests",
-            dependencies: ["StratifyBatch", "StratifyEngine", "StratifyIO", "StratifyRules", "StratifyYAML"]
+            dependencies: ["StratifyBatch", "StratifyEngine", "StratifyIO", "StratifyRules", "StratifyYAML", "StratifyTestSupport"]
         ),
         .testTarget(
             name: "StratifyMonitorTests",
@@ -97,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyFHIRTests",
-            dependencies: ["StratifyFHIR", "StratifyBatch", "StratifyRules", "StratifyYAML"]
+            dependencies: ["StratifyFHIR", "StratifyBatch", "StratifyRules", "StratifyYAML", "StratifyTestSupport"]
         ),
         .testTarget(
             name: "StratifyReportTests",
@@ -105,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyCLITests",
-            dependencies: ["stratify"]
+            dependencies: ["stratify", "StratifyTestSupport"]
         ),
         .testTarget(
             name: "StratifyPropertyTests",

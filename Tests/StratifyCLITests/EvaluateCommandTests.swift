@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -13,7 +14,7 @@ import Testing
     /// The default rules with the high band starting at 10 instead of 12.
     func lowerHighBand(in directory: URL) throws -> String {
         let candidate = directory.appendingPathComponent("candidate.yaml").path
-        let rules = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8)
+        let rules = try RepositoryFixtures.text("Rules/default.yaml")
         try rules.replacingOccurrences(of: "moderate: 6..11, high: 12..17", with: "moderate: 6..9, high: 10..17")
             .write(toFile: candidate, atomically: true, encoding: .utf8)
         return candidate

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -286,14 +287,14 @@ import Testing
 
     /// The default rules with the gap of the README's tour on line 99.
     static func rulesWithAGap() throws -> String {
-        var lines = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8).components(separatedBy: "\n")
+        var lines = try RepositoryFixtures.text("Rules/default.yaml").components(separatedBy: "\n")
         #expect(lines[98] == "    tiers: {low: 0..2, moderate: 3..5, high: 6..}")
         lines[98] = "    tiers: {low: 0..2, moderate: 3..4, high: 6..}"
         return lines.joined(separator: "\n")
     }
 
     @Test func checkReadsStandardInput() throws {
-        let rules = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8)
+        let rules = try RepositoryFixtures.text("Rules/default.yaml")
         let clean = try CLI.run(["check", "-"], stdin: rules)
         #expect(clean.status == 0)
         #expect(clean.stdout == "<stdin>: no problems (sha256 \(try CLI.sha256(ofFile: "Rules/default.yaml")))\n")
@@ -303,10 +304,10 @@ import Testing
     }
 
     @Test func rulesFromStandardInput() throws {
-        let rules = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8)
+        let rules = try RepositoryFixtures.text("Rules/default.yaml")
         let result = try CLI.run(["score", "--rules", "-", "Samples/intake.csv"], stdin: rules)
         #expect(result.status == 1)
-        #expect(result.stdout == (try String(contentsOfFile: CLI.root + "/Samples/intake.scored.csv", encoding: .utf8)))
+        #expect(result.stdout == (try RepositoryFixtures.text("Samples/intake.scored.csv")))
         let broken = try CLI.run(["score", "--rules", "-", "Samples/intake.csv"], stdin: try Self.rulesWithAGap())
         #expect(broken.status == 2)
         #expect(broken.stdout.isEmpty)

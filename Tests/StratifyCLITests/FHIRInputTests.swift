@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -163,7 +164,7 @@ import Testing
         #expect(good.status == 0)
         #expect(good.stdout.contains("Rules/fhir.yaml: no problems"))
         let scratch = try Scratch()
-        var mapping = try String(contentsOfFile: CLI.root + "/Rules/fhir.yaml", encoding: .utf8)
+        var mapping = try RepositoryFixtures.text("Rules/fhir.yaml")
         mapping = mapping.replacingOccurrences(of: "  age: {patient: age}\n", with: "")
         let path = scratch.path + "/fhir.yaml"
         try Data(mapping.utf8).write(to: URL(fileURLWithPath: path))
@@ -175,7 +176,7 @@ import Testing
     /// A mapping that does not fit the rule set stops with file:line:col.
     @Test func mappingErrorsPointIntoTheFile() throws {
         let scratch = try Scratch()
-        var mapping = try String(contentsOfFile: CLI.root + "/Rules/fhir.yaml", encoding: .utf8)
+        var mapping = try RepositoryFixtures.text("Rules/fhir.yaml")
         mapping = mapping.replacingOccurrences(
             of: "LOINC|LA6270-8: never\n    LOINC|LA10066-1: rarely", with: "LOINC|LA6270-8: nevermore\n    LOINC|LA10066-1: rarely")
         mapping = mapping.replacingOccurrences(of: "  engaged_in_care: {override_only: true}\n", with: "  engaged_in_kare: {override_only: true}\n")

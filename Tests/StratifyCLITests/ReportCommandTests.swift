@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -114,7 +115,7 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         // The reference rules with one band edge moved: moderate ends at 10.
-        let rules = try String(contentsOfFile: "\(CLI.root)/Rules/default.yaml", encoding: .utf8)
+        let rules = try RepositoryFixtures.text("Rules/default.yaml")
         let candidate = directory.appendingPathComponent("candidate.yaml").path
         try rules.replacingOccurrences(of: "moderate: 6..11, high: 12..17", with: "moderate: 6..10, high: 11..17")
             .write(toFile: candidate, atomically: true, encoding: .utf8)

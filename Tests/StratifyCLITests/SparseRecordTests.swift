@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
     static let presenceIntake = "Tests/Fixtures/presence/intake.ndjson"
 
     /// The reference rules' intake columns: the identifier and 29 inputs.
-    static let header = try! String(contentsOfFile: CLI.root + "/Samples/intake.csv", encoding: .utf8)
+    static let header = try! RepositoryFixtures.text("Samples/intake.csv")
         .split(separator: "\n")[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     static let complete = "P1,2026-02-22,47,0,FALSE,0,0,0,107,72,9,10,0,4,FALSE,0,NONE,218,MEDICAID,FALSE,FALSE,FALSE,STEADY,0,6,TRUE,FALSE,NEVER,FALSE,TRUE"
         .split(separator: ",").map(String.init)

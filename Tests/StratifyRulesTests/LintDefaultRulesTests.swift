@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Testing
 import StratifyYAML
 @testable import StratifyRules
@@ -8,7 +9,7 @@ import StratifyYAML
     static let path = "Rules/default.yaml"
 
     @Test func defaultRuleSetChecksClean() throws {
-        let text = try LintFixtures.text(Self.path)
+        let text = try RepositoryFixtures.text(Self.path)
         let diagnostics = LintFile.check(text, path: Self.path)
         #expect(diagnostics.map(LintFile.show) == [])
     }
@@ -60,7 +61,7 @@ import StratifyYAML
 
     @Test(arguments: mistakes)
     func mistakeIsRefusedAtItsLine(_ mistake: Mistake) throws {
-        let text = try LintFixtures.text(Self.path)
+        let text = try RepositoryFixtures.text(Self.path)
         let start = try #require(text.firstRange(of: mistake.original), "\(mistake.original) is no longer in \(Self.path)")
         #expect(text.ranges(of: mistake.original).count == 1)
         let prefix = String(text[..<start.lowerBound])
