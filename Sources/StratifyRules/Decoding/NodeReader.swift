@@ -1,3 +1,4 @@
+import StratifyIO
 import StratifyYAML
 
 /// Reads the nodes of one YAML file into values, collecting a diagnostic at
@@ -111,32 +112,37 @@ public class NodeReader {
 
     /// A whole number written as a plain decimal (`4`, `-2`).
     public func integer(_ node: YAMLNode, what: String) -> Located<Int>? {
-        guard let text = string(node, what: what) else { return nil }
-        guard let value = Self.parseInteger(text.value) else {
-            error("\(what) must be a whole number, found '\(text.value)'", at: node)
-            return nil
-        }
-        return Located(value, at: node.location)
+        scalar(node, what: what, mustBe: "a whole number", Self.parseInteger)
     }
 
     public func number(_ node: YAMLNode, what: String) -> Located<Double>? {
-        guard let text = string(node, what: what) else { return nil }
-        guard let value = Self.parseNumber(text.value) else {
-            error("\(what) must be a number, found '\(text.value)'", at: node)
-            return nil
-        }
-        return Located(value, at: node.location)
+        scalar(node, what: what, mustBe: "a number", Self.parseNumber)
     }
 
     public func boolean(_ node: YAMLNode, what: String) -> Located<Bool>? {
+        scalar(node, what: what, mustBe: "true or false") { text in
+            switch text {
+            case "true", "True", "TRUE": true
+            case "false", "False", "FALSE": false
+            default: nil
+            }
+        }
+    }
+
+    /// A date written `YYYY-MM-DD`, as days since 1970-01-01.
+    public func date(_ node: YAMLNode, what: String) -> Located<Int>? {
+        scalar(node, what: what, mustBe: "a date written YYYY-MM-DD") { ISODate.parse($0) }
+    }
+
+    /// A scalar read by `parse`; "\(what) must be \(kind), found '…'" when it
+    /// does not read.
+    private func scalar<Value: Sendable>(_ node: YAMLNode, what: String, mustBe kind: String, _ parse: (String) -> Value?) -> Located<Value>? {
         guard let text = string(node, what: what) else { return nil }
-        switch text.value {
-        case "true", "True", "TRUE": return Located(true, at: node.location)
-        case "false", "False", "FALSE": return Located(false, at: node.location)
-        default:
-            error("\(what) must be true or false, found '\(text.value)'", at: node)
+        guard let value = parse(text.value) else {
+            error("\(what) must be \(kind), found '\(text.value)'", at: node)
             return nil
         }
+        return Located(value, at: node.location)
     }
 
     /// The index of the scalar in `names`, with a did-you-mean when it is

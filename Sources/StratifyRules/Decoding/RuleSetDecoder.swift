@@ -99,13 +99,7 @@ struct RuleSetDecoder {
             case .number:
                 bound = context.number(boundNode, what: "'\(key)' of \(what)")?.value
             case .date:
-                bound = context.string(boundNode, what: "'\(key)' of \(what)").flatMap { text in
-                    guard let days = ISODate.parse(text.value) else {
-                        context.error("'\(key)' of \(what) must be a date written YYYY-MM-DD, found '\(text.value)'", at: boundNode)
-                        return nil
-                    }
-                    return Double(days)
-                }
+                bound = context.date(boundNode, what: "'\(key)' of \(what)").map { Double($0.value) }
             default:
                 context.error("'\(key)' is for integer, number and date inputs; \(what) is \(type.keyword)", at: keys.values[key]!.key)
                 bound = nil
