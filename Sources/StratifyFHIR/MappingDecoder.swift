@@ -119,18 +119,17 @@ struct MappingDecoder {
             if let list = keys["refuted"] { mapping.conditionRefuted = codes(list.value, what: "refuted") }
         }
         if let node = top["medications"]?.value {
-            let keys = pairs(node, what: "medications", allowed: ["statuses", "prefer_system"])
-            if let list = keys["statuses"] { mapping.medicationStatuses = Set(scalars(list.value, what: "statuses")) }
-            if let name = keys["prefer_system"]?.value, let text = name.scalar { mapping.medicationPreferredSystem = system(text, at: name) }
+            let section = statusSection(node, what: "medications", systemKey: "prefer_system")
+            if let statuses = section.statuses { mapping.medicationStatuses = statuses }
+            if let system = section.system { mapping.medicationPreferredSystem = system }
         }
-        if let node = top["coverages"]?.value {
-            let keys = pairs(node, what: "coverages", allowed: ["statuses"])
-            if let list = keys["statuses"] { mapping.coverageStatuses = Set(scalars(list.value, what: "statuses")) }
+        if let node = top["coverages"]?.value, let statuses = statusSection(node, what: "coverages").statuses {
+            mapping.coverageStatuses = statuses
         }
         if let node = top["questionnaire_responses"]?.value {
-            let keys = pairs(node, what: "questionnaire_responses", allowed: ["statuses", "link_id_system"])
-            if let list = keys["statuses"] { mapping.questionnaireStatuses = Set(scalars(list.value, what: "statuses")) }
-            if let name = keys["link_id_system"]?.value, let text = name.scalar { mapping.linkIdSystem = system(text, at: name) }
+            let section = statusSection(node, what: "questionnaire_responses", systemKey: "link_id_system")
+            if let statuses = section.statuses { mapping.questionnaireStatuses = statuses }
+            if let system = section.system { mapping.linkIdSystem = system }
         }
         if let node = top["risk_assessment"]?.value {
             let keys = pairs(node, what: "risk_assessment", allowed: ["risk_probability"])
@@ -157,6 +156,15 @@ struct MappingDecoder {
         }
         decodeInputs(inputsNode.value, key: inputsNode.key)
         return mapping
+    }
+
+    /// A section of `statuses:` and, when `systemKey` is given, the code
+    /// system under that key.
+    private mutating func statusSection(_ node: YAMLNode, what: String, systemKey: String? = nil) -> (statuses: Set<String>?, system: String?) {
+        let keys = pairs(node, what: what, allowed: ["statuses"] + (systemKey.map { [$0] } ?? []))
+        let statuses = keys["statuses"].map { Set(scalars($0.value, what: "statuses")) }
+        guard let systemKey, let name = keys[systemKey]?.value, let text = name.scalar else { return (statuses, nil) }
+        return (statuses, system(text, at: name))
     }
 
     private mutating func decodeEncounters(_ node: YAMLNode) {
