@@ -24,7 +24,7 @@ import Testing
     }
 
     static func run(_ arguments: [String], files: [String: String], stdin: String? = nil) throws -> CLI.Result {
-        let directory = try HostileInputTests.TemporaryDirectory()
+        let directory = try ScratchFolder()
         for (name, text) in files { _ = try directory.write(name, Array(text.utf8)) }
         return try CLI.run(arguments, stdin: stdin, directory: directory.path)
     }

@@ -79,11 +79,10 @@ import Testing
     }
 
     /// A scratch folder that reads like the repository root.
-    static func scratchFolder() throws -> String {
-        let folder = RepositoryFixtures.temporaryPath(prefix: "stratify-readme", suffix: "")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    static func scratchFolder() throws -> ScratchFolder {
+        let folder = try ScratchFolder(prefix: "stratify-readme")
         for name in ["Samples", "Rules", "Tests", "docs"] {
-            try FileManager.default.createSymbolicLink(atPath: folder + "/" + name, withDestinationPath: RepositoryFixtures.path(name))
+            try FileManager.default.createSymbolicLink(atPath: folder.path + "/" + name, withDestinationPath: RepositoryFixtures.path(name))
         }
         return folder
     }
@@ -93,13 +92,12 @@ import Testing
         let examples = Self.examples(in: try RepositoryFixtures.text(document))
         #expect(!examples.isEmpty, "\(document) has no marked example")
         let folder = try Self.scratchFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let binary = CLI.executable.deletingLastPathComponent().path
         let path = binary + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         for example in examples {
             // One stream, as a terminal shows the two interleaved.
             let result = try CLI.run(
-                ["-c", "exec 2>&1; " + example.command], directory: folder, environment: ["PATH": path, "B": "stratify"],
+                ["-c", "exec 2>&1; " + example.command], directory: folder.path, environment: ["PATH": path, "B": "stratify"],
                 executable: "/bin/sh")
             var actual = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if actual.last == "" { actual.removeLast() }

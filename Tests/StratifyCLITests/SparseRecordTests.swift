@@ -25,12 +25,6 @@ import Testing
         return fields.joined(separator: ",")
     }
 
-    static func temporaryFile(_ text: String, suffix: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-sparse-\(UUID().uuidString)\(suffix)").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     // MARK: - The summary line
 
     @Test func theSummaryCountsRecordsScoredWithMoreThanHalfOfTheInputsMissing() throws {
@@ -42,7 +36,8 @@ import Testing
             Self.row("P4", blank: 29),  // the identifier alone
             "P5," + String(repeating: ",", count: 11) + "4" + String(repeating: ",", count: 17),  // phq9_item9 4: rejected
         ]
-        let csv = try Self.temporaryFile(([Self.header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n", suffix: ".csv")
+        let csv = RepositoryFixtures.temporaryFile(
+            ([Self.header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n", prefix: "stratify-sparse", suffix: ".csv")
         defer { try? FileManager.default.removeItem(atPath: csv) }
         let result = try CLI.run(["score", csv])
         #expect(result.status == 1)
@@ -51,7 +46,8 @@ import Testing
         #expect(result.stderr.contains("record 5 (patient_id P5): phq9_item9: 4 is above the maximum 3"))
 
         // The same records as NDJSON, and with one sparse record: the word stays plural-free.
-        let ndjson = try Self.temporaryFile(#"{"patient_id":"A","age":80}"# + "\n" + #"{"patient_id":"B"}"# + "\n", suffix: ".ndjson")
+        let ndjson = RepositoryFixtures.temporaryFile(
+            #"{"patient_id":"A","age":80}"# + "\n" + #"{"patient_id":"B"}"# + "\n", prefix: "stratify-sparse", suffix: ".ndjson")
         defer { try? FileManager.default.removeItem(atPath: ndjson) }
         let json = try CLI.run(["score", ndjson])
         #expect(json.status == 0)
