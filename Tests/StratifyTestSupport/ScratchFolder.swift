@@ -13,11 +13,15 @@ public final class ScratchFolder {
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    /// The path of the file `name` in the folder.
+    public func file(_ name: String) -> String {
+        path + "/" + name
+    }
+
     /// Writes `bytes` to the file `name` in the folder; returns its path.
     public func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let file = path + "/" + name
-        try Data(bytes).write(to: URL(fileURLWithPath: file))
-        return file
+        try Data(bytes).write(to: URL(fileURLWithPath: file(name)))
+        return file(name)
     }
 
     public func write(_ name: String, _ text: String) throws -> String {
