@@ -8,7 +8,9 @@ import Testing
 /// Only marked blocks are checked. `<!-- snapshot -->` before a fenced block
 /// of `$ command` lines, each followed by the output it shows;
 /// `<!-- snapshot: command -->` before a block that shows the output of
-/// `command` (the tour writes its commands in a block of their own). A
+/// `command` (the tour writes its commands in a block of their own; an
+/// example whose shown command cannot run as it is, such as one on a copy
+/// in /tmp, runs `command` instead of its `$` line). A
 /// shown line `…` stands for any number of lines, where an example leaves
 /// some out. Standard output and standard error are compared as one
 /// stream, as a terminal shows them.
@@ -46,7 +48,10 @@ import Testing
             }
             if command.hasPrefix(":") {
                 command = String(command.dropFirst()).trimmingCharacters(in: .whitespaces)
-                examples.append(Example(line: index - block.count + 1, command: command, shown: block))
+                // A `$ …` first line is the command as the reader would type
+                // it; the comment's command is the one that runs.
+                let typed = block.first?.hasPrefix("$ ") == true ? 1 : 0
+                examples.append(Example(line: index - block.count + 1 + typed, command: command, shown: Array(block.dropFirst(typed))))
                 continue
             }
             for (offset, line) in block.enumerated() where line.hasPrefix("$ ") {
@@ -121,6 +126,11 @@ import Testing
             ```
             stratify 1
             ```
+            <!-- snapshot: three -->
+            ```
+            $ typed
+            out 3
+            ```
             <!-- snapshot -->
             ```console
             $ one
@@ -132,8 +142,8 @@ import Testing
             ```
             """
         let examples = Self.examples(in: text)
-        #expect(examples.map(\.command) == ["stratify --version", "one", "two"])
-        #expect(examples.map(\.shown) == [["stratify 1"], ["out 1"], []])
-        #expect(examples.map(\.line) == [3, 7, 9])
+        #expect(examples.map(\.command) == ["stratify --version", "three", "one", "two"])
+        #expect(examples.map(\.shown) == [["stratify 1"], ["out 3"], ["out 1"], []])
+        #expect(examples.map(\.line) == [3, 8, 12, 14])
     }
 }
