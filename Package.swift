@@ -19,7 +19,7 @@ import PackageDescription
 let package = Package(
     name: "stratify",
     products: [
-        .executable(name: "stratify", targets: ["stratify"]),
+        .executable(name: "stratify", targets: ["stratify"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -79,8 +79,9 @@ let package = Package(
             ],
             resources: [.embedInCode("Resources/default.yaml"), .embedInCode("Resources/fhir.yaml")]
         ),
-        // What the library test targets share (repository root, the
-        // reference rule set compiled, scratch files).
+        // What the test targets share (repository root, fixture reading,
+        // the reference rule set compiled, scratch files, position markers,
+        // snapshot comparison).
         .target(
             name: "StratifyTestSupport",
             dependencies: ["StratifyCore", "StratifyRules", "StratifyYAML"],
@@ -96,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyRulesTests",
-            dependencies: ["StratifyCore", "StratifyRules", "StratifyEngine", "StratifyYAML"]
+            dependencies: ["StratifyTestSupport", "StratifyCore", "StratifyRules", "StratifyEngine", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyEngineTests",
@@ -104,22 +105,22 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyExplainTests",
-            dependencies: [
+            dependencies: ["StratifyTestSupport", 
                 "StratifyExplain", "StratifyEngine", "StratifyBatch", "StratifyRules", "StratifyIO", "StratifyYAML", "StratifyCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "StratifyRuleTestingTests",
-            dependencies: ["StratifyRuleTesting", "StratifyEngine", "StratifyYAML", "StratifyCore"]
+            dependencies: ["StratifyTestSupport", "StratifyRuleTesting", "StratifyEngine", "StratifyYAML", "StratifyCore"]
         ),
         .testTarget(
             name: "StratifyIOTests",
-            dependencies: ["StratifyIO", "StratifyCore", "CZlib"]
+            dependencies: ["StratifyTestSupport", "StratifyIO", "StratifyCore", "CZlib"]
         ),
         .testTarget(
             name: "StratifyBatchTests",
-            dependencies: ["StratifyCore", "StratifyBatch", "StratifyEngine", "StratifyIO", "StratifyRules", "StratifyYAML"]
+            dependencies: ["StratifyTestSupport", "StratifyCore", "StratifyBatch", "StratifyEngine", "StratifyIO", "StratifyRules", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyMonitorTests",
@@ -131,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyFHIRTests",
-            dependencies: ["StratifyCore", "StratifyFHIR", "StratifyRules", "StratifyYAML"]
+            dependencies: ["StratifyTestSupport", "StratifyCore", "StratifyFHIR", "StratifyRules", "StratifyYAML"]
         ),
         .testTarget(
             name: "StratifyReportTests",
@@ -139,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StratifyCLITests",
-            dependencies: ["stratify"]
+            dependencies: ["stratify", "StratifyTestSupport"]
         ),
         .testTarget(
             name: "StratifyPropertyTests",

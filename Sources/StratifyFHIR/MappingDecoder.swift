@@ -8,7 +8,9 @@ import StratifyYAML
 struct MappingDecoder {
     let source: SourceFile
     let program: Program
-    var diagnostics: [Diagnostic] = []
+    /// Reads the nodes and keeps the diagnostics, worded as for rule files.
+    private let reader: NodeReader
+    var diagnostics: [Diagnostic] { reader.diagnostics }
     private var systems: [String: String] = [:]
     private var tableNodes: [String: YAMLNode] = [:]
     private var mapping: FHIRMapping
@@ -23,28 +25,20 @@ struct MappingDecoder {
     init(source: SourceFile, program: Program) {
         self.source = source
         self.program = program
+        reader = NodeReader(source: source)
         mapping = FHIRMapping(source: source)
     }
 
-    mutating func error(_ message: String, at node: YAMLNode) {
-        diagnostics.append(.error(message, path: source.path, at: node.location))
+    func error(_ message: String, at node: YAMLNode) {
+        reader.error(message, at: node)
     }
 
-    private mutating func pairs(_ node: YAMLNode, what: String, allowed: [String]) -> [String: (key: YAMLNode, value: YAMLNode)] {
-        guard let members = node.mapping else {
-            error("\(what) must be a mapping, found \(node.kindDescription)", at: node)
-            return [:]
-        }
-        var result: [String: (key: YAMLNode, value: YAMLNode)] = [:]
-        for (key, value) in members {
-            let name = key.scalar ?? ""
-            if allowed.isEmpty || allowed.contains(name) {
-                result[name] = (key, value)
-            } else {
-                error("unknown key '\(name)' in \(what) (it takes: \(allowed.joined(separator: ", ")))", at: key)
-            }
-        }
-        return result
+    /// The pairs of a mapping by key: keys in `allowed`, or any name when
+    /// `allowed` is empty (systems, tables, inputs).
+    private func pairs(_ node: YAMLNode, what: String, allowed: [String]) -> [String: (key: YAMLNode, value: YAMLNode)] {
+        guard allowed.isEmpty else { return reader.mapping(node, what: what, allowed: allowed)?.values ?? [:] }
+        let entries = reader.namedEntries(node, what: what).map { ($0.key.scalar ?? "", $0) }
+        return Dictionary(entries) { first, _ in first }
     }
 
     private mutating func scalars(_ node: YAMLNode, what: String) -> [String] {
@@ -126,18 +120,17 @@ struct MappingDecoder {
             if let list = keys["refuted"] { mapping.conditionRefuted = codes(list.value, what: "refuted") }
         }
         if let node = top["medications"]?.value {
-            let keys = pairs(node, what: "medications", allowed: ["statuses", "prefer_system"])
-            if let list = keys["statuses"] { mapping.medicationStatuses = Set(scalars(list.value, what: "statuses")) }
-            if let name = keys["prefer_system"]?.value, let text = name.scalar { mapping.medicationPreferredSystem = system(text, at: name) }
+            let section = statusSection(node, what: "medications", systemKey: "prefer_system")
+            if let statuses = section.statuses { mapping.medicationStatuses = statuses }
+            if let system = section.system { mapping.medicationPreferredSystem = system }
         }
-        if let node = top["coverages"]?.value {
-            let keys = pairs(node, what: "coverages", allowed: ["statuses"])
-            if let list = keys["statuses"] { mapping.coverageStatuses = Set(scalars(list.value, what: "statuses")) }
+        if let node = top["coverages"]?.value, let statuses = statusSection(node, what: "coverages").statuses {
+            mapping.coverageStatuses = statuses
         }
         if let node = top["questionnaire_responses"]?.value {
-            let keys = pairs(node, what: "questionnaire_responses", allowed: ["statuses", "link_id_system"])
-            if let list = keys["statuses"] { mapping.questionnaireStatuses = Set(scalars(list.value, what: "statuses")) }
-            if let name = keys["link_id_system"]?.value, let text = name.scalar { mapping.linkIdSystem = system(text, at: name) }
+            let section = statusSection(node, what: "questionnaire_responses", systemKey: "link_id_system")
+            if let statuses = section.statuses { mapping.questionnaireStatuses = statuses }
+            if let system = section.system { mapping.linkIdSystem = system }
         }
         if let node = top["risk_assessment"]?.value {
             let keys = pairs(node, what: "risk_assessment", allowed: ["risk_probability"])
@@ -159,11 +152,20 @@ struct MappingDecoder {
             for (name, value) in pairs(node, what: "tables", allowed: []) { tableNodes[name] = value.value }
         }
         guard let inputsNode = top["inputs"] else {
-            diagnostics.append(.error("the FHIR mapping has no 'inputs' section", path: source.path, at: root.location))
+            reader.error("the FHIR mapping has no 'inputs' section", at: root.location)
             return nil
         }
         decodeInputs(inputsNode.value, key: inputsNode.key)
         return mapping
+    }
+
+    /// A section of `statuses:` and, when `systemKey` is given, the code
+    /// system under that key.
+    private mutating func statusSection(_ node: YAMLNode, what: String, systemKey: String? = nil) -> (statuses: Set<String>?, system: String?) {
+        let keys = pairs(node, what: what, allowed: ["statuses"] + (systemKey.map { [$0] } ?? []))
+        let statuses = keys["statuses"].map { Set(scalars($0.value, what: "statuses")) }
+        guard let systemKey, let name = keys[systemKey]?.value, let text = name.scalar else { return (statuses, nil) }
+        return (statuses, system(text, at: name))
     }
 
     private mutating func decodeEncounters(_ node: YAMLNode) {

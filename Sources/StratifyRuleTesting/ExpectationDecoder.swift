@@ -7,7 +7,7 @@ import StratifyYAML
 /// Decodes a case's `expect:` mapping: output fields by their output
 /// column names, rule outcomes, flags and derived values.
 struct ExpectationDecoder {
-    let context: TestFileContext
+    let context: NodeReader
     let program: Program
 
     /// Keys for outcomes, with the outcome each expects.
@@ -40,7 +40,7 @@ struct ExpectationDecoder {
                 continue
             }
             func add(_ kind: RuleExpectation.Kind) {
-                expectations.append(RuleExpectation(kind: kind, location: key.location, length: TestFileContext.length(of: key)))
+                expectations.append(RuleExpectation(kind: kind, location: key.location, length: NodeReader.length(of: key)))
             }
             if let outcome = Self.outcomeKeys.first(where: { $0.key == name })?.outcome {
                 for item in context.list(value, what: "'\(name)'") ?? [] {
@@ -50,20 +50,20 @@ struct ExpectationDecoder {
                         continue
                     }
                     outcomes[reference] = (outcome, item)
-                    expectations.append(RuleExpectation(kind: .outcome(reference, outcome), location: item.location, length: TestFileContext.length(of: item)))
+                    expectations.append(RuleExpectation(kind: .outcome(reference, outcome), location: item.location, length: NodeReader.length(of: item)))
                 }
                 continue
             }
             switch name {
             case "total_score":
-                if let score = context.integer(value, what: "total_score") { add(.totalScore(score)) }
+                if let score = context.integer(value, what: "total_score")?.value { add(.totalScore(score)) }
             case "tier":
-                if let tier = context.name(value, what: "tier", in: program.tiers.values) { add(.tier(tier)) }
+                if let tier = context.choice(value, what: "tier", in: program.tiers.values) { add(.tier(tier)) }
             case "model":
-                if let model = context.name(value, what: "model", in: program.models.map(\.id)) { add(.model(model)) }
+                if let model = context.choice(value, what: "model", in: program.models.map(\.id)) { add(.model(model)) }
             case "flags":
                 let names = program.flags.map(\.name)
-                let flags = (context.list(value, what: "'flags'") ?? []).compactMap { context.name($0, what: "flag", in: names) }
+                let flags = (context.list(value, what: "'flags'") ?? []).compactMap { context.choice($0, what: "flag", in: names) }
                 add(.flags(Array(Set(flags)).sorted()))
             case "missing":
                 let inputs = (context.list(value, what: "'missing'") ?? []).compactMap { missingInput($0) }
@@ -77,8 +77,8 @@ struct ExpectationDecoder {
             default:
                 let domain = program.domains.firstIndex { name == "\($0.name)_score" || name == "\($0.name)_tier" }!
                 if name.hasSuffix("_score") {
-                    if let score = context.integer(value, what: name) { add(.domainScore(domain, score)) }
-                } else if let tier = context.name(value, what: "tier", in: program.tiers.values) {
+                    if let score = context.integer(value, what: name)?.value { add(.domainScore(domain, score)) }
+                } else if let tier = context.choice(value, what: "tier", in: program.tiers.values) {
                     add(.domainTier(domain, tier))
                 }
             }
@@ -89,7 +89,7 @@ struct ExpectationDecoder {
     // MARK: - Pieces
 
     private func condition(_ node: YAMLNode, key: String) -> ConditionReference? {
-        guard let id = context.string(node, what: "a rule id") else { return nil }
+        guard let id = context.string(node, what: "a rule id")?.value else { return nil }
         let all = ConditionReference.all(in: program)
         if let reference = all[id] { return reference }
         var notes: [String] = []
@@ -101,14 +101,14 @@ struct ExpectationDecoder {
 
     private func missingInput(_ node: YAMLNode) -> Int? {
         let names = program.missingOrder.map { program.inputs[$0].name }
-        guard let index = context.name(node, what: "input field", in: names) else { return nil }
+        guard let index = context.choice(node, what: "input field", in: names) else { return nil }
         return program.missingOrder[index]
     }
 
     /// A date, `.some(nil)` for none (null or empty), nil after an error.
     private func reviewDate(_ node: YAMLNode) -> Int?? {
         if node.isNull || node.scalar == "" { return .some(nil) }
-        guard let text = context.string(node, what: "review_by") else { return nil }
+        guard let text = context.string(node, what: "review_by")?.value else { return nil }
         guard let days = ISODate.parse(text) else {
             context.error("review_by must be a date written YYYY-MM-DD, or null for none; found '\(text)'", at: node)
             return nil
@@ -135,7 +135,7 @@ struct ExpectationDecoder {
                 continue
             }
             guard let expected = DerivedValueText.parse(value, type: program.derived[index].type, name: name, context: context) else { continue }
-            expectations.append(RuleExpectation(kind: .derived(index, expected), location: key.location, length: TestFileContext.length(of: key)))
+            expectations.append(RuleExpectation(kind: .derived(index, expected), location: key.location, length: NodeReader.length(of: key)))
         }
         return expectations
     }
@@ -143,9 +143,9 @@ struct ExpectationDecoder {
 
 /// Reads an expected derived value written as intake text for its type.
 enum DerivedValueText {
-    static func parse(_ node: YAMLNode, type: ValueType, name: String, context: TestFileContext) -> Double? {
+    static func parse(_ node: YAMLNode, type: ValueType, name: String, context: NodeReader) -> Double? {
         if node.isNull { return .nan }
-        guard let text = context.string(node, what: "the value of '\(name)'") else { return nil }
+        guard let text = context.string(node, what: "the value of '\(name)'")?.value else { return nil }
         if case .enumeration(let enumType) = type, let index = enumType.values.firstIndex(of: text.lowercased()) {
             return Double(index)
         }

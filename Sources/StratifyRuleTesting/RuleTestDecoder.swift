@@ -11,20 +11,20 @@ struct RuleTestDecoder {
     static let fileKeys = ["rules", "description", "baseline", "cases"]
     static let caseKeys = ["name", "patient", "missing", "expect"]
 
-    let context: TestFileContext
+    let context: NodeReader
     let program: Program
     private let decoder: InputDecoder
     private let inputNames: [String]
 
-    init(context: TestFileContext, program: Program) {
+    init(context: NodeReader, program: Program) {
         self.context = context
         self.program = program
         self.decoder = InputDecoder(program: program)
         self.inputNames = program.inputs.map(\.name)
     }
 
-    func decode(_ file: Keyed, rulesPath: String) -> RuleTestFile? {
-        let description = file["description"].flatMap { context.string($0, what: "description") }
+    func decode(_ file: KeyedNodes, rulesPath: String) -> RuleTestFile? {
+        let description = file["description"].flatMap { context.string($0, what: "description")?.value }
         var baseline = [Double](repeating: .nan, count: program.inputs.count)
         if let node = file["baseline"] {
             _ = patient(node, what: "the baseline", into: &baseline)
@@ -50,7 +50,7 @@ struct RuleTestDecoder {
 
     private func testCase(_ node: YAMLNode, number: Int, baseline: [Double]) -> RuleTestCase? {
         guard let keyed = context.mapping(node, what: "a case", allowed: Self.caseKeys) else { return nil }
-        let name = keyed["name"].flatMap { context.string($0, what: "the case's name") } ?? "case \(number)"
+        let name = keyed["name"].flatMap { context.string($0, what: "the case's name")?.value } ?? "case \(number)"
         var inputs = baseline
         let given = keyed["patient"].map { patient($0, what: "the patient", into: &inputs) } ?? [:]
         if let missing = keyed["missing"], let items = context.list(missing, what: "'missing'") {
@@ -116,7 +116,7 @@ struct RuleTestDecoder {
     }
 
     private func inputIndex(_ node: YAMLNode, what: String) -> Int? {
-        guard let name = context.string(node, what: "a field name") else { return nil }
+        guard let name = context.string(node, what: "a field name")?.value else { return nil }
         if let index = inputNames.firstIndex(of: name) { return index }
         var extra: [String] = []
         if program.derived.contains(where: { $0.name == name }) {

@@ -43,7 +43,7 @@ public final class RuleTestLoader {
 
     /// Loads a test file from memory; its `rules:` path is relative to `source.path`.
     public func load(_ source: SourceFile) -> RuleTestFile? {
-        let context = TestFileContext(source: source)
+        let context = NodeReader(source: source)
         defer { problems += context.diagnostics.map { RuleTestProblem($0, source: source) } }
         guard !Self.isBlank(source.bytes) else {
             context.error(
@@ -65,7 +65,7 @@ public final class RuleTestLoader {
         let rulesNode = file["rules"]
         var relative = Self.defaultRulesPath
         if let rulesNode {
-            guard let text = context.string(rulesNode, what: "'rules'") else { return nil }
+            guard let text = context.string(rulesNode, what: "'rules'")?.value else { return nil }
             relative = text
         }
         let rulesPath = Self.resolve(relative, from: source.path)
@@ -74,7 +74,7 @@ public final class RuleTestLoader {
     }
 
     /// The compiled rule file, loading it the first time it is named.
-    private func program(at path: String, for context: TestFileContext, at node: YAMLNode?) -> Program? {
+    private func program(at path: String, for context: NodeReader, at node: YAMLNode?) -> Program? {
         let place = node?.location ?? SourceLocation(line: 1, column: 1, offset: 0)
         if let known = programs[path] {
             if known == nil { context.error("the rule file '\(path)' does not load (see above)", at: place) }

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Testing
 import StratifyBatch
 
@@ -14,10 +15,10 @@ import StratifyBatch
     @Test(arguments: cases.map(\.input))
     func scoredOutputMatchesExpected(input: String) throws {
         let entry = Self.cases.first { $0.input == input }!
-        let outcome = try BatchHarness.score([BatchHarness.fixture(input)], output: .csv)
-        let expected = BatchHarness.read(BatchHarness.fixture(entry.expected))
+        let outcome = try BatchHarness.score([RepositoryFixtures.fixture(input)], output: .csv)
+        let expected = RepositoryFixtures.read(RepositoryFixtures.fixture(entry.expected))
         #expect(outcome.output == expected)
-        let expectedErrors = BatchHarness.read(BatchHarness.fixture(entry.errors))
+        let expectedErrors = RepositoryFixtures.read(RepositoryFixtures.fixture(entry.errors))
         #expect(BatchHarness.rejectKeys(outcome.rejects) == expectedErrors)
         // Every record is either scored or reported.
         let expectedRows = expected.split(separator: "\n").count - 1

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Glibc
 import StratifyBatch
 import StratifyCore
@@ -7,49 +8,6 @@ import StratifyYAML
 
 /// Runs batches on files and returns what they wrote, for tests.
 enum BatchHarness {
-    static let root: String = {
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-        return path
-    }()
-
-    static func fixture(_ name: String) -> String {
-        root + "/Tests/Fixtures/" + name
-    }
-
-    static func read(_ path: String) -> String {
-        guard let file = fopen(path, "rb") else { return "" }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    static func write(_ text: String, to path: String) {
-        let file = fopen(path, "wb")!
-        _ = text.utf8CString.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count - 1, file) }
-        fclose(file)
-    }
-
-    static func temporaryPath(_ suffix: String) -> String {
-        var template = Array("/tmp/stratify-test-XXXXXX".utf8CString)
-        let fd = mkstemp(&template)
-        close(fd)
-        let base = String(cString: template)
-        unlink(base)
-        return base + suffix
-    }
-
-    static let defaultProgram: Program = {
-        let source = SourceFile(path: "Rules/default.yaml", text: read(root + "/Rules/default.yaml"))
-        return try! RuleCompiler.program(source)
-    }()
-
     struct Outcome {
         var output: String
         var rejects: String
@@ -61,10 +19,10 @@ enum BatchHarness {
     static func score(
         _ inputs: [String], formats: [IntakeFormat]? = nil, output format: OutputFormat = .csv,
         rejects rejectFormat: RejectSink.Format = .csv, jobs: Int = 1, chunkBytes: Int = 1 << 20,
-        program: Program = defaultProgram, rejectLimit: RejectLimit? = nil
+        program: Program = RepositoryFixtures.defaultProgram, rejectLimit: RejectLimit? = nil
     ) throws -> Outcome {
-        let outputPath = temporaryPath(".out")
-        let rejectsPath = temporaryPath(".rejects")
+        let outputPath = RepositoryFixtures.temporaryPath(suffix: ".out")
+        let rejectsPath = RepositoryFixtures.temporaryPath(suffix: ".rejects")
         defer {
             unlink(outputPath)
             unlink(rejectsPath)
@@ -84,7 +42,7 @@ enum BatchHarness {
             stopped = passed
         }
         try output.close()
-        return Outcome(output: read(outputPath), rejects: read(rejectsPath), summary: summary, stopped: stopped)
+        return Outcome(output: RepositoryFixtures.read(outputPath), rejects: RepositoryFixtures.read(rejectsPath), summary: summary, stopped: stopped)
     }
 
     /// The first three columns of an errors CSV (record, patient_id, field),

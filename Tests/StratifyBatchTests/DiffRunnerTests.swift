@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Glibc
 import StratifyBatch
 import StratifyCore
@@ -9,8 +10,8 @@ import Testing
 /// `DiffRunner` on the acceptance fixtures with small edits of the default
 /// rule set: every count is checked against two independent `score` runs.
 @Suite struct DiffRunnerTests {
-    static let csv = BatchHarness.fixture("acceptance/reference-2k.csv")
-    static let ndjson = BatchHarness.fixture("acceptance/reference-1k.ndjson")
+    static let csv = RepositoryFixtures.fixture("acceptance/reference-2k.csv")
+    static let ndjson = RepositoryFixtures.fixture("acceptance/reference-1k.ndjson")
 
     @Test func changingPointsMovesTiersAsTwoScoreRunsSay() throws {
         let candidate = try Self.edit(
@@ -52,7 +53,7 @@ import Testing
             to: "phq9_total:                 {type: integer, min: 0, max: 20,")
         let report = try Self.diff(candidate, [Self.csv])
         try Self.expectMatchesScoreRuns(report, candidate, [Self.csv])
-        let old = try Self.score(BatchHarness.defaultProgram, [Self.csv])
+        let old = try Self.score(RepositoryFixtures.defaultProgram, [Self.csv])
         let new = try Self.score(candidate, [Self.csv])
         #expect(report.rejected.newOnly == old.count - new.count)
         #expect(report.rejected.newOnly > 0)
@@ -84,7 +85,7 @@ import Testing
     }
 
     @Test func identicalRulesChangeNothing() throws {
-        let report = try Self.diff(BatchHarness.defaultProgram, [Self.csv], jobs: 2)
+        let report = try Self.diff(RepositoryFixtures.defaultProgram, [Self.csv], jobs: 2)
         #expect(report.changed == 0)
         #expect(report.outputsChanged == 0)
         #expect(report.rulesChanged == 0)
@@ -98,15 +99,15 @@ import Testing
 
     @Test func changesListEveryChangedRecordInInputOrder() throws {
         let candidate = try Self.edit("when: 100 <= income_pct_fpl < 200", to: "when: 100 <= income_pct_fpl < 300")
-        let path = BatchHarness.temporaryPath(".ndjson")
+        let path = RepositoryFixtures.temporaryPath(suffix: ".ndjson")
         defer { unlink(path) }
         let sink = try ByteSink.createFile(path)
-        let report = try DiffRunner(old: BatchHarness.defaultProgram, new: candidate, jobs: 2, chunkOptions: ChunkerOptions(targetChunkBytes: 8192))
+        let report = try DiffRunner(old: RepositoryFixtures.defaultProgram, new: candidate, jobs: 2, chunkOptions: ChunkerOptions(targetChunkBytes: 8192))
             .run(inputs: [Self.csv], formats: [.csv], changes: DiffChangesOutput(sink: sink, format: .ndjson))
         try sink.close()
-        let lines = BatchHarness.read(path).split(separator: "\n")
+        let lines = RepositoryFixtures.read(path).split(separator: "\n")
         #expect(lines.count == report.changed)
-        let old = try Self.score(BatchHarness.defaultProgram, [Self.csv])
+        let old = try Self.score(RepositoryFixtures.defaultProgram, [Self.csv])
         let new = try Self.score(candidate, [Self.csv])
         let changedIds = old.values.filter { record in
             guard let other = new[record.id] else { return false }
@@ -126,7 +127,7 @@ import Testing
     }
 
     static func edit(_ old: String, to new: String, text: Bool) throws -> String {
-        let original = BatchHarness.read(BatchHarness.root + "/Rules/default.yaml")
+        let original = RepositoryFixtures.read(RepositoryFixtures.path("Rules/default.yaml"))
         let edited = original.replacing(old, with: new)
         try #require(edited != original, "the edit must change the rule file")
         return edited
@@ -134,7 +135,7 @@ import Testing
 
     static func diff(_ candidate: Program, _ inputs: [String], jobs: Int = 1, chunkBytes: Int = 1 << 20) throws -> DiffReport {
         let options = ChunkerOptions(targetChunkBytes: chunkBytes, readBlockBytes: min(chunkBytes, 256 << 10))
-        return try DiffRunner(old: BatchHarness.defaultProgram, new: candidate, jobs: jobs, chunkOptions: options)
+        return try DiffRunner(old: RepositoryFixtures.defaultProgram, new: candidate, jobs: jobs, chunkOptions: options)
             .run(inputs: inputs, formats: inputs.map { IntakeFormat.detect(path: $0)! })
     }
 
@@ -148,8 +149,8 @@ import Testing
 
     /// A `score --explain` run, by patient id.
     static func score(_ program: Program, _ inputs: [String]) throws -> [String: Scored] {
-        let path = BatchHarness.temporaryPath(".csv")
-        let rejects = BatchHarness.temporaryPath(".rejects")
+        let path = RepositoryFixtures.temporaryPath(suffix: ".csv")
+        let rejects = RepositoryFixtures.temporaryPath(suffix: ".rejects")
         defer {
             unlink(path)
             unlink(rejects)
@@ -160,7 +161,7 @@ import Testing
             inputs: inputs, formats: inputs.map { IntakeFormat.detect(path: $0)! }, output: sink,
             rejects: RejectSink(sink: try ByteSink.createFile(rejects), format: .csv, identifierName: "patient_id"))
         try sink.close()
-        let lines = BatchHarness.read(path).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let lines = RepositoryFixtures.read(path).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let header = lines[0]
         func column(_ name: String) -> Int { header.firstIndex(of: name)! }
         var records: [String: Scored] = [:]
@@ -178,7 +179,7 @@ import Testing
         _ report: DiffReport, _ candidate: Program, _ inputs: [String],
         sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) throws {
-        let old = try score(BatchHarness.defaultProgram, inputs)
+        let old = try score(RepositoryFixtures.defaultProgram, inputs)
         let new = try score(candidate, inputs)
         let both = old.values.filter { new[$0.id] != nil }
         #expect(report.records == both.count, sourceLocation: sourceLocation)

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Glibc
 @testable import StratifyBatch
 import StratifyIO
@@ -15,23 +16,23 @@ import Testing
     /// Scores `text` (CSV) with the default rules, warnings and rejected
     /// records as text in one stream.
     static func run(_ text: String, jobs: Int = 1, chunkBytes: Int = 1 << 20, capacity: Int? = nil) throws -> (summary: BatchSummary, report: String) {
-        let input = BatchHarness.temporaryPath(".csv")
-        let output = BatchHarness.temporaryPath(".out")
-        let report = BatchHarness.temporaryPath(".report")
+        let input = RepositoryFixtures.temporaryPath(suffix: ".csv")
+        let output = RepositoryFixtures.temporaryPath(suffix: ".out")
+        let report = RepositoryFixtures.temporaryPath(suffix: ".report")
         defer {
             unlink(input)
             unlink(output)
             unlink(report)
         }
-        BatchHarness.write(text, to: input)
-        let program = BatchHarness.defaultProgram
+        RepositoryFixtures.write(text, to: input)
+        let program = RepositoryFixtures.defaultProgram
         var runner = BatchRunner(program: program, jobs: jobs) { ScoreFormatter(program: program, format: .csv) }
         runner.chunkOptions = ChunkerOptions(targetChunkBytes: chunkBytes, readBlockBytes: min(chunkBytes, 256 << 10))
         if let capacity { runner.identifierCapacity = capacity }
         let rejects = RejectSink(sink: try ByteSink.createFile(report), format: .text, identifierName: "patient_id")
         let summary = try runner.run(inputs: [input], formats: [.csv], output: try ByteSink.createFile(output), rejects: rejects)
         // Without the warning that the file has no column for 28 inputs (true, and not the subject here).
-        let text = BatchHarness.read(report).split(separator: input, omittingEmptySubsequences: false).joined(separator: "in.csv")
+        let text = RepositoryFixtures.read(report).split(separator: input, omittingEmptySubsequences: false).joined(separator: "in.csv")
         return (
             summary,
             text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -135,14 +136,14 @@ import Testing
 /// chunk and says how far it got.
 @Suite struct BatchCancellationTests {
     @Test func stopsBeforeTheNextChunk() throws {
-        let input = BatchHarness.temporaryPath(".csv")
-        let output = BatchHarness.temporaryPath(".out")
+        let input = RepositoryFixtures.temporaryPath(suffix: ".csv")
+        let output = RepositoryFixtures.temporaryPath(suffix: ".out")
         defer {
             unlink(input)
             unlink(output)
         }
-        BatchHarness.write(DuplicateIdentifierTests.csv((0..<5000).map { "P\($0)" }), to: input)
-        let program = BatchHarness.defaultProgram
+        RepositoryFixtures.write(DuplicateIdentifierTests.csv((0..<5000).map { "P\($0)" }), to: input)
+        let program = RepositoryFixtures.defaultProgram
         let cancellation = BatchCancellation()
         var runner = BatchRunner(program: program, jobs: 1) { ScoreFormatter(program: program, format: .csv) }
         runner.chunkOptions = ChunkerOptions(targetChunkBytes: 4 << 10, readBlockBytes: 4 << 10)

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Glibc
 @testable import StratifyBatch
 import StratifyCore
@@ -12,10 +13,10 @@ import Testing
 /// are named; a file with nothing but the identifier is refused; with
 /// `strict`, every warning is a refusal.
 @Suite struct HeaderReconciliationTests {
-    static let program = BatchHarness.defaultProgram
+    static let program = RepositoryFixtures.defaultProgram
     static let names = program.inputs.map(\.name)
-    static let reference = BatchHarness.fixture("acceptance/reference-2k.csv")
-    static let referenceNDJSON = BatchHarness.fixture("acceptance/reference-1k.ndjson")
+    static let reference = RepositoryFixtures.fixture("acceptance/reference-2k.csv")
+    static let referenceNDJSON = RepositoryFixtures.fixture("acceptance/reference-1k.ndjson")
 
     static func header(_ names: [String]) -> IntakeFieldNames {
         IntakeFieldNames(names: names, origin: .header(line: 1))
@@ -171,15 +172,15 @@ import Testing
     // MARK: - Through a batch
 
     static func scoreText(_ text: String, suffix: String, jobs: Int = 1, chunkBytes: Int = 1 << 20) throws -> BatchHarness.Outcome {
-        let path = BatchHarness.temporaryPath(suffix)
-        BatchHarness.write(text, to: path)
+        let path = RepositoryFixtures.temporaryPath(suffix: suffix)
+        RepositoryFixtures.write(text, to: path)
         defer { unlink(path) }
         return try BatchHarness.score([path], jobs: jobs, chunkBytes: chunkBytes)
     }
 
     @Test(arguments: ["title", "padded", "hyphenated"])
     func renamedCSVHeadersScoreLikeTheCanonicalOne(variant: String) throws {
-        let text = BatchHarness.read(Self.reference)
+        let text = RepositoryFixtures.read(Self.reference)
         let newline = text.firstIndex(of: "\n")!
         let names = text[..<newline].split(separator: ",").map(String.init)
         let header = names.map { name in
@@ -190,15 +191,15 @@ import Testing
             }
         }
         let outcome = try Self.scoreText(header.joined(separator: ",") + text[newline...], suffix: ".csv", jobs: 2, chunkBytes: 8192)
-        #expect(outcome.output == BatchHarness.read(BatchHarness.fixture("acceptance/reference-2k.expected.csv")))
-        #expect(BatchHarness.rejectKeys(outcome.rejects) == BatchHarness.read(BatchHarness.fixture("acceptance/reference-2k.errors.csv")))
+        #expect(outcome.output == RepositoryFixtures.read(RepositoryFixtures.fixture("acceptance/reference-2k.expected.csv")))
+        #expect(BatchHarness.rejectKeys(outcome.rejects) == RepositoryFixtures.read(RepositoryFixtures.fixture("acceptance/reference-2k.errors.csv")))
     }
 
     /// Title-case keys on every line score as the canonical keys, across
     /// chunks and threads: the records read ahead for their keys are scored
     /// first, in order, none lost.
     @Test func titleCaseNDJSONKeysScoreLikeTheCanonicalOnes() throws {
-        var text = BatchHarness.read(Self.referenceNDJSON)
+        var text = RepositoryFixtures.read(Self.referenceNDJSON)
         for name in Self.names {
             text = text.replacing("\"\(name)\":", with: "\"\(Self.titleCase(name))\":")
         }
@@ -213,19 +214,19 @@ import Testing
     }
 
     @Test func theRunnerWarnsBeforeScoringAndRefusesWhenStrict() throws {
-        let input = BatchHarness.temporaryPath(".csv")
-        let report = BatchHarness.temporaryPath(".txt")
+        let input = RepositoryFixtures.temporaryPath(suffix: ".csv")
+        let report = RepositoryFixtures.temporaryPath(suffix: ".txt")
         defer {
             unlink(input)
             unlink(report)
         }
-        BatchHarness.write(" Patient ID ,age,phq9_total\nA1,80,21\n", to: input)
+        RepositoryFixtures.write(" Patient ID ,age,phq9_total\nA1,80,21\n", to: input)
         let program = Self.program
         var runner = BatchRunner(program: program, jobs: 1) { ScoreFormatter(program: program, format: .csv) }
         func run() throws -> String {
             let rejects = RejectSink(sink: try ByteSink.createFile(report), format: .text, identifierName: "patient_id")
             _ = try runner.run(inputs: [input], formats: [.csv], output: try ByteSink.createFile("/dev/null"), rejects: rejects)
-            return BatchHarness.read(report).replacing(input, with: "in.csv")
+            return RepositoryFixtures.read(report).replacing(input, with: "in.csv")
         }
         let lines = try run().split(separator: "\n")
         #expect(lines.count == 2)
@@ -240,21 +241,21 @@ import Testing
     /// Both rule files match the header; what they find alike is said once,
     /// what only the new one finds is marked.
     @Test func diffWarnsOncePerFile() throws {
-        let input = BatchHarness.temporaryPath(".csv")
-        let warnings = BatchHarness.temporaryPath(".txt")
+        let input = RepositoryFixtures.temporaryPath(suffix: ".csv")
+        let warnings = RepositoryFixtures.temporaryPath(suffix: ".txt")
         defer {
             unlink(input)
             unlink(warnings)
         }
         let names = Self.names.filter { $0 != "systolic_bp" }
-        BatchHarness.write(names.map(Self.titleCase).joined(separator: ",") + "\n", to: input)
-        let text = BatchHarness.read(BatchHarness.root + "/Rules/default.yaml")
+        RepositoryFixtures.write(names.map(Self.titleCase).joined(separator: ",") + "\n", to: input)
+        let text = RepositoryFixtures.read(RepositoryFixtures.path("Rules/default.yaml"))
         let edited = text.replacing("gad7_total", with: "gad7_score")
         let candidate = try RuleCompiler.program(SourceFile(path: "candidate.yaml", text: edited))
         var runner = DiffRunner(old: Self.program, new: candidate, jobs: 1)
         runner.warningSink = try ByteSink.createFile(warnings)
         _ = try runner.run(inputs: [input], formats: [.csv])
-        let lines = BatchHarness.read(warnings).replacing(input, with: "in.csv").split(separator: "\n")
+        let lines = RepositoryFixtures.read(warnings).replacing(input, with: "in.csv").split(separator: "\n")
         #expect(lines.count == 5)
         #expect(lines[0].hasPrefix("in.csv:1: warning: 29 columns read as inputs after normalising their names"))
         #expect(lines[1] == "in.csv:1: warning: 1 input has no column, so it is missing for every record: systolic_bp")

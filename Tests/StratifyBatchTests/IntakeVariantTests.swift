@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Testing
 import Glibc
 import StratifyBatch
@@ -6,18 +7,18 @@ import StratifyBatch
 /// columns, CRLF with a byte-order mark, NDJSON, several threads and tiny
 /// chunks. File-level problems stop the batch.
 @Suite struct IntakeVariantTests {
-    static let reference = BatchHarness.fixture("acceptance/reference-2k.csv")
-    static let expected = BatchHarness.read(BatchHarness.fixture("acceptance/reference-2k.expected.csv"))
-    static let expectedErrors = BatchHarness.read(BatchHarness.fixture("acceptance/reference-2k.errors.csv"))
+    static let reference = RepositoryFixtures.fixture("acceptance/reference-2k.csv")
+    static let expected = RepositoryFixtures.read(RepositoryFixtures.fixture("acceptance/reference-2k.expected.csv"))
+    static let expectedErrors = RepositoryFixtures.read(RepositoryFixtures.fixture("acceptance/reference-2k.errors.csv"))
 
     /// The reference CSV's rows as fields (it has no quoted fields).
     static func rows() -> [[Substring]] {
-        BatchHarness.read(reference).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        RepositoryFixtures.read(reference).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
     }
 
     static func scoreText(_ text: String, suffix: String = ".csv", jobs: Int = 1, chunkBytes: Int = 1 << 20) throws -> BatchHarness.Outcome {
-        let path = BatchHarness.temporaryPath(suffix)
-        BatchHarness.write(text, to: path)
+        let path = RepositoryFixtures.temporaryPath(suffix: suffix)
+        RepositoryFixtures.write(text, to: path)
         defer { _ = path.withCString { unlink($0) } }
         return try BatchHarness.score([path], jobs: jobs, chunkBytes: chunkBytes)
     }
@@ -53,7 +54,7 @@ import StratifyBatch
     }
 
     @Test func crlfWithByteOrderMark() throws {
-        let text = "\u{FEFF}" + BatchHarness.read(Self.reference).replacingAll("\n", with: "\r\n")
+        let text = "\u{FEFF}" + RepositoryFixtures.read(Self.reference).replacingAll("\n", with: "\r\n")
         let outcome = try Self.scoreText(text)
         #expect(outcome.output == Self.expected)
         #expect(BatchHarness.rejectKeys(outcome.rejects) == Self.expectedErrors)
@@ -67,7 +68,7 @@ import StratifyBatch
     }
 
     @Test func ndjsonOutputHasTheSameValues() throws {
-        let outcome = try BatchHarness.score([BatchHarness.fixture("acceptance/edge-cases.csv")], output: .ndjson)
+        let outcome = try BatchHarness.score([RepositoryFixtures.fixture("acceptance/edge-cases.csv")], output: .ndjson)
         let lines = outcome.output.split(separator: "\n")
         #expect(lines.count == 12)
         #expect(
@@ -106,7 +107,7 @@ import StratifyBatch
     }
 
     @Test func recordsAreNumberedAcrossInputs() throws {
-        let edge = BatchHarness.fixture("acceptance/edge-cases.csv")
+        let edge = RepositoryFixtures.fixture("acceptance/edge-cases.csv")
         let outcome = try BatchHarness.score([edge, edge])
         #expect(outcome.summary.records == 26)
         #expect(BatchHarness.rejectKeys(outcome.rejects) == "record,patient_id,field\n13,X13,phq9_total\n26,X13,phq9_total\n")

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Testing
 import StratifyBatch
 import StratifyEngine
@@ -20,7 +21,7 @@ import StratifyRules
 
     func pairs(_ candidate: Program, _ inputs: [String], jobs: Int, chunkBytes: Int) throws -> (pairs: [String], chunk: PairedChunk) {
         let options = ChunkerOptions(targetChunkBytes: chunkBytes, readBlockBytes: min(chunkBytes, 256 << 10))
-        let old = BatchHarness.defaultProgram
+        let old = RepositoryFixtures.defaultProgram
         var bytes: [UInt8] = []
         var total = PairedChunk(pairs: [])
         try DiffRunner(old: old, new: candidate, jobs: jobs, chunkOptions: options).runPaired(
@@ -46,7 +47,7 @@ import StratifyRules
         let one = try pairs(candidate, [DiffRunnerTests.csv], jobs: 1, chunkBytes: 1 << 20)
         let many = try pairs(candidate, [DiffRunnerTests.csv], jobs: 2, chunkBytes: 4096)
         #expect(one.pairs == many.pairs)
-        let old = try DiffRunnerTests.score(BatchHarness.defaultProgram, [DiffRunnerTests.csv])
+        let old = try DiffRunnerTests.score(RepositoryFixtures.defaultProgram, [DiffRunnerTests.csv])
         let new = try DiffRunnerTests.score(candidate, [DiffRunnerTests.csv])
         let both = old.keys.filter { new[$0] != nil }
         #expect(one.pairs.count == 2 * both.count)

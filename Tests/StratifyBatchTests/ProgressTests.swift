@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Glibc
 import StratifyBatch
 import StratifyIO
@@ -33,13 +34,13 @@ import Testing
         let header = "patient_id,age\n"
         let first = header + (0..<300).map { "A\($0),\($0 % 100)\n" }.joined()
         let second = header + (0..<200).map { "B\($0),\($0 % 100)\n" }.joined()
-        let paths = [BatchHarness.temporaryPath(".csv"), BatchHarness.temporaryPath(".csv")]
-        let output = BatchHarness.temporaryPath(".out")
+        let paths = [RepositoryFixtures.temporaryPath(suffix: ".csv"), RepositoryFixtures.temporaryPath(suffix: ".csv")]
+        let output = RepositoryFixtures.temporaryPath(suffix: ".out")
         defer { (paths + [output]).forEach { unlink($0) } }
-        BatchHarness.write(first, to: paths[0])
-        BatchHarness.write(second, to: paths[1])
+        RepositoryFixtures.write(first, to: paths[0])
+        RepositoryFixtures.write(second, to: paths[1])
 
-        let program = BatchHarness.defaultProgram
+        let program = RepositoryFixtures.defaultProgram
         var runner = BatchRunner(program: program, jobs: jobs) { ScoreFormatter(program: program, format: .csv) }
         runner.chunkOptions = ChunkerOptions(targetChunkBytes: 512, readBlockBytes: 512)
         let calls = Mutex<[(records: Int, bytes: Int)]>([])

@@ -1,14 +1,15 @@
+import StratifyTestSupport
 import StratifyBatch
 import Testing
 
 /// `--max-rejected` stops a batch where a plain reading of the rule says,
 /// whatever the chunk size and the number of threads.
 @Suite struct RejectLimitTests {
-    static let intake = BatchHarness.fixture("acceptance/reference-2k.csv")
+    static let intake = RepositoryFixtures.fixture("acceptance/reference-2k.csv")
 
     /// The record numbers of the rejected records of the whole batch.
     static let rejectedRecords: [Int] = {
-        let errors = BatchHarness.read(BatchHarness.fixture("acceptance/reference-2k.errors.csv"))
+        let errors = RepositoryFixtures.read(RepositoryFixtures.fixture("acceptance/reference-2k.errors.csv"))
         return Array(Set(errors.split(separator: "\n").dropFirst().map { Int($0.prefix { $0 != "," })! })).sorted()
     }()
 

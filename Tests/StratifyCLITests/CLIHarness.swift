@@ -1,12 +1,9 @@
 import Foundation
+import StratifyTestSupport
 
 /// Runs the built `stratify` executable, as a user would.
 enum CLI {
-    static let root: String = {
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-        return path
-    }()
+    static let root = RepositoryFixtures.root
 
     /// The executable next to the test bundle.
     static let executable: URL = {
@@ -42,10 +39,11 @@ enum CLI {
     }
 
     static func run(
-        _ arguments: [String], stdin: String? = nil, stdinBytes: [UInt8]? = nil, directory: String? = nil, environment: [String: String] = [:]
+        _ arguments: [String], stdin: String? = nil, stdinBytes: [UInt8]? = nil, directory: String? = nil, environment: [String: String] = [:],
+        executable program: String? = nil
     ) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program.map { URL(fileURLWithPath: $0) } ?? executable
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory ?? root)
         var env = ProcessInfo.processInfo.environment

@@ -1,13 +1,12 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
 /// `stratify caseload` through the binary, on the README's sample.
 @Suite struct CaseloadCommandTests {
     @Test func countsTheSampleAndWaitListsBeyondCapacity() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-caseload-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let waitlist = directory.appendingPathComponent("waitlist.csv").path
+        let directory = try ScratchFolder()
+        let waitlist = directory.file("waitlist.csv")
         let result = try CLI.run(["caseload", "--staff", "Samples/staff.csv", "--waitlist", waitlist, "--format", "csv", "Samples/intake.csv"])
         // Record 18 of the sample is invalid: reported, and exit 1 as for score.
         #expect(result.status == 1)

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -45,24 +46,6 @@ import Testing
         withWarning.replacingOccurrences(of: "when: score >= 30", with: "when: score >= 10\n        flag: scored")
     }
 
-    final class Directory {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-check-\(UUID().uuidString)")
-
-        init() throws {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        }
-
-        deinit {
-            try? FileManager.default.removeItem(at: url)
-        }
-
-        func write(_ name: String, _ text: String) throws -> String {
-            let path = url.appendingPathComponent(name).path
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            return path
-        }
-    }
-
     @Test func defaultRuleSetIsClean() throws {
         let result = try CLI.run(["check", "Rules/default.yaml"])
         #expect(result.status == 0)
@@ -71,7 +54,7 @@ import Testing
     }
 
     @Test func warningsPassUnlessStrict() throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         let path = try directory.write("warn.yaml", Self.withWarning)
         let result = try CLI.run(["check", path])
         #expect(result.status == 0)
@@ -89,7 +72,7 @@ import Testing
     }
 
     @Test func errorsExitTwo() throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         let path = try directory.write("error.yaml", Self.withError)
         let result = try CLI.run(["check", path])
         #expect(result.status == 2)
@@ -98,7 +81,7 @@ import Testing
     }
 
     @Test func notesNeverFail() throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         let path = try directory.write("note.yaml", Self.withNote)
         let result = try CLI.run(["check", "--strict", path])
         #expect(result.status == 0)
@@ -107,7 +90,7 @@ import Testing
     }
 
     @Test func severalFilesExitWithTheWorst() throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         let warning = try directory.write("warn.yaml", Self.withWarning)
         let error = try directory.write("error.yaml", Self.withError)
         let both = try CLI.run(["check", "--strict", warning, "Rules/default.yaml", error])
@@ -124,7 +107,7 @@ import Testing
     }
 
     @Test func jsonForEditorsAndCI() throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         let warning = try directory.write("warn.yaml", Self.withWarning)
         let error = try directory.write("error.yaml", Self.withError)
         let result = try CLI.run(["check", "--format", "json", warning, error, "/nonexistent/rules.yaml"])

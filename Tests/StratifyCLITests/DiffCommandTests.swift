@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Testing
 import Foundation
 
@@ -8,7 +9,7 @@ import Foundation
 
     /// The default rules with the overall low band ending at 3 instead of 5.
     static func candidate(in directory: String) throws -> String {
-        let rules = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8)
+        let rules = try RepositoryFixtures.text("Rules/default.yaml")
         let edited = rules.replacingOccurrences(
             of: "tiers: {low: 0..5, moderate: 6..11, high: 12..17, very_high: 18..}",
             with: "tiers: {low: 0..3, moderate: 4..11, high: 12..17, very_high: 18..}")
@@ -73,7 +74,7 @@ import Foundation
         #expect(text.stdout.contains("  +\(change) strengths_based case manager\(change == 1 ? "" : "s") needed\n"))
 
         // Rule files without caseloads: no such section.
-        let plain = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8)
+        let plain = try RepositoryFixtures.text("Rules/default.yaml")
             .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("caseload:") }.joined(separator: "\n")
         try plain.write(toFile: candidate, atomically: true, encoding: .utf8)
         let none = try CLI.run(["diff", "--rules", candidate, "--candidate", candidate, Self.edgeCases, "--format", "json"])

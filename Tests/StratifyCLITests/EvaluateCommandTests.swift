@@ -1,19 +1,14 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
 /// `stratify evaluate` and `diff --outcomes` through the binary, on the
 /// README's sample and its outcomes.
 @Suite struct EvaluateCommandTests {
-    func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-evaluate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
     /// The default rules with the high band starting at 10 instead of 12.
-    func lowerHighBand(in directory: URL) throws -> String {
-        let candidate = directory.appendingPathComponent("candidate.yaml").path
-        let rules = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8)
+    func lowerHighBand(in directory: ScratchFolder) throws -> String {
+        let candidate = directory.file("candidate.yaml")
+        let rules = try RepositoryFixtures.text("Rules/default.yaml")
         try rules.replacingOccurrences(of: "moderate: 6..11, high: 12..17", with: "moderate: 6..9, high: 10..17")
             .write(toFile: candidate, atomically: true, encoding: .utf8)
         return candidate
@@ -67,8 +62,7 @@ import Testing
     }
 
     @Test func numericOutcomeByGroupAndCandidate() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try ScratchFolder()
         let candidate = try lowerHighBand(in: directory)
         let result = try CLI.run([
             "evaluate", "--outcomes", "Samples/outcomes.csv", "--outcome", "cost_next_12mo", "--by", "insurance",
@@ -88,8 +82,7 @@ import Testing
     }
 
     @Test func diffPrintsTheComparisonUnderItsMatrices() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try ScratchFolder()
         let candidate = try lowerHighBand(in: directory)
         let text = try CLI.run([
             "diff", "--candidate", candidate, "--outcomes", "Samples/outcomes.csv", "--outcome", "admitted_90d", "--min-cell", "0", "Samples/intake.csv",
@@ -109,9 +102,8 @@ import Testing
     }
 
     @Test func joinErrors() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outcomes = directory.appendingPathComponent("outcomes.csv").path
+        let directory = try ScratchFolder()
+        let outcomes = directory.file("outcomes.csv")
         try "patient_id,admitted_90d\nP0000001,1\nP0000002,0\nP0000001,0\n".write(toFile: outcomes, atomically: true, encoding: .utf8)
         let duplicate = try CLI.run(["evaluate", "--outcomes", outcomes, "--outcome", "admitted_90d", "Samples/intake.csv"])
         #expect(duplicate.status == 2)
@@ -144,9 +136,8 @@ import Testing
     }
 
     @Test func outcomesFromTheIntakeItself() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let intake = directory.appendingPathComponent("intake.csv").path
+        let directory = try ScratchFolder()
+        let intake = directory.file("intake.csv")
         // The sample has no outcome column: smi_diagnosis (a boolean) stands in for one.
         try FileManager.default.copyItem(atPath: CLI.root + "/Samples/intake.csv", toPath: intake)
         let result = try CLI.run(["evaluate", "--outcome", "smi_diagnosis", "--min-cell", "0", "--format", "json", "-q", intake])

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -5,7 +6,6 @@ import Testing
 /// rejected records standard error lists, `--version` and the rule file's
 /// SHA-256, and rule files read from standard input.
 @Suite struct ExitStatusTests {
-    typealias Directory = HostileInputTests.TemporaryDirectory
 
     static let header = "patient_id,age,acute_admission\n"
 
@@ -15,7 +15,7 @@ import Testing
     }
 
     /// Files left in a directory, the intake file aside.
-    static func leftovers(_ directory: Directory) throws -> [String] {
+    static func leftovers(_ directory: ScratchFolder) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0 != "intake.csv" }.sorted()
     }
 
@@ -23,7 +23,7 @@ import Testing
 
     @Test(arguments: ["score", "explain"])
     func everyRecordRejectedExitsTwo(command: String) throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         _ = try directory.write("intake.csv", Array(Self.intake(2) { _ in true }.utf8))
         let result = try CLI.run([command, "intake.csv", "--errors", "rejected.csv"], directory: directory.path)
         #expect(result.status == 2)
@@ -44,7 +44,7 @@ import Testing
         #expect(empty.stdout.isEmpty)
         #expect(empty.stderr == "warning: no records in standard input\n0 scored, 0 rejected\n")
         // Among other inputs, the one without records is named.
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         _ = try directory.write("intake.csv", Array(Self.intake(1) { _ in false }.utf8))
         _ = try directory.write("empty.csv", Array(Self.header.utf8))
         let mixed = try CLI.run(["score", "intake.csv", "empty.csv"], directory: directory.path)
@@ -89,7 +89,7 @@ import Testing
     static let everyTenth = intake(200) { $0 % 10 == 0 }
 
     @Test func maxRejectedCountPassesAtItsLimitAndStopsPastIt() throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         _ = try directory.write("intake.csv", Array(Self.everyTenth.utf8))
         let within = try CLI.run(["score", "intake.csv", "--max-rejected", "20", "-o", "scored.csv"], directory: directory.path)
         #expect(within.status == 1)
@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func maxRejectedPercentageIsCheckedFromTheHundredthRecord() throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         _ = try directory.write("intake.csv", Array(Self.everyTenth.utf8))
         // 10% all along (1 of 10, then 10 of 100, 20 of 200): not over 10%.
         let within = try CLI.run(["score", "intake.csv", "--max-rejected", "10%"], directory: directory.path)
@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func maxRejectedPercentageOfASmallBatchIsCheckedAtTheEnd() throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         _ = try directory.write("intake.csv", Array(Self.intake(50) { $0 % 10 == 0 }.utf8))
         let past = try CLI.run(["score", "intake.csv", "--max-rejected", "9%", "-o", "scored.csv"], directory: directory.path)
         #expect(past.status == 2)
@@ -151,7 +151,7 @@ import Testing
     }
 
     @Test func maxRejectedStopsExplainToo() throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         _ = try directory.write("intake.csv", Array(Self.everyTenth.utf8))
         let result = try CLI.run(
             ["explain", "--format", "json", "intake.csv", "--max-rejected", "5", "-o", "traces.ndjson"], directory: directory.path)
@@ -193,7 +193,7 @@ import Testing
         }.joined()
 
     @Test func standardErrorListsTwentyRejectedRecordsThenCountsThem() throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         _ = try directory.write("intake.csv", Array(Self.twentyFiveRejected.utf8))
         let result = try CLI.run(["score", "intake.csv"], directory: directory.path)
         #expect(result.status == 1)
@@ -219,7 +219,7 @@ import Testing
     }
 
     @Test func twentyRejectedRecordsAreListedWithoutASummary() throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         _ = try directory.write("intake.csv", Array(Self.intake(25) { $0 > 5 }.utf8))
         let result = try CLI.run(["score", "intake.csv"], directory: directory.path)
         let lines = CLI.withoutAbsentInputWarnings(result.stderr).split(separator: "\n")
@@ -228,7 +228,7 @@ import Testing
     }
 
     @Test func theSummaryShowsTenKindsThenTheRest() throws {
-        let directory = try Directory()
+        let directory = try ScratchFolder()
         // 30 rejected records, 12 different bad ages: x0…x5 three times, x6…x11 twice.
         let rows = (0..<30).map { "P\($0),x\($0 % 12),no\n" }.joined()
         _ = try directory.write("intake.csv", Array((Self.header + rows).utf8))
@@ -286,14 +286,14 @@ import Testing
 
     /// The default rules with the gap of the README's tour on line 99.
     static func rulesWithAGap() throws -> String {
-        var lines = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8).components(separatedBy: "\n")
+        var lines = try RepositoryFixtures.text("Rules/default.yaml").components(separatedBy: "\n")
         #expect(lines[98] == "    tiers: {low: 0..2, moderate: 3..5, high: 6..}")
         lines[98] = "    tiers: {low: 0..2, moderate: 3..4, high: 6..}"
         return lines.joined(separator: "\n")
     }
 
     @Test func checkReadsStandardInput() throws {
-        let rules = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8)
+        let rules = try RepositoryFixtures.text("Rules/default.yaml")
         let clean = try CLI.run(["check", "-"], stdin: rules)
         #expect(clean.status == 0)
         #expect(clean.stdout == "<stdin>: no problems (sha256 \(try CLI.sha256(ofFile: "Rules/default.yaml")))\n")
@@ -303,10 +303,10 @@ import Testing
     }
 
     @Test func rulesFromStandardInput() throws {
-        let rules = try String(contentsOfFile: CLI.root + "/Rules/default.yaml", encoding: .utf8)
+        let rules = try RepositoryFixtures.text("Rules/default.yaml")
         let result = try CLI.run(["score", "--rules", "-", "Samples/intake.csv"], stdin: rules)
         #expect(result.status == 1)
-        #expect(result.stdout == (try String(contentsOfFile: CLI.root + "/Samples/intake.scored.csv", encoding: .utf8)))
+        #expect(result.stdout == (try RepositoryFixtures.text("Samples/intake.scored.csv")))
         let broken = try CLI.run(["score", "--rules", "-", "Samples/intake.csv"], stdin: try Self.rulesWithAGap())
         #expect(broken.status == 2)
         #expect(broken.stdout.isEmpty)

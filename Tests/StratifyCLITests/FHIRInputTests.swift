@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -5,15 +6,6 @@ import Testing
 /// scripts/bench/gen_fhir.py, in either layout, scores byte for byte like
 /// the flat intake CSV the generator writes beside it.
 @Suite struct FHIRInputTests {
-    final class Scratch {
-        let path: String
-        init() throws {
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-fhir-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        }
-        deinit { try? FileManager.default.removeItem(atPath: path) }
-    }
-
     /// Runs gen_fhir.py into `folder`, with the flat CSV at `csv`.
     static func generate(seed: Int, layout: String, folder: String, csv: String, n: Int = 300) throws {
         let process = Process()
@@ -38,7 +30,7 @@ import Testing
 
     @Test(arguments: [(21, "bulk"), (21, "bundles"), (22, "bulk"), (22, "bundles"), (23, "bundles")])
     func scoresLikeTheFlatCSV(seed: Int, layout: String) throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let folder = scratch.path + "/fhir", csv = scratch.path + "/flat.csv"
         try Self.generate(seed: seed, layout: layout, folder: folder, csv: csv)
         let fromFHIR = try CLI.run(["score", "--input-format", "fhir", "--as-of", "2026-12-31", "--format", "csv", folder])
@@ -56,7 +48,7 @@ import Testing
     /// Detected without --input-format (a folder), gzip files read as if
     /// decompressed, and the output as NDJSON too.
     @Test func gzipFilesAndDetection() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let folder = scratch.path + "/fhir", csv = scratch.path + "/flat.csv"
         try Self.generate(seed: 24, layout: "bulk", folder: folder, csv: csv, n: 200)
         for name in ["Patient.ndjson", "Observation.ndjson"] {
@@ -74,7 +66,7 @@ import Testing
 
     /// Input problems are reported with their place, and the rest scored.
     @Test func inputProblemsAreReportedAndTheRunGoesOn() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let file = scratch.path + "/mixed.ndjson"
         let lines = [
             #"{"resourceType":"Patient","id":"p1","birthDate":"1970-05-01"}"#,
@@ -102,7 +94,7 @@ import Testing
     /// With --errors FILE.csv, input problems are rows whose record is the
     /// location; a rejected patient is the row a CSV record would give.
     @Test func inputProblemsGoToTheErrorsFile() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let file = scratch.path + "/bundle.ndjson", errors = scratch.path + "/errors.csv"
         let lines = [
             #"{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Bundle"}},{"resource":{"resourceType":"Observation","subject":{"reference":"Patient/nobody"}}},{"resource":{"resourceType":"Patient","id":"p2","birthDate":"1930"}}]}"#,
@@ -125,7 +117,7 @@ import Testing
 
     /// The worked example 1 of the spec: the local date, a numeric string.
     @Test func explainShowsTheMappedValues() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let file = scratch.path + "/one.ndjson"
         let lines = [
             #"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]},"subject":{"reference":"https://ehr.example.org/fhir/Patient/p1"},"effectiveDateTime":"2026-06-30T22:10:00-05:00","valueString":"12"}"#,
@@ -143,7 +135,7 @@ import Testing
     /// explain --format text says which resource gave each input, and for
     /// a missing one what was looked for.
     @Test func explainShowsWhereEachInputCameFrom() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let file = scratch.path + "/one.ndjson"
         let lines = [
             #"{"resourceType":"Observation","id":"phq","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-06-30","valueInteger":12}"#,
@@ -162,8 +154,8 @@ import Testing
         let good = try CLI.run(["check", "--fhir-mapping", "Rules/fhir.yaml"])
         #expect(good.status == 0)
         #expect(good.stdout.contains("Rules/fhir.yaml: no problems"))
-        let scratch = try Scratch()
-        var mapping = try String(contentsOfFile: CLI.root + "/Rules/fhir.yaml", encoding: .utf8)
+        let scratch = try ScratchFolder()
+        var mapping = try RepositoryFixtures.text("Rules/fhir.yaml")
         mapping = mapping.replacingOccurrences(of: "  age: {patient: age}\n", with: "")
         let path = scratch.path + "/fhir.yaml"
         try Data(mapping.utf8).write(to: URL(fileURLWithPath: path))
@@ -174,8 +166,8 @@ import Testing
 
     /// A mapping that does not fit the rule set stops with file:line:col.
     @Test func mappingErrorsPointIntoTheFile() throws {
-        let scratch = try Scratch()
-        var mapping = try String(contentsOfFile: CLI.root + "/Rules/fhir.yaml", encoding: .utf8)
+        let scratch = try ScratchFolder()
+        var mapping = try RepositoryFixtures.text("Rules/fhir.yaml")
         mapping = mapping.replacingOccurrences(
             of: "LOINC|LA6270-8: never\n    LOINC|LA10066-1: rarely", with: "LOINC|LA6270-8: nevermore\n    LOINC|LA10066-1: rarely")
         mapping = mapping.replacingOccurrences(of: "  engaged_in_care: {override_only: true}\n", with: "  engaged_in_kare: {override_only: true}\n")
@@ -233,7 +225,7 @@ import Testing
 
     /// diff and caseload read FHIR like score does.
     @Test func diffReadsFHIR() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let folder = scratch.path + "/fhir", csv = scratch.path + "/flat.csv"
         try Self.generate(seed: 25, layout: "bulk", folder: folder, csv: csv, n: 100)
         let result = try CLI.run(["diff", "--as-of", "2026-12-31", "--candidate", "Rules/default.yaml", folder])
@@ -251,7 +243,7 @@ import Testing
     /// evaluate, track and worklist read FHIR like score does: the same
     /// output as the equivalent flat CSV.
     @Test func evaluateTrackAndWorklistReadFHIR() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let previous = scratch.path + "/previous", previousCSV = scratch.path + "/previous.csv"
         let current = scratch.path + "/current", currentCSV = scratch.path + "/current.csv"
         try Self.generate(seed: 26, layout: "bulk", folder: previous, csv: previousCSV, n: 120)
@@ -303,7 +295,7 @@ import Testing
     /// The HTML report of a FHIR export has the figures of the report of
     /// its flat CSV; only the input's name differs.
     @Test func reportReadsFHIR() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let previous = scratch.path + "/previous", previousCSV = scratch.path + "/previous.csv"
         let current = scratch.path + "/current", currentCSV = scratch.path + "/current.csv"
         try Self.generate(seed: 28, layout: "bulk", folder: previous, csv: previousCSV, n: 120)
@@ -322,7 +314,7 @@ import Testing
     }
 
     @Test func twoThreadsReadLikeOne() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let folder = scratch.path + "/fhir", csv = scratch.path + "/flat.csv"
         try Self.generate(seed: 28, layout: "bulk", folder: folder, csv: csv)
         func append(_ text: String, to name: String) throws {

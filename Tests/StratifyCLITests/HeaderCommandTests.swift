@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -7,8 +8,8 @@ import Testing
 @Suite struct HeaderCommandTests {
     static let sample = CLI.root + "/Samples/intake.csv"
     static let sampleNDJSON = CLI.root + "/Samples/intake.ndjson"
-    static let expected = try! String(contentsOfFile: CLI.root + "/Samples/intake.scored.csv", encoding: .utf8)
-    static let expectedNDJSON = try! String(contentsOfFile: CLI.root + "/Samples/intake.scored.ndjson", encoding: .utf8)
+    static let expected = try! RepositoryFixtures.text("Samples/intake.scored.csv")
+    static let expectedNDJSON = try! RepositoryFixtures.text("Samples/intake.scored.ndjson")
     static let rejected = ":19: record 18 (patient_id P0000018): phq9_item9: 4 is above the maximum 3"
 
     /// The sample's header with each name changed by `rename`, and its records.
@@ -23,7 +24,7 @@ import Testing
     }
 
     static func run(_ arguments: [String], files: [String: String], stdin: String? = nil) throws -> CLI.Result {
-        let directory = try HostileInputTests.TemporaryDirectory()
+        let directory = try ScratchFolder()
         for (name, text) in files { _ = try directory.write(name, Array(text.utf8)) }
         return try CLI.run(arguments, stdin: stdin, directory: directory.path)
     }

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -260,7 +261,7 @@ import Testing
     // MARK: - Output
 
     @Test func headEndsQuietly() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder()
         let intake = try directory.write("many.ndjson", Array(Self.ndjson(records: 200_000).utf8))
         let shell =
             "\(CLI.executable.path) score \(intake) 2>\(directory.path)/stderr.txt | head -1; "
@@ -304,7 +305,7 @@ import Testing
     }
 
     @Test func sigtermStopsTheRunAndRemovesTemporaryFiles() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder()
         let process = Process()
         process.executableURL = CLI.executable
         process.arguments = ["score", "-", "--output", "scored.ndjson", "--errors", "rejected.csv", "--jobs", "2"]
@@ -371,7 +372,7 @@ import Testing
 
     /// A symbolic link as `--output` stays a link; the file it names gets the output.
     @Test func outputThroughASymbolicLinkKeepsTheLink() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder()
         let target = try directory.write("target.csv", Array("old\n".utf8))
         let link = directory.path + "/link.csv"
         #expect(symlink(target, link) == 0)
@@ -402,7 +403,7 @@ import Testing
     /// (exit 2, nothing on standard output) whose message contains `message`.
     @discardableResult
     func refusesRules(_ bytes: [UInt8], saying message: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder()
         let rules = try directory.write("rules.yaml", bytes)
         let result = try run(["score", "--rules", rules, CLI.root + "/Samples/intake.csv"], in: directory)
         #expect(result.status == 2, sourceLocation: sourceLocation)
@@ -420,7 +421,7 @@ import Testing
     /// Scores an intake file called `name` with the default rules, from its
     /// directory (so messages name it as `name`).
     func score(_ bytes: [UInt8], name: String, errors: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchFolder()
         _ = try directory.write(name, bytes)
         var arguments = ["score", name, "--format", "csv"]
         if let errors { arguments += ["--errors", errors] }
@@ -444,7 +445,7 @@ import Testing
 
     /// Runs the executable with standard output and error in files (not
     /// pipes, which a large report could fill), and times it.
-    func run(_ arguments: [String], in directory: TemporaryDirectory) throws -> Result {
+    func run(_ arguments: [String], in directory: ScratchFolder) throws -> Result {
         let outPath = directory.path + "/.stdout"
         let errPath = directory.path + "/.stderr"
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
@@ -468,36 +469,6 @@ import Testing
             seconds: seconds)
     }
 
-    final class TemporaryDirectory {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-hostile-\(UUID().uuidString)").path
-
-        init() throws {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        }
-
-        deinit {
-            try? FileManager.default.removeItem(atPath: path)
-        }
-
-        func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-            let file = path + "/" + name
-            try Data(bytes).write(to: URL(fileURLWithPath: file))
-            return file
-        }
-    }
-
-    /// A small seeded generator, so that "random" inputs are the same on every run.
-    struct SplitMix64 {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }
 
 extension HostileInputTests {

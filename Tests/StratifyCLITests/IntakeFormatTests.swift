@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -9,26 +10,10 @@ import Testing
     static let formats = "Tests/Fixtures/formats/"
     static let acceptance = "Tests/Fixtures/acceptance/"
 
-    /// A folder for files made by a test, removed at the end.
-    final class Scratch {
-        let path: String
-        init() throws {
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-formats-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        }
-        deinit { try? FileManager.default.removeItem(atPath: path) }
-
-        func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-            let file = path + "/" + name
-            try Data(bytes).write(to: URL(fileURLWithPath: file))
-            return file
-        }
-    }
-
     /// `bytes` compressed by the system's `gzip -n` (Debian has it on
     /// every machine: it is an essential package).
     static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let plain = try scratch.write("plain", bytes)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/gzip")
@@ -65,7 +50,7 @@ import Testing
     }
 
     @Test func utf8ByteOrderMark() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let file = try scratch.write("bom.csv", [0xEF, 0xBB, 0xBF] + Self.contents(Self.acceptance + "reference-2k.csv"))
         try expectSameScores(file, as: Self.acceptance + "reference-2k.csv")
         let ndjson = try scratch.write("bom.ndjson", [0xEF, 0xBB, 0xBF] + Self.contents(Self.acceptance + "reference-1k.ndjson"))
@@ -80,7 +65,7 @@ import Testing
     }
 
     @Test func everyFormatMayBeCompressed() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let ndjson = try Self.contents(Self.acceptance + "reference-1k.ndjson")
         let array = Array(("[" + String(decoding: ndjson, as: UTF8.self).split(separator: "\n").joined(separator: ",\n") + "]\n").utf8)
         let cases: [(String, [UInt8], String)] = [
@@ -95,7 +80,7 @@ import Testing
     }
 
     @Test func jsonArrays() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let lines = try String(decoding: Self.contents(Self.acceptance + "reference-1k.ndjson"), as: UTF8.self)
             .split(separator: "\n").map(String.init)
         // Each record on the line it has in the NDJSON file: the same reports.
@@ -154,7 +139,7 @@ import Testing
     // MARK: Refused, with the reason
 
     @Test func utf16IsRefusedWithTheCommandThatConvertsIt() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let text = try String(decoding: Self.contents("Samples/intake.csv"), as: UTF8.self)
         let little = Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
         let big = Array(text.utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
@@ -186,7 +171,7 @@ import Testing
             semicolons.stderr
                 == "\(Self.formats)edge-cases.semicolon.csv:1: error: the header has no 'patient_id' column; split on ';' it would have one: use --delimiter ';'\n"
         )
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let tabs = try scratch.write("tabs.csv", Self.contents(Self.formats + "edge-cases.tsv"))
         let result = try CLI.run(["score", tabs])
         #expect(result.status == 2)
@@ -204,7 +189,7 @@ import Testing
     }
 
     @Test func aLatin1ByteNamesTheEncoding() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let file = try scratch.write("latin1.csv", Array("patient_id,age,insurance\nP1,40,private\nP2,41,m".utf8) + [0xE9] + Array("dicaid\n".utf8))
         let result = try CLI.run(["score", file])
         #expect(result.status == 1)
@@ -217,7 +202,7 @@ import Testing
     }
 
     @Test func brokenGzipIsRefusedWithItsOffset() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let gz = try Self.contents(Self.formats + "intake.csv.gz")
         let truncated = try scratch.write("truncated.csv.gz", Array(gz[..<300]))
         let result = try CLI.run(["score", truncated])
@@ -253,7 +238,7 @@ import Testing
     // MARK: Output
 
     @Test func theOutputFormatFollowsTheOutputName() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let scoredJSON = try CLI.run(["score", "Samples/intake.csv", "--format", "json"]).stdout
         let scoredNDJSON = try CLI.run(["score", "Samples/intake.csv", "--format", "ndjson"]).stdout
         let scoredCSV = String(decoding: try Self.contents("Samples/intake.scored.csv"), as: UTF8.self)

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -74,7 +75,7 @@ import Testing
     /// Assessments hold flags as bits of one word: a rule set with more than
     /// 64 is refused, never scored with flags dropped.
     @Test func moreThanSixtyFourFlagsAreRefused() throws {
-        let base = try String(contentsOfFile: CLI.root + "/Tests/Fixtures/presence/rules.yaml", encoding: .utf8)
+        let base = try RepositoryFixtures.text("Tests/Fixtures/presence/rules.yaml")
         let rules = (0..<65).map {
             "      - {id: mental_health.flag\($0), when: phq9_total >= \($0 % 27), points: 0, flag: flag_\($0), because: Test.}\n"
         }.joined()

@@ -1,23 +1,17 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
 /// `stratify report` through the binary, on the README's samples.
 @Suite struct ReportCommandTests {
-    func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-report-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
     static let everything = [
         "report", "Samples/intake-wave2.csv", "--previous", "Samples/intake.csv", "--outcomes", "Samples/outcomes.csv",
         "--outcome", "admitted_90d", "--staff", "Samples/staff.csv", "--as-of", "2026-12-01", "--min-cell", "0",
     ]
 
     @Test func writesOneSelfContainedDeterministicPage() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let first = directory.appendingPathComponent("a.html").path, second = directory.appendingPathComponent("b.html").path
+        let directory = try ScratchFolder()
+        let first = directory.file("a.html"), second = directory.file("b.html")
         let result = try CLI.run(Self.everything + ["--output", first])
         #expect(result.status == 0, "\(result.stderr)")
         _ = try CLI.run(Self.everything + ["--output", second])
@@ -40,9 +34,8 @@ import Testing
     /// The outcome figures come through the same read as the population's:
     /// they must be evaluate's, patient for patient.
     @Test func outcomeFiguresAreEvaluates() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("r.html").path
+        let directory = try ScratchFolder()
+        let path = directory.file("r.html")
         _ = try CLI.run(Self.everything + ["--output", path])
         let page = try String(contentsOfFile: path, encoding: .utf8)
         let evaluation = try CLI.run([
@@ -59,9 +52,8 @@ import Testing
     }
 
     @Test func smallCellsAreHiddenByDefault() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("r.html").path
+        let directory = try ScratchFolder()
+        let path = directory.file("r.html")
         let result = try CLI.run(["report", "Samples/intake-wave2.csv", "--as-of", "2026-12-01", "--output", path])
         #expect(result.status == 0)
         let page = try String(contentsOfFile: path, encoding: .utf8)
@@ -110,15 +102,13 @@ import Testing
 /// `diff --format html`.
 @Suite struct DiffHTMLTests {
     @Test func migrationsRulesAndCapacityOnOnePage() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-diff-html-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try ScratchFolder()
         // The reference rules with one band edge moved: moderate ends at 10.
-        let rules = try String(contentsOfFile: "\(CLI.root)/Rules/default.yaml", encoding: .utf8)
-        let candidate = directory.appendingPathComponent("candidate.yaml").path
+        let rules = try RepositoryFixtures.text("Rules/default.yaml")
+        let candidate = directory.file("candidate.yaml")
         try rules.replacingOccurrences(of: "moderate: 6..11, high: 12..17", with: "moderate: 6..10, high: 11..17")
             .write(toFile: candidate, atomically: true, encoding: .utf8)
-        let page = directory.appendingPathComponent("diff.html").path
+        let page = directory.file("diff.html")
         let result = try CLI.run(["diff", "--candidate", candidate, "Samples/intake.csv", "--format", "html", "--output", page, "--min-cell", "0"])
         #expect(result.status == 0, "\(result.stderr)")
         let html = try String(contentsOfFile: page, encoding: .utf8)

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -111,7 +112,7 @@ import Testing
     }
 
     @Test func fromFHIRInputConformsToR4() throws {
-        let scratch = try FHIRInputTests.Scratch()
+        let scratch = try ScratchFolder()
         let folder = scratch.path + "/fhir", csv = scratch.path + "/flat.csv"
         try FHIRInputTests.generate(seed: 31, layout: "bundles", folder: folder, csv: csv, n: 200)
         let result = try CLI.run(["score", "--as-of", "2026-12-31", "--format", "fhir", folder])

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Testing
 import Foundation
 
@@ -6,7 +7,7 @@ import Foundation
 @Suite struct ScoreCommandTests {
     @Test func scoresTheSamplesLikeTheReadmeSays() throws {
         let result = try CLI.run(["score", "Samples/intake.csv"])
-        let expected = try String(contentsOfFile: CLI.root + "/Samples/intake.scored.csv", encoding: .utf8)
+        let expected = try RepositoryFixtures.text("Samples/intake.scored.csv")
         #expect(result.stdout == expected)
         #expect(result.status == 1)
         #expect(result.stderr.hasSuffix("23 scored, 1 rejected\n"))
@@ -75,7 +76,7 @@ import Foundation
     @Test func defaultRulesWorkFromAnyDirectory() throws {
         let result = try CLI.run(["score", CLI.root + "/Tests/Fixtures/acceptance/edge-cases.csv"], directory: "/")
         #expect(result.status == 1)
-        #expect(result.stdout == (try String(contentsOfFile: CLI.root + "/Tests/Fixtures/acceptance/edge-cases.expected.csv", encoding: .utf8)))
+        #expect(result.stdout == (try RepositoryFixtures.text("Tests/Fixtures/acceptance/edge-cases.expected.csv")))
     }
 
     @Test func helpDocumentsExitStatuses() throws {

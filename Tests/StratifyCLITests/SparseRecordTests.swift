@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
     static let presenceIntake = "Tests/Fixtures/presence/intake.ndjson"
 
     /// The reference rules' intake columns: the identifier and 29 inputs.
-    static let header = try! String(contentsOfFile: CLI.root + "/Samples/intake.csv", encoding: .utf8)
+    static let header = try! RepositoryFixtures.text("Samples/intake.csv")
         .split(separator: "\n")[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     static let complete = "P1,2026-02-22,47,0,FALSE,0,0,0,107,72,9,10,0,4,FALSE,0,NONE,218,MEDICAID,FALSE,FALSE,FALSE,STEADY,0,6,TRUE,FALSE,NEVER,FALSE,TRUE"
         .split(separator: ",").map(String.init)
@@ -22,12 +23,6 @@ import Testing
         fields[0] = identifier
         for index in (fields.count - blank)..<fields.count { fields[index] = "" }
         return fields.joined(separator: ",")
-    }
-
-    static func temporaryFile(_ text: String, suffix: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-sparse-\(UUID().uuidString)\(suffix)").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
     }
 
     // MARK: - The summary line
@@ -41,7 +36,8 @@ import Testing
             Self.row("P4", blank: 29),  // the identifier alone
             "P5," + String(repeating: ",", count: 11) + "4" + String(repeating: ",", count: 17),  // phq9_item9 4: rejected
         ]
-        let csv = try Self.temporaryFile(([Self.header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n", suffix: ".csv")
+        let csv = RepositoryFixtures.temporaryFile(
+            ([Self.header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n", prefix: "stratify-sparse", suffix: ".csv")
         defer { try? FileManager.default.removeItem(atPath: csv) }
         let result = try CLI.run(["score", csv])
         #expect(result.status == 1)
@@ -50,7 +46,8 @@ import Testing
         #expect(result.stderr.contains("record 5 (patient_id P5): phq9_item9: 4 is above the maximum 3"))
 
         // The same records as NDJSON, and with one sparse record: the word stays plural-free.
-        let ndjson = try Self.temporaryFile(#"{"patient_id":"A","age":80}"# + "\n" + #"{"patient_id":"B"}"# + "\n", suffix: ".ndjson")
+        let ndjson = RepositoryFixtures.temporaryFile(
+            #"{"patient_id":"A","age":80}"# + "\n" + #"{"patient_id":"B"}"# + "\n", prefix: "stratify-sparse", suffix: ".ndjson")
         defer { try? FileManager.default.removeItem(atPath: ndjson) }
         let json = try CLI.run(["score", ndjson])
         #expect(json.status == 0)

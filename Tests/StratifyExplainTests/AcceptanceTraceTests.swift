@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import StratifyEngine
 import StratifyExplain
@@ -19,10 +20,10 @@ import Testing
     @Test(arguments: files.map(\.input))
     func rulesHoldPerTheSpec(input: String) throws {
         let file = Self.files.first { $0.input == input }!
-        let records = try TraceHarness.run([TraceHarness.fixture(input)])
-        let text = TraceHarness.read(TraceHarness.fixture(input))
+        let records = try TraceHarness.run([RepositoryFixtures.fixture(input)])
+        let text = RepositoryFixtures.read(RepositoryFixtures.fixture(input))
         let intake = input.hasSuffix(".csv") ? IntakeText.csv(text) : IntakeText.ndjson(text)
-        let rejected = IntakeText.rejectedRecords(TraceHarness.read(TraceHarness.fixture(file.errors)))
+        let rejected = IntakeText.rejectedRecords(RepositoryFixtures.read(RepositoryFixtures.fixture(file.errors)))
         let valid = intake.enumerated().filter { !rejected.contains($0.offset + 1) }.map(\.element)
         try #require(valid.count == records.count)
         for (values, record) in zip(valid, records) {
@@ -65,8 +66,8 @@ import Testing
     @Test(arguments: files.map(\.input))
     func traceAgreesWithScore(input: String) throws {
         let file = Self.files.first { $0.input == input }!
-        let records = try TraceHarness.run([TraceHarness.fixture(input)])
-        let expected = TraceHarness.read(TraceHarness.fixture(file.expected)).split(separator: "\n").dropFirst().map(String.init)
+        let records = try TraceHarness.run([RepositoryFixtures.fixture(input)])
+        let expected = RepositoryFixtures.read(RepositoryFixtures.fixture(file.expected)).split(separator: "\n").dropFirst().map(String.init)
         try #require(expected.count == records.count)
         for (line, record) in zip(expected, records) {
             #expect(TraceChecks.scoreLine(of: record.trace) == record.score)

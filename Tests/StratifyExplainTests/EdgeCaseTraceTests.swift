@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import StratifyEngine
 import StratifyExplain
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// what would change the result.
 @Suite struct EdgeCaseTraceTests {
     static let traces: [String: Trace] = {
-        let records = try! TraceHarness.run([TraceHarness.fixture("acceptance/edge-cases.csv")], whatIf: true)
+        let records = try! TraceHarness.run([RepositoryFixtures.fixture("acceptance/edge-cases.csv")], whatIf: true)
         return Dictionary(uniqueKeysWithValues: records.map { ($0.trace.identifier, $0.trace) })
     }()
 

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import StratifyEngine
 import Testing
 
@@ -50,7 +51,7 @@ import Testing
             Self.examples.enumerated().map { index, example in
                 #"{"patient_id":"L\#(index)","los_days":\#(example.los),"acute_admission":\#(example.acute),"charlson_index":\#(example.charlson),"ed_visits_6mo":\#(example.ed)}"#
             }.joined(separator: "\n") + "\n"
-        let path = TraceHarness.temporaryFile(text, suffix: ".ndjson")
+        let path = RepositoryFixtures.temporaryFile(text, prefix: "stratify-trace", suffix: ".ndjson")
         let records = try TraceHarness.run([path])
         try #require(records.count == Self.examples.count)
         for (example, record) in zip(Self.examples, records) {

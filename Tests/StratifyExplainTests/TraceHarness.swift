@@ -5,6 +5,7 @@ import StratifyEngine
 import StratifyExplain
 import StratifyIO
 import StratifyRules
+import StratifyTestSupport
 import StratifyYAML
 import Synchronization
 
@@ -12,25 +13,7 @@ import Synchronization
 /// for each scored record, its `Trace`, its `score` output line (CSV) and
 /// its JSON trace: three readings of one evaluation, for tests to compare.
 enum TraceHarness {
-    static let root: String = {
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-        return path
-    }()
-
-    static func fixture(_ name: String) -> String {
-        root + "/Tests/Fixtures/" + name
-    }
-
-    static func read(_ path: String) -> String {
-        (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-    }
-
-    static let program: Program = {
-        let source = SourceFile(path: "Rules/default.yaml", text: read(root + "/Rules/default.yaml"))
-        return try! RuleCompiler.program(source)
-    }()
-
+    static let program = RepositoryFixtures.defaultProgram
     static let plan = TracePlan(program: program)
 
     struct Record: @unchecked Sendable {
@@ -80,13 +63,5 @@ enum TraceHarness {
             inputs: inputs, formats: inputs.map { IntakeFormat.detect(path: $0)! },
             output: try ByteSink.createFile("/dev/null"), rejects: rejects)
         return collector.records.withLock { $0 }
-    }
-
-    /// Writes `text` to a new temporary file with `suffix`.
-    static func temporaryFile(_ text: String, suffix: String) -> String {
-        let path = NSTemporaryDirectory() + "stratify-trace-\(UUID().uuidString)\(suffix)"
-        let written = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        precondition(written, "cannot write \(path)")
-        return path
     }
 }

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import PropertyBased
 import StratifyCore
@@ -61,7 +62,7 @@ import Testing
     @Test func everyTraceAgreesWithScore() async throws {
         await propertyCheck(count: 40, input: Self.batches) { batch in
             let text = batch.enumerated().map { Self.record($0.element, index: $0.offset) }.joined()
-            let path = TraceHarness.temporaryFile(text, suffix: ".ndjson")
+            let path = RepositoryFixtures.temporaryFile(text, prefix: "stratify-trace", suffix: ".ndjson")
             defer { try? FileManager.default.removeItem(atPath: path) }
             let records = try TraceHarness.run([path])
             #expect(records.count == batch.count)
@@ -89,7 +90,7 @@ import Testing
     @Test func modelChangesDoWhatTheySay() async throws {
         await propertyCheck(count: 8, input: Self.batches) { batch in
             let text = batch.enumerated().map { Self.record($0.element, index: $0.offset) }.joined()
-            let path = TraceHarness.temporaryFile(text, suffix: ".ndjson")
+            let path = RepositoryFixtures.temporaryFile(text, prefix: "stratify-trace", suffix: ".ndjson")
             defer { try? FileManager.default.removeItem(atPath: path) }
             let records = try TraceHarness.run([path], whatIf: true)
             var lines: [String] = []
@@ -105,7 +106,7 @@ import Testing
                 }
             }
             guard !lines.isEmpty else { return }
-            let changedPath = TraceHarness.temporaryFile(lines.joined(separator: "\n") + "\n", suffix: ".ndjson")
+            let changedPath = RepositoryFixtures.temporaryFile(lines.joined(separator: "\n") + "\n", prefix: "stratify-trace", suffix: ".ndjson")
             defer { try? FileManager.default.removeItem(atPath: changedPath) }
             let rescored = try TraceHarness.run([changedPath])
             #expect(rescored.map(\.trace.model) == expected)

@@ -1,5 +1,6 @@
 import Foundation
 import StratifyRules
+import StratifyTestSupport
 import StratifyYAML
 import Testing
 
@@ -10,36 +11,17 @@ import StratifyCore
 /// cases issue 16 names, each read through the default mapping: the
 /// intake record a patient's resources give.
 @Suite struct WorkedExampleTests {
-    static let root: String = {
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-        return path
-    }()
-
     static func file(_ relative: String) -> SourceFile {
-        var bytes: [UInt8] = []
-        let handle = fopen(root + "/" + relative, "rb")!
-        defer { fclose(handle) }
-        var block = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = fread(&block, 1, block.count, handle)
-            if count == 0 { break }
-            bytes += block[0..<count]
-        }
-        return SourceFile(path: relative, bytes: bytes)
+        try! RepositoryFixtures.source(relative)
     }
 
-    static let program = RuleCompiler.compile(file("Rules/default.yaml")).program!
+    static let program = RepositoryFixtures.defaultProgram
 
     /// The records (field → cell, "" when missing) of `resources`, one
     /// NDJSON line each, read as one file.
     static func records(_ resources: [String], asOf: String = "2026-12-31") throws -> (records: [[String: String]], intake: FHIRIntake) {
         let mapping = try FHIRMapping.load(file("Rules/fhir.yaml"), program: program)
-        let path = "/tmp/stratify-fhir-worked-\(UInt32.random(in: 0...UInt32.max)).ndjson"
-        let handle = fopen(path, "wb")!
-        let text = Array((resources.joined(separator: "\n") + "\n").utf8)
-        fwrite(text, 1, text.count, handle)
-        fclose(handle)
+        let path = RepositoryFixtures.temporaryFile(resources.joined(separator: "\n") + "\n", prefix: "stratify-fhir-worked", suffix: ".ndjson")
         defer { remove(path) }
         let intake = try FHIRIntake.read(paths: [path], mapping: mapping, program: program, asOf: CivilDate.days(asOf)!)
         let lines = String(decoding: intake.csv, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import CZlib
 import Testing
 @testable import StratifyIO
@@ -72,7 +73,7 @@ struct ByteStageTests {
     // MARK: gzip
 
     @Test func gzipInflatesAtEveryBlockBoundary() throws {
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let text = (0..<3000).map { _ in UInt8.random(in: 0x41...0x46, using: &rng) }
         let data = gzipped(text)
         for split in everySplit(of: data) {
@@ -147,7 +148,7 @@ struct ByteStageTests {
     /// Random well-formed `;` files: the comma CSV they become holds the
     /// same fields, and the same bytes come out wherever the blocks end.
     @Test func randomSemicolonFilesKeepTheirFields() throws {
-        var rng = SplitMix(seed: 2026)
+        var rng = SplitMix64(seed: 2026)
         let plain: [UInt8] = Array("ab,\"".utf8)  // an unquoted field may hold , and a " after its start
         let quoted: [UInt8] = Array("a;,\"\n".utf8)
         for round in 0..<300 {
@@ -292,7 +293,7 @@ struct ByteStageTests {
     /// error, read in dribbles as read at once (as `Fuzz/Targets/StageTarget.swift`
     /// checks at length).
     @Test func anyBytesGiveTheSameResultWhereverBlocksEnd() {
-        var rng = SplitMix(seed: 99)
+        var rng = SplitMix64(seed: 99)
         let alphabet: [UInt8] = Array("a;,\"\n\r\\[]{} ".utf8) + [0xEF, 0xBB, 0xBF]
         let gzipSeed = gzipped(bytes("patient_id,age\nA,1\nB,2\n"))
         for round in 0..<2000 {

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Testing
 @testable import StratifyIO
 
@@ -11,7 +12,7 @@ struct CSVPropertyTests {
         "\"q\nq\"", "\n\n",
     ]
 
-    static func randomInput(_ rng: inout SplitMix, maxTokens: Int) -> [UInt8] {
+    static func randomInput(_ rng: inout SplitMix64, maxTokens: Int) -> [UInt8] {
         let count = Int.random(in: 0...maxTokens, using: &rng)
         var out: [UInt8] = []
         if Int.random(in: 0..<8, using: &rng) == 0 { out += [0xEF, 0xBB, 0xBF] }
@@ -25,7 +26,7 @@ struct CSVPropertyTests {
     /// exactly the records the scanner finds in the whole input, whatever
     /// the block and chunk sizes.
     @Test func chunkedEqualsWhole() throws {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         for round in 0..<250 {
             let input = Self.randomInput(&rng, maxTokens: 40)
             let reference = directCSV(input)
@@ -41,7 +42,7 @@ struct CSVPropertyTests {
     /// With small record limits, the outcome (including which records are
     /// too long or unterminated) must not depend on where blocks end.
     @Test func limitsDoNotDependOnBlockBoundaries() throws {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for round in 0..<200 {
             let input = Self.randomInput(&rng, maxTokens: 60)
             let maxRecord = Int.random(in: 1...24, using: &rng)
@@ -67,7 +68,7 @@ struct CSVPropertyTests {
     /// Every physical line is accounted for: each is in a delivered record,
     /// in an error record, or blank.
     @Test func lineNumbersAreIncreasingAndInRange() throws {
-        var rng = SplitMix(seed: 99)
+        var rng = SplitMix64(seed: 99)
         for _ in 0..<200 {
             let input = Self.randomInput(&rng, maxTokens: 40)
             let parse = try chunkedCSV(input, options: ChunkerOptions(targetChunkBytes: 3, readBlockBytes: 2, maxRecordBytes: 8), readSize: 2)
@@ -104,7 +105,7 @@ struct CSVFastPathTests {
     }
 
     @Test func wordScanEqualsByteLoop() {
-        var rng = SplitMix(seed: 2024)
+        var rng = SplitMix64(seed: 2024)
         let common = ["a", "bc", "12", "x y", ",", ",", ",", ",", "\n", "\r\n"]
         let rare = ["\"", "\"\"", "\"q,\nq\"", "\0", "é", "\r", "\n\n", "\"x\"y", String(repeating: "z", count: 70)]
         for round in 0..<400 {
@@ -124,7 +125,7 @@ struct CSVFastPathTests {
     }
 
     @Test func quoteDenseInputs() {
-        var rng = SplitMix(seed: 77)
+        var rng = SplitMix64(seed: 77)
         let tokens = [
             "\"abc\"", "\"a,b\"", "\"x\"\"y\"", "\"\"", "\"\"\"\"", "plain", ",", ",", ",", "\n", "\r\n",
             "\"é\"", "\"\0\"", "\"q\nq\"", "\"z\"w", "a\"b", "\"tail\"\r", String(repeating: "\"long,\"\"text\"", count: 1),
@@ -170,14 +171,14 @@ struct CSVLongInputPropertyTests {
         "\"", "é", "\n\n", "\"z\"w",
     ]
 
-    static func input(_ rng: inout SplitMix, tokens count: Int) -> [UInt8] {
+    static func input(_ rng: inout SplitMix64, tokens count: Int) -> [UInt8] {
         var out: [UInt8] = []
         for _ in 0..<count { out += bytes(tokens.randomElement(using: &rng)!) }
         return out
     }
 
     @Test func chunkedEqualsWholeOnLongInputs() throws {
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         for round in 0..<150 {
             let text = Self.input(&rng, tokens: Int.random(in: 50...500, using: &rng))
             let reference = directCSV(text)
@@ -191,7 +192,7 @@ struct CSVLongInputPropertyTests {
     }
 
     @Test func limitsOnLongInputs() throws {
-        var rng = SplitMix(seed: 12)
+        var rng = SplitMix64(seed: 12)
         for round in 0..<150 {
             let text = Self.input(&rng, tokens: Int.random(in: 50...500, using: &rng))
             let maxRecord = Int.random(in: 4...200, using: &rng)

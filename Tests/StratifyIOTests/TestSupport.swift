@@ -19,19 +19,6 @@ struct Event: Equatable, CustomStringConvertible {
 
 func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
 
-/// Deterministic pseudo-random numbers (SplitMix64) for property loops.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Events of every record of one chunk, scanned with `scanner`.
 func scanChunk(_ chunkBytes: [UInt8], firstLine: Int, scanner: CSVRecordScanner) -> [Event] {
     var out: [Event] = []

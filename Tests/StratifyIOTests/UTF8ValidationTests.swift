@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Testing
 @testable import StratifyIO
 
@@ -41,7 +42,7 @@ struct UTF8ValidationTests {
     }
 
     @Test func randomBytesAgreeWithTheStandardLibrary() {
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         for _ in 0..<3000 {
             let count = Int.random(in: 0...24, using: &rng)
             let pool: [UInt8] = [0x41, 0x7F, 0x80, 0xBF, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xA0, 0x9F, 0x90, 0x8F]

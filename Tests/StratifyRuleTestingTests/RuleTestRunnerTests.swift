@@ -1,6 +1,7 @@
 import StratifyCore
 import StratifyEngine
 import StratifyRuleTesting
+import StratifyTestSupport
 import StratifyYAML
 import Testing
 
@@ -8,11 +9,7 @@ import Testing
 /// runner itself: failures with expected vs actual at their line, located
 /// errors for broken test files, coverage gaps.
 @Suite struct RuleTestRunnerTests {
-    static let root: String = {
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-        return path
-    }()
+    static let root = RepositoryFixtures.root
 
     // MARK: - The shipped tests
 
@@ -228,7 +225,7 @@ import Testing
 
     /// Loads a test file written inline, as if it were in Rules/tests.
     private func load(_ marked: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Loaded {
-        let (text, markers) = Markers.strip(marked)
+        let (text, markers) = PositionMarkers.strip(marked)
         let loader = RuleTestLoader()
         let file = loader.load(SourceFile(path: Self.inlinePath, text: text))
         let renderer = DiagnosticRenderer()
@@ -237,34 +234,9 @@ import Testing
     }
 
     private func problemsLoading(_ marked: String) -> ([RuleTestProblem], [String: (line: Int, column: Int)]) {
-        let (text, markers) = Markers.strip(marked)
+        let (text, markers) = PositionMarkers.strip(marked)
         let loader = RuleTestLoader()
         #expect(loader.load(SourceFile(path: Self.inlinePath, text: text)) == nil)
         return (loader.problems, markers)
-    }
-}
-
-/// Position markers (`1️⃣`) inside a test's source text, as swift-syntax's
-/// tests write them: removed, and their line and column kept.
-enum Markers {
-    static func strip(_ marked: String) -> (String, [String: (line: Int, column: Int)]) {
-        var text = ""
-        var markers: [String: (line: Int, column: Int)] = [:]
-        var line = 1
-        var column = 1
-        for character in marked {
-            if character.unicodeScalars.count == 3, character.unicodeScalars.last?.value == 0x20E3 {
-                markers[String(character)] = (line, column)
-                continue
-            }
-            text.append(character)
-            if character == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += character.unicodeScalars.count
-            }
-        }
-        return (text, markers)
     }
 }

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Testing
 import StratifyRules
 import StratifyEngine
@@ -8,7 +9,7 @@ enum DefaultRecords {
     /// DefaultRulesTests shows the diagnostics when the file does not compile.
     static let program: Program = {
         do {
-            return try RuleCompiler.program(try Fixtures.defaultRules())
+            return try RuleCompiler.program(try RepositoryFixtures.source("Rules/default.yaml"))
         } catch {
             fatalError("Rules/default.yaml does not compile:\n\(error)")
         }

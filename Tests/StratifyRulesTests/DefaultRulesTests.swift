@@ -1,12 +1,15 @@
 import StratifyCore
+import StratifyTestSupport
+import StratifyYAML
+import Testing
 @testable import StratifyRules
 import Testing
 
 @Suite struct DefaultRulesTests {
     @Test func defaultRulesCompile() throws {
-        let output = RuleCompiler.compile(try Fixtures.defaultRules())
+        let output = RuleCompiler.compile(try RepositoryFixtures.source("Rules/default.yaml"))
         for diagnostic in output.diagnostics {
-            print(DiagnosticRenderer().render(diagnostic, source: try Fixtures.defaultRules()))
+            print(DiagnosticRenderer().render(diagnostic, source: try RepositoryFixtures.source("Rules/default.yaml")))
         }
         #expect(output.diagnostics.isEmpty)
         let program = try #require(output.program)
@@ -18,7 +21,7 @@ import Testing
     /// Section 5 of the reference specification: contact interval and
     /// caseload per model, in model order.
     @Test func defaultModelsCarryTheSpecifiedContactDaysAndCaseloads() throws {
-        let program = try #require(RuleCompiler.compile(try Fixtures.defaultRules()).program)
+        let program = try #require(RuleCompiler.compile(try RepositoryFixtures.source("Rules/default.yaml")).program)
         #expect(program.models.map(\.id) == ["intensive", "clinical", "strengths_based", "brokerage"])
         #expect(program.models.map(\.contactDays) == [7, 14, 30, 90])
         #expect(program.models.map(\.caseload) == [15, 25, 20, 75])

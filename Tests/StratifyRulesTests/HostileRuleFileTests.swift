@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Testing
 import StratifyYAML
 @testable import StratifyRules
@@ -89,7 +90,7 @@ import StratifyYAML
     }
 
     @Test func everyTruncationOfTheDefaultRuleFile() throws {
-        let bytes = try Fixtures.defaultRules().bytes
+        let bytes = try RepositoryFixtures.source("Rules/default.yaml").bytes
         var refused = 0
         for end in stride(from: 0, to: bytes.count, by: 127) {
             let output = RuleFiles.compile(bytes: Array(bytes[..<end]))
@@ -101,7 +102,7 @@ import StratifyYAML
     }
 
     @Test func randomMutationsOfTheDefaultRuleFile() throws {
-        let bytes = try Fixtures.defaultRules().bytes
+        let bytes = try RepositoryFixtures.source("Rules/default.yaml").bytes
         var random = SplitMix64(seed: 42)
         let junk = Array("{}[]:,-'\"&*!|>#%@`\n\t 0x.()<=".utf8) + [0x00, 0xFF, 0xC3, 0xE2]
         for trial in 0..<150 {
@@ -146,23 +147,6 @@ import StratifyYAML
             if output.program != nil { compiled += 1 }
         }
         #expect(compiled < 400)
-    }
-}
-
-/// A small deterministic generator for reproducible fuzzing.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Testing
 @testable import StratifyRules
 
@@ -101,7 +102,7 @@ import Testing
                 "2️⃣": "warning: the condition of rule 'r.any_mood' is always true whenever mood is present (the list names every value mood can take)",
                 "3️⃣": "warning: the condition of rule 'r.either' is always true whenever income is present: 'income <= 10000' always holds (income is 0..10000)",
             ])
-        let first = try #require(LintFile.check(LintFile.strip(text).text).first)
+        let first = try #require(LintFile.check(PositionMarkers.strip(text).text).first)
         #expect(first.notes == ["a comparison with a missing value is unknown, so a condition that needs one does not hold"])
     }
 

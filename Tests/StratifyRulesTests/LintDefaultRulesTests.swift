@@ -1,4 +1,7 @@
 import StratifyCore
+import StratifyTestSupport
+import StratifyYAML
+import Testing
 @testable import StratifyRules
 import StratifyYAML
 import Testing
@@ -9,7 +12,7 @@ import Testing
     static let path = "Rules/default.yaml"
 
     @Test func defaultRuleSetChecksClean() throws {
-        let text = try LintFixtures.text(Self.path)
+        let text = try RepositoryFixtures.text(Self.path)
         let diagnostics = LintFile.check(text, path: Self.path)
         #expect(diagnostics.map(LintFile.show) == [])
     }
@@ -61,7 +64,7 @@ import Testing
 
     @Test(arguments: mistakes)
     func mistakeIsRefusedAtItsLine(_ mistake: Mistake) throws {
-        let text = try LintFixtures.text(Self.path)
+        let text = try RepositoryFixtures.text(Self.path)
         let start = try #require(text.firstRange(of: mistake.original), "\(mistake.original) is no longer in \(Self.path)")
         #expect(text.ranges(of: mistake.original).count == 1)
         let prefix = String(text[..<start.lowerBound])

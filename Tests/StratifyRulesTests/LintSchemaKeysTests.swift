@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Foundation
 import Testing
 @testable import StratifyRules
@@ -8,7 +9,7 @@ import Testing
 /// (`make test`), with a real JSON Schema validator.
 @Suite struct LintSchemaKeysTests {
     static func schema() throws -> [String: Any] {
-        let text = try LintFixtures.text("Rules/schema.json")
+        let text = try RepositoryFixtures.text("Rules/schema.json")
         return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 

@@ -1,15 +1,13 @@
-import Glibc
 import StratifyCore
-@testable import StratifyRules
+import StratifyTestSupport
 import StratifyYAML
 import Testing
+@testable import StratifyRules
 
 /// Rule files for the lint tests, with the places where diagnostics are
 /// expected marked inside the text (`1️⃣`, `2️⃣`, ...), as swift-syntax's
 /// parser tests do: a test reads like the warnings it expects.
 enum LintFile {
-    static let markers = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣"]
-
     /// A complete rule file around the given parts. Only the identifier is
     /// declared besides `inputs`, so that a test sees no warning it did not
     /// ask for (its rules must use every input, and reach a score of 2, the
@@ -57,31 +55,6 @@ enum LintFile {
             because: Test.
         """
 
-    /// The text without its markers, and where each marker was.
-    static func strip(_ marked: String) -> (text: String, places: [String: (line: Int, column: Int)]) {
-        var text = ""
-        var places: [String: (Int, Int)] = [:]
-        var line = 1
-        var column = 1
-        var rest = Substring(marked)
-        outer: while !rest.isEmpty {
-            for marker in markers where rest.hasPrefix(marker) {
-                places[marker] = (line, column)
-                rest = rest.dropFirst(marker.count)
-                continue outer
-            }
-            let character = rest.removeFirst()
-            text.append(character)
-            if character == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += character.unicodeScalars.count
-            }
-        }
-        return (text, places)
-    }
-
     /// What `stratify check` reports for the file: errors, warnings, notes.
     static func check(_ text: String, path: String = "rules.yaml") -> [Diagnostic] {
         RuleCompiler.check(SourceFile(path: path, text: text)).diagnostics
@@ -101,7 +74,7 @@ func assertLint(
     _ expected: KeyValuePairs<String, String>,
     sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) {
-    let (text, places) = LintFile.strip(marked)
+    let (text, places) = PositionMarkers.strip(marked)
     var wanted: [String] = []
     for (marker, message) in expected {
         guard let place = places[marker] else {
@@ -112,31 +85,4 @@ func assertLint(
     }
     let actual = LintFile.check(text).map(LintFile.show)
     #expect(actual.sorted() == wanted.sorted(), sourceLocation: sourceLocation)
-}
-
-/// The repository's files, for the tests on the shipped rule set.
-enum LintFixtures {
-    static let root: String = {
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-        return path
-    }()
-
-    static func text(_ relativePath: String) throws -> String {
-        let path = root + "/" + relativePath
-        guard let file = fopen(path, "rb") else { throw MissingFile(path: path) }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    struct MissingFile: Error {
-        var path: String
-    }
 }

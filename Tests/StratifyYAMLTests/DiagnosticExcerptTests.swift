@@ -6,17 +6,8 @@ import Testing
 /// around the caret, and control characters never reach the terminal.
 @Suite("DiagnosticRenderer excerpts")
 struct DiagnosticExcerptTests {
-    private let renderer = DiagnosticRenderer()
-
     private func rendered(_ bytes: [UInt8]) throws -> String {
-        let source = SourceFile(path: "rules.yaml", bytes: bytes)
-        do {
-            _ = try YAMLLoader.load(source)
-        } catch {
-            return renderer.render(try #require(error.diagnostics.first), source: source)
-        }
-        Issue.record("expected a refusal")
-        return ""
+        try renderedRefusal(SourceFile(path: "rules.yaml", bytes: bytes))
     }
 
     @Test func longLineIsCutAroundTheCaret() throws {

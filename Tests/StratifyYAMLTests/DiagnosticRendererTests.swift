@@ -7,14 +7,7 @@ struct DiagnosticRendererTests {
     private let renderer = DiagnosticRenderer()
 
     private func rendered(_ text: String) throws -> String {
-        let source = SourceFile(path: "rules.yaml", text: text)
-        do {
-            _ = try YAMLLoader.load(source)
-        } catch {
-            return renderer.render(try #require(error.diagnostics.first), source: source)
-        }
-        Issue.record("expected a refusal")
-        return ""
+        try renderedRefusal(SourceFile(path: "rules.yaml", text: text))
     }
 
     @Test func sourceLineAndCaret() throws {

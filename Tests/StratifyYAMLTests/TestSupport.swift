@@ -1,5 +1,6 @@
 import StratifyCore
 import StratifyYAML
+import Testing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -25,8 +26,20 @@ func refusal(_ text: String, limits: YAMLLimits = .default) -> Diagnostic? {
     refusal(Array(text.utf8), limits: limits)
 }
 
+/// The first diagnostic of loading `source`, rendered as `check` prints it;
+/// a test issue when the source loads.
+func renderedRefusal(_ source: SourceFile) throws -> String {
+    do {
+        _ = try YAMLLoader.load(source)
+    } catch {
+        return DiagnosticRenderer().render(try #require(error.diagnostics.first), source: source)
+    }
+    Issue.record("expected a refusal")
+    return ""
+}
+
 /// "line:column" of a location, for compact expectations.
-func at(_ location: SourceLocation?) -> String {
+func at(_ location: StratifyCore.SourceLocation?) -> String {
     location.map { "\($0.line):\($0.column)" } ?? "nil"
 }
 

@@ -329,13 +329,13 @@ struct RuleChecker {
     }
 
     static func parseRange(_ text: String) -> (Double, Double)? {
-        if let single = DecodingContext.parseInteger(text) { return (Double(single), Double(single)) }
+        if let single = NodeReader.parseInteger(text) { return (Double(single), Double(single)) }
         let parts = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].isEmpty else { return nil }
         let lowerText = String(parts[0]).trimmed
         let upperText = String(parts[2]).trimmed
-        let lower = lowerText.isEmpty ? -Double.infinity : DecodingContext.parseInteger(lowerText).map(Double.init)
-        let upper = upperText.isEmpty ? Double.infinity : DecodingContext.parseInteger(upperText).map(Double.init)
+        let lower = lowerText.isEmpty ? -Double.infinity : NodeReader.parseInteger(lowerText).map(Double.init)
+        let upper = upperText.isEmpty ? Double.infinity : NodeReader.parseInteger(upperText).map(Double.init)
         guard let lower, let upper, lower <= upper, !(lowerText.isEmpty && upperText.isEmpty) else { return nil }
         return (lower, upper)
     }

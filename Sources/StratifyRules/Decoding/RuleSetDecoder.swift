@@ -99,13 +99,7 @@ struct RuleSetDecoder {
             case .number:
                 bound = context.number(boundNode, what: "'\(key)' of \(what)")?.value
             case .date:
-                bound = context.string(boundNode, what: "'\(key)' of \(what)").flatMap { text in
-                    guard let days = ISODate.parse(text.value) else {
-                        context.error("'\(key)' of \(what) must be a date written YYYY-MM-DD, found '\(text.value)'", at: boundNode)
-                        return nil
-                    }
-                    return Double(days)
-                }
+                bound = context.date(boundNode, what: "'\(key)' of \(what)").map { Double($0.value) }
             default:
                 context.error("'\(key)' is for integer, number and date inputs; \(what) is \(type.keyword)", at: keys.values[key]!.key)
                 bound = nil
@@ -311,14 +305,14 @@ struct RuleSetDecoder {
     static func parseBand(_ text: String) -> (Int, Int?)? {
         let parts = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].isEmpty,
-            let lower = DecodingContext.parseInteger(String(parts[0]).trimmed)
+            let lower = NodeReader.parseInteger(String(parts[0]).trimmed)
         else {
-            if let single = DecodingContext.parseInteger(text.trimmed) { return (single, single) }
+            if let single = NodeReader.parseInteger(text.trimmed) { return (single, single) }
             return nil
         }
         let upperText = String(parts[2]).trimmed
         if upperText.isEmpty { return (lower, nil) }
-        guard let upper = DecodingContext.parseInteger(upperText) else { return nil }
+        guard let upper = NodeReader.parseInteger(upperText) else { return nil }
         return (lower, upper)
     }
 
@@ -326,9 +320,7 @@ struct RuleSetDecoder {
         var rules: [RuleDefinition] = []
         for item in context.sequence(node, what: "the rules of \(what)") {
             guard let keys = context.mapping(item, what: "a rule", allowed: Self.ruleKeys) else { continue }
-            let id = keys.required("id", what: "a rule", in: context).flatMap { context.name($0, what: "a rule id") }
-            let ruleWhat = id.map { "rule '\($0.value)'" } ?? "a rule"
-            let when = keys.required("when", what: ruleWhat, in: context).flatMap { context.expression($0, what: "the condition of \(ruleWhat)") }
+            let (id, ruleWhat, when) = identifiedCondition(keys, kind: "rule", named: "a rule")
             let points = keys.required("points", what: ruleWhat, in: context).flatMap { context.integer($0, what: "the points of \(ruleWhat)") }
             let flag = keys["flag"].flatMap { context.name($0, what: "a flag") }
             let because = keys.required("because", what: ruleWhat, in: context).flatMap { becauseText($0, what: ruleWhat) }
@@ -341,16 +333,39 @@ struct RuleSetDecoder {
     private func decodeFloors(_ node: YAMLNode, what: String) -> [FloorDefinition] {
         var floors: [FloorDefinition] = []
         for item in context.sequence(node, what: "the floors of \(what)") {
-            guard let keys = context.mapping(item, what: "a floor", allowed: Self.floorKeys) else { continue }
-            let id = keys.required("id", what: "a floor", in: context).flatMap { context.name($0, what: "a floor id") }
-            let floorWhat = id.map { "floor '\($0.value)'" } ?? "a floor"
-            let when = keys.required("when", what: floorWhat, in: context).flatMap { context.expression($0, what: "the condition of \(floorWhat)") }
-            let atLeast = keys.required("at_least", what: floorWhat, in: context).flatMap { context.name($0, what: "a tier") }
-            let because = keys.required("because", what: floorWhat, in: context).flatMap { becauseText($0, what: floorWhat) }
-            guard let id, let when, let atLeast, let because else { continue }
-            floors.append(FloorDefinition(id: id, when: when, atLeast: atLeast, because: because, location: item.location))
+            guard let floor = decodeRaise(item, kind: "floor", named: "a floor") else { continue }
+            floors.append(FloorDefinition(id: floor.id, when: floor.when, atLeast: floor.atLeast, because: floor.because, location: item.location))
         }
         return floors
+    }
+
+    /// The id and condition that rules, floors and escalations start with,
+    /// and the name messages give the item: "rule 'x'", or `named` ("a rule")
+    /// while it has no valid id.
+    private func identifiedCondition(
+        _ keys: KeyedNodes, kind: String, named: String
+    ) -> (
+        id: Located<String>?, what: String, when: SourceExpression?
+    ) {
+        let id = keys.required("id", what: named, in: context).flatMap { context.name($0, what: "\(named) id") }
+        let what = id.map { "\(kind) '\($0.value)'" } ?? named
+        let when = keys.required("when", what: what, in: context).flatMap { context.expression($0, what: "the condition of \(what)") }
+        return (id, what, when)
+    }
+
+    /// A floor or an escalation: an id, a condition, the tier it raises to
+    /// at least, and why. Nil (after reporting) when a part is wrong.
+    private func decodeRaise(
+        _ item: YAMLNode, kind: String, named: String
+    ) -> (
+        id: Located<String>, when: SourceExpression, atLeast: Located<String>, because: String
+    )? {
+        guard let keys = context.mapping(item, what: named, allowed: Self.floorKeys) else { return nil }
+        let (id, what, when) = identifiedCondition(keys, kind: kind, named: named)
+        let atLeast = keys.required("at_least", what: what, in: context).flatMap { context.name($0, what: "a tier") }
+        let because = keys.required("because", what: what, in: context).flatMap { becauseText($0, what: what) }
+        guard let id, let when, let atLeast, let because else { return nil }
+        return (id, when, atLeast, because)
     }
 
     private func decodeOverall(_ node: YAMLNode) -> OverallDefinition {
@@ -361,14 +376,10 @@ struct RuleSetDecoder {
         let bands = bandsNode.map { decodeBands($0, what: "the overall tiers") } ?? []
         var escalations: [EscalationDefinition] = []
         for item in keys["escalations"].map({ context.sequence($0, what: "escalations") }) ?? [] {
-            guard let itemKeys = context.mapping(item, what: "an escalation", allowed: Self.floorKeys) else { continue }
-            let id = itemKeys.required("id", what: "an escalation", in: context).flatMap { context.name($0, what: "an escalation id") }
-            let what = id.map { "escalation '\($0.value)'" } ?? "an escalation"
-            let when = itemKeys.required("when", what: what, in: context).flatMap { context.expression($0, what: "the condition of \(what)") }
-            let atLeast = itemKeys.required("at_least", what: what, in: context).flatMap { context.name($0, what: "a tier") }
-            let because = itemKeys.required("because", what: what, in: context).flatMap { becauseText($0, what: what) }
-            guard let id, let when, let atLeast, let because else { continue }
-            escalations.append(EscalationDefinition(id: id, when: when, atLeast: atLeast, because: because, location: item.location))
+            guard let escalation = decodeRaise(item, kind: "escalation", named: "an escalation") else { continue }
+            escalations.append(
+                EscalationDefinition(
+                    id: escalation.id, when: escalation.when, atLeast: escalation.atLeast, because: escalation.because, location: item.location))
         }
         return OverallDefinition(bands: bands, bandsLocation: bandsNode?.location ?? node.location, escalations: escalations)
     }
