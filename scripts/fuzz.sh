@@ -91,8 +91,10 @@ build() {
         rm -f "$SCRATCH/fuzz-$t"
         echo "== linking fuzz-$t"
         # shellcheck disable=SC2046
+        # The libraries' API is `package`, visible to a module of the same
+        # package: SwiftPM names the package after its folder ($snap is .../src).
         "$SWIFTC" -O -swift-version 6 -parse-as-library -sanitize=fuzzer,address \
-            -module-name "Fuzz_$t" -I "$bin/Modules" \
+            -module-name "Fuzz_$t" -package-name "$(basename "$snap" | tr 'A-Z-' 'a-z_')" -I "$bin/Modules" \
             -Xcc -fmodule-map-file="$snap/Sources/CYAML/module.modulemap" \
             -Xcc -fmodule-map-file="$snap/Sources/CZlib/module.modulemap" \
             $(sources_of "$t") "${objects[@]}" -lyaml -lz \
