@@ -211,6 +211,13 @@ def main():
     add("score wave 2 CSV → CSV (the current file)", [STRATIFY, "score", wave2], wave2_records)
     add("track wave 1 → wave 2 (both intake)", [STRATIFY, "track", "--format", "json", csv, wave2], wave2_records)
     add("worklist --previous wave 1, wave 2", [STRATIFY, "worklist", "--as-of", "2026-12-01", "--previous", csv, wave2], wave2_records)
+    # Last month's `score` output as the previous side (read back, not
+    # re-scored: the usual monthly run keeps it).
+    previous_scored = os.path.join(tmp, "wave1-scored.csv")
+    run([STRATIFY, "score", "--output", previous_scored, csv])
+    add("track wave 1 score output → wave 2", [STRATIFY, "track", "--format", "json", previous_scored, wave2], wave2_records)
+    add("worklist --previous wave 1 score output, wave 2",
+        [STRATIFY, "worklist", "--as-of", "2026-12-01", "--previous", previous_scored, wave2], wave2_records)
     add("caseload wave 2", [STRATIFY, "caseload", wave2], wave2_records)
     outcomes = generate_outcomes(n, 5)
     candidate = candidate_rules(tmp)
