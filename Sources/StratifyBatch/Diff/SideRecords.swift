@@ -82,7 +82,7 @@ struct SideRecords {
 
     /// Adds the record whose evaluation is in `evaluator`.
     mutating func append(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer) {
-        let r = evaluator.registers
+        let r = evaluator.registerValues
         count += 1
         tiers.append(Int32(r[shape.tierRegister]))
         models.append(Int32(r[shape.modelRegister]))
