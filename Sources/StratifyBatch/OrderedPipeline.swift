@@ -11,6 +11,7 @@ import StratifyIO
 /// stay sequential while processing overlaps. At most `window` items are
 /// in flight, which bounds memory whatever the input size. The first error
 /// (from `next`, `emit`, `stop()`, or `shouldStop`) ends the run and is rethrown.
+// @unchecked: every var is read and written under `lock`.
 final class OrderedPipeline<Item, Result>: @unchecked Sendable {
     private let lock = Condition()
     private let next: () throws(BatchError) -> Item?

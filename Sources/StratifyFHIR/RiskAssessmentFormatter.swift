@@ -25,7 +25,7 @@ public struct RiskAssessmentFormatter: RecordFormatter {
 }
 
 /// What every RiskAssessment shares, prepared once.
-final class RiskAssessmentLayout: @unchecked Sendable {
+final class RiskAssessmentLayout: Sendable {
     // Immutable after init.
     let program: Program
     let method: String

@@ -9,8 +9,8 @@ import Glibc
 /// file is never held in memory as a whole.
 ///
 /// A source is used by one thread at a time (it may be handed from one
-/// thread to another), hence `@unchecked Sendable`.
-public final class ByteSource: @unchecked Sendable {
+/// thread to another).
+public final class ByteSource {
     private enum Backing {
         case descriptor(fd: Int32, owned: Bool)
         case memory(bytes: [UInt8], position: Int, maxRead: Int)

@@ -7,8 +7,8 @@
 /// the innermost loop of output. A buffer is used by one thread at a time:
 /// a worker fills it for a chunk and hands it (the reference) to the writer
 /// thread, which passes it to ``ByteSink/write(_:)-(OutputBuffer)`` and can
-/// then return it to a pool. Hence `@unchecked Sendable`: the compiler
-/// cannot see that hand-over.
+/// then return it to a pool.
+// @unchecked: one thread at a time; the compiler cannot see the hand-over.
 public final class OutputBuffer: @unchecked Sendable {
     @usableFromInline
     struct State {
