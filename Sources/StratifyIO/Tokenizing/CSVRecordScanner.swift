@@ -202,7 +202,6 @@ public final class CSVRecordScanner {
         var acc: UInt8 = 0
         var error: CSVRecordError? = nil
         var fieldStart = pos
-        let recordLine = scan.recordLine
         var base = state.value.windowBase
         var commas = state.value.windowCommas
         var lineFeeds = state.value.windowLineFeeds
@@ -260,16 +259,9 @@ public final class CSVRecordScanner {
                     if fieldEnd &- fieldStart > maxField && error == nil {
                         error = fieldTooLong(nf, lineOffset: line, column: fieldStart &- recordStart &+ 1)
                     }
-                    let span = live & ((UInt64(1) &<< UInt64(firstLineFeed)) &- 1)
-                    if nuls & span != 0 { acc |= CSVByteClass.nul }
-                    if nonASCII & span != 0 { acc |= CSVByteClass.nonASCII }
-                    state.value.position = p &+ 1
-                    state.value.line = line &+ 1
-                    state.value.fieldCount = nf
-                    return CSVRecordInfo(
-                        start: recordStart, end: fieldEnd, lineOffset: recordLine, lineCount: 1,
-                        fieldCount: nf, hasNUL: acc & CSVByteClass.nul != 0,
-                        hasNonASCII: acc & CSVByteClass.nonASCII != 0, error: error)
+                    return recordEndingAtLineFeed(
+                        p, start: recordStart, end: fieldEnd, line: line, fieldCount: nf, byteClasses: acc,
+                        window: (nuls, nonASCII), span: live & ((UInt64(1) &<< UInt64(firstLineFeed)) &- 1), error: error)
                 }
             } else {
                 var events = (commas | lineFeeds | quotes) & live
@@ -322,16 +314,10 @@ public final class CSVRecordScanner {
                     closedAt = -1
                     escaped = false
                     if b == ASCII.lineFeed {
-                        let span = live & ((UInt64(1) &<< UInt64(bit)) &- 1)
-                        if nuls & span != 0 { acc |= CSVByteClass.nul }
-                        if nonASCII & span != 0 { acc |= CSVByteClass.nonASCII }
-                        state.value.position = p &+ 1
-                        state.value.line = line &+ 1
-                        state.value.fieldCount = nf
-                        return CSVRecordInfo(
-                            start: recordStart, end: quoted ? fieldEnd &+ 1 : fieldEnd, lineOffset: recordLine,
-                            lineCount: 1, fieldCount: nf, hasNUL: acc & CSVByteClass.nul != 0,
-                            hasNonASCII: acc & CSVByteClass.nonASCII != 0, error: error)
+                        return recordEndingAtLineFeed(
+                            p, start: recordStart, end: quoted ? fieldEnd &+ 1 : fieldEnd, line: line, fieldCount: nf,
+                            byteClasses: acc, window: (nuls, nonASCII), span: live & ((UInt64(1) &<< UInt64(bit)) &- 1),
+                            error: error)
                     }
                     fieldStart = p &+ 1
                 }
@@ -360,6 +346,26 @@ public final class CSVRecordScanner {
         scan.byteClasses = acc
         scan.error = error
         return nil
+    }
+
+    /// The one-line record the word path ends at the line feed at
+    /// `lineFeed` (its first line is `line`), with the NUL and non-ASCII
+    /// bits of the window's bytes in `span` added to `byteClasses`; the
+    /// next scan starts after the line feed.
+    @inline(__always)
+    private func recordEndingAtLineFeed(
+        _ lineFeed: Int, start: Int, end: Int, line: Int, fieldCount: Int, byteClasses: UInt8,
+        window: (nuls: UInt64, nonASCII: UInt64), span: UInt64, error: CSVRecordError?
+    ) -> CSVRecordInfo {
+        var acc = byteClasses
+        if window.nuls & span != 0 { acc |= CSVByteClass.nul }
+        if window.nonASCII & span != 0 { acc |= CSVByteClass.nonASCII }
+        state.value.position = lineFeed &+ 1
+        state.value.line = line &+ 1
+        state.value.fieldCount = fieldCount
+        return CSVRecordInfo(
+            start: start, end: end, lineOffset: line, lineCount: 1, fieldCount: fieldCount,
+            hasNUL: acc & CSVByteClass.nul != 0, hasNonASCII: acc & CSVByteClass.nonASCII != 0, error: error)
     }
 
     /// The byte loop: the full grammar, quotes included, from `scan` to the
