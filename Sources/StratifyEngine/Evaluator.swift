@@ -14,7 +14,7 @@ public final class Evaluator {
     /// The register file; see `Code` for how values are encoded. Callers
     /// write a record's inputs through ``inputRegisters`` and read the
     /// results through ``registerValues``; only `evaluate()` writes the rest.
-    private let registers: FixedBuffer<Double>
+    @usableFromInline let registers: FixedBuffer<Double>
 
     /// The instructions in the order of `InstructionSchedule`, and its
     /// segments: runs of one kind.
@@ -92,8 +92,8 @@ public final class Evaluator {
         UnsafeBufferPointer(start: registerBase, count: registerCount)
     }
 
-    @usableFromInline var registerBase: UnsafeMutablePointer<Double> { registers.baseAddress }
-    @usableFromInline var registerCount: Int { registers.count }
+    @inlinable var registerBase: UnsafeMutablePointer<Double> { registers.baseAddress }
+    @inlinable var registerCount: Int { registers.count }
 
     /// Marks every input missing.
     @inline(__always)

@@ -33,6 +33,11 @@ public final class JSONLineParser {
     private var stack: [UInt8] = []
     /// The members' storage, kept from line to line.
     private let store: StateBox<MemberBuffer>
+    private let memberStorage = GrowableBuffer(
+        capacity: 64,
+        padding: JSONMember(
+            keyStart: 0, keyEnd: 0, keyHasEscapes: false, valueStart: 0, valueEnd: 0, kind: .null, hasEscapes: false,
+            hasFractionOrExponent: false))
     private let scratch = ScratchBuffer()
     private let keys: JSONKeyTable
     /// Per-line state, reached through boxes so that its use costs no
@@ -73,7 +78,7 @@ public final class JSONLineParser {
     public init(options: JSONParserOptions = JSONParserOptions(), keys: [String] = [], normalizingKeys: Bool = false) {
         self.options = options
         self.keys = JSONKeyTable(keys, normalizing: normalizingKeys)
-        store = StateBox(MemberBuffer(capacity: 64))
+        store = StateBox(MemberBuffer(base: memberStorage.baseAddress, capacity: memberStorage.capacity))
         stack.reserveCapacity(options.maxDepth + 1)
         successors = FixedBuffer(repeating: -1, count: keys.count + 2)
         seenGenerations = FixedBuffer(repeating: 0, count: max(1, keys.count))
@@ -200,7 +205,7 @@ public final class JSONLineParser {
                 default:
                     throw c.unexpected(at: c.pos, expecting: "a value")
                 }
-                ms.append(m)
+                ms.append(m, growing: memberStorage)
                 c.skipWhitespace()
                 guard let sep = c.peek() else { throw c.unexpected(at: c.pos, expecting: "',' or '}'") }
                 if sep == 0x2C {
@@ -401,35 +406,24 @@ func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int)
     return true
 }
 
-/// Where a parser keeps its members, reused from line to line.
+/// Where a parser keeps its members, reused from line to line: a view of
+/// the parser's `memberStorage`, plain values only, so that the parser can
+/// work on a local copy with no reference counting.
 struct MemberBuffer {
-    private let storage: GrowableBuffer<JSONMember>
-    /// `storage`'s address and capacity, kept here for the appends.
     var base: UnsafeMutablePointer<JSONMember>
     var capacity: Int
     var count = 0
 
-    init(capacity: Int) {
-        storage = GrowableBuffer(
-            capacity: capacity,
-            padding: JSONMember(
-                keyStart: 0, keyEnd: 0, keyHasEscapes: false, valueStart: 0, valueEnd: 0, kind: .null,
-                hasEscapes: false, hasFractionOrExponent: false))
-        base = storage.baseAddress
-        self.capacity = capacity
-    }
-
     var list: UnsafeBufferPointer<JSONMember> { UnsafeBufferPointer(start: base, count: count) }
 
+    /// Appends `member`, doubling `storage` (which `base` points into) when full.
     @inline(__always)
-    mutating func append(_ member: JSONMember) {
-        if count == capacity { grow() }
+    mutating func append(_ member: JSONMember, growing storage: GrowableBuffer<JSONMember>) {
+        if count == capacity {
+            capacity *= 2
+            base = storage.grow(to: capacity)
+        }
         base[count] = member
         count += 1
-    }
-
-    private mutating func grow() {
-        base = storage.grow(to: capacity * 2)
-        capacity *= 2
     }
 }
