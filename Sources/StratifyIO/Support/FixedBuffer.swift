@@ -1,6 +1,6 @@
 /// A block of `count` elements that owns its memory: allocated and
 /// initialized in `init`, deinitialized and freed in `deinit`. It is the one
-/// place in the package that calls `deallocate()`; everything else that
+/// place in the package that frees memory by hand; everything else that
 /// needs raw memory (flat tables, register files, scratch space) holds one.
 ///
 /// Non-copyable, so it has exactly one owner and cannot be freed twice or
