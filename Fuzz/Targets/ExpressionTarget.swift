@@ -31,7 +31,7 @@ public func fuzzExpression(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     evaluator.evaluate()
     // n = 7, x = -2.5, ok = true, kind = c, day = 2000-01-01.
     for (index, value) in [0, 7, -2.5, 1, 2, 10957, 0].enumerated() where index > 0 && index < program.inputs.count {
-        evaluator.registers[index] = value
+        evaluator.inputRegisters[index] = value
     }
     evaluator.evaluate()
     precondition(evaluator.modelIndex >= 0 && evaluator.modelIndex < program.models.count)

@@ -271,7 +271,7 @@ struct IntakeSource {
 
 /// Writes results in order: the output, the rejected records (numbered
 /// across the batch), warnings for repeated identifiers, and the counts.
-final class OutputWriter<Formatter: RecordFormatter>: @unchecked Sendable {
+final class OutputWriter<Formatter: RecordFormatter> {
     /// At most this many repeated identifiers are reported one by one; the
     /// summary counts them all.
     static var maxDuplicateWarnings: Int { 1000 }

@@ -1,28 +1,23 @@
 import StratifyIO
 
 /// Byte strings prepared once and appended by index, kept in one flat
-/// allocation so that writing a record copies bytes without touching any
+/// buffer so that writing a record copies bytes without touching any
 /// reference-counted storage.
-final class ByteTable: @unchecked Sendable {
+final class ByteTable: Sendable {
     // Immutable after init.
-    private let storage: UnsafeMutablePointer<UInt8>
-    private let offsets: UnsafeMutablePointer<Int>
+    private let storage: FixedBuffer<UInt8>
+    private let offsets: FixedBuffer<Int>
     let count: Int
     /// The length of the longest string, and of all of them together.
     let longest: Int
     let total: Int
 
     init(_ strings: [[UInt8]]) {
-        let bytes = strings.reduce(0) { $0 + $1.count }
-        storage = .allocate(capacity: max(1, bytes))
-        offsets = .allocate(capacity: strings.count + 1)
-        var offset = 0
-        for (index, string) in strings.enumerated() {
-            offsets[index] = offset
-            (storage + offset).initialize(from: string, count: string.count)
-            offset += string.count
-        }
-        offsets[strings.count] = offset
+        storage = FixedBuffer(strings.joined())
+        var offsets = [0]
+        for string in strings { offsets.append(offsets.last! + string.count) }
+        self.offsets = FixedBuffer(offsets)
+        let offset = offsets.last!
         count = strings.count
         longest = strings.map(\.count).max() ?? 0
         self.total = offset
@@ -32,21 +27,16 @@ final class ByteTable: @unchecked Sendable {
         self.init(strings.map { Array($0.utf8) })
     }
 
-    deinit {
-        storage.deallocate()
-        offsets.deallocate()
-    }
-
     @inline(__always)
     subscript(index: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: storage + offsets[index], count: offsets[index + 1] - offsets[index])
+        UnsafeRawBufferPointer(start: storage.baseAddress + offsets[index], count: offsets[index + 1] - offsets[index])
     }
 
     /// Copies string `index` to `p` (which has room for it); returns the end.
     @inline(__always)
     func copy(_ index: Int, to p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         let start = offsets[index]
-        return OutputBuffer.copy(storage + start, count: offsets[index + 1] - start, to: p)
+        return OutputBuffer.copy(storage.baseAddress + start, count: offsets[index + 1] - start, to: p)
     }
 
     /// The JSON string literal of `text`, quotes included.

@@ -39,8 +39,10 @@ final class ChunkScorer {
     private let inputCount: Int
     private let countedInputs: Int
     private let identifierInput: Int
-    /// The mutable state, behind a pointer: each access to a stored `var`
-    /// of a class costs a dynamic exclusivity check, several per record.
+    /// The mutable state, in a box: each access to a stored `var` of a
+    /// class costs a dynamic exclusivity check, several per record. `state`
+    /// is the box's address, so the record loop reaches it in one load.
+    private let stateBox: StateBox<State>
     private let state: UnsafeMutablePointer<State>
 
     private struct State {
@@ -66,14 +68,9 @@ final class ChunkScorer {
         inputCount = program.inputs.count
         countedInputs = program.missingOrder.count
         identifierInput = program.identifier
-        state = .allocate(capacity: 1)
-        state.initialize(to: State(formatter: formatter))
+        stateBox = StateBox(State(formatter: formatter))
+        state = stateBox.pointer
         state.pointee.identifier.reserveCapacity(64)
-    }
-
-    deinit {
-        state.deinitialize(count: 1)
-        state.deallocate()
     }
 
     // MARK: - CSV
@@ -83,7 +80,7 @@ final class ChunkScorer {
             output: OutputBuffer(
                 capacity: state.pointee.formatter.outputCapacity(forInputBytes: chunk.bytes.count) ?? chunk.bytes.count + chunk.bytes.count / 2),
             rejected: [], records: 0, scored: 0)
-        let registers = evaluator.registers
+        let registers = evaluator.inputRegisters
         let identifierColumn = columns.identifierColumn
         chunk.bytes.withUnsafeBytes { buffer in
             columns.inputs.withUnsafeBufferPointer { inputs in
@@ -169,7 +166,7 @@ final class ChunkScorer {
             output: OutputBuffer(capacity: state.pointee.formatter.outputCapacity(forInputBytes: chunk.bytes.count) ?? chunk.bytes.count + 1024),
             rejected: [], records: 0, scored: 0)
         let identifierInput = program.identifier
-        let registers = evaluator.registers
+        let registers = evaluator.inputRegisters
         chunk.bytes.withUnsafeBytes { buffer in
             state.pointee.lineScanner.reset()
             while let line = state.pointee.lineScanner.nextLine(in: buffer) {
@@ -239,7 +236,7 @@ final class ChunkScorer {
     @inline(__always)
     private func finish(record: Int, line: Int, file: String, identifier: UnsafeRawBufferPointer, into result: inout ChunkResult) {
         if state.pointee.problems.isEmpty {
-            for input in required where evaluator.registers[input].isNaN {
+            for input in required where evaluator.registerValues[input].isNaN {
                 state.pointee.problems.append((input, program.inputs[input].name, "a value is required"))
             }
         }
@@ -266,7 +263,7 @@ final class ChunkScorer {
     /// doubles with no branch on the values, which the compiler vectorizes.
     @inline(__always)
     private func missingInputs() -> Int {
-        let r = UnsafeRawPointer(evaluator.registers.baseAddress!)
+        let r = UnsafeRawPointer(evaluator.registerValues.baseAddress!)
         // Eight registers a step: a NaN is the one value unequal to itself,
         // and the lanes of the comparison mask are -1 where it holds.
         var lanes = SIMD8<Int64>()

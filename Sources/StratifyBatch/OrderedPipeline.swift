@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Dispatch
+import StratifyIO
 
 /// Runs `process` over a stream of items on `jobs` threads and hands the
 /// results to `emit` in the items' order, one at a time.
@@ -10,6 +11,7 @@ import Dispatch
 /// stay sequential while processing overlaps. At most `window` items are
 /// in flight, which bounds memory whatever the input size. The first error
 /// (from `next`, `emit`, `stop()`, or `shouldStop`) ends the run and is rethrown.
+// @unchecked: every var is read and written under `lock`.
 final class OrderedPipeline<Item, Result>: @unchecked Sendable {
     private let lock = Condition()
     private let next: () throws(BatchError) -> Item?
@@ -111,9 +113,13 @@ final class OrderedPipeline<Item, Result>: @unchecked Sendable {
 }
 
 /// A mutex with a condition variable.
+// @unchecked: shared by design; its state is only touched by pthread calls.
 final class Condition: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// pthread objects must not move: each lives in a box.
+    private let mutexBox = StateBox(pthread_mutex_t())
+    private let conditionBox = StateBox(pthread_cond_t())
+    private var mutex: UnsafeMutablePointer<pthread_mutex_t> { mutexBox.pointer }
+    private var condition: UnsafeMutablePointer<pthread_cond_t> { conditionBox.pointer }
 
     init() {
         pthread_mutex_init(mutex, nil)
@@ -123,8 +129,6 @@ final class Condition: @unchecked Sendable {
     deinit {
         pthread_cond_destroy(condition)
         pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        condition.deallocate()
     }
 
     func lock() { pthread_mutex_lock(mutex) }

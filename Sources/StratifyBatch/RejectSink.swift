@@ -4,7 +4,7 @@ import StratifyIO
 /// `--errors` file as CSV (`record,<identifier>,field,message`) or NDJSON
 /// (the same keys). Only the record number, identifier, field and the
 /// offending value (inside the message) are ever written: no other patient data.
-public final class RejectSink: @unchecked Sendable {
+public final class RejectSink {
     public enum Format: Sendable {
         /// `file:line: record N (ID): field: message`, for people.
         case text

@@ -53,7 +53,7 @@ public struct ScoreFormatter: RecordFormatter {
 
     private func writeCSV(_ e: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let names = self.names
-        let r = e.registers.baseAddress!
+        let r = e.registerValues.baseAddress!
         let comma = UInt8(ascii: ",")
         out.appendCSVField(identifier)
         // Everything up to the review date has a known maximum length:
@@ -89,7 +89,7 @@ public struct ScoreFormatter: RecordFormatter {
 
     private func writeJSON(_ e: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let names = self.names
-        let r = e.registers.baseAddress!
+        let r = e.registerValues.baseAddress!
         out.append(bytes: names.jsonIdentifierKey[0])
         out.appendJSONString(identifier)
         // From here to the review date, the length has a known maximum:
@@ -132,13 +132,13 @@ public struct ScoreFormatter: RecordFormatter {
 
 /// The output's names as bytes and the registers they are read from,
 /// prepared once so that writing a record is only copying.
-final class OutputNames: @unchecked Sendable {
+final class OutputNames: Sendable {
     // Immutable after init.
     let csvHeader: [UInt8]
     let jsonIdentifierKey: ByteTable
     let domainCount: Int
-    let domainScoreRegisters: UnsafeMutablePointer<Int>
-    let domainTierRegisters: UnsafeMutablePointer<Int>
+    let domainScoreRegisters: FixedBuffer<Int>
+    let domainTierRegisters: FixedBuffer<Int>
     /// `,"NAME_score":` and `,"NAME_tier":` for each domain, in turn.
     let jsonDomainKeys: ByteTable
     let tiers: ByteTable
@@ -182,10 +182,8 @@ final class OutputNames: @unchecked Sendable {
         let identifierKey: [UInt8] = [UInt8(ascii: "{")] + quoted(program.inputs[program.identifier].name) + [UInt8(ascii: ":")]
         jsonIdentifierKey = ByteTable([identifierKey])
         domainCount = program.domains.count
-        domainScoreRegisters = .allocate(capacity: max(1, domainCount))
-        domainScoreRegisters.initialize(from: program.domains.map(\.scoreRegister), count: domainCount)
-        domainTierRegisters = .allocate(capacity: max(1, domainCount))
-        domainTierRegisters.initialize(from: program.domains.map(\.tierRegister), count: domainCount)
+        domainScoreRegisters = FixedBuffer(program.domains.map(\.scoreRegister))
+        domainTierRegisters = FixedBuffer(program.domains.map(\.tierRegister))
         var domainKeys: [[UInt8]] = []
         for domain in program.domains {
             for suffix in ["_score", "_tier"] {
@@ -221,17 +219,12 @@ final class OutputNames: @unchecked Sendable {
             + quotedFlags.total + quotedFlags.count + quotedMissing.total + quotedMissing.count
     }
 
-    deinit {
-        domainScoreRegisters.deallocate()
-        domainTierRegisters.deallocate()
-    }
-
     /// Writes the names whose register passes `when`, separated, at `p`
     /// (with room for all of them); returns the end.
     @inline(__always)
     func copyList(
         _ registers: RegisterList, _ names: ByteTable, separator: UInt8, when: (Double) -> Bool,
-        _ r: UnsafeMutablePointer<Double>, to p: UnsafeMutablePointer<UInt8>
+        _ r: UnsafePointer<Double>, to p: UnsafeMutablePointer<UInt8>
     ) -> UnsafeMutablePointer<UInt8> {
         var q = p
         for index in 0..<registers.count where when(r[registers[index]]) {
@@ -248,7 +241,7 @@ final class OutputNames: @unchecked Sendable {
     @inline(__always)
     func appendList(
         _ registers: RegisterList, _ names: ByteTable, separator: UInt8, when: (Double) -> Bool,
-        _ r: UnsafeMutablePointer<Double>, into out: OutputBuffer
+        _ r: UnsafePointer<Double>, into out: OutputBuffer
     ) {
         var first = true
         for index in 0..<registers.count where when(r[registers[index]]) {
@@ -259,18 +252,15 @@ final class OutputNames: @unchecked Sendable {
     }
 }
 
-/// Register numbers in a flat allocation.
-final class RegisterList: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<Int>
+/// Register numbers in a flat buffer.
+final class RegisterList: Sendable {
+    private let storage: FixedBuffer<Int>
     let count: Int
 
     init(_ registers: [Int]) {
         count = registers.count
-        storage = .allocate(capacity: max(1, count))
-        storage.initialize(from: registers, count: count)
+        storage = FixedBuffer(registers)
     }
-
-    deinit { storage.deallocate() }
 
     @inline(__always)
     subscript(index: Int) -> Int { storage[index] }

@@ -1,3 +1,4 @@
+import StratifyIO
 import StratifyRules
 
 /// Evaluates a `Program` for one record at a time.
@@ -10,21 +11,23 @@ import StratifyRules
 /// between threads: make one per thread.
 public final class Evaluator {
     public let program: Program
-    /// The register file; see `Code` for how values are encoded.
-    public let registers: UnsafeMutableBufferPointer<Double>
+    /// The register file; see `Code` for how values are encoded. Callers
+    /// write a record's inputs through ``inputRegisters`` and read the
+    /// results through ``registerValues``; only `evaluate()` writes the rest.
+    @usableFromInline let registers: FixedBuffer<Double>
 
     /// The instructions in the order of `InstructionSchedule`, and its
     /// segments: runs of one kind.
-    private let instructions: UnsafeMutableBufferPointer<Instruction>
-    private let segments: UnsafeMutableBufferPointer<InstructionSchedule.Segment>
-    private let operands: UnsafeMutableBufferPointer<Int32>
-    private let tables: UnsafeMutableBufferPointer<TableHeader>
+    private let instructions: FixedBuffer<Instruction>
+    private let segments: FixedBuffer<InstructionSchedule.Segment>
+    private let operands: FixedBuffer<Int32>
+    private let tables: FixedBuffer<TableHeader>
     /// Rows of every table, one after another.
-    private let rowLowers: UnsafeMutableBufferPointer<Double>
-    private let rowUppers: UnsafeMutableBufferPointer<Double>
-    private let rowValues: UnsafeMutableBufferPointer<Int32>
+    private let rowLowers: FixedBuffer<Double>
+    private let rowUppers: FixedBuffer<Double>
+    private let rowValues: FixedBuffer<Int32>
     private let layout: ScoringLayout
-    private let inputCount: Int
+    @usableFromInline let inputCount: Int
     private let modelRegister: Int
     /// The segments of each phase.
     private let recordPhase: Range<Int>
@@ -41,18 +44,14 @@ public final class Evaluator {
     public init(program: Program) {
         self.program = program
         let code = program.code
-        registers = .allocate(capacity: max(1, code.registerCount))
-        registers.initialize(repeating: .nan)
+        registers = FixedBuffer(repeating: .nan, count: code.registerCount)
         for (register, value) in code.constants {
             registers[register] = value
         }
         let schedule = InstructionSchedule(code: code)
-        instructions = .allocate(capacity: max(1, schedule.instructions.count))
-        _ = instructions.initialize(from: schedule.instructions)
-        segments = .allocate(capacity: max(1, schedule.segments.count))
-        _ = segments.initialize(from: schedule.segments)
-        operands = .allocate(capacity: max(1, code.operands.count))
-        _ = operands.initialize(from: code.operands)
+        instructions = FixedBuffer(schedule.instructions)
+        segments = FixedBuffer(schedule.segments)
+        operands = FixedBuffer(code.operands)
         var headers: [TableHeader] = []
         var lowers: [Double] = []
         var uppers: [Double] = []
@@ -66,15 +65,10 @@ public final class Evaluator {
             uppers += table.uppers
             values += table.valueRegisters
         }
-        func buffer<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
-            let pointer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, array.count))
-            _ = pointer.initialize(from: array)
-            return pointer
-        }
-        tables = buffer(headers)
-        rowLowers = buffer(lowers)
-        rowUppers = buffer(uppers)
-        rowValues = buffer(values)
+        tables = FixedBuffer(headers)
+        rowLowers = FixedBuffer(lowers)
+        rowUppers = FixedBuffer(uppers)
+        rowValues = FixedBuffer(values)
         layout = ScoringLayout(program: program)
         inputCount = program.inputs.count
         modelRegister = program.modelRegister
@@ -83,21 +77,28 @@ public final class Evaluator {
         modelPhase = schedule.modelPhase
     }
 
-    deinit {
-        registers.deallocate()
-        instructions.deallocate()
-        segments.deallocate()
-        operands.deallocate()
-        tables.deallocate()
-        rowLowers.deallocate()
-        rowUppers.deallocate()
-        rowValues.deallocate()
+    /// The input registers `0..<program.inputs.count`, where a decoder
+    /// writes a record's values (NaN: missing) before `evaluate()`. Valid
+    /// while the evaluator is alive.
+    @inlinable
+    public var inputRegisters: UnsafeMutableBufferPointer<Double> {
+        UnsafeMutableBufferPointer(start: registerBase, count: inputCount)
     }
+
+    /// Every register, read-only: what formatters, tracing and tests read
+    /// after `evaluate()`. Valid while the evaluator is alive.
+    @inlinable
+    public var registerValues: UnsafeBufferPointer<Double> {
+        UnsafeBufferPointer(start: registerBase, count: registerCount)
+    }
+
+    @inlinable var registerBase: UnsafeMutablePointer<Double> { registers.baseAddress }
+    @inlinable var registerCount: Int { registers.count }
 
     /// Marks every input missing.
     @inline(__always)
     public func clearInputs() {
-        let r = registers.baseAddress!
+        let r = registers.baseAddress
         for index in 0..<inputCount {
             r[index] = .nan
         }
@@ -105,7 +106,7 @@ public final class Evaluator {
 
     /// Evaluates the record whose inputs are in the registers.
     public func evaluate() {
-        let r = registers.baseAddress!
+        let r = registers.baseAddress
         run(recordPhase)
         layout.scoreDomains(r)
         run(escalationPhase)
@@ -136,8 +137,8 @@ public final class Evaluator {
 
     @inline(__always)
     private func run(_ phase: Range<Int>) {
-        let r = registers.baseAddress!
-        let code = instructions.baseAddress!
+        let r = registers.baseAddress
+        let code = instructions.baseAddress
         for s in phase {
             let segment = segments[s]
             var index = segment.start
@@ -196,7 +197,7 @@ public final class Evaluator {
     /// Runs one instruction.
     @inline(__always)
     private func step(_ instruction: Instruction, _ r: UnsafeMutablePointer<Double>) {
-        let ops = operands.baseAddress!
+        let ops = operands.baseAddress
         let destination = Int(instruction.destination)
         let a = r[Int(instruction.a)]
         let b = r[Int(instruction.b)]

@@ -14,7 +14,7 @@ import StratifyCore
 /// leading `-`; numbers may have a fraction and an exponent; booleans are
 /// `true`/`false`, `yes`/`no` or `1`/`0` in any case; enum values match in
 /// any case; dates are `YYYY-MM-DD`. An empty value is missing.
-public final class InputDecoder: @unchecked Sendable {
+public final class InputDecoder: Sendable {
     // Immutable after init, hence safe to share; laid out flat so that
     // decoding a value touches no reference-counted storage.
     // `read` is inlined into the batch's record loop (another module), so
@@ -25,7 +25,7 @@ public final class InputDecoder: @unchecked Sendable {
     }
 
     @usableFromInline
-    struct Field {
+    struct Field: Sendable {
         @usableFromInline var kind: Kind
         @usableFromInline var minimum: Double
         @usableFromInline var maximum: Double
@@ -34,14 +34,14 @@ public final class InputDecoder: @unchecked Sendable {
         @usableFromInline var valueCount: Int
     }
 
-    @usableFromInline let fields: UnsafeMutablePointer<Field>
+    @usableFromInline let fields: FixedBuffer<Field>
     /// Every enum value of every field, lower-case, as (offset, length) into `enumBytes`.
-    @usableFromInline let enumValues: UnsafeMutablePointer<(offset: Int, count: Int)>
-    @usableFromInline let enumBytes: UnsafeMutablePointer<UInt8>
+    @usableFromInline let enumValues: FixedBuffer<(offset: Int, count: Int)>
+    @usableFromInline let enumBytes: FixedBuffer<UInt8>
     /// Each enum value as ``ValueParsing/lowercasedWord(_:)`` of it, and its
     /// length; -1 for a value longer than 8 bytes, which no word matches
     /// (those are compared byte by byte).
-    @usableFromInline let enumWords: UnsafeMutablePointer<(word: UInt64, count: Int)>
+    @usableFromInline let enumWords: FixedBuffer<(word: UInt64, count: Int)>
     private let program: Program
 
     public init(program: Program) {
@@ -63,20 +63,17 @@ public final class InputDecoder: @unchecked Sendable {
                     kind: kind, minimum: input.minimum ?? -.infinity, maximum: input.maximum ?? .infinity,
                     valueStart: start, valueCount: values.count - start))
         }
-        self.fields = .allocate(capacity: max(1, fields.count))
-        self.fields.initialize(from: fields, count: fields.count)
-        enumValues = .allocate(capacity: max(1, values.count))
-        enumValues.initialize(from: values, count: values.count)
-        enumBytes = .allocate(capacity: max(1, bytes.count))
-        enumBytes.initialize(from: bytes, count: bytes.count)
-        enumWords = .allocate(capacity: max(1, values.count))
-        for (index, value) in values.enumerated() {
-            let word =
-                value.count >= 1 && value.count <= 8
-                ? bytes[value.offset..<(value.offset + value.count)].withUnsafeBytes { ValueParsing.lowercasedWord($0) }
-                : 0
-            (enumWords + index).initialize(to: (word, value.count >= 1 && value.count <= 8 ? value.count : -1))
-        }
+        self.fields = FixedBuffer(fields)
+        enumValues = FixedBuffer(values)
+        enumBytes = FixedBuffer(bytes)
+        enumWords = FixedBuffer(
+            values.map { value in
+                let word =
+                    value.count >= 1 && value.count <= 8
+                    ? bytes[value.offset..<(value.offset + value.count)].withUnsafeBytes { ValueParsing.lowercasedWord($0) }
+                    : 0
+                return (word, value.count >= 1 && value.count <= 8 ? value.count : -1)
+            })
     }
 
     static func kind(of type: ValueType) -> Kind {
@@ -88,13 +85,6 @@ public final class InputDecoder: @unchecked Sendable {
         case .string: .string
         case .enumeration: .enumeration
         }
-    }
-
-    deinit {
-        fields.deallocate()
-        enumValues.deallocate()
-        enumBytes.deallocate()
-        enumWords.deallocate()
     }
 
     /// Reads one value into `registers[input]` (NaN when empty). Returns nil

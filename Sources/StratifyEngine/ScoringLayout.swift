@@ -1,3 +1,4 @@
+import StratifyIO
 import StratifyRules
 
 /// The fixed steps between the phases of a program's code (domain scores,
@@ -19,37 +20,32 @@ final class ScoringLayout {
     }
 
     private let domainCount: Int
-    private let domains: UnsafeMutablePointer<Domain>
+    private let domains: FixedBuffer<Domain>
     /// Every rule's condition register and points, grouped by domain.
-    private let ruleConditions: UnsafeMutablePointer<Int>
-    private let rulePoints: UnsafeMutablePointer<Double>
+    private let ruleConditions: FixedBuffer<Int>
+    private let rulePoints: FixedBuffer<Double>
     /// Band lower bounds and tiers of every domain, then of the total.
-    private let bandLowers: UnsafeMutablePointer<Double>
-    private let bandTiers: UnsafeMutablePointer<Double>
-    private let floorConditions: UnsafeMutablePointer<Int>
-    private let floorTiers: UnsafeMutablePointer<Double>
+    private let bandLowers: FixedBuffer<Double>
+    private let bandTiers: FixedBuffer<Double>
+    private let floorConditions: FixedBuffer<Int>
+    private let floorTiers: FixedBuffer<Double>
     private let overallBandStart: Int
     private let overallBandCount: Int
     private let totalRegister: Int
     private let bandTierRegister: Int
     private let tierRegister: Int
     private let escalationCount: Int
-    private let escalationConditions: UnsafeMutablePointer<Int>
-    private let escalationTiers: UnsafeMutablePointer<Double>
+    private let escalationConditions: FixedBuffer<Int>
+    private let escalationTiers: FixedBuffer<Double>
     private let modelCount: Int
     /// -1 for a model that always holds.
-    private let modelConditions: UnsafeMutablePointer<Int>
-    private let modelReviewDays: UnsafeMutablePointer<Double>
+    private let modelConditions: FixedBuffer<Int>
+    private let modelReviewDays: FixedBuffer<Double>
     private let modelRegister: Int
     private let reviewFrom: Int
     private let reviewRegister: Int
 
     init(program: Program) {
-        func buffer<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
-            let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, values.count))
-            pointer.initialize(from: values, count: values.count)
-            return pointer
-        }
         var lowers: [Double] = []
         var tiers: [Double] = []
         var floorConditions: [Int] = []
@@ -78,39 +74,25 @@ final class ScoringLayout {
         tiers += program.overall.bands.bands.map { Double($0.tier) }
 
         domainCount = domains.count
-        self.domains = buffer(domains)
-        ruleConditions = buffer(conditions)
-        rulePoints = buffer(points)
-        bandLowers = buffer(lowers)
-        bandTiers = buffer(tiers)
-        self.floorConditions = buffer(floorConditions)
-        self.floorTiers = buffer(floorTiers)
+        self.domains = FixedBuffer(domains)
+        ruleConditions = FixedBuffer(conditions)
+        rulePoints = FixedBuffer(points)
+        bandLowers = FixedBuffer(lowers)
+        bandTiers = FixedBuffer(tiers)
+        self.floorConditions = FixedBuffer(floorConditions)
+        self.floorTiers = FixedBuffer(floorTiers)
         totalRegister = program.overall.totalRegister
         bandTierRegister = program.overall.bandTierRegister
         tierRegister = program.overall.tierRegister
         escalationCount = program.overall.escalations.count
-        escalationConditions = buffer(program.overall.escalations.map(\.condition.register))
-        escalationTiers = buffer(program.overall.escalations.map { Double($0.atLeast) })
+        escalationConditions = FixedBuffer(program.overall.escalations.map(\.condition.register))
+        escalationTiers = FixedBuffer(program.overall.escalations.map { Double($0.atLeast) })
         modelCount = program.models.count
-        modelConditions = buffer(program.models.map { $0.condition?.register ?? -1 })
-        modelReviewDays = buffer(program.models.map { Double($0.reviewDays) })
+        modelConditions = FixedBuffer(program.models.map { $0.condition?.register ?? -1 })
+        modelReviewDays = FixedBuffer(program.models.map { Double($0.reviewDays) })
         modelRegister = program.modelRegister
         reviewFrom = program.review?.from ?? -1
         reviewRegister = program.review?.register ?? -1
-    }
-
-    deinit {
-        domains.deallocate()
-        ruleConditions.deallocate()
-        rulePoints.deallocate()
-        bandLowers.deallocate()
-        bandTiers.deallocate()
-        floorConditions.deallocate()
-        floorTiers.deallocate()
-        escalationConditions.deallocate()
-        escalationTiers.deallocate()
-        modelConditions.deallocate()
-        modelReviewDays.deallocate()
     }
 
     /// The tier of the last band whose lower bound `score` reaches.

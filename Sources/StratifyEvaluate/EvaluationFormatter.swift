@@ -73,7 +73,7 @@ public struct EvaluationFormatter: RecordFormatter {
     }
 
     public func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
-        let r = evaluator.registers
+        let r = evaluator.registerValues
         let fixed = layout.fixedSize
         out.write(maxCount: fixed + identifier.count) { p in
             let raw = UnsafeMutableRawPointer(p)

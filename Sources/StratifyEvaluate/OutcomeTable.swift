@@ -31,7 +31,7 @@ public final class OutcomeTable {
     }
 
     private static let matchedBit: UInt64 = 1 << 63
-    private var slots: UnsafeMutablePointer<Slot>
+    private var slots: FixedBuffer<Slot>
     private var capacity: Int
     public private(set) var count = 0
     /// Rows whose outcome is empty (lost to follow-up).
@@ -39,11 +39,8 @@ public final class OutcomeTable {
 
     public init() {
         capacity = 1024
-        slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: Slot(key: 0, value: 0), count: capacity)
+        slots = FixedBuffer(repeating: Slot(key: 0, value: 0), count: capacity)
     }
-
-    deinit { slots.deallocate() }
 
     /// The 63-bit key of an identifier's bytes.
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
@@ -106,14 +103,12 @@ public final class OutcomeTable {
     }
 
     private func grow() {
-        let old = slots, oldCapacity = capacity
+        var old = FixedBuffer(repeating: Slot(key: 0, value: 0), count: capacity * 2)
+        swap(&old, &slots)
         capacity *= 2
-        slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: Slot(key: 0, value: 0), count: capacity)
-        for index in 0..<oldCapacity where old[index].key != 0 {
+        for index in old.indices where old[index].key != 0 {
             slots[find(old[index].key & ~Self.matchedBit)] = old[index]
         }
-        old.deallocate()
     }
 }
 

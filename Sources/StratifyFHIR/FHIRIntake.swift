@@ -274,7 +274,7 @@ public struct FHIRIntake: Sendable {
 
 /// The intake rows of a range of patients (see ``FHIRIntake/read(paths:mapping:program:asOf:keepBasis:keepSources:)``),
 /// derived on the thread that calls ``derive(_:)``.
-private final class RowDerivation: @unchecked Sendable {
+private final class RowDerivation: Sendable {
     let mapping: FHIRMapping
     let program: Program
     let asOf: Int
@@ -297,6 +297,7 @@ private final class RowDerivation: @unchecked Sendable {
     }
 
     /// One range's rows, and what deriving them gave besides.
+    // @unchecked: filled by the one thread that derives it, read after the group is waited for.
     final class Part: @unchecked Sendable {
         let patients: Range<Int>
         var csv: [UInt8] = []

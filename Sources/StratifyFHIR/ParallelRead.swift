@@ -66,6 +66,7 @@ enum ParallelRead {
     }
 
     /// The second part, read on another thread.
+    // @unchecked: written by the reading thread, read after the group is waited for.
     private final class SecondPart: @unchecked Sendable {
         let collector: FHIRCollector
         var failure: IOError?

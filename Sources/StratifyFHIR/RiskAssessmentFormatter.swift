@@ -25,7 +25,7 @@ public struct RiskAssessmentFormatter: RecordFormatter {
 }
 
 /// What every RiskAssessment shares, prepared once.
-final class RiskAssessmentLayout: @unchecked Sendable {
+final class RiskAssessmentLayout: Sendable {
     // Immutable after init.
     let program: Program
     let method: String
@@ -61,7 +61,7 @@ final class RiskAssessmentLayout: @unchecked Sendable {
     }
 
     func resource(_ e: Evaluator, patientId: String) -> String {
-        let r = e.registers
+        let r = e.registerValues
         var json = #"{"resourceType":"RiskAssessment","id":"# + jsonString(Self.resourceId(patientId))
         json += #","status":"final","method":"# + method
         json += #","subject":{"reference":"# + jsonString("Patient/" + patientId) + "}"

@@ -32,7 +32,7 @@ public struct AssessmentFormatter: RecordFormatter {
     public static func fixedSize(domains: Int) -> Int { 4 + 1 + 1 + domains + 8 + 8 + 8 }
 
     public func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
-        let r = evaluator.registers
+        let r = evaluator.registerValues
         let fixed = Self.fixedSize(domains: domainTierRegisters.count)
         out.write(maxCount: fixed + identifier.count) { p in
             let raw = UnsafeMutableRawPointer(p)

@@ -63,24 +63,21 @@ public final class PopulationCounts {
 
 /// How often each rule fired and each input was missing, summed over the
 /// worker threads (counting is order-free, so the sum is deterministic).
-public final class RuleAndInputTally: @unchecked Sendable {
+public final class RuleAndInputTally: Sendable {
     /// Per worker thread: its own counts, touched by that thread only.
-    /// Raw buffers: the hot path adds to them per record with no
+    /// Fixed buffers: the hot path adds to them per record with no
     /// exclusivity checks or copy-on-write.
+    // @unchecked: written by its one worker thread, read under the tally's
+    // lock once the workers are done.
     final class Part: @unchecked Sendable {
-        let fired: UnsafeMutableBufferPointer<Int>
-        let missing: UnsafeMutableBufferPointer<Int>
+        private let firedCounts: FixedBuffer<Int>
+        private let missingCounts: FixedBuffer<Int>
+        var fired: UnsafeMutableBufferPointer<Int> { firedCounts.elements }
+        var missing: UnsafeMutableBufferPointer<Int> { missingCounts.elements }
 
         init(rules: Int, inputs: Int) {
-            fired = .allocate(capacity: rules)
-            fired.initialize(repeating: 0)
-            missing = .allocate(capacity: inputs)
-            missing.initialize(repeating: 0)
-        }
-
-        deinit {
-            fired.deallocate()
-            missing.deallocate()
+            firedCounts = FixedBuffer(repeating: 0, count: rules)
+            missingCounts = FixedBuffer(repeating: 0, count: inputs)
         }
     }
 
@@ -135,7 +132,7 @@ public struct ReportFormatter: RecordFormatter {
     }
 
     public mutating func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
-        let r = evaluator.registers
+        let r = evaluator.registerValues
         let fired = part.fired, missing = part.missing
         ruleRegisters.withUnsafeBufferPointer { registers in
             for index in 0..<registers.count where r[registers[index]] == 1 { fired[index] += 1 }

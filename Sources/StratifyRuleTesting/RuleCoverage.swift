@@ -44,7 +44,7 @@ public struct RuleCoverage: Sendable {
 
     /// Records what the evaluation now in `evaluator`'s registers exercised.
     public mutating func record(_ evaluator: Evaluator) {
-        let r = evaluator.registers
+        let r = evaluator.registerValues
         for (index, rule) in program.rules.enumerated() {
             let value = r[rule.condition.register]
             if value == 1 { ruleFired[index] = true }

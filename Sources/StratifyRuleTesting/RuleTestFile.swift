@@ -87,7 +87,7 @@ public enum ConditionReference: Sendable, Hashable {
     /// condition always holds.
     public func outcome(in evaluator: Evaluator) -> Outcome {
         guard let condition = condition(in: evaluator.program) else { return .fired }
-        return Outcome(evaluator.registers[condition.register])
+        return Outcome(evaluator.registerValues[condition.register])
     }
 
     /// Every condition of a program, by id.

@@ -136,13 +136,12 @@ public final class RuleTestLoader {
         let source = try ByteSource.openFile(path)
         defer { source.close() }
         var bytes: [UInt8] = []
-        let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
-        defer { block.deallocate() }
+        let block = FixedBuffer<UInt8>(uninitializedCount: 1 << 16)
         let limit = YAMLLimits.default.maxFileBytes
         while bytes.count <= limit {
-            let count = try source.read(into: block)
+            let count = try source.read(into: block.rawBytes)
             if count == 0 { break }
-            bytes.append(contentsOf: block[0..<count])
+            bytes.append(contentsOf: block.rawBytes[0..<count])
         }
         return bytes
     }

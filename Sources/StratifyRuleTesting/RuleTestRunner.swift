@@ -21,7 +21,7 @@ public struct RuleTestRunner {
         var results: [RuleCaseResult] = []
         for testCase in file.cases {
             for (register, value) in testCase.inputs.enumerated() {
-                evaluator.registers[register] = value
+                evaluator.inputRegisters[register] = value
             }
             evaluator.evaluate()
             observe(evaluator)
@@ -50,7 +50,7 @@ extension RuleExpectation {
     /// was checked, as expected and as found.
     func mismatch(in evaluator: Evaluator) -> (subject: String, expected: String, actual: String)? {
         let program = evaluator.program
-        let r = evaluator.registers
+        let r = evaluator.registerValues
         let tiers = program.tiers.values
         func tier(_ raw: Double) -> String { raw.isNaN ? "unknown" : tiers[Int(raw)] }
         func list(_ names: [String]) -> String { "[" + names.joined(separator: ", ") + "]" }

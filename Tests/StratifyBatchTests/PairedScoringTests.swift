@@ -15,7 +15,7 @@ import StratifyRules
 
         func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
             out.append(bytes: identifier)
-            out.append(",\(Int(evaluator.registers[totalRegister]));")
+            out.append(",\(Int(evaluator.registerValues[totalRegister]));")
         }
     }
 

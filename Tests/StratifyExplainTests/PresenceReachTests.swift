@@ -66,7 +66,7 @@ import Testing
                 for housed in Self.values[2] {
                     let record = [0, phq, gad, housed]
                     Self.load(record, into: evaluator)
-                    let reach = ReachableTiers(plan: plan, registers: evaluator.registers)
+                    let reach = ReachableTiers(plan: plan, registers: evaluator.registerValues)
                     let tier = Int(evaluator.value(tierRegister))
                     #expect(reach.overall >= tier)
                     if !record.contains(where: \.isNaN) {
@@ -95,7 +95,7 @@ import Testing
         let evaluator = Evaluator(program: Self.program)
         Self.load([0, 5, .nan, 1], into: evaluator)
         #expect(evaluator.value(Self.program.domains[0].scoreRegister) == -3)
-        let reach = ReachableTiers(plan: plan, registers: evaluator.registers)
+        let reach = ReachableTiers(plan: plan, registers: evaluator.registerValues)
         #expect(!reach.exact)
         // gad 15: -2 (screened) + 3 (gad_known_high), no -1 (gad_unscreened):
         // score 1, and the floor on `not unscreened and gad >= 10` makes it high.
@@ -119,7 +119,7 @@ import Testing
     static func load(_ record: [Double], into evaluator: Evaluator) {
         evaluator.clearInputs()
         for (index, value) in record.enumerated() where index > 0 {
-            evaluator.registers[index] = value
+            evaluator.inputRegisters[index] = value
         }
         evaluator.evaluate()
     }

@@ -88,7 +88,7 @@ struct CSVPropertyTests {
 struct CSVFastPathTests {
     func scan(_ input: [UInt8], wordScan: Bool, maxField: Int = 1 << 16) -> [Event] {
         let scanner = CSVRecordScanner(options: CSVScannerOptions(maxFieldBytes: maxField))
-        scanner.usesWordScan = wordScan
+        scanner.state.value.usesWordScan = wordScan
         var events = scanChunk(input, firstLine: 1, scanner: scanner)
         // Also compare the raw spans and record extents.
         input.withUnsafeBytes { buf in

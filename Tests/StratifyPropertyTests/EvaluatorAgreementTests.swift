@@ -65,7 +65,7 @@ import Testing
         for record in records {
             evaluator.clearInputs()
             for (index, input) in record.enumerated() where index > 0 {
-                evaluator.registers[index] = input
+                evaluator.inputRegisters[index] = input
             }
             evaluator.evaluate()
             let expectedCondition = condition.evaluate(record)

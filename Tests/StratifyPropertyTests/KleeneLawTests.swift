@@ -74,7 +74,7 @@ import Testing
         return records.map { record in
             evaluator.clearInputs()
             for (index, value) in record.enumerated() where index > 0 && index < 7 {
-                evaluator.registers[index] = value
+                evaluator.inputRegisters[index] = value
             }
             evaluator.evaluate()
             return program.rules.map { evaluator.value($0.condition.register) }

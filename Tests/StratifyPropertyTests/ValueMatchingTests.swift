@@ -58,10 +58,10 @@ import Testing
                 ? 1
                 : (["false", "no", "0"].contains { Array($0.utf8) == text } ? 0 : nil)
             bytes.withUnsafeBytes { value in
-                let kindError = decoder.decode(value, input: kind, into: evaluator.registers)
-                #expect((kindError == nil ? evaluator.registers[kind] : nil) == expectedKind.map(Double.init), "\(bytes)")
-                let flagError = decoder.decode(value, input: flag, into: evaluator.registers)
-                #expect((flagError == nil ? evaluator.registers[flag] : nil) == expectedFlag, "\(bytes)")
+                let kindError = decoder.decode(value, input: kind, into: evaluator.inputRegisters)
+                #expect((kindError == nil ? evaluator.registerValues[kind] : nil) == expectedKind.map(Double.init), "\(bytes)")
+                let flagError = decoder.decode(value, input: flag, into: evaluator.inputRegisters)
+                #expect((flagError == nil ? evaluator.registerValues[flag] : nil) == expectedFlag, "\(bytes)")
             }
         }
     }

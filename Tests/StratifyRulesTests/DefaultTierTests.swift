@@ -123,7 +123,7 @@ import StratifyEngine
 
     private func multiDomain(_ record: Record) -> Outcome {
         let escalation = record.program.overall.escalations.first { $0.id == "escalate.multi_domain" }!
-        return Outcome(record.evaluator.registers[escalation.condition.register])
+        return Outcome(record.evaluator.registerValues[escalation.condition.register])
     }
 
     @Test func escalateMultiDomainCountsHighDomainsAfterFloors() {

@@ -95,7 +95,7 @@ import StratifyEngine
         let evaluator = Evaluator(program: program)
         let index = try #require(program.inputs.firstIndex { $0.name == "phq9_total" })
         var bytes = Array("31".utf8)
-        let error = bytes.withUnsafeMutableBytes { decoder.decode(UnsafeRawBufferPointer($0), input: index, into: evaluator.registers) }
+        let error = bytes.withUnsafeMutableBytes { decoder.decode(UnsafeRawBufferPointer($0), input: index, into: evaluator.inputRegisters) }
         let problem = try #require(error)
         #expect(problem.problem == .aboveMaximum)
         #expect(decoder.message(for: problem, input: index) == "31 is above the maximum 27")

@@ -174,7 +174,7 @@ import StratifyEngine
     @Test func edgeCaseX11MissingEDVisitsWithoutSmiIsNotIntensive() throws {
         let record = DefaultRecords.record(["ed_visits_6mo": nil])
         let intensive = try #require(DefaultRecords.program.models.first?.condition)
-        #expect(Outcome(record.evaluator.registers[intensive.register]) == .notFired)
+        #expect(Outcome(record.evaluator.registerValues[intensive.register]) == .notFired)
         #expect(record.model == "brokerage")
         #expect(record.reviewBy == 20513 + 180)  // 2026-08-28
     }
@@ -183,7 +183,7 @@ import StratifyEngine
         // smi true, psych admissions and ED visits missing: intensive's condition is unknown.
         let record = DefaultRecords.record(["smi_diagnosis": "true", "psych_admissions_12mo": nil, "ed_visits_6mo": nil])
         let intensive = try #require(DefaultRecords.program.models.first?.condition)
-        #expect(Outcome(record.evaluator.registers[intensive.register]) == .unknown)
+        #expect(Outcome(record.evaluator.registerValues[intensive.register]) == .unknown)
         #expect(record.model == "brokerage")
     }
 

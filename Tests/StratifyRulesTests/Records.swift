@@ -22,7 +22,7 @@ struct Record {
             }
             var bytes = Array(text.utf8)
             let error = bytes.withUnsafeMutableBytes { buffer in
-                decoder.decode(UnsafeRawBufferPointer(buffer), input: index, into: evaluator.registers)
+                decoder.decode(UnsafeRawBufferPointer(buffer), input: index, into: evaluator.inputRegisters)
             }
             if let error {
                 Issue.record("\(name)=\(text): \(decoder.message(for: error, input: index))", sourceLocation: sourceLocation)
@@ -33,7 +33,7 @@ struct Record {
 
     /// The value of a register, nil when unknown (NaN).
     func value(_ register: Int) -> Double? {
-        let value = evaluator.registers[register]
+        let value = evaluator.registerValues[register]
         return value.isNaN ? nil : value
     }
 
@@ -72,16 +72,16 @@ struct Record {
     }
 
     func score(_ domain: String) -> Int {
-        Int(evaluator.registers[self.domain(domain).scoreRegister])
+        Int(evaluator.registerValues[self.domain(domain).scoreRegister])
     }
 
     func tier(_ domain: String) -> String {
-        program.tiers.values[Int(evaluator.registers[self.domain(domain).tierRegister])]
+        program.tiers.values[Int(evaluator.registerValues[self.domain(domain).tierRegister])]
     }
 
-    var total: Int { Int(evaluator.registers[program.overall.totalRegister]) }
+    var total: Int { Int(evaluator.registerValues[program.overall.totalRegister]) }
 
-    var tier: String { program.tiers.values[Int(evaluator.registers[program.overall.tierRegister])] }
+    var tier: String { program.tiers.values[Int(evaluator.registerValues[program.overall.tierRegister])] }
 
     var model: String { program.models[evaluator.modelIndex].id }
 
@@ -90,7 +90,7 @@ struct Record {
             Issue.record("no flag '\(name)'")
             return .unknown
         }
-        return Outcome(evaluator.registers[flag.register])
+        return Outcome(evaluator.registerValues[flag.register])
     }
 
     /// `review_by` in days since 1970-01-01, nil when unknown.

@@ -96,7 +96,7 @@ import Testing
         // sees the band's tier, low, so it does not raise it further.
         let raised = try record(["income": "150"])
         #expect(raised.tier == "moderate")
-        #expect(Outcome(raised.evaluator.registers[raised.program.overall.escalations[1].condition.register]) == .notFired)
+        #expect(Outcome(raised.evaluator.registerValues[raised.program.overall.escalations[1].condition.register]) == .notFired)
         // With a band tier of moderate, esc.chain holds.
         #expect(try record(["n": "2"]).tier == "high")
     }

@@ -29,7 +29,7 @@ public struct DiffChangesOutput: Sendable {
 }
 
 /// Writes changed records in input order, numbered across the batch.
-final class ChangeWriter: @unchecked Sendable {
+final class ChangeWriter {
     private let output: DiffChangesOutput
     private let mapping: DiffMapping
     private var buffer = OutputBuffer(capacity: 16 << 10)

@@ -43,7 +43,7 @@ extension DiffRunner {
 
 /// Remembers where each record a formatter writes ends, so that the
 /// records of both sides can be matched up after the chunk is scored.
-private final class RecordEnds: RecordFormatter, @unchecked Sendable {
+private final class RecordEnds: RecordFormatter {
     var inner: any RecordFormatter
     var ends: [Int] = []
 

@@ -82,7 +82,7 @@ struct SideRecords {
 
     /// Adds the record whose evaluation is in `evaluator`.
     mutating func append(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer) {
-        let r = evaluator.registers
+        let r = evaluator.registerValues
         count += 1
         tiers.append(Int32(r[shape.tierRegister]))
         models.append(Int32(r[shape.modelRegister]))
@@ -128,7 +128,7 @@ struct SideRecords {
 /// The formatter that `ChunkScorer` hands each scored record to: instead of
 /// writing it, it keeps what the comparison needs. One per worker thread and
 /// rule file; emptied after each chunk.
-final class SideRecorder: RecordFormatter, @unchecked Sendable {
+final class SideRecorder: RecordFormatter {
     var records: SideRecords
 
     init(shape: SideRecords.Shape) {

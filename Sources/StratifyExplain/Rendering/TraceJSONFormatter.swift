@@ -84,7 +84,7 @@ public struct TraceJSONFormatter: RecordFormatter {
         func write(_ e: Evaluator, identifier: UnsafeRawBufferPointer, into out: OutputBuffer) {
             if let selection, !selection.selects(identifier) { return }
             let tape = plan.tape
-            let registers = e.registers.baseAddress!
+            let registers = e.registerValues.baseAddress!
             let (overall, exact) = ReachableTiers.compute(plan.reachLayout, tape: tape, registers: registers, scratch: reach)
             let record = TraceJSONRecord(
                 out: out, layout: layout, tape: tape, registers: registers, marks: explainer.markBuffer,

@@ -12,26 +12,26 @@ import StratifyRules
 /// The trace's shape is documented in `docs/explain.md` and
 /// `docs/trace.schema.json`; this type and the record writer are the only
 /// places that make it. Made once per run and shared by the worker threads.
-public final class TraceJSONLayout: @unchecked Sendable {
-    // Immutable after init; every pointer is freed in deinit.
+public final class TraceJSONLayout: Sendable {
+    // Immutable after init.
 
-    let arena: UnsafeMutablePointer<UInt8>
-    let fragments: UnsafeMutablePointer<Fragment>
-    let slots: UnsafeMutablePointer<Slot>
-    let items: UnsafeMutablePointer<Item>
+    let arena: FixedBuffer<UInt8>
+    let fragments: FixedBuffer<Fragment>
+    let slots: FixedBuffer<Slot>
+    let items: FixedBuffer<Item>
     /// The quoted text of a condition's part, by tape index (-1: none).
-    let partText: UnsafeMutablePointer<Int32>
+    let partText: FixedBuffer<Int32>
     /// Quoted input names, by input.
-    let inputNames: UnsafeMutablePointer<Int32>
-    let flagRegisters: UnsafeMutablePointer<Int32>
-    let flagNames: UnsafeMutablePointer<Int32>
+    let inputNames: FixedBuffer<Int32>
+    let flagRegisters: FixedBuffer<Int32>
+    let flagNames: FixedBuffer<Int32>
     let flagCount: Int
-    let parts: UnsafeMutablePointer<Parts>
-    let maskRegisters: UnsafeMutablePointer<Int32>
-    let segments: UnsafeMutablePointer<Segment>
-    let armRegisters: UnsafeMutablePointer<Int32>
-    let bandLower: UnsafeMutablePointer<Int32>
-    let domains: UnsafeMutablePointer<Domain>
+    let parts: FixedBuffer<Parts>
+    let maskRegisters: FixedBuffer<Int32>
+    let segments: FixedBuffer<Segment>
+    let armRegisters: FixedBuffer<Int32>
+    let bandLower: FixedBuffer<Int32>
+    let domains: FixedBuffer<Domain>
     let domainCount: Int
 
     let head: Int32
@@ -69,8 +69,6 @@ public final class TraceJSONLayout: @unchecked Sendable {
     let recordBound: Int
     /// Bytes a `missing` list can take, with the fragment after it.
     let missingBound: Int
-
-    private let allocations: [UnsafeMutableRawPointer]
 
     let plan: TracePlan
     /// The output buffers of a run, recycled by the threads' formatters.
@@ -472,36 +470,24 @@ public final class TraceJSONLayout: @unchecked Sendable {
 
         // Flat tables.
         let (arena, fragments) = b.finish()
-        var allocations: [UnsafeMutableRawPointer] = []
-        func flat<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
-            let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, values.count))
-            pointer.initialize(from: values, count: values.count)
-            allocations.append(UnsafeMutableRawPointer(pointer))
-            return pointer
-        }
-        self.arena = flat(arena)
-        self.fragments = flat(fragments)
-        self.slots = flat(slots)
-        self.items = flat(items)
-        self.partText = flat(partText)
-        inputNames = flat(inputNameIds)
-        flagRegisters = flat(program.flags.map { Int32($0.register) })
-        flagNames = flat(flagNameIds)
+        self.arena = FixedBuffer(arena)
+        self.fragments = FixedBuffer(fragments)
+        self.slots = FixedBuffer(slots)
+        self.items = FixedBuffer(items)
+        self.partText = FixedBuffer(partText)
+        inputNames = FixedBuffer(inputNameIds)
+        flagRegisters = FixedBuffer(program.flags.map { Int32($0.register) })
+        flagNames = FixedBuffer(flagNameIds)
         flagCount = program.flags.count
-        self.parts = flat(parts)
-        self.maskRegisters = flat(maskRegisters)
-        self.segments = flat(segments)
-        self.armRegisters = flat(armRegisters)
-        self.bandLower = flat(bandLower)
-        self.domains = flat(domains)
+        self.parts = FixedBuffer(parts)
+        self.maskRegisters = FixedBuffer(maskRegisters)
+        self.segments = FixedBuffer(segments)
+        self.armRegisters = FixedBuffer(armRegisters)
+        self.bandLower = FixedBuffer(bandLower)
+        self.domains = FixedBuffer(domains)
         totalRegister = Int32(program.overall.totalRegister)
         tierRegister = Int32(program.overall.tierRegister)
         modelRegister = Int32(program.modelRegister)
         reviewRegister = Int32(program.review?.register ?? -1)
-        self.allocations = allocations
-    }
-
-    deinit {
-        for pointer in allocations { pointer.deallocate() }
     }
 }

@@ -2,27 +2,28 @@ import StratifyEngine
 import StratifyIO
 
 /// Writes one record's trace, in the order of `TraceJSONLayout`: a plain
-/// struct of raw pointers, so that the loop costs no reference counting.
+/// struct of raw pointers (and the three objects they point into, held
+/// once per record), so that the loop costs no reference counting.
 /// Each function takes the cursor `inout` and works on a local copy.
 /// The layout's `recordBound` covers everything but the identifier and
 /// the `missing` lists of unknown conditions, which reserve their own.
 struct TraceJSONRecord {
-    unowned(unsafe) let out: OutputBuffer
-    unowned(unsafe) let layout: TraceJSONLayout
-    unowned(unsafe) let tape: TraceTape
+    let out: OutputBuffer
+    let layout: TraceJSONLayout
+    let tape: TraceTape
     let r: UnsafePointer<Double>
     let marks: UnsafeMutablePointer<Bool>
-    let reachable: UnsafeMutablePointer<Int>
-    let reachableExact: UnsafeMutablePointer<Bool>
+    let reachable: UnsafePointer<Int>
+    let reachableExact: UnsafePointer<Bool>
     let arena: UnsafeMutablePointer<UInt8>
     let fragments: UnsafeMutablePointer<TraceJSONLayout.Fragment>
     let slots: UnsafeMutablePointer<TraceJSONLayout.Slot>
     let items: UnsafeMutablePointer<TraceJSONLayout.Item>
-    let nodes: UnsafeMutablePointer<TraceTape.Node>
+    let nodes: UnsafePointer<TraceTape.Node>
 
     init(
         out: OutputBuffer, layout: TraceJSONLayout, tape: TraceTape, registers: UnsafePointer<Double>,
-        marks: UnsafeMutablePointer<Bool>, reachable: UnsafeMutablePointer<Int>, reachableExact: UnsafeMutablePointer<Bool>
+        marks: UnsafeMutablePointer<Bool>, reachable: UnsafePointer<Int>, reachableExact: UnsafePointer<Bool>
     ) {
         self.out = out
         self.layout = layout
@@ -31,10 +32,10 @@ struct TraceJSONRecord {
         self.marks = marks
         self.reachable = reachable
         self.reachableExact = reachableExact
-        arena = layout.arena
-        fragments = layout.fragments
-        slots = layout.slots
-        items = layout.items
+        arena = layout.arena.baseAddress
+        fragments = layout.fragments.baseAddress
+        slots = layout.slots.baseAddress
+        items = layout.items.baseAddress
         nodes = tape.nodes
     }
 
@@ -138,7 +139,7 @@ struct TraceJSONRecord {
     @inline(__always)
     func mask(_ start: Int32, _ count: Int32) -> Int32 {
         var mask: Int32 = 0
-        let registers = layout.maskRegisters + Int(start)
+        let registers = layout.maskRegisters.baseAddress + Int(start)
         for k in 0..<Int(count) where r[Int(registers[k])] == 0 { mask |= 1 << k }
         return mask
     }
@@ -149,7 +150,7 @@ struct TraceJSONRecord {
         var c = cursor
         defer { cursor = c }
         var first = true
-        let partText = layout.partText
+        let partText = layout.partText.baseAddress
         ConditionExplainer.forEachPart(.failed, of: Int(item.tapeRoot), nodes: nodes, registers: r) { node in
             let f = fragments[Int(partText[node])]
             let skip = first ? 1 : 0
@@ -164,7 +165,7 @@ struct TraceJSONRecord {
         defer { cursor = c }
         c.reserve(layout.missingBound &+ layout.recordBound, in: out)
         var first = true
-        let names = layout.inputNames
+        let names = layout.inputNames.baseAddress
         ConditionExplainer.forEachMissing(
             of: Int(item.tapeRoot), tape: tape, marks: marks, order: tape.missingOrder, inputCount: tape.missingCount, registers: r
         ) { input in
@@ -176,7 +177,7 @@ struct TraceJSONRecord {
     /// Band, distances to the next bands and the highest tier reachable.
     @inline(__always)
     func scale(_ scale: TraceJSONLayout.Scale, score: Int, reachable: Int, exact: Bool, _ c: inout TraceJSONCursor) {
-        let lower = layout.bandLower + Int(scale.bandStart)
+        let lower = layout.bandLower.baseAddress + Int(scale.bandStart)
         let count = Int(scale.bandCount)
         var band = 0
         for k in 1..<max(1, count) where score >= Int(lower[k]) { band = k }

@@ -1,3 +1,4 @@
+import StratifyIO
 import StratifyRules
 
 /// Reads why a condition came out as it did, from the registers of one
@@ -76,25 +77,24 @@ public struct ConditionExplainer {
 
     /// The parts of a condition that is false which make it false, as node
     /// indexes of `expr` (see `Reason.failed`).
-    public static func failed(_ expr: ExprPlan, node index: Int = 0, tape: TraceTape, registers r: UnsafeMutableBufferPointer<Double>, into parts: inout [Int])
-    {
+    public static func failed(_ expr: ExprPlan, node index: Int = 0, tape: TraceTape, registers r: UnsafeBufferPointer<Double>, into parts: inout [Int]) {
         collect(.failed, expr, index, tape, r, &parts)
     }
 
     /// The parts of a condition that holds which make it hold.
-    public static func held(_ expr: ExprPlan, node index: Int = 0, tape: TraceTape, registers r: UnsafeMutableBufferPointer<Double>, into parts: inout [Int]) {
+    public static func held(_ expr: ExprPlan, node index: Int = 0, tape: TraceTape, registers r: UnsafeBufferPointer<Double>, into parts: inout [Int]) {
         collect(.held, expr, index, tape, r, &parts)
     }
 
     /// The parts of an unknown condition that are unknown.
     public static func undecided(
-        _ expr: ExprPlan, node index: Int = 0, tape: TraceTape, registers r: UnsafeMutableBufferPointer<Double>, into parts: inout [Int]
+        _ expr: ExprPlan, node index: Int = 0, tape: TraceTape, registers r: UnsafeBufferPointer<Double>, into parts: inout [Int]
     ) {
         collect(.undecided, expr, index, tape, r, &parts)
     }
 
     private static func collect(
-        _ reason: Reason, _ expr: ExprPlan, _ index: Int, _ tape: TraceTape, _ r: UnsafeMutableBufferPointer<Double>, _ parts: inout [Int]
+        _ reason: Reason, _ expr: ExprPlan, _ index: Int, _ tape: TraceTape, _ r: UnsafeBufferPointer<Double>, _ parts: inout [Int]
     ) {
         let base = expr.tapeBase
         forEachPart(reason, of: base + index, nodes: tape.nodes, registers: r.baseAddress!) { parts.append($0 - base) }
@@ -169,7 +169,7 @@ public struct ConditionExplainer {
 
     /// The inputs whose absence leaves `expr` unknown, in the order of the
     /// `missing` output (see `forEachMissing`).
-    public func missing(_ expr: ExprPlan, registers r: UnsafeMutableBufferPointer<Double>, into inputs: inout [Int]) {
+    public func missing(_ expr: ExprPlan, registers r: UnsafeBufferPointer<Double>, into inputs: inout [Int]) {
         let tape = plan.tape
         Self.forEachMissing(
             of: expr.tapeBase, tape: tape, marks: marks.flags, order: tape.missingOrder, inputCount: tape.missingCount,
@@ -179,13 +179,11 @@ public struct ConditionExplainer {
 
     /// Per-thread scratch flags.
     private final class Marks {
-        let flags: UnsafeMutablePointer<Bool>
+        private let storage: FixedBuffer<Bool>
+        var flags: UnsafeMutablePointer<Bool> { storage.baseAddress }
 
         init(count: Int) {
-            flags = .allocate(capacity: max(1, count))
-            flags.initialize(repeating: false, count: max(1, count))
+            storage = FixedBuffer(repeating: false, count: count)
         }
-
-        deinit { flags.deallocate() }
     }
 }

@@ -36,7 +36,7 @@ public struct ExplanationWriter {
     /// An operand: a literal as written (`15`, `severe`); a name or an
     /// expression followed by its value (`score_a 17`, `index_b unknown`,
     /// `field_c missing`).
-    public func appendOperand(_ expr: ExprPlan, _ index: Int, registers r: UnsafeMutableBufferPointer<Double>, into out: inout OutputBuffer) {
+    public func appendOperand(_ expr: ExprPlan, _ index: Int, registers r: UnsafeBufferPointer<Double>, into out: inout OutputBuffer) {
         let node = expr.nodes[index]
         appendText(expr, index, into: &out)
         if node.isConstant { return }
@@ -51,7 +51,7 @@ public struct ExplanationWriter {
 
     /// A comparison, membership test or condition with its operands' values
     /// and a mark: `score_a 17 ≥ 15 ✓`, `answer_d rarely in [often, always] ✗`.
-    public func appendCheck(_ expr: ExprPlan, _ index: Int, registers r: UnsafeMutableBufferPointer<Double>, into out: inout OutputBuffer) {
+    public func appendCheck(_ expr: ExprPlan, _ index: Int, registers r: UnsafeBufferPointer<Double>, into out: inout OutputBuffer) {
         let node = expr.nodes[index]
         switch node.kind {
         case .compare(let op):
@@ -82,7 +82,7 @@ public struct ExplanationWriter {
     }
 
     /// Checks joined by `; `.
-    public func appendChecks(_ expr: ExprPlan, _ nodes: [Int], registers r: UnsafeMutableBufferPointer<Double>, into out: inout OutputBuffer) {
+    public func appendChecks(_ expr: ExprPlan, _ nodes: [Int], registers r: UnsafeBufferPointer<Double>, into out: inout OutputBuffer) {
         for (position, node) in nodes.enumerated() {
             if position > 0 { out.appendStatic("; ") }
             appendCheck(expr, node, registers: r, into: &out)
@@ -94,12 +94,12 @@ public struct ExplanationWriter {
     /// How derived value `index` (of `program.derived`) was computed, with
     /// its value: `P 4 (stay_days 5 in 4..6) + Q 0 (urgent false) = 4`,
     /// `band_b (case 2 holds: pressure 150 ≥ 140 ✓)`.
-    public mutating func appendDerived(_ index: Int, registers r: UnsafeMutableBufferPointer<Double>, into out: inout OutputBuffer) {
+    public mutating func appendDerived(_ index: Int, registers r: UnsafeBufferPointer<Double>, into out: inout OutputBuffer) {
         appendDerived(plan.derived[index], registers: r, into: &out)
     }
 
     /// `appendDerived(_:registers:into:)` for the plan of a derived value.
-    public mutating func appendDerived(_ expr: ExprPlan, registers r: UnsafeMutableBufferPointer<Double>, into out: inout OutputBuffer) {
+    public mutating func appendDerived(_ expr: ExprPlan, registers r: UnsafeBufferPointer<Double>, into out: inout OutputBuffer) {
         if case .sum = expr.nodes[0].kind {
             appendSumParts(expr, 0, registers: r, into: &out)
             out.appendStatic(" = ")
@@ -110,7 +110,7 @@ public struct ExplanationWriter {
     }
 
     /// `value (how)`.
-    private mutating func appendValue(_ expr: ExprPlan, _ index: Int, registers r: UnsafeMutableBufferPointer<Double>, into out: inout OutputBuffer) {
+    private mutating func appendValue(_ expr: ExprPlan, _ index: Int, registers r: UnsafeBufferPointer<Double>, into out: inout OutputBuffer) {
         let node = expr.nodes[index]
         expr.values[index].appendText(r[node.register], into: &out)
         switch node.kind {
@@ -129,7 +129,7 @@ public struct ExplanationWriter {
         out.append(UInt8(ascii: ")"))
     }
 
-    private mutating func appendSumParts(_ expr: ExprPlan, _ index: Int, registers r: UnsafeMutableBufferPointer<Double>, into out: inout OutputBuffer) {
+    private mutating func appendSumParts(_ expr: ExprPlan, _ index: Int, registers r: UnsafeBufferPointer<Double>, into out: inout OutputBuffer) {
         let node = expr.nodes[index]
         guard case .sum(let labels) = node.kind else { return }
         for k in 0..<node.childCount {
@@ -141,7 +141,7 @@ public struct ExplanationWriter {
     }
 
     /// The inside of the parentheses.
-    private mutating func appendHow(_ expr: ExprPlan, _ index: Int, registers r: UnsafeMutableBufferPointer<Double>, into out: inout OutputBuffer) {
+    private mutating func appendHow(_ expr: ExprPlan, _ index: Int, registers r: UnsafeBufferPointer<Double>, into out: inout OutputBuffer) {
         let node = expr.nodes[index]
         switch node.kind {
         case .table(let tableIndex):

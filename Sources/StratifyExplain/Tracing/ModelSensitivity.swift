@@ -42,15 +42,15 @@ public final class ModelSensitivity {
         let inputCount = program.inputs.count
         var changes: [Change] = []
         for input in 0..<inputCount where input != program.identifier {
-            let from = evaluator.registers[input]
+            let from = evaluator.registerValues[input]
             let field = program.inputs[input]
             let width = (field.maximum ?? .infinity) - (field.minimum ?? -.infinity)
             let candidates = plan.candidates[input]
                 .filter { $0 != from }
                 .sorted { from.isNaN ? $0 < $1 : abs($0 - from) < abs($1 - from) }
             for value in candidates {
-                for index in 0..<inputCount { scratch.registers[index] = evaluator.registers[index] }
-                scratch.registers[input] = value
+                for index in 0..<inputCount { scratch.inputRegisters[index] = evaluator.registerValues[index] }
+                scratch.inputRegisters[input] = value
                 scratch.evaluate()
                 let other = scratch.modelIndex
                 guard other != model else { continue }

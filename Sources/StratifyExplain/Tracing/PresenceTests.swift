@@ -1,3 +1,4 @@
+import StratifyIO
 import StratifyRules
 
 /// For each rule, floor and escalation, the inputs whose presence its
@@ -10,13 +11,13 @@ import StratifyRules
 /// condition (Kleene logic never undoes a decided value). `ReachableTiers`
 /// treats it as undecided while one of those inputs is missing. Rule sets
 /// without presence tests pay one comparison per condition.
-final class PresenceTests: @unchecked Sendable {
-    // Immutable after init; freed in deinit.
+final class PresenceTests: Sendable {
+    // Immutable after init.
     private let hasAny: Bool
     /// Inputs tested by condition `c` (rules, then floors in domain order,
     /// then escalations): `inputs[start[c] ..< start[c + 1]]`.
-    private let start: UnsafeMutablePointer<Int32>
-    private let inputs: UnsafeMutablePointer<Int32>
+    private let start: FixedBuffer<Int32>
+    private let inputs: FixedBuffer<Int32>
     private let floorBase: Int
     private let escalationBase: Int
 
@@ -62,8 +63,8 @@ final class PresenceTests: @unchecked Sendable {
         floorBase = rules.count
         escalationBase = rules.count + floors.count
         hasAny = all.contains { !$0.isEmpty }
-        start = .allocate(capacity: all.count + 1)
-        inputs = .allocate(capacity: max(1, all.reduce(0) { $0 + $1.count }))
+        start = FixedBuffer(repeating: 0, count: all.count + 1)
+        inputs = FixedBuffer(repeating: 0, count: all.reduce(0) { $0 + $1.count })
         var position = 0
         for (condition, tested) in all.enumerated() {
             start[condition] = Int32(position)
@@ -73,11 +74,6 @@ final class PresenceTests: @unchecked Sendable {
             }
         }
         start[all.count] = Int32(position)
-    }
-
-    deinit {
-        start.deallocate()
-        inputs.deallocate()
     }
 
     @inline(__always) func isOpen(rule index: Int, _ r: UnsafePointer<Double>) -> Bool {

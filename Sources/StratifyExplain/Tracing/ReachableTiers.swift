@@ -1,3 +1,4 @@
+import StratifyIO
 import StratifyRules
 
 /// The highest tier each domain and the record as a whole could reach if
@@ -23,7 +24,7 @@ public struct ReachableTiers: Sendable, Equatable {
     /// True when the overall tier cannot change: it is the tier itself.
     public var exact: Bool
 
-    public init(plan: TracePlan, registers r: UnsafeMutableBufferPointer<Double>) {
+    public init(plan: TracePlan, registers r: UnsafeBufferPointer<Double>) {
         let scratch = Scratch(plan: plan)
         let result = Self.compute(plan.reachLayout, tape: plan.tape, registers: r.baseAddress!, scratch: scratch)
         let count = plan.reachLayout.domainCount
@@ -39,14 +40,14 @@ public struct ReachableTiers: Sendable, Equatable {
         _ layout: Layout, tape: TraceTape, registers r: UnsafePointer<Double>, scratch: Scratch
     ) -> (overall: Int, exact: Bool) {
         let domainCount = layout.domainCount
-        let lost = scratch.lost
-        let gained = scratch.gained
+        let lost = scratch.lost.baseAddress
+        let gained = scratch.gained.baseAddress
         var anyUnknown = false
         for d in 0..<domainCount {
             lost[d] = 0
             gained[d] = 0
         }
-        let ruleRegisters = layout.ruleRegisters
+        let ruleRegisters = layout.ruleRegisters.baseAddress
         for index in 0..<layout.ruleCount {
             let value = r[ruleRegisters[index]]
             guard value.isNaN || layout.presence.isOpen(rule: index, r) else { continue }
@@ -60,8 +61,8 @@ public struct ReachableTiers: Sendable, Equatable {
         var totalLow = 0
         var totalHigh = 0
         var allExact = true
-        let scoreRegisters = layout.scoreRegisters
-        let floorStart = layout.floorStart
+        let scoreRegisters = layout.scoreRegisters.baseAddress
+        let floorStart = layout.floorStart.baseAddress
         for domain in 0..<domainCount {
             let score = Int(r[scoreRegisters[domain]])
             var tierLow = layout.tier(scale: domain, score: score &+ lost[domain])
@@ -77,8 +78,8 @@ public struct ReachableTiers: Sendable, Equatable {
                 ranges.set(scoreRegisters[domain], Double(score &+ lost[domain]), Double(score &+ gained[domain]))
                 ranges.set(layout.tierRegisters[domain], Double(tierLow), Double(tierHigh))
             }
-            scratch.domainTiers[domain] = tierHigh
-            scratch.domainsExact[domain] = exact
+            scratch.domainTierStorage[domain] = tierHigh
+            scratch.domainsExactStorage[domain] = exact
             allExact = allExact && exact
             totalLow &+= lost[domain]
             totalHigh &+= gained[domain]
@@ -108,113 +109,91 @@ public struct ReachableTiers: Sendable, Equatable {
 
     /// Per-thread working space for `compute`, and its per-domain results.
     public final class Scratch {
-        public let domainTiers: UnsafeMutablePointer<Int>
-        public let domainsExact: UnsafeMutablePointer<Bool>
-        let lost: UnsafeMutablePointer<Int>
-        let gained: UnsafeMutablePointer<Int>
+        fileprivate let domainTierStorage: FixedBuffer<Int>
+        fileprivate let domainsExactStorage: FixedBuffer<Bool>
+        /// Per domain, from the last `compute`: the highest tier it could
+        /// reach, and whether that is its tier. Valid while the scratch lives.
+        public var domainTiers: UnsafePointer<Int> { UnsafePointer(domainTierStorage.baseAddress) }
+        public var domainsExact: UnsafePointer<Bool> { UnsafePointer(domainsExactStorage.baseAddress) }
+        let lost: FixedBuffer<Int>
+        let gained: FixedBuffer<Int>
         /// The scores and tiers known only as a range: register, range.
-        let rangeRegisters: UnsafeMutablePointer<Int>
-        let rangeValues: UnsafeMutablePointer<ScoreRanges.Range>
+        let rangeRegisters: FixedBuffer<Int>
+        let rangeValues: FixedBuffer<ScoreRanges.Range>
         /// One range per node of the largest plan.
-        let nodeRanges: UnsafeMutablePointer<ScoreRanges.Range>
+        let nodeRanges: FixedBuffer<ScoreRanges.Range>
 
         public init(plan: TracePlan) {
             let domains = max(1, plan.reachLayout.domainCount)
-            domainTiers = .allocate(capacity: domains)
-            domainsExact = .allocate(capacity: domains)
-            lost = .allocate(capacity: domains)
-            gained = .allocate(capacity: domains)
-            rangeRegisters = .allocate(capacity: 2 * domains + 2)
-            rangeValues = .allocate(capacity: 2 * domains + 2)
-            nodeRanges = .allocate(capacity: max(1, plan.tape.largestPlan))
-        }
-
-        deinit {
-            domainTiers.deallocate()
-            domainsExact.deallocate()
-            lost.deallocate()
-            gained.deallocate()
-            rangeRegisters.deallocate()
-            rangeValues.deallocate()
-            nodeRanges.deallocate()
+            domainTierStorage = FixedBuffer(repeating: 0, count: domains)
+            domainsExactStorage = FixedBuffer(repeating: false, count: domains)
+            lost = FixedBuffer(repeating: 0, count: domains)
+            gained = FixedBuffer(repeating: 0, count: domains)
+            rangeRegisters = FixedBuffer(repeating: 0, count: 2 * domains + 2)
+            rangeValues = FixedBuffer(repeating: .any, count: 2 * domains + 2)
+            nodeRanges = FixedBuffer(repeating: .any, count: max(1, plan.tape.largestPlan))
         }
     }
 
     /// The program's scoring as flat arrays of registers and numbers, so
     /// that computing the bound per record touches no strings and no
     /// reference-counted storage.
-    public final class Layout: @unchecked Sendable {
-        // Immutable after init; freed in deinit.
+    public final class Layout: Sendable {
+        // Immutable after init.
         let ruleCount: Int
-        let ruleRegisters: UnsafeMutablePointer<Int>
-        let rulePoints: UnsafeMutablePointer<Int>
-        let ruleDomains: UnsafeMutablePointer<Int>
+        let ruleRegisters: FixedBuffer<Int>
+        let rulePoints: FixedBuffer<Int>
+        let ruleDomains: FixedBuffer<Int>
         /// Floors of domain `d`: `floorStart[d] ..< floorStart[d + 1]`.
-        let floorStart: UnsafeMutablePointer<Int32>
-        let floorRegisters: UnsafeMutablePointer<Int>
-        let floorTiers: UnsafeMutablePointer<Int>
+        let floorStart: FixedBuffer<Int32>
+        let floorRegisters: FixedBuffer<Int>
+        let floorTiers: FixedBuffer<Int>
         public let domainCount: Int
-        let scoreRegisters: UnsafeMutablePointer<Int>
-        let tierRegisters: UnsafeMutablePointer<Int>
+        let scoreRegisters: FixedBuffer<Int>
+        let tierRegisters: FixedBuffer<Int>
         /// Bands of each domain, then of the total (scale `domainCount`):
         /// `bandStart[s] ..< bandStart[s + 1]`, ascending.
-        let bandStart: UnsafeMutablePointer<Int32>
-        let bandLower: UnsafeMutablePointer<Int>
-        let bandTier: UnsafeMutablePointer<Int>
+        let bandStart: FixedBuffer<Int32>
+        let bandLower: FixedBuffer<Int>
+        let bandTier: FixedBuffer<Int>
         let totalRegister: Int
         let bandTierRegister: Int
         let tierRegister: Int
         let escalationCount: Int
-        let escalationRegisters: UnsafeMutablePointer<Int>
-        let escalationTiers: UnsafeMutablePointer<Int>
-        let escalationRoots: UnsafeMutablePointer<Int>
+        let escalationRegisters: FixedBuffer<Int>
+        let escalationTiers: FixedBuffer<Int>
+        let escalationRoots: FixedBuffer<Int>
         /// The inputs each condition tests the presence of.
         let presence: PresenceTests
 
         init(program: Program, escalations: [ExprPlan]) {
-            func flat<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
-                let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, values.count))
-                pointer.initialize(from: values, count: values.count)
-                return pointer
-            }
             ruleCount = program.rules.count
-            ruleRegisters = flat(program.rules.map(\.condition.register))
-            rulePoints = flat(program.rules.map(\.points))
-            ruleDomains = flat(program.rules.map(\.domain))
+            ruleRegisters = FixedBuffer(program.rules.map(\.condition.register))
+            rulePoints = FixedBuffer(program.rules.map(\.points))
+            ruleDomains = FixedBuffer(program.rules.map(\.domain))
             var starts: [Int32] = [0]
             for domain in program.domains { starts.append(starts.last! + Int32(domain.floors.count)) }
-            floorStart = flat(starts)
+            floorStart = FixedBuffer(starts)
             let floors = program.domains.flatMap(\.floors)
-            floorRegisters = flat(floors.map(\.condition.register))
-            floorTiers = flat(floors.map(\.atLeast))
+            floorRegisters = FixedBuffer(floors.map(\.condition.register))
+            floorTiers = FixedBuffer(floors.map(\.atLeast))
             domainCount = program.domains.count
-            scoreRegisters = flat(program.domains.map(\.scoreRegister))
-            tierRegisters = flat(program.domains.map(\.tierRegister))
+            scoreRegisters = FixedBuffer(program.domains.map(\.scoreRegister))
+            tierRegisters = FixedBuffer(program.domains.map(\.tierRegister))
             let scales = program.domains.map(\.bands) + [program.overall.bands]
             var bandStarts: [Int32] = [0]
             for bands in scales { bandStarts.append(bandStarts.last! + Int32(bands.bands.count)) }
-            bandStart = flat(bandStarts)
-            bandLower = flat(scales.flatMap { $0.bands.map(\.lower) })
-            bandTier = flat(scales.flatMap { $0.bands.map(\.tier) })
+            bandStart = FixedBuffer(bandStarts)
+            bandLower = FixedBuffer(scales.flatMap { $0.bands.map(\.lower) })
+            bandTier = FixedBuffer(scales.flatMap { $0.bands.map(\.tier) })
             totalRegister = program.overall.totalRegister
             bandTierRegister = program.overall.bandTierRegister
             tierRegister = program.overall.tierRegister
             escalationCount = program.overall.escalations.count
-            escalationRegisters = flat(program.overall.escalations.map(\.condition.register))
-            escalationTiers = flat(program.overall.escalations.map(\.atLeast))
-            escalationRoots = flat(escalations.map(\.tapeBase))
+            escalationRegisters = FixedBuffer(program.overall.escalations.map(\.condition.register))
+            escalationTiers = FixedBuffer(program.overall.escalations.map(\.atLeast))
+            escalationRoots = FixedBuffer(escalations.map(\.tapeBase))
             presence = PresenceTests(program: program)
-        }
-
-        deinit {
-            for pointer in [
-                ruleRegisters, rulePoints, ruleDomains, floorRegisters, floorTiers, scoreRegisters, tierRegisters,
-                bandLower, bandTier, escalationRegisters, escalationTiers, escalationRoots,
-            ] {
-                pointer.deallocate()
-            }
-            floorStart.deallocate()
-            bandStart.deallocate()
         }
 
         /// The tier of `score` on scale `scale` (a domain, or `domainCount`

@@ -9,36 +9,46 @@ struct ScoreRanges {
         var isPoint: Bool { lower == upper }
     }
 
-    unowned(unsafe) let tape: TraceTape
-    let registers: UnsafePointer<Double>
-    unowned(unsafe) let scratch: ReachableTiers.Scratch
+    // Borrowed from the tape and the scratch that `ReachableTiers.compute`
+    // is given, which outlive this value: plain pointers, so building one
+    // per record costs no reference counting.
+    private let nodes: UnsafePointer<TraceTape.Node>
+    private let children: UnsafePointer<Int32>
+    private let registers: UnsafePointer<Double>
+    /// The scores and tiers known only as a range: register, range.
+    private let rangeRegisters: UnsafeMutablePointer<Int>
+    private let rangeValues: UnsafeMutablePointer<Range>
+    /// One range per node of the largest plan.
+    private let nodeRanges: UnsafeMutablePointer<Range>
     /// The scores and tiers not known exactly (few: a linear search).
     private var count = 0
 
     init(tape: TraceTape, registers: UnsafePointer<Double>, scratch: ReachableTiers.Scratch) {
-        self.tape = tape
+        nodes = tape.nodes
+        children = tape.children
         self.registers = registers
-        self.scratch = scratch
+        rangeRegisters = scratch.rangeRegisters.baseAddress
+        rangeValues = scratch.rangeValues.baseAddress
+        nodeRanges = scratch.nodeRanges.baseAddress
     }
 
     var isEmpty: Bool { count == 0 }
 
     mutating func set(_ register: Int, _ lower: Double, _ upper: Double) {
-        scratch.rangeRegisters[count] = register
-        scratch.rangeValues[count] = Range(lower: lower, upper: upper)
+        rangeRegisters[count] = register
+        rangeValues[count] = Range(lower: lower, upper: upper)
         count += 1
     }
 
     private func range(register: Int) -> Range? {
-        for k in 0..<count where scratch.rangeRegisters[k] == register { return scratch.rangeValues[k] }
+        for k in 0..<count where rangeRegisters[k] == register { return rangeValues[k] }
         return nil
     }
 
     /// The range of the condition at tape node `root`. Nodes are in
     /// pre-order, so going backwards computes children before parents.
     func evaluate(root: Int) -> Range {
-        let nodes = tape.nodes
-        let ranges = scratch.nodeRanges
+        let ranges = nodeRanges
         let end = Int(nodes[root].end)
         var index = end - 1
         while index >= root {
@@ -66,7 +76,7 @@ struct ScoreRanges {
 
     private func combine(_ node: TraceTape.Node, first: Int, base: Int, ranges: UnsafeMutablePointer<Range>) -> Range {
         let count = Int(node.childCount)
-        @inline(__always) func child(_ k: Int) -> Range { ranges[Int(tape.children[first + k]) - base] }
+        @inline(__always) func child(_ k: Int) -> Range { ranges[Int(children[first + k]) - base] }
         var lowest = Range(lower: .infinity, upper: .infinity)
         var highest = Range(lower: -.infinity, upper: -.infinity)
         var sum = Range(lower: 0, upper: 0)

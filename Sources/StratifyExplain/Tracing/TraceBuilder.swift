@@ -27,7 +27,7 @@ public struct TraceBuilder {
     /// The trace of the record whose evaluation is in `evaluator`.
     public mutating func trace(_ evaluator: Evaluator, identifier: String) -> Trace {
         let program = plan.program
-        let r = evaluator.registers
+        let r = evaluator.registerValues
         let tiers = plan.tiers.names
         let reachable = ReachableTiers(plan: plan, registers: r)
 
@@ -112,7 +112,7 @@ public struct TraceBuilder {
             reachable: tiers[reachable], exact: exact)
     }
 
-    private mutating func condition(_ expr: ExprPlan, text: String, registers r: UnsafeMutableBufferPointer<Double>) -> Trace.Condition {
+    private mutating func condition(_ expr: ExprPlan, text: String, registers r: UnsafeBufferPointer<Double>) -> Trace.Condition {
         let outcome = Outcome(r[expr.rootRegister])
         let checks = expr.checks.map { index in check(expr, index, registers: r) }
         var failed: [Trace.Part] = []
@@ -137,13 +137,13 @@ public struct TraceBuilder {
             text: ExprPlan.oneLine(text), outcome: outcome, values: values, checks: checks, failed: failed, held: held, missing: missing)
     }
 
-    private mutating func part(_ expr: ExprPlan, _ index: Int, registers r: UnsafeMutableBufferPointer<Double>) -> Trace.Part {
+    private mutating func part(_ expr: ExprPlan, _ index: Int, registers r: UnsafeBufferPointer<Double>) -> Trace.Part {
         scratch.removeAll()
         writer.appendCheck(expr, index, registers: r, into: &scratch)
         return Trace.Part(expr: expr.texts[index], sentence: text(scratch))
     }
 
-    private mutating func check(_ expr: ExprPlan, _ index: Int, registers r: UnsafeMutableBufferPointer<Double>) -> Trace.Check {
+    private mutating func check(_ expr: ExprPlan, _ index: Int, registers r: UnsafeBufferPointer<Double>) -> Trace.Check {
         let node = expr.nodes[index]
         scratch.removeAll()
         writer.appendCheck(expr, index, registers: r, into: &scratch)

@@ -1,3 +1,4 @@
+import StratifyIO
 import StratifyRules
 
 /// Every `ExprPlan` of a `TracePlan` (derived values, rules, floors,
@@ -11,8 +12,8 @@ import StratifyRules
 /// the text form and the JSON writer share them. Node `i` of a plan is
 /// tape node `plan.tapeBase + i`; nodes are in pre-order, so a subtree is
 /// the range `i ..< nodes[i].end`.
-public final class TraceTape: @unchecked Sendable {
-    // Immutable after init; freed in deinit.
+public final class TraceTape: Sendable {
+    // Immutable after init.
 
     public enum Kind: UInt8, Sendable {
         case constant, input, derived, flag, scoreOrTier
@@ -57,17 +58,22 @@ public final class TraceTape: @unchecked Sendable {
     }
 
     public let count: Int
-    public let nodes: UnsafeMutablePointer<Node>
+    @usableFromInline let nodeStorage: FixedBuffer<Node>
+    @inlinable public var nodes: UnsafePointer<Node> { UnsafePointer(nodeStorage.baseAddress) }
     /// Child node indexes (absolute), by `Node.firstChild`.
-    public let children: UnsafeMutablePointer<Int32>
+    @usableFromInline let childStorage: FixedBuffer<Int32>
+    @inlinable public var children: UnsafePointer<Int32> { UnsafePointer(childStorage.baseAddress) }
     /// The tape roots of the rules that set flag `f`:
     /// `flagRules[flagRuleStart[f] ..< flagRuleStart[f + 1]]`.
-    public let flagRuleStart: UnsafeMutablePointer<Int32>
-    public let flagRules: UnsafeMutablePointer<Int32>
+    @usableFromInline let flagRuleStartStorage: FixedBuffer<Int32>
+    @usableFromInline let flagRuleStorage: FixedBuffer<Int32>
+    @inlinable public var flagRuleStart: UnsafePointer<Int32> { UnsafePointer(flagRuleStartStorage.baseAddress) }
+    @inlinable public var flagRules: UnsafePointer<Int32> { UnsafePointer(flagRuleStorage.baseAddress) }
     /// The largest plan, in nodes (for scratch space sized per walk).
     public let largestPlan: Int
     /// `program.missingOrder`: the inputs in the order of `missing` lists.
-    public let missingOrder: UnsafeMutablePointer<Int32>
+    @usableFromInline let missingOrderStorage: FixedBuffer<Int32>
+    @inlinable public var missingOrder: UnsafePointer<Int32> { UnsafePointer(missingOrderStorage.baseAddress) }
     public let missingCount: Int
 
     /// `plans` in tape order (each plan's `tapeBase` is where it starts);
@@ -77,8 +83,10 @@ public final class TraceTape: @unchecked Sendable {
         let total = plans.reduce(0) { $0 + $1.nodes.count }
         let childTotal = plans.reduce(0) { $0 + $1.childIndexes.count }
         count = total
-        nodes = .allocate(capacity: max(1, total))
-        children = .allocate(capacity: max(1, childTotal))
+        nodeStorage = FixedBuffer(
+            repeating: Node(register: 0, end: 0, firstChild: 0, childCount: 0, aux: 0, kind: .other, op: .none, bits: 0),
+            count: total)
+        childStorage = FixedBuffer(repeating: 0, count: childTotal)
         largestPlan = plans.map(\.nodes.count).max() ?? 0
         var childBase = 0
         for plan in plans {
@@ -146,44 +154,34 @@ public final class TraceTape: @unchecked Sendable {
                     if hasOtherwise { bits |= Node.hasOtherwise }
                 case .sum: kind = .sum
                 }
-                nodes[index] = Node(
+                nodeStorage[index] = Node(
                     register: Int32(node.register), end: Int32(plan.tapeBase + ends[local]),
                     firstChild: Int32(childBase + node.firstChild), childCount: Int32(node.childCount),
                     aux: aux, kind: kind, op: op, bits: bits)
             }
             for (k, child) in plan.childIndexes.enumerated() {
-                children[childBase + k] = Int32(plan.tapeBase + child)
+                childStorage[childBase + k] = Int32(plan.tapeBase + child)
             }
             // Which connective each node sits under.
             for (local, node) in plan.nodes.enumerated() where node.isLogic {
                 let bit = node.kind == .and ? Node.parentIsAnd : Node.parentIsOr
-                for child in plan.children(local) { nodes[plan.tapeBase + child].bits |= bit }
+                for child in plan.children(local) { nodeStorage[plan.tapeBase + child].bits |= bit }
             }
             childBase += plan.childIndexes.count
         }
-        flagRuleStart = .allocate(capacity: program.flags.count + 1)
-        let ruleCount = program.flags.reduce(0) { $0 + $1.rules.count }
-        flagRules = .allocate(capacity: max(1, ruleCount))
+        flagRuleStartStorage = FixedBuffer(repeating: 0, count: program.flags.count + 1)
+        flagRuleStorage = FixedBuffer(repeating: 0, count: program.flags.reduce(0) { $0 + $1.rules.count })
         var position = 0
         for (flag, value) in program.flags.enumerated() {
-            flagRuleStart[flag] = Int32(position)
+            flagRuleStartStorage[flag] = Int32(position)
             for rule in value.rules {
-                flagRules[position] = Int32(ruleRoots[rule])
+                flagRuleStorage[position] = Int32(ruleRoots[rule])
                 position += 1
             }
         }
-        flagRuleStart[program.flags.count] = Int32(position)
+        flagRuleStartStorage[program.flags.count] = Int32(position)
         missingCount = program.missingOrder.count
-        missingOrder = .allocate(capacity: max(1, missingCount))
-        for (k, input) in program.missingOrder.enumerated() { missingOrder[k] = Int32(input) }
-    }
-
-    deinit {
-        nodes.deallocate()
-        children.deallocate()
-        flagRuleStart.deallocate()
-        flagRules.deallocate()
-        missingOrder.deallocate()
+        missingOrderStorage = FixedBuffer(program.missingOrder.map { Int32($0) })
     }
 
     /// The `k`th child of node `index`.

@@ -47,23 +47,18 @@ public final class DelimiterStage: TranscodingStage {
     private var heldCR = false
     private var state = State.fieldStart
 
-    private static let comma: UInt8 = 0x2C
-    private static let quote: UInt8 = 0x22
-    private static let lineFeed: UInt8 = 0x0A
-    private static let carriageReturn: UInt8 = 0x0D
-
     /// - Parameter delimiter: the byte between fields; not `,`, `"`, CR or LF.
     public init(reading inner: ByteSource, delimiter: UInt8, blockBytes: Int = 64 << 10, fieldLimit: Int = (64 << 10) + 1) {
         precondition(
-            delimiter != Self.comma && delimiter != Self.quote && delimiter != Self.lineFeed
-                && delimiter != Self.carriageReturn, "not a delimiter to transcode")
+            delimiter != ASCII.comma && delimiter != ASCII.quote && delimiter != ASCII.lineFeed
+                && delimiter != ASCII.carriageReturn, "not a delimiter to transcode")
         self.delimiter = delimiter
         self.fieldLimit = max(1, fieldLimit)
         copiesWholeFields = self.fieldLimit > blockBytes
         var classes = [UInt8](repeating: 0, count: 256)
         classes[Int(delimiter)] = 2
-        classes[Int(Self.lineFeed)] = 2
-        classes[Int(Self.comma)] = 1
+        classes[Int(ASCII.lineFeed)] = 2
+        classes[Int(ASCII.comma)] = 1
         self.classes = classes
         super.init(reading: inner, blockBytes: blockBytes)
     }
@@ -81,8 +76,8 @@ public final class DelimiterStage: TranscodingStage {
             field.removeAll()
             held.withUnsafeBytes { writeField($0, hasComma: fieldHasComma, endingLine: true) }
         case .unquotedWrittenQuoted:
-            output.append(Self.quote)
-            if heldCR { output.append(Self.carriageReturn) }
+            output.append(ASCII.quote)
+            if heldCR { output.append(ASCII.carriageReturn) }
         default:
             break
         }
@@ -97,8 +92,8 @@ public final class DelimiterStage: TranscodingStage {
             while i < n {
                 switch state {
                 case .fieldStart:
-                    if u[i] == Self.quote {
-                        output.append(Self.quote)
+                    if u[i] == ASCII.quote {
+                        output.append(ASCII.quote)
                         state = .quoted
                         i += 1
                         continue
@@ -111,7 +106,7 @@ public final class DelimiterStage: TranscodingStage {
                     let lastStart =
                         max(
                             findLastByte(delimiter, base, from: i, to: special) ?? (i - 1),
-                            findLastByte(Self.lineFeed, base, from: i, to: special) ?? (i - 1)) + 1
+                            findLastByte(ASCII.lineFeed, base, from: i, to: special) ?? (i - 1)) + 1
                     if lastStart > i {
                         appendReplacingDelimiter(UnsafeRawBufferPointer(start: base + i, count: lastStart - i))
                         i = lastStart
@@ -136,7 +131,7 @@ public final class DelimiterStage: TranscodingStage {
                         i = n
                         continue
                     }
-                    let endsLine = u[j] == Self.lineFeed
+                    let endsLine = u[j] == ASCII.lineFeed
                     if field.isEmpty {
                         writeField(run, hasComma: fieldHasComma, endingLine: endsLine)
                     } else {
@@ -145,7 +140,7 @@ public final class DelimiterStage: TranscodingStage {
                         field.removeAll(keepingCapacity: true)
                         held.withUnsafeBytes { writeField($0, hasComma: fieldHasComma, endingLine: endsLine) }
                     }
-                    output.append(endsLine ? Self.lineFeed : Self.comma)
+                    output.append(endsLine ? ASCII.lineFeed : ASCII.comma)
                     state = .fieldStart
                     i = j + 1
                 case .unquotedWrittenQuoted:
@@ -153,26 +148,26 @@ public final class DelimiterStage: TranscodingStage {
                     i += 1
                     if heldCR {
                         heldCR = false
-                        if byte == Self.lineFeed {
-                            output.append(contentsOf: [Self.quote, Self.carriageReturn, Self.lineFeed])
+                        if byte == ASCII.lineFeed {
+                            output.append(contentsOf: [ASCII.quote, ASCII.carriageReturn, ASCII.lineFeed])
                             state = .fieldStart
                             continue
                         }
-                        output.append(Self.carriageReturn)
+                        output.append(ASCII.carriageReturn)
                     }
-                    if byte == delimiter || byte == Self.lineFeed {
-                        output.append(Self.quote)
-                        output.append(byte == delimiter ? Self.comma : byte)
+                    if byte == delimiter || byte == ASCII.lineFeed {
+                        output.append(ASCII.quote)
+                        output.append(byte == delimiter ? ASCII.comma : byte)
                         state = .fieldStart
-                    } else if byte == Self.carriageReturn {
+                    } else if byte == ASCII.carriageReturn {
                         heldCR = true
                     } else {
                         output.append(byte)
-                        if byte == Self.quote { output.append(byte) }
+                        if byte == ASCII.quote { output.append(byte) }
                     }
                 case .quoted:
                     // Copied up to and with the next quote.
-                    let end = findByte(Self.quote, base, from: i, to: n)
+                    let end = findByte(ASCII.quote, base, from: i, to: n)
                     output.append(contentsOf: UnsafeRawBufferPointer(start: base + i, count: (end.map { $0 + 1 } ?? n) - i))
                     if let end {
                         state = .quoteSeen
@@ -181,8 +176,8 @@ public final class DelimiterStage: TranscodingStage {
                         i = n
                     }
                 case .quoteSeen:
-                    if u[i] == Self.quote {
-                        output.append(Self.quote)
+                    if u[i] == ASCII.quote {
+                        output.append(ASCII.quote)
                         state = .quoted
                         i += 1
                     } else {
@@ -192,11 +187,11 @@ public final class DelimiterStage: TranscodingStage {
                     let byte = u[i]
                     i += 1
                     if byte == delimiter {
-                        output.append(Self.comma)
+                        output.append(ASCII.comma)
                         state = .fieldStart
                     } else {
                         output.append(byte)
-                        if byte == Self.lineFeed { state = .fieldStart }
+                        if byte == ASCII.lineFeed { state = .fieldStart }
                     }
                 }
             }
@@ -208,9 +203,9 @@ public final class DelimiterStage: TranscodingStage {
     private func holdFieldPart(_ run: UnsafeRawBufferPointer) {
         field.append(contentsOf: run)
         guard field.count >= fieldLimit else { return }
-        output.append(Self.quote)
+        output.append(ASCII.quote)
         field.withUnsafeBytes { held in
-            let keepsCR = held.last == Self.carriageReturn
+            let keepsCR = held.last == ASCII.carriageReturn
             appendDoublingQuotes(UnsafeRawBufferPointer(rebasing: held[..<(held.count - (keepsCR ? 1 : 0))]))
             heldCR = keepsCR
         }
@@ -226,11 +221,11 @@ public final class DelimiterStage: TranscodingStage {
             output.append(contentsOf: value)
             return
         }
-        let keepsCR = endingLine && value.last == Self.carriageReturn
-        output.append(Self.quote)
+        let keepsCR = endingLine && value.last == ASCII.carriageReturn
+        output.append(ASCII.quote)
         appendDoublingQuotes(keepsCR ? UnsafeRawBufferPointer(rebasing: value.dropLast()) : value)
-        output.append(Self.quote)
-        if keepsCR { output.append(Self.carriageReturn) }
+        output.append(ASCII.quote)
+        if keepsCR { output.append(ASCII.carriageReturn) }
     }
 
     /// Appends `bytes`, each delimiter made a comma, a word at a time.
@@ -239,7 +234,7 @@ public final class DelimiterStage: TranscodingStage {
         output.append(contentsOf: bytes)
         let ones: UInt64 = 0x0101_0101_0101_0101
         let delimiters = UInt64(delimiter) &* ones
-        let flip = UInt64(delimiter ^ Self.comma) &* ones
+        let flip = UInt64(delimiter ^ ASCII.comma) &* ones
         let delimiter = self.delimiter
         output.withUnsafeMutableBytes { out in
             let p = out.baseAddress!
@@ -254,7 +249,7 @@ public final class DelimiterStage: TranscodingStage {
                 i += 8
             }
             while i < out.count {
-                if out[i] == delimiter { out[i] = Self.comma }
+                if out[i] == delimiter { out[i] = ASCII.comma }
                 i += 1
             }
         }
@@ -262,9 +257,8 @@ public final class DelimiterStage: TranscodingStage {
 
     /// Offset of the first `"` or `,` in `p[from..<to]`, or `to`.
     private static func findQuoteOrComma(_ p: UnsafeRawPointer, from: Int, to: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let quotes = UInt64(quote) &* ones
-        let commas = UInt64(comma) &* ones
+        let quotes = ASCII.inEveryByte(ASCII.quote)
+        let commas = ASCII.inEveryByte(ASCII.comma)
         var i = from
         while to - i >= 8 {
             let w = (p + i).loadUnaligned(as: UInt64.self)
@@ -273,16 +267,16 @@ public final class DelimiterStage: TranscodingStage {
             i += 8
         }
         let u = p.assumingMemoryBound(to: UInt8.self)
-        while i < to, u[i] != quote, u[i] != comma { i += 1 }
+        while i < to, u[i] != ASCII.quote, u[i] != ASCII.comma { i += 1 }
         return i
     }
 
     private func appendDoublingQuotes(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         var start = 0
-        while let quote = findByte(Self.quote, base, from: start, to: bytes.count) {
+        while let quote = findByte(ASCII.quote, base, from: start, to: bytes.count) {
             output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...quote]))
-            output.append(Self.quote)
+            output.append(ASCII.quote)
             start = quote + 1
         }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...]))

@@ -10,8 +10,11 @@ import CZlib
 /// gzip member are errors that give the compressed byte offset.
 public final class GzipStage: ByteStage {
     private let inner: ByteSource
-    private let stream: UnsafeMutablePointer<z_stream>
-    private let input: UnsafeMutableRawBufferPointer
+    /// zlib keeps pointers into its stream state: it must not move.
+    private let streamBox = StateBox(z_stream())
+    private var stream: UnsafeMutablePointer<z_stream> { streamBox.pointer }
+    private let inputBlock: FixedBuffer<UInt8>
+    private var input: UnsafeMutableRawBufferPointer { inputBlock.rawBytes }
     /// Compressed bytes read before the current input block.
     private var consumedBefore = 0
     private var blockLength = 0
@@ -24,16 +27,11 @@ public final class GzipStage: ByteStage {
 
     public init(reading inner: ByteSource, blockBytes: Int = 64 << 10) {
         self.inner = inner
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        input = .allocate(byteCount: max(1, blockBytes), alignment: 16)
+        inputBlock = FixedBuffer(uninitializedCount: max(1, blockBytes))
     }
 
     deinit {
         if initialized { inflateEnd(stream) }
-        stream.deinitialize(count: 1)
-        stream.deallocate()
-        input.deallocate()
     }
 
     /// The offset in the compressed stream of the next byte zlib reads.

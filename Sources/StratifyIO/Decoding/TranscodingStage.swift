@@ -5,7 +5,8 @@
 /// `start`, `transcode` and `finish`.
 public class TranscodingStage: ByteStage {
     let inner: ByteSource
-    private let input: UnsafeMutableRawBufferPointer
+    private let inputBlock: FixedBuffer<UInt8>
+    private var input: UnsafeMutableRawBufferPointer { inputBlock.rawBytes }
     /// What the subclass made of the blocks so far and was not handed out.
     var output: [UInt8] = []
     private var outputStart = 0
@@ -14,12 +15,8 @@ public class TranscodingStage: ByteStage {
 
     init(reading inner: ByteSource, blockBytes: Int) {
         self.inner = inner
-        input = .allocate(byteCount: max(1, blockBytes), alignment: 16)
-        output.reserveCapacity(2 * input.count + 16)
-    }
-
-    deinit {
-        input.deallocate()
+        inputBlock = FixedBuffer(uninitializedCount: max(1, blockBytes))
+        output.reserveCapacity(2 * inputBlock.count + 16)
     }
 
     /// Appends to `output` what `block` stands for.

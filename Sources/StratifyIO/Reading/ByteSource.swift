@@ -9,8 +9,8 @@ import Glibc
 /// file is never held in memory as a whole.
 ///
 /// A source is used by one thread at a time (it may be handed from one
-/// thread to another), hence `@unchecked Sendable`.
-public final class ByteSource: @unchecked Sendable {
+/// thread to another).
+public final class ByteSource {
     private enum Backing {
         case descriptor(fd: Int32, owned: Bool)
         case memory(bytes: [UInt8], position: Int, maxRead: Int)
@@ -90,15 +90,14 @@ public final class ByteSource: @unchecked Sendable {
         }
         let wanted = count - peeked.count
         if wanted > 0 {
-            let block = UnsafeMutableRawBufferPointer.allocate(byteCount: wanted, alignment: 1)
-            defer { block.deallocate() }
+            let block = FixedBuffer<UInt8>(uninitializedCount: wanted)
             var got = 0
             while got < wanted {
-                let n = try readUnpeeked(into: UnsafeMutableRawBufferPointer(rebasing: block[got...]))
+                let n = try readUnpeeked(into: UnsafeMutableRawBufferPointer(rebasing: block.rawBytes[got...]))
                 if n == 0 { break }
                 got += n
             }
-            peeked += block[..<got]
+            peeked += block.rawBytes[..<got]
         }
         return Array(peeked.prefix(count))
     }

@@ -44,8 +44,8 @@
 /// reports them per record.
 ///
 /// A chunker is used by one thread at a time (it may be moved between
-/// threads), hence `@unchecked Sendable`.
-public final class CSVChunker: @unchecked Sendable {
+/// threads).
+public final class CSVChunker {
     private let core: ChunkerCore
     private var stashed: IntakeItem?
     private var nextSequence = 0

@@ -40,6 +40,8 @@ final class ChunkerCore {
     let block: Int
     let maxRecord: Int
     let capacity: Int
+    /// The working buffer; `buffer` is its address.
+    private let storage: FixedBuffer<UInt8>
     let buffer: UnsafeMutableRawPointer
 
     // Buffer window
@@ -79,12 +81,9 @@ final class ChunkerCore {
         self.block = options.readBlockBytes
         self.maxRecord = options.maxRecordBytes
         self.capacity = target + maxRecord + 2 * block + 64
-        self.buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+        self.storage = FixedBuffer(uninitializedCount: capacity)
+        self.buffer = UnsafeMutableRawPointer(storage.baseAddress)
         pending.reserveCapacity(4)
-    }
-
-    deinit {
-        buffer.deallocate()
     }
 
     /// The next item, or nil after the last one. Sequence numbers are left
@@ -165,7 +164,7 @@ final class ChunkerCore {
         }
         while scanPos < filled {
             if skipping {
-                if let lf = findByte(10, p, from: scanPos, to: filled) {
+                if let lf = findByte(ASCII.lineFeed, p, from: scanPos, to: filled) {
                     scanPos = lf + 1
                     line += 1
                     lineStart = scanPos
@@ -189,7 +188,7 @@ final class ChunkerCore {
                     scanWindows()
                     continue
                 }
-                let close = findByte(34, p, from: scanPos, to: filled)
+                let close = findByte(ASCII.quote, p, from: scanPos, to: filled)
                 let end = close ?? filled
                 countLines(from: scanPos, to: end)
                 if (close.map { $0 + 1 } ?? filled) - recStart > maxRecord {
@@ -204,10 +203,10 @@ final class ChunkerCore {
                 }
             case .quoteSeen:
                 let b = u[scanPos]
-                if b == 34 {  // "" : an escaped quote
+                if b == ASCII.quote {  // "" : an escaped quote
                     quote = .quoted
                     scanPos += 1
-                } else if b == 44 || b == 10 || b == 13 {
+                } else if b == ASCII.comma || b == ASCII.lineFeed || b == ASCII.carriageReturn {
                     quote = .unquoted  // the byte itself is handled below
                 } else if line > quoteLine {
                     // A quoted run that crossed a line end and then "closes"
@@ -220,7 +219,7 @@ final class ChunkerCore {
                 }
             case .fieldStart, .unquoted:
                 let regionStart = scanPos
-                let q = csv ? findByte(34, p, from: scanPos, to: filled) : nil
+                let q = csv ? findByte(ASCII.quote, p, from: scanPos, to: filled) : nil
                 if let q, q - scanPos < 64, filled - scanPos >= 64 {
                     // Quotes close together: bit masks beat a memchr per quote.
                     // (The first window holds this quote, so it makes progress.)
@@ -233,13 +232,13 @@ final class ChunkerCore {
                 }
                 guard let q else {
                     let last = u[end - 1]
-                    quote = (last == 44 || last == 10) ? .fieldStart : .unquoted
+                    quote = (last == ASCII.comma || last == ASCII.lineFeed) ? .fieldStart : .unquoted
                     continue
                 }
                 let opens =
                     q == regionStart
                     ? quote == .fieldStart
-                    : (u[q - 1] == 44 || u[q - 1] == 10)
+                    : (u[q - 1] == ASCII.comma || u[q - 1] == ASCII.lineFeed)
                 scanPos = q + 1
                 if opens {
                     quote = .quoted
@@ -298,7 +297,7 @@ final class ChunkerCore {
                 state =
                     pos == outsideFrom
                     ? state
-                    : (u[pos - 1] == 44 || u[pos - 1] == 10) ? .fieldStart : .unquoted
+                    : (u[pos - 1] == ASCII.comma || u[pos - 1] == ASCII.lineFeed) ? .fieldStart : .unquoted
             }
             quote = state
             self.line = line
@@ -316,8 +315,8 @@ final class ChunkerCore {
             var lineFeeds: UInt64 = 0
             for k in 0..<8 {
                 let w = (p + (base + 8 * k)).loadUnaligned(as: UInt64.self)
-                quotes |= byteMaskBits(zeroByteMask(w ^ 0x2222_2222_2222_2222)) &<< UInt64(8 * k)
-                lineFeeds |= byteMaskBits(zeroByteMask(w ^ 0x0A0A_0A0A_0A0A_0A0A)) &<< UInt64(8 * k)
+                quotes |= byteMaskBits(zeroByteMask(w ^ ASCII.inEveryByte(ASCII.quote))) &<< UInt64(8 * k)
+                lineFeeds |= byteMaskBits(zeroByteMask(w ^ ASCII.inEveryByte(ASCII.lineFeed))) &<< UInt64(8 * k)
             }
             if quotes == 0 && state != .quoted { break windows }
             var events = quotes | lineFeeds
@@ -347,7 +346,7 @@ final class ChunkerCore {
                         return
                     }
                     let b = u[next]
-                    if b == 34 {  // "" : escaped
+                    if b == ASCII.quote {  // "" : escaped
                         if next < windowEnd {
                             events &= ~(UInt64(1) &<< UInt64(next - base))
                             continue
@@ -355,7 +354,7 @@ final class ChunkerCore {
                         windowEnd = next + 1  // it was the next window's first byte
                         break
                     }
-                    if b == 44 || b == 10 || b == 13 || line == quoteLine {
+                    if b == ASCII.comma || b == ASCII.lineFeed || b == ASCII.carriageReturn || line == quoteLine {
                         state = .unquoted  // closed ("ab"c is the scanner's business)
                         outsideFrom = next
                         continue
@@ -389,7 +388,7 @@ final class ChunkerCore {
                     tooLong(resumeAt: recStart + maxRecord + 1)
                     return
                 }
-                let opens = e == outsideFrom ? state == .fieldStart : (u[e - 1] == 44 || u[e - 1] == 10)
+                let opens = e == outsideFrom ? state == .fieldStart : (u[e - 1] == ASCII.comma || u[e - 1] == ASCII.lineFeed)
                 if opens {
                     state = .quoted
                     quoteOpen = e
@@ -431,7 +430,7 @@ final class ChunkerCore {
         while true {
             if end - recStart <= maxRecord {
                 // Common case: no record here can be too long.
-                if let last = findLastByte(10, p, from: from, to: end) {
+                if let last = findLastByte(ASCII.lineFeed, p, from: from, to: end) {
                     line += countLineFeeds(p, from: from, to: last + 1)
                     lineStart = last + 1
                     recStart = last + 1
@@ -443,7 +442,7 @@ final class ChunkerCore {
             // The record at recStart is acceptable only if it ends within
             // maxRecord bytes, i.e. a line feed lies at or before this point.
             let windowEnd = recStart + maxRecord + 1
-            if from < windowEnd, let last = findLastByte(10, p, from: from, to: windowEnd) {
+            if from < windowEnd, let last = findLastByte(ASCII.lineFeed, p, from: from, to: windowEnd) {
                 line += countLineFeeds(p, from: from, to: last + 1)
                 lineStart = last + 1
                 recStart = last + 1
@@ -458,7 +457,7 @@ final class ChunkerCore {
 
     private func countLines(from start: Int, to end: Int) {
         let p = UnsafeRawPointer(buffer)
-        if let last = findLastByte(10, p, from: start, to: end) {
+        if let last = findLastByte(ASCII.lineFeed, p, from: start, to: end) {
             line += countLineFeeds(p, from: start, to: last + 1)
             lineStart = last + 1
         }
@@ -503,7 +502,7 @@ final class ChunkerCore {
                     kind: .unterminatedQuote, line: recLine, errorLine: quoteLine, column: quoteColumn,
                     byteOffset: base + recStart, message: message)))
         quote = .fieldStart
-        if let lf = findByte(10, UnsafeRawPointer(buffer), from: quoteOpen, to: filled) {
+        if let lf = findByte(ASCII.lineFeed, UnsafeRawPointer(buffer), from: quoteOpen, to: filled) {
             scanPos = lf + 1
             line = quoteLine + 1
             lineStart = scanPos

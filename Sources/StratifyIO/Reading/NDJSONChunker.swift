@@ -13,7 +13,7 @@
 ///   it is streamed through without being buffered.
 ///
 /// Items are numbered and ordered as described at ``IntakeItem``.
-public final class NDJSONChunker: @unchecked Sendable {
+public final class NDJSONChunker {
     private let core: ChunkerCore
     private var nextSequence = 0
 

@@ -82,7 +82,7 @@ func countLineFeeds(_ p: UnsafeRawPointer, from: Int, to: Int) -> Int {
     }
     let u = p.assumingMemoryBound(to: UInt8.self)
     while i < to {
-        if u[i] == 10 { total += 1 }
+        if u[i] == ASCII.lineFeed { total += 1 }
         i += 1
     }
     return total

@@ -2,24 +2,21 @@
 /// used to return unescaped values as `UnsafeRawBufferPointer` without a
 /// heap allocation per value. Owned by a scanner or parser (one thread).
 final class ScratchBuffer {
-    private(set) var pointer: UnsafeMutableRawPointer
-    private(set) var capacity: Int
+    private var storage: FixedBuffer<UInt8>
 
     init(capacity: Int = 256) {
-        self.capacity = max(capacity, 16)
-        self.pointer = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)
+        storage = FixedBuffer(uninitializedCount: max(capacity, 16))
     }
 
-    deinit { pointer.deallocate() }
+    var capacity: Int { storage.count }
+    var pointer: UnsafeMutableRawPointer { UnsafeMutableRawPointer(storage.baseAddress) }
 
     /// Makes room for at least `count` bytes; the old contents are lost.
     @inline(__always)
     func reserve(_ count: Int) -> UnsafeMutableRawPointer {
-        if count > capacity {
-            pointer.deallocate()
-            capacity = max(count, capacity * 2)
-            pointer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        if count > storage.count {
+            storage = FixedBuffer(uninitializedCount: max(count, storage.count * 2))
         }
-        return pointer
+        return UnsafeMutableRawPointer(storage.baseAddress)
     }
 }

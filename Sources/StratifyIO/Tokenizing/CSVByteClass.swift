@@ -14,10 +14,10 @@ enum CSVByteClass {
     nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
         let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         t.initialize(repeating: 0, count: 256)
-        t[0x2C] = comma
-        t[0x0A] = lineFeed
-        t[0x22] = quote
-        t[0x00] = nul
+        t[Int(ASCII.comma)] = comma
+        t[Int(ASCII.lineFeed)] = lineFeed
+        t[Int(ASCII.quote)] = quote
+        t[Int(ASCII.nul)] = nul
         for b in 0x80...0xFF { t[b] = nonASCII }
         return UnsafePointer(t)
     }()

@@ -33,11 +33,15 @@
 public final class CSVRecordScanner {
     public let options: CSVScannerOptions
 
-    /// All mutable state lives behind this pointer. Stored `var`s of a class
-    /// would each cost a dynamic exclusivity check (`swift_beginAccess`) per
-    /// access, about 15 per record; memory reached through a `let` pointer
-    /// is not checked at run time. The scanner is single-threaded anyway.
-    @usableFromInline let state: UnsafeMutablePointer<ScannerState>
+    /// All mutable state lives in one box: stored `var`s of a class would
+    /// each cost a dynamic exclusivity check (`swift_beginAccess`) per
+    /// access, about 15 per record; state reached through the box is not
+    /// checked at run time. The scanner is single-threaded anyway.
+    @usableFromInline let state: StateBox<ScannerState>
+    /// The field spans of the current record (`state.value.fields` points
+    /// here); replaced by a bigger copy when a record has more fields.
+    private let fieldStorage = GrowableBuffer(
+        capacity: 64, padding: CSVField(start: 0, end: 0, isQuoted: false, hasEscapedQuotes: false))
     private let scratch = ScratchBuffer()
 
     @usableFromInline
@@ -45,11 +49,11 @@ public final class CSVRecordScanner {
         var position = 0
         var line = 0
         @usableFromInline var fieldCount = 0
-        @usableFromInline var storage: UnsafeMutablePointer<CSVField>
+        @usableFromInline var fields: UnsafeMutablePointer<CSVField>
         var capacity: Int
-        // The 64-byte window of the word-at-a-time path, kept between calls
-        // so the bytes after one record's line feed are not examined twice.
-        // Bit i of each mask stands for byte `windowBase + i`.
+        // The 64-byte window of the word path, kept between calls so the
+        // bytes after one record's line feed are not examined twice. Bit i
+        // of each mask stands for byte `windowBase + i`.
         var windowBuffer: UnsafeRawPointer?
         var windowBase = 0
         var windowCommas: UInt64 = 0
@@ -57,104 +61,67 @@ public final class CSVRecordScanner {
         var windowQuotes: UInt64 = 0
         var windowNULs: UInt64 = 0
         var windowNonASCII: UInt64 = 0
+        /// Tests turn this off to check the word path against the byte loop.
         var usesWordScan = true
     }
 
+    /// Where the scan of one record stands, handed from the word path to
+    /// the byte loop.
+    private struct RecordScan {
+        let recordStart: Int
+        let recordLine: Int
+        var pos: Int
+        var line: Int
+        var fieldStart: Int
+        var fields: UnsafeMutablePointer<CSVField>
+        var capacity: Int
+        var fieldCount = 0
+        var byteClasses: UInt8 = 0
+        var error: CSVRecordError? = nil
+    }
+
     /// Offset in the chunk where the next record scan starts.
-    public private(set) var position: Int {
-        get { state.pointee.position }
-        set { state.pointee.position = newValue }
-    }
+    public var position: Int { state.value.position }
     /// 0-based line index (within the chunk) of `position`.
-    public private(set) var line: Int {
-        get { state.pointee.line }
-        set { state.pointee.line = newValue }
-    }
+    public var line: Int { state.value.line }
     /// Number of fields of the last record returned.
-    public private(set) var fieldCount: Int {
-        @inlinable get { state.pointee.fieldCount }
-        set { state.pointee.fieldCount = newValue }
-    }
-    @usableFromInline var storage: UnsafeMutablePointer<CSVField> {
-        @inlinable get { state.pointee.storage }
-        set { state.pointee.storage = newValue }
-    }
-    private var capacity: Int {
-        get { state.pointee.capacity }
-        set { state.pointee.capacity = newValue }
-    }
-    private var windowBuffer: UnsafeRawPointer? {
-        get { state.pointee.windowBuffer }
-        set { state.pointee.windowBuffer = newValue }
-    }
-    private var windowBase: Int {
-        get { state.pointee.windowBase }
-        set { state.pointee.windowBase = newValue }
-    }
-    private var windowCommas: UInt64 {
-        get { state.pointee.windowCommas }
-        set { state.pointee.windowCommas = newValue }
-    }
-    private var windowLineFeeds: UInt64 {
-        get { state.pointee.windowLineFeeds }
-        set { state.pointee.windowLineFeeds = newValue }
-    }
-    private var windowQuotes: UInt64 {
-        get { state.pointee.windowQuotes }
-        set { state.pointee.windowQuotes = newValue }
-    }
-    private var windowNULs: UInt64 {
-        get { state.pointee.windowNULs }
-        set { state.pointee.windowNULs = newValue }
-    }
-    private var windowNonASCII: UInt64 {
-        get { state.pointee.windowNonASCII }
-        set { state.pointee.windowNonASCII = newValue }
-    }
-    /// Tests turn this off to check the fast path against the byte loop.
-    var usesWordScan: Bool {
-        get { state.pointee.usesWordScan }
-        set { state.pointee.usesWordScan = newValue }
+    public var fieldCount: Int {
+        @inlinable get { state.value.fieldCount }
     }
 
     public init(options: CSVScannerOptions = CSVScannerOptions()) {
         self.options = options
-        state = UnsafeMutablePointer<ScannerState>.allocate(capacity: 1)
-        state.initialize(to: ScannerState(storage: UnsafeMutablePointer<CSVField>.allocate(capacity: 64), capacity: 64))
-    }
-
-    deinit {
-        state.pointee.storage.deallocate()  // CSVField is trivial: nothing to deinitialize
-        state.deinitialize(count: 1)
-        state.deallocate()
+        state = StateBox(ScannerState(fields: fieldStorage.baseAddress, capacity: fieldStorage.capacity))
     }
 
     /// Starts over, for a new chunk (or at `position` / `line` of one).
     public func reset(position: Int = 0, line: Int = 0) {
-        self.position = position
-        self.line = line
-        self.fieldCount = 0
-        self.windowBuffer = nil
+        state.value.position = position
+        state.value.line = line
+        state.value.fieldCount = 0
+        state.value.windowBuffer = nil
     }
 
     /// The fields of the last record returned by ``nextRecord(in:)``; valid
     /// until the next call.
     @inlinable
-    public var fields: CSVFieldList { CSVFieldList(base: state.pointee.storage, count: state.pointee.fieldCount) }
+    public var fields: CSVFieldList { CSVFieldList(base: state.value.fields, count: state.value.fieldCount) }
 
     /// Field `index` of the last record returned.
     @inlinable
     public subscript(field index: Int) -> CSVField {
         precondition(index >= 0 && index < fieldCount, "field index out of range")
-        return storage[index]
+        return state.value.fields[index]
     }
 
-    private func grow() {
-        let bigger = UnsafeMutablePointer<CSVField>.allocate(capacity: capacity * 2)
-        bigger.moveInitialize(from: storage, count: capacity)
-        storage.deallocate()
-        storage = bigger
-        capacity *= 2
+    /// Doubles the field store, keeping the fields so far; returns the new
+    /// store and its capacity.
+    private func grow() -> (UnsafeMutablePointer<CSVField>, Int) {
+        let capacity = fieldStorage.capacity * 2
+        let fields = fieldStorage.grow(to: capacity)
+        state.value.fields = fields
+        state.value.capacity = capacity
+        return (fields, capacity)
     }
 
     /// Scans the next record of `chunk` starting at ``position``, fills
@@ -164,10 +131,10 @@ public final class CSVRecordScanner {
     /// scanner caches bit masks of the bytes it has looked at).
     public func nextRecord(in chunk: UnsafeRawBufferPointer) -> CSVRecordInfo? {
         let n = chunk.count
-        var pos = position
-        var line = self.line
+        var pos = state.value.position
+        var line = state.value.line
         guard pos < n, let raw = chunk.baseAddress else {
-            fieldCount = 0
+            state.value.fieldCount = 0
             return nil
         }
         let u = raw.assumingMemoryBound(to: UInt8.self)
@@ -175,17 +142,17 @@ public final class CSVRecordScanner {
         // Blank lines (empty, or a lone CR) are not records.
         while pos < n {
             let b = u[pos]
-            if b == 10 {
+            if b == ASCII.lineFeed {
                 pos += 1
                 line += 1
                 continue
             }
-            if b == 13 {
+            if b == ASCII.carriageReturn {
                 if pos + 1 == n {
                     pos = n
                     break
                 }
-                if u[pos + 1] == 10 {
+                if u[pos + 1] == ASCII.lineFeed {
                     pos += 2
                     line += 1
                     continue
@@ -194,189 +161,228 @@ public final class CSVRecordScanner {
             break
         }
         if pos >= n {
-            position = n
-            self.line = line
-            fieldCount = 0
+            state.value.position = n
+            state.value.line = line
+            state.value.fieldCount = 0
             return nil
         }
 
-        // The hot loops work on locals only: class properties would cost an
-        // exclusivity check per access.
+        var scan = RecordScan(
+            recordStart: pos, recordLine: line, pos: pos, line: line, fieldStart: pos,
+            fields: state.value.fields, capacity: state.value.capacity)
+        if state.value.usesWordScan, let record = scanWords(raw, n, &scan) {
+            return record
+        }
+        return scanBytes(u, n, scan)
+    }
+
+    /// The word path: from `scan`, cuts fields at the delimiters found 64
+    /// bytes at a time. Returns the record, or nil with `scan` at the start
+    /// of the field where the byte loop must take over.
+    ///
+    /// Delimiters are found 64 bytes at a time as bit masks
+    /// (SWAR), and fields are cut at the set bits: no per-byte branch, so
+    /// no branch misprediction per field. Windows without quotes take a
+    /// tight loop over the commas; windows with quotes walk the quote,
+    /// comma and line feed bits in order, which covers clean quoted
+    /// fields (`"…"` then `,` LF or CR LF, `""` escapes, one line). For
+    /// anything else (a line break inside quotes, text after a closing
+    /// quote, the last 63 bytes of the chunk) the byte loop below takes
+    /// over from the start of the current field.
+    @inline(__always)
+    private func scanWords(_ raw: UnsafeRawPointer, _ n: Int, _ scan: inout RecordScan) -> CSVRecordInfo? {
+        let u = raw.assumingMemoryBound(to: UInt8.self)
         let maxField = options.maxFieldBytes
-        var fields = storage
-        var cap = capacity
+        let recordStart = scan.recordStart
+        let line = scan.line
+        var pos = scan.pos
+        var fields = scan.fields
+        var cap = scan.capacity
         var nf = 0
         var acc: UInt8 = 0
-        let recordStart = pos
-        let recordLine = line
         var error: CSVRecordError? = nil
         var fieldStart = pos
-
-        // Fast path. Delimiters are found 64 bytes at a time as bit masks
-        // (SWAR), and fields are cut at the set bits: no per-byte branch, so
-        // no branch misprediction per field. Windows without quotes take a
-        // tight loop over the commas; windows with quotes walk the quote,
-        // comma and line feed bits in order, which covers clean quoted
-        // fields (`"…"` then `,` LF or CR LF, `""` escapes, one line). For
-        // anything else (a line break inside quotes, text after a closing
-        // quote, the last 63 bytes of the chunk) the byte loop below takes
-        // over from the start of the current field.
-        if usesWordScan {
-            var base = windowBase
-            var commas = windowCommas
-            var lineFeeds = windowLineFeeds
-            var quotes = windowQuotes
-            var nuls = windowNULs
-            var nonASCII = windowNonASCII
-            var haveWindow = windowBuffer == UnsafeRawPointer(raw)
-            defer {
-                windowBuffer = haveWindow ? UnsafeRawPointer(raw) : nil
-                windowBase = base
-                windowCommas = commas
-                windowLineFeeds = lineFeeds
-                windowQuotes = quotes
-                windowNULs = nuls
-                windowNonASCII = nonASCII
-            }
-            var inQuotes = false  // inside the current field's quotes
-            var closedAt = -1  // the current field's closing quote
-            var escaped = false
-            var skipQuoteAt = -1  // second quote of a "" split across windows
-            fast: while true {
-                if !(haveWindow && pos >= base && pos &- base < 64) {
-                    guard n &- pos >= 64 else { break fast }  // short tail: byte loop
-                    base = pos
-                    (commas, lineFeeds, quotes, nuls, nonASCII) = CSVRecordScanner.window(raw + pos)
-                    haveWindow = true
-                }
-                let offset = pos &- base
-                let live = ~UInt64(0) &<< UInt64(offset)
-                // Up to 64 fields end in this window: make room once.
-                if cap &- nf < 65 {
-                    grow()
-                    fields = storage
-                    cap = capacity
-                }
-                if quotes & live == 0 && !inQuotes && closedAt < 0 {
-                    // No quote: every delimiter before the first line feed is
-                    // a comma.
-                    let firstLineFeed = (lineFeeds & live).trailingZeroBitCount  // 64: none
-                    var d = commas & live & (firstLineFeed >= 64 ? ~UInt64(0) : (UInt64(1) &<< UInt64(firstLineFeed)) &- 1)
-                    while d != 0 {
-                        let p = base &+ d.trailingZeroBitCount
-                        fields[nf] = CSVField(start: fieldStart, end: p, isQuoted: false, hasEscapedQuotes: false)
-                        nf &+= 1
-                        if p &- fieldStart > maxField && error == nil {
-                            error = fieldTooLong(nf, lineOffset: line, column: fieldStart &- recordStart &+ 1)
-                        }
-                        fieldStart = p &+ 1
-                        d &= d &- 1
-                    }
-                    if firstLineFeed < 64 {
-                        let p = base &+ firstLineFeed
-                        var fieldEnd = p
-                        if fieldEnd > fieldStart && u[fieldEnd &- 1] == 13 { fieldEnd &-= 1 }
-                        fields[nf] = CSVField(start: fieldStart, end: fieldEnd, isQuoted: false, hasEscapedQuotes: false)
-                        nf &+= 1
-                        if fieldEnd &- fieldStart > maxField && error == nil {
-                            error = fieldTooLong(nf, lineOffset: line, column: fieldStart &- recordStart &+ 1)
-                        }
-                        let span = live & ((UInt64(1) &<< UInt64(firstLineFeed)) &- 1)
-                        if nuls & span != 0 { acc |= CSVByteClass.nul }
-                        if nonASCII & span != 0 { acc |= CSVByteClass.nonASCII }
-                        position = p &+ 1
-                        self.line = line &+ 1
-                        fieldCount = nf
-                        return CSVRecordInfo(
-                            start: recordStart, end: fieldEnd, lineOffset: recordLine, lineCount: 1,
-                            fieldCount: nf, hasNUL: acc & CSVByteClass.nul != 0,
-                            hasNonASCII: acc & CSVByteClass.nonASCII != 0, error: error)
-                    }
-                } else {
-                    var events = (commas | lineFeeds | quotes) & live
-                    while events != 0 {
-                        let bit = events.trailingZeroBitCount
-                        events &= events &- 1
-                        let p = base &+ bit
-                        let b = u[p]
-                        if inQuotes {
-                            if b == 44 { continue }  // a comma inside quotes
-                            if b == 10 { break fast }  // multi-line field: byte loop
-                            if p == skipQuoteAt { continue }
-                            if p &+ 1 < n && u[p &+ 1] == 34 {  // "" : an escaped quote
-                                escaped = true
-                                if bit < 63 {
-                                    events &= ~(UInt64(1) &<< UInt64(bit &+ 1))
-                                } else {
-                                    skipQuoteAt = p &+ 1
-                                }
-                                continue
-                            }
-                            // The closing quote: only `,` LF or CR LF may follow.
-                            inQuotes = false
-                            closedAt = p
-                            guard p &+ 1 < n else { break fast }
-                            let a = u[p &+ 1]
-                            if a == 44 || a == 10 { continue }
-                            if a == 13 && p &+ 2 < n && u[p &+ 2] == 10 { continue }
-                            break fast  // "ab"c and the like
-                        }
-                        if b == 34 {
-                            if p == fieldStart { inQuotes = true }  // opens a quoted field
-                            continue  // ab"c : a literal quote
-                        }
-                        // A comma or line feed ends the field.
-                        var start = fieldStart
-                        var fieldEnd = p
-                        let quoted = closedAt >= 0
-                        if quoted {
-                            start = fieldStart &+ 1
-                            fieldEnd = closedAt
-                        } else if b == 10 && fieldEnd > fieldStart && u[fieldEnd &- 1] == 13 {
-                            fieldEnd &-= 1
-                        }
-                        fields[nf] = CSVField(start: start, end: fieldEnd, isQuoted: quoted, hasEscapedQuotes: quoted && escaped)
-                        nf &+= 1
-                        if fieldEnd &- start > maxField && error == nil {
-                            error = fieldTooLong(nf, lineOffset: line, column: fieldStart &- recordStart &+ 1)
-                        }
-                        closedAt = -1
-                        escaped = false
-                        if b == 10 {
-                            let span = live & ((UInt64(1) &<< UInt64(bit)) &- 1)
-                            if nuls & span != 0 { acc |= CSVByteClass.nul }
-                            if nonASCII & span != 0 { acc |= CSVByteClass.nonASCII }
-                            position = p &+ 1
-                            self.line = line &+ 1
-                            fieldCount = nf
-                            return CSVRecordInfo(
-                                start: recordStart, end: quoted ? fieldEnd &+ 1 : fieldEnd, lineOffset: recordLine,
-                                lineCount: 1, fieldCount: nf, hasNUL: acc & CSVByteClass.nul != 0,
-                                hasNonASCII: acc & CSVByteClass.nonASCII != 0, error: error)
-                        }
-                        fieldStart = p &+ 1
-                    }
-                }
-                if nuls & live != 0 { acc |= CSVByteClass.nul }
-                if nonASCII & live != 0 { acc |= CSVByteClass.nonASCII }
-                pos = base &+ 64
-            }
-            // Hand over to the byte loop at the start of the current field;
-            // note the flags of the bytes before it that this window saw.
-            if haveWindow && pos >= base && pos &- base < 64 {
-                let offset = pos &- base
-                let upTo = fieldStart &- base
-                if upTo > offset {
-                    let live = ~UInt64(0) &<< UInt64(offset)
-                    let span = live & (upTo >= 64 ? ~UInt64(0) : (UInt64(1) &<< UInt64(upTo)) &- 1)
-                    if nuls & span != 0 { acc |= CSVByteClass.nul }
-                    if nonASCII & span != 0 { acc |= CSVByteClass.nonASCII }
-                }
-            }
-            pos = fieldStart
+        var base = state.value.windowBase
+        var commas = state.value.windowCommas
+        var lineFeeds = state.value.windowLineFeeds
+        var quotes = state.value.windowQuotes
+        var nuls = state.value.windowNULs
+        var nonASCII = state.value.windowNonASCII
+        var haveWindow = state.value.windowBuffer == UnsafeRawPointer(raw)
+        defer {
+            state.value.windowBuffer = haveWindow ? UnsafeRawPointer(raw) : nil
+            state.value.windowBase = base
+            state.value.windowCommas = commas
+            state.value.windowLineFeeds = lineFeeds
+            state.value.windowQuotes = quotes
+            state.value.windowNULs = nuls
+            state.value.windowNonASCII = nonASCII
         }
+        var inQuotes = false  // inside the current field's quotes
+        var closedAt = -1  // the current field's closing quote
+        var escaped = false
+        var skipQuoteAt = -1  // second quote of a "" split across windows
+        fast: while true {
+            if !(haveWindow && pos >= base && pos &- base < 64) {
+                guard n &- pos >= 64 else { break fast }  // short tail: byte loop
+                base = pos
+                (commas, lineFeeds, quotes, nuls, nonASCII) = CSVRecordScanner.window(raw + pos)
+                haveWindow = true
+            }
+            let offset = pos &- base
+            let live = ~UInt64(0) &<< UInt64(offset)
+            // Up to 64 fields end in this window: make room once.
+            if cap &- nf < 65 {
+                (fields, cap) = grow()
+            }
+            if quotes & live == 0 && !inQuotes && closedAt < 0 {
+                // No quote: every delimiter before the first line feed is
+                // a comma.
+                let firstLineFeed = (lineFeeds & live).trailingZeroBitCount  // 64: none
+                var d = commas & live & (firstLineFeed >= 64 ? ~UInt64(0) : (UInt64(1) &<< UInt64(firstLineFeed)) &- 1)
+                while d != 0 {
+                    let p = base &+ d.trailingZeroBitCount
+                    fields[nf] = CSVField(start: fieldStart, end: p, isQuoted: false, hasEscapedQuotes: false)
+                    nf &+= 1
+                    if p &- fieldStart > maxField && error == nil {
+                        error = fieldTooLong(nf, lineOffset: line, column: fieldStart &- recordStart &+ 1)
+                    }
+                    fieldStart = p &+ 1
+                    d &= d &- 1
+                }
+                if firstLineFeed < 64 {
+                    let p = base &+ firstLineFeed
+                    var fieldEnd = p
+                    if fieldEnd > fieldStart && u[fieldEnd &- 1] == ASCII.carriageReturn { fieldEnd &-= 1 }
+                    fields[nf] = CSVField(start: fieldStart, end: fieldEnd, isQuoted: false, hasEscapedQuotes: false)
+                    nf &+= 1
+                    if fieldEnd &- fieldStart > maxField && error == nil {
+                        error = fieldTooLong(nf, lineOffset: line, column: fieldStart &- recordStart &+ 1)
+                    }
+                    return recordEndingAtLineFeed(
+                        p, start: recordStart, end: fieldEnd, line: line, fieldCount: nf, byteClasses: acc,
+                        window: (nuls, nonASCII), span: live & ((UInt64(1) &<< UInt64(firstLineFeed)) &- 1), error: error)
+                }
+            } else {
+                var events = (commas | lineFeeds | quotes) & live
+                while events != 0 {
+                    let bit = events.trailingZeroBitCount
+                    events &= events &- 1
+                    let p = base &+ bit
+                    let b = u[p]
+                    if inQuotes {
+                        if b == ASCII.comma { continue }  // a comma inside quotes
+                        if b == ASCII.lineFeed { break fast }  // multi-line field: byte loop
+                        if p == skipQuoteAt { continue }
+                        if p &+ 1 < n && u[p &+ 1] == ASCII.quote {  // "" : an escaped quote
+                            escaped = true
+                            if bit < 63 {
+                                events &= ~(UInt64(1) &<< UInt64(bit &+ 1))
+                            } else {
+                                skipQuoteAt = p &+ 1
+                            }
+                            continue
+                        }
+                        // The closing quote: only `,` LF or CR LF may follow.
+                        inQuotes = false
+                        closedAt = p
+                        guard p &+ 1 < n else { break fast }
+                        let a = u[p &+ 1]
+                        if a == ASCII.comma || a == ASCII.lineFeed { continue }
+                        if a == ASCII.carriageReturn && p &+ 2 < n && u[p &+ 2] == ASCII.lineFeed { continue }
+                        break fast  // "ab"c and the like
+                    }
+                    if b == ASCII.quote {
+                        if p == fieldStart { inQuotes = true }  // opens a quoted field
+                        continue  // ab"c : a literal quote
+                    }
+                    // A comma or line feed ends the field.
+                    var start = fieldStart
+                    var fieldEnd = p
+                    let quoted = closedAt >= 0
+                    if quoted {
+                        start = fieldStart &+ 1
+                        fieldEnd = closedAt
+                    } else if b == ASCII.lineFeed && fieldEnd > fieldStart && u[fieldEnd &- 1] == ASCII.carriageReturn {
+                        fieldEnd &-= 1
+                    }
+                    fields[nf] = CSVField(start: start, end: fieldEnd, isQuoted: quoted, hasEscapedQuotes: quoted && escaped)
+                    nf &+= 1
+                    if fieldEnd &- start > maxField && error == nil {
+                        error = fieldTooLong(nf, lineOffset: line, column: fieldStart &- recordStart &+ 1)
+                    }
+                    closedAt = -1
+                    escaped = false
+                    if b == ASCII.lineFeed {
+                        return recordEndingAtLineFeed(
+                            p, start: recordStart, end: quoted ? fieldEnd &+ 1 : fieldEnd, line: line, fieldCount: nf,
+                            byteClasses: acc, window: (nuls, nonASCII), span: live & ((UInt64(1) &<< UInt64(bit)) &- 1),
+                            error: error)
+                    }
+                    fieldStart = p &+ 1
+                }
+            }
+            if nuls & live != 0 { acc |= CSVByteClass.nul }
+            if nonASCII & live != 0 { acc |= CSVByteClass.nonASCII }
+            pos = base &+ 64
+        }
+        // Hand over to the byte loop at the start of the current field;
+        // note the flags of the bytes before it that this window saw.
+        if haveWindow && pos >= base && pos &- base < 64 {
+            let offset = pos &- base
+            let upTo = fieldStart &- base
+            if upTo > offset {
+                let live = ~UInt64(0) &<< UInt64(offset)
+                let span = live & (upTo >= 64 ? ~UInt64(0) : (UInt64(1) &<< UInt64(upTo)) &- 1)
+                if nuls & span != 0 { acc |= CSVByteClass.nul }
+                if nonASCII & span != 0 { acc |= CSVByteClass.nonASCII }
+            }
+        }
+        scan.pos = fieldStart
+        scan.fieldStart = fieldStart
+        scan.fields = fields
+        scan.capacity = cap
+        scan.fieldCount = nf
+        scan.byteClasses = acc
+        scan.error = error
+        return nil
+    }
 
-        // Byte loop: the full grammar, quotes included.
+    /// The one-line record the word path ends at the line feed at
+    /// `lineFeed` (its first line is `line`), with the NUL and non-ASCII
+    /// bits of the window's bytes in `span` added to `byteClasses`; the
+    /// next scan starts after the line feed.
+    @inline(__always)
+    private func recordEndingAtLineFeed(
+        _ lineFeed: Int, start: Int, end: Int, line: Int, fieldCount: Int, byteClasses: UInt8,
+        window: (nuls: UInt64, nonASCII: UInt64), span: UInt64, error: CSVRecordError?
+    ) -> CSVRecordInfo {
+        var acc = byteClasses
+        if window.nuls & span != 0 { acc |= CSVByteClass.nul }
+        if window.nonASCII & span != 0 { acc |= CSVByteClass.nonASCII }
+        state.value.position = lineFeed &+ 1
+        state.value.line = line &+ 1
+        state.value.fieldCount = fieldCount
+        return CSVRecordInfo(
+            start: start, end: end, lineOffset: line, lineCount: 1, fieldCount: fieldCount,
+            hasNUL: acc & CSVByteClass.nul != 0, hasNonASCII: acc & CSVByteClass.nonASCII != 0, error: error)
+    }
+
+    /// The byte loop: the full grammar, quotes included, from `scan` to the
+    /// end of the record.
+    @inline(__always)
+    private func scanBytes(_ u: UnsafePointer<UInt8>, _ n: Int, _ scan: RecordScan) -> CSVRecordInfo {
+        let maxField = options.maxFieldBytes
+        let recordStart = scan.recordStart
+        let recordLine = scan.recordLine
+        var pos = scan.pos
+        var line = scan.line
+        var fields = scan.fields
+        var cap = scan.capacity
+        var nf = scan.fieldCount
+        var acc = scan.byteClasses
+        var error = scan.error
+        var fieldStart = scan.fieldStart
         let tbl = CSVByteClass.table
         let stopUnquoted = CSVByteClass.comma | CSVByteClass.lineFeed
         let stopQuoted = CSVByteClass.quote | CSVByteClass.lineFeed
@@ -386,12 +392,10 @@ public final class CSVRecordScanner {
 
         fieldLoop: while true {
             if nf == cap {
-                grow()
-                fields = storage
-                cap = capacity
+                (fields, cap) = grow()
             }
             fieldStart = pos
-            if pos < n && u[pos] == 34 {
+            if pos < n && u[pos] == ASCII.quote {
                 let openPos = pos
                 let openLine = line
                 let openLineStart = lineStart
@@ -411,7 +415,7 @@ public final class CSVRecordScanner {
                         lineStart = q
                         continue
                     }
-                    if q + 1 < n && u[q + 1] == 34 {
+                    if q + 1 < n && u[q + 1] == ASCII.quote {
                         escaped = true
                         q += 2
                         continue
@@ -421,8 +425,8 @@ public final class CSVRecordScanner {
                 }
                 let after = q + 1
                 if closed {
-                    let b: UInt8 = after < n ? u[after] : 10
-                    if b == 44 || b == 10 || (b == 13 && (after + 1 == n || u[after + 1] == 10)) {
+                    let b = after < n ? u[after] : ASCII.lineFeed
+                    if b == ASCII.comma || b == ASCII.lineFeed || (b == ASCII.carriageReturn && (after + 1 == n || u[after + 1] == ASCII.lineFeed)) {
                         fields[nf] = CSVField(start: openPos + 1, end: q, isQuoted: true, hasEscapedQuotes: escaped)
                         nf += 1
                         if q - openPos - 1 > maxField && error == nil {
@@ -434,16 +438,16 @@ public final class CSVRecordScanner {
                             break fieldLoop
                         }
                         end = after
-                        if b == 44 {
+                        if b == ASCII.comma {
                             pos = after + 1
                             continue fieldLoop
                         }
-                        endedByLineFeed = after + (b == 13 ? 1 : 0) < n
-                        pos = after + (b == 13 ? 2 : 1)
+                        endedByLineFeed = after + (b == ASCII.carriageReturn ? 1 : 0) < n
+                        pos = after + (b == ASCII.carriageReturn ? 2 : 1)
                         if endedByLineFeed { line += 1 } else { pos = n }
                         break fieldLoop
                     }
-                    if b != 13 && line > openLine {
+                    if b != ASCII.carriageReturn && line > openLine {
                         // The "closing" quote is on a later line and stray
                         // text follows: most likely a stray opening quote.
                         return unterminated(
@@ -475,8 +479,8 @@ public final class CSVRecordScanner {
                 pos += 1
             }
             var fieldEnd = pos
-            let atComma = pos < n && u[pos] == 44
-            if !atComma && fieldEnd > fieldStart && u[fieldEnd - 1] == 13 {
+            let atComma = pos < n && u[pos] == ASCII.comma
+            if !atComma && fieldEnd > fieldStart && u[fieldEnd - 1] == ASCII.carriageReturn {
                 fieldEnd -= 1  // the CR of CR LF
             }
             fields[nf] = CSVField(start: fieldStart, end: fieldEnd, isQuoted: false, hasEscapedQuotes: false)
@@ -497,9 +501,9 @@ public final class CSVRecordScanner {
             break fieldLoop
         }
 
-        position = pos
-        self.line = line
-        fieldCount = nf
+        state.value.position = pos
+        state.value.line = line
+        state.value.fieldCount = nf
         return CSVRecordInfo(
             start: recordStart, end: end, lineOffset: recordLine,
             lineCount: line - recordLine + (endedByLineFeed ? 0 : 1),
@@ -514,9 +518,9 @@ public final class CSVRecordScanner {
     /// byte is present, which for typical intake is almost never.
     @inline(__always)
     private static func window(_ p: UnsafeRawPointer) -> (UInt64, UInt64, UInt64, UInt64, UInt64) {
-        let commaBytes: UInt64 = 0x2C2C_2C2C_2C2C_2C2C
-        let lineFeedBytes: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
-        let quoteBytes: UInt64 = 0x2222_2222_2222_2222
+        let commaBytes = ASCII.inEveryByte(ASCII.comma)
+        let lineFeedBytes = ASCII.inEveryByte(ASCII.lineFeed)
+        let quoteBytes = ASCII.inEveryByte(ASCII.quote)
         let high: UInt64 = 0x8080_8080_8080_8080
         var commas: UInt64 = 0
         var lineFeeds: UInt64 = 0
@@ -564,18 +568,18 @@ public final class CSVRecordScanner {
     ) -> CSVRecordInfo {
         var nf = nf
         var acc = acc
-        let lf = findByte(10, UnsafeRawPointer(u), from: openPos + 1, to: n)
+        let lf = findByte(ASCII.lineFeed, UnsafeRawPointer(u), from: openPos + 1, to: n)
         var end = lf ?? n
-        if end > openPos && u[end - 1] == 13 { end -= 1 }
+        if end > openPos && u[end - 1] == ASCII.carriageReturn { end -= 1 }
         // Recompute the flags over the part of the record that is kept.
         acc = 0
         let tbl = CSVByteClass.table
         for i in recordStart..<end { acc |= tbl[Int(u[i])] }
         fields[nf] = CSVField(start: openPos, end: end, isQuoted: false, hasEscapedQuotes: false)
         nf += 1
-        position = lf.map { $0 + 1 } ?? n
-        line = openLine + (lf == nil ? 0 : 1)
-        fieldCount = nf
+        state.value.position = lf.map { $0 + 1 } ?? n
+        state.value.line = openLine + (lf == nil ? 0 : 1)
+        state.value.fieldCount = nf
         return CSVRecordInfo(
             start: recordStart, end: end, lineOffset: recordLine,
             lineCount: openLine - recordLine + 1,
@@ -633,7 +637,7 @@ public final class CSVRecordScanner {
             let b = u[i]
             out[o] = b
             o += 1
-            i += (b == 34 && i + 1 < field.end && u[i + 1] == 34) ? 2 : 1
+            i += (b == ASCII.quote && i + 1 < field.end && u[i + 1] == ASCII.quote) ? 2 : 1
         }
         return o
     }

@@ -9,17 +9,17 @@ import Glibc
 /// Each key is stored quoted (`"name"`), so that the parser can match a
 /// whole key token with one comparison when it guesses the key from the
 /// one before it (exporters write keys in one order). Immutable after
-/// init, in flat allocations, hence `@unchecked Sendable`.
-final class JSONKeyTable: @unchecked Sendable {
+/// init, in flat buffers.
+final class JSONKeyTable: Sendable {
     let count: Int
     /// `"key"` for each key, back to back; key `i` spans `offsets[i]..<offsets[i + 1]`.
-    private let quoted: UnsafeMutablePointer<UInt8>
-    private let offsets: UnsafeMutablePointer<Int>
+    private let quoted: FixedBuffer<UInt8>
+    private let offsets: FixedBuffer<Int>
     /// Whether key `i` can be matched as raw bytes: it holds nothing a JSON
     /// string would have to escape, so equal bytes mean an equal, valid key.
-    private let plain: UnsafeMutablePointer<Bool>
+    private let plain: FixedBuffer<Bool>
     /// Open addressing over a power-of-two table of key indexes (-1: empty).
-    private let slots: UnsafeMutablePointer<Int32>
+    private let slots: FixedBuffer<Int32>
     private let mask: Int
     /// With `normalizing`: the keys' normalised names (``FieldNameMatching``),
     /// at the same indexes, for a key that matches no key exactly.
@@ -38,23 +38,21 @@ final class JSONKeyTable: @unchecked Sendable {
         count = keys.count
         self.normalized = normalized
         var bytes: [UInt8] = []
-        offsets = .allocate(capacity: keys.count + 1)
-        plain = .allocate(capacity: max(1, keys.count))
-        for (index, key) in keys.enumerated() {
-            offsets[index] = bytes.count
-            bytes.append(0x22)
+        var offsets: [Int] = []
+        for key in keys {
+            offsets.append(bytes.count)
+            bytes.append(ASCII.quote)
             bytes += (key ?? "").utf8
-            bytes.append(0x22)
-            (plain + index).initialize(to: key != nil && !key!.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+            bytes.append(ASCII.quote)
         }
-        offsets[keys.count] = bytes.count
-        quoted = .allocate(capacity: max(1, bytes.count))
-        quoted.initialize(from: bytes, count: bytes.count)
+        offsets.append(bytes.count)
+        self.offsets = FixedBuffer(offsets)
+        plain = FixedBuffer(keys.map { key in key != nil && !key!.utf8.contains { $0 < 0x20 || $0 == ASCII.quote || $0 == ASCII.backslash } })
+        quoted = FixedBuffer(bytes)
 
         var size = 16
         while size < keys.count * 4 { size *= 2 }
-        slots = .allocate(capacity: size)
-        slots.initialize(repeating: -1, count: size)
+        slots = FixedBuffer(repeating: -1, count: size)
         mask = size - 1
         for index in 0..<keys.count where keys[index] != nil && self.index(of: self.key(index)) == nil {
             var slot = Self.hash(self.key(index)) & mask
@@ -63,17 +61,10 @@ final class JSONKeyTable: @unchecked Sendable {
         }
     }
 
-    deinit {
-        quoted.deallocate()
-        offsets.deallocate()
-        plain.deallocate()
-        slots.deallocate()
-    }
-
     /// Key `index`, without its quotes.
     @inline(__always)
     func key(_ index: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: quoted + offsets[index] + 1, count: offsets[index + 1] - offsets[index] - 2)
+        UnsafeRawBufferPointer(start: quoted.baseAddress + offsets[index] + 1, count: offsets[index + 1] - offsets[index] - 2)
     }
 
     /// Whether `"key"` for key `index` is exactly the bytes at `p` (which
@@ -83,7 +74,7 @@ final class JSONKeyTable: @unchecked Sendable {
         let start = offsets[index]
         let length = offsets[index + 1] - start
         guard length <= available, plain[index] else { return 0 }
-        return Self.equal(UnsafeRawPointer(quoted + start), UnsafeRawPointer(p), length) ? length : 0
+        return Self.equal(UnsafeRawPointer(quoted.baseAddress + start), UnsafeRawPointer(p), length) ? length : 0
     }
 
     /// The index of the key whose unescaped bytes are `key`, or nil.

@@ -24,7 +24,7 @@ public final class JSONLineParser {
     /// after a line that failed): a view of the parser's storage, valid
     /// until the next ``parse(_:)`` and no longer than the parser.
     public var members: UnsafeBufferPointer<JSONMember> {
-        store.pointee.list
+        store.value.list
     }
     /// With ``DuplicateKeyPolicy/report``: the index in ``members`` of the
     /// first member whose key repeats an earlier one, else nil.
@@ -32,13 +32,23 @@ public final class JSONLineParser {
 
     private var stack: [UInt8] = []
     /// The members' storage, kept from line to line.
-    private let store: UnsafeMutablePointer<MemberBuffer>
+    private let store: StateBox<MemberBuffer>
+    private let memberStorage = GrowableBuffer(
+        capacity: 64,
+        padding: JSONMember(
+            keyStart: 0, keyEnd: 0, keyHasEscapes: false, valueStart: 0, valueEnd: 0, kind: .null, hasEscapes: false,
+            hasFractionOrExponent: false))
     private let scratch = ScratchBuffer()
     private let keys: JSONKeyTable
-    /// Per-line state, reached through `let` pointers so that its use costs
-    /// no exclusivity checks.
-    private let guide: UnsafeMutablePointer<Guide>
-    private let keyTable: UnsafeMutablePointer<KeyTable>
+    /// Per-line state, reached through boxes so that its use costs no
+    /// exclusivity checks.
+    private let guide: StateBox<Guide>
+    private let keyTable: StateBox<KeyTable>
+    /// What `guide` and `keyTable` point into. `keySlots` is replaced by a
+    /// bigger table for a line with more unknown keys than it holds.
+    private let successors: FixedBuffer<Int32>
+    private let seenGenerations: FixedBuffer<UInt32>
+    private var keySlots: FixedBuffer<UInt64>
 
     /// What the last lines taught the parser about the next one.
     private struct Guide {
@@ -68,43 +78,27 @@ public final class JSONLineParser {
     public init(options: JSONParserOptions = JSONParserOptions(), keys: [String] = [], normalizingKeys: Bool = false) {
         self.options = options
         self.keys = JSONKeyTable(keys, normalizing: normalizingKeys)
-        store = .allocate(capacity: 1)
-        store.initialize(to: MemberBuffer(capacity: 64))
+        store = StateBox(MemberBuffer(base: memberStorage.baseAddress, capacity: memberStorage.capacity))
         stack.reserveCapacity(options.maxDepth + 1)
-        let successor = UnsafeMutablePointer<Int32>.allocate(capacity: keys.count + 2)
-        successor.initialize(repeating: -1, count: keys.count + 2)
-        let seen = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, keys.count))
-        seen.initialize(repeating: 0, count: max(1, keys.count))
-        guide = .allocate(capacity: 1)
-        guide.initialize(to: Guide(successor: successor, seen: seen))
-        let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
-        slots.initialize(repeating: 0, count: 64)
-        keyTable = UnsafeMutablePointer<KeyTable>.allocate(capacity: 1)
-        keyTable.initialize(to: KeyTable(slots: slots, capacity: 64))
-    }
-
-    deinit {
-        store.pointee.base.deallocate()
-        store.deallocate()
-        guide.pointee.successor.deallocate()
-        guide.pointee.seen.deallocate()
-        guide.deallocate()
-        keyTable.pointee.slots.deallocate()
-        keyTable.deallocate()
+        successors = FixedBuffer(repeating: -1, count: keys.count + 2)
+        seenGenerations = FixedBuffer(repeating: 0, count: max(1, keys.count))
+        guide = StateBox(Guide(successor: successors.baseAddress, seen: seenGenerations.baseAddress))
+        keySlots = FixedBuffer(repeating: 0, count: 64)
+        keyTable = StateBox(KeyTable(slots: keySlots.baseAddress, capacity: 64))
     }
 
     /// Parses `line` (without its line feed), filling ``members``.
     public func parse(_ line: UnsafeRawBufferPointer) throws(JSONParseError) {
         // Work on local copies: appends to a class's array property would
         // each pay a dynamic exclusivity check.
-        var ms = store.pointee
+        var ms = store.value
         ms.count = 0
         var parsed = false
         var stack = self.stack
         self.stack = []
         defer {
             if !parsed { ms.count = 0 }
-            store.pointee = ms
+            store.value = ms
             self.stack = stack
         }
         duplicateMemberIndex = nil
@@ -137,8 +131,8 @@ public final class JSONLineParser {
             // unknown ones after the line has parsed.
             let checking = options.duplicateKeys != .allow
             let generation = nextGeneration()
-            let successor = guide.pointee.successor
-            let seen = guide.pointee.seen
+            let successor = guide.value.successor
+            let seen = guide.value.seen
             let unknownSlot = keys.count + 1
             var previous = keys.count
             while true {
@@ -211,7 +205,7 @@ public final class JSONLineParser {
                 default:
                     throw c.unexpected(at: c.pos, expecting: "a value")
                 }
-                ms.append(m)
+                ms.append(m, growing: memberStorage)
                 c.skipWhitespace()
                 guard let sep = c.peek() else { throw c.unexpected(at: c.pos, expecting: "',' or '}'") }
                 if sep == 0x2C {
@@ -241,12 +235,12 @@ public final class JSONLineParser {
 
     /// The generation stamp of a new line, for ``Guide/seen``.
     private func nextGeneration() -> UInt32 {
-        guide.pointee.generation &+= 1
-        if guide.pointee.generation == 0 {
-            guide.pointee.seen.update(repeating: 0, count: max(1, keys.count))
-            guide.pointee.generation = 1
+        guide.value.generation &+= 1
+        if guide.value.generation == 0 {
+            guide.value.seen.update(repeating: 0, count: max(1, keys.count))
+            guide.value.generation = 1
         }
-        return guide.pointee.generation
+        return guide.value.generation
     }
 
     /// The index of the known key between `start` and `end`, or -1.
@@ -294,21 +288,20 @@ public final class JSONLineParser {
         var size = 64
         while size < ms.count * 2 { size <<= 1 }
         let table = keyTable
-        if table.pointee.capacity < size {
-            table.pointee.slots.deallocate()
-            table.pointee.slots = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
-            table.pointee.slots.initialize(repeating: 0, count: size)
-            table.pointee.capacity = size
-            table.pointee.generation = 0
+        if table.value.capacity < size {
+            keySlots = FixedBuffer(repeating: 0, count: size)
+            table.value.slots = keySlots.baseAddress
+            table.value.capacity = size
+            table.value.generation = 0
         }
-        table.pointee.generation &+= 1
-        if table.pointee.generation == 0 {
-            table.pointee.slots.update(repeating: 0, count: table.pointee.capacity)
-            table.pointee.generation = 1
+        table.value.generation &+= 1
+        if table.value.generation == 0 {
+            table.value.slots.update(repeating: 0, count: table.value.capacity)
+            table.value.generation = 1
         }
-        let gen = UInt64(table.pointee.generation)
-        let slots = table.pointee.slots
-        let mask = table.pointee.capacity - 1
+        let gen = UInt64(table.value.generation)
+        let slots = table.value.slots
+        let mask = table.value.capacity - 1
         for i in 0..<ms.count where ms[i].keyIndex < 0 {
             let m = ms[i]
             let length = m.keyEnd &- m.keyStart
@@ -413,31 +406,24 @@ func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int)
     return true
 }
 
-/// Where a parser keeps its members, reused from line to line.
+/// Where a parser keeps its members, reused from line to line: a view of
+/// the parser's `memberStorage`, plain values only, so that the parser can
+/// work on a local copy with no reference counting.
 struct MemberBuffer {
     var base: UnsafeMutablePointer<JSONMember>
     var capacity: Int
     var count = 0
 
-    init(capacity: Int) {
-        base = .allocate(capacity: capacity)
-        self.capacity = capacity
-    }
-
     var list: UnsafeBufferPointer<JSONMember> { UnsafeBufferPointer(start: base, count: count) }
 
+    /// Appends `member`, doubling `storage` (which `base` points into) when full.
     @inline(__always)
-    mutating func append(_ member: JSONMember) {
-        if count == capacity { grow() }
-        (base + count).initialize(to: member)
+    mutating func append(_ member: JSONMember, growing storage: GrowableBuffer<JSONMember>) {
+        if count == capacity {
+            capacity *= 2
+            base = storage.grow(to: capacity)
+        }
+        base[count] = member
         count += 1
-    }
-
-    private mutating func grow() {
-        let bigger = UnsafeMutablePointer<JSONMember>.allocate(capacity: capacity * 2)
-        bigger.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = bigger
-        capacity *= 2
     }
 }

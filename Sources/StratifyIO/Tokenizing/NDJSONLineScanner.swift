@@ -44,10 +44,10 @@ public struct NDJSONLineScanner: Sendable {
             } else {
                 position = n
             }
-            if end > start && u[end - 1] == 13 { end -= 1 }
+            if end > start && u[end - 1] == ASCII.carriageReturn { end -= 1 }
             // Blank? The first byte decides for almost every line.
             var i = start
-            while i < end && (u[i] == 32 || u[i] == 9 || u[i] == 13) { i += 1 }
+            while i < end && (u[i] == ASCII.space || u[i] == ASCII.tab || u[i] == ASCII.carriageReturn) { i += 1 }
             if i == end { continue }
             return NDJSONLine(start: start, end: end, lineOffset: lineOffset)
         }

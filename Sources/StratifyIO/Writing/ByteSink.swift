@@ -8,7 +8,8 @@ import Glibc
 /// process must not die of `SIGPIPE` first: call ``ignoreBrokenPipeSignal()``
 /// once at start-up.
 ///
-/// Used by one thread at a time (the writer), hence `@unchecked Sendable`.
+/// Used by one thread at a time (the writer).
+// @unchecked: one thread at a time (the writer); its descriptor is not shared.
 public final class ByteSink: @unchecked Sendable {
     private var fd: Int32
     private let owned: Bool

@@ -8,7 +8,8 @@ import StratifyCore
 /// the innermost loop of output. A buffer is used by one thread at a time:
 /// a worker fills it for a chunk and hands it (the reference) to the writer
 /// thread, which passes it to ``ByteSink/write(_:)-(OutputBuffer)`` and can
-/// then return it to a pool. Hence `@unchecked Sendable`.
+/// then return it to a pool.
+// @unchecked: one thread at a time; the compiler cannot see the hand-over.
 public final class OutputBuffer: @unchecked Sendable {
     @usableFromInline
     struct State {
@@ -17,18 +18,20 @@ public final class OutputBuffer: @unchecked Sendable {
         @usableFromInline var capacity: Int
     }
 
+    /// The bytes; replaced by a bigger copy when the buffer grows.
+    /// The bytes, written before they are read; replaced by a bigger copy
+    /// when the buffer grows.
+    private var storage: FixedBuffer<UInt8>
+    private let stateBox: StateBox<State>
+    /// `stateBox`'s address, kept so appends reach the state in one load.
     @usableFromInline let state: UnsafeMutablePointer<State>
 
     /// Creates an empty buffer with room for `capacity` bytes.
     public init(capacity: Int = 64 << 10) {
         let capacity = max(capacity, 64)
-        state = UnsafeMutablePointer<State>.allocate(capacity: 1)
-        state.initialize(to: State(base: UnsafeMutablePointer<UInt8>.allocate(capacity: capacity), count: 0, capacity: capacity))
-    }
-
-    deinit {
-        state.pointee.base.deallocate()
-        state.deallocate()
+        storage = FixedBuffer(uninitializedCount: capacity)
+        stateBox = StateBox(State(base: storage.baseAddress, count: 0, capacity: capacity))
+        state = stateBox.pointer
     }
 
     /// Number of bytes written.
@@ -66,10 +69,10 @@ public final class OutputBuffer: @unchecked Sendable {
     func grow(_ extra: Int) {
         var newCapacity = max(state.pointee.capacity * 2, 64)
         while newCapacity - state.pointee.count < extra { newCapacity *= 2 }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        bigger.update(from: state.pointee.base, count: state.pointee.count)
-        state.pointee.base.deallocate()
-        state.pointee.base = bigger
+        var bigger = FixedBuffer<UInt8>(uninitializedCount: newCapacity)
+        bigger.baseAddress.initialize(from: state.pointee.base, count: state.pointee.count)
+        swap(&storage, &bigger)
+        state.pointee.base = storage.baseAddress
         state.pointee.capacity = newCapacity
     }
 

@@ -3,17 +3,21 @@ internal import CYAML
 /// Pulls events from libyaml's event API, one at a time.
 ///
 /// libyaml keeps a pointer to the input and (through the string read handler)
-/// to the parser struct itself, so both live at fixed addresses: the parser is
-/// heap-allocated here, and the caller keeps `input` alive for the reader's
-/// whole life (create and use the reader inside `withUnsafeBufferPointer`).
+/// to the parser struct itself, so both live at fixed addresses: the parser
+/// and the current event are kept in one heap object here, and the caller
+/// keeps `input` alive for the reader's whole life (create and use the
+/// reader inside `withUnsafeBufferPointer`).
 final class LibYAMLEventReader {
-    private let parser: UnsafeMutablePointer<yaml_parser_t>
-    private let event: UnsafeMutablePointer<yaml_event_t>
+    /// The parser (as the header) and the current event (the one element),
+    /// tail-allocated in one object that frees them with itself: no manual
+    /// deallocation. (StratifyYAML cannot import StratifyIO's `StateBox`.)
+    /// The event is a plain C struct that libyaml fills before it is read.
+    private let storage = ManagedBuffer<yaml_parser_t, yaml_event_t>.create(minimumCapacity: 1) { _ in yaml_parser_t() }
+    private var parser: UnsafeMutablePointer<yaml_parser_t> { storage.withUnsafeMutablePointerToHeader { $0 } }
+    private var event: UnsafeMutablePointer<yaml_event_t> { storage.withUnsafeMutablePointerToElements { $0 } }
     private var initialized = false
 
     init(input: UnsafeBufferPointer<UInt8>) throws(LibYAMLFailure) {
-        parser = .allocate(capacity: 1)
-        event = .allocate(capacity: 1)
         guard yaml_parser_initialize(parser) != 0 else {
             throw LibYAMLFailure(problem: "out of memory while starting the YAML parser", position: .byteOffset(0))
         }
@@ -29,8 +33,6 @@ final class LibYAMLEventReader {
 
     deinit {
         if initialized { yaml_parser_delete(parser) }
-        parser.deallocate()
-        event.deallocate()
     }
 
     /// The next event. Do not call again after `.streamEnd` or a failure.

@@ -6,6 +6,7 @@ import StratifyBatch
 import StratifyFHIR
 import StratifyIO
 import StratifyRules
+import Synchronization
 
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -123,17 +124,19 @@ struct ScoreCommand: ParsableCommand {
 /// The output format: the one given, else the first input's, which is
 /// known only once the inputs are open (standard input's from its bytes).
 /// Set before any formatter is made, then only read.
-private final class OutputFormatChoice: @unchecked Sendable {
+private final class OutputFormatChoice: Sendable {
     private let given: OutputFormat?
-    private(set) var format: OutputFormat
+    private let chosen: Mutex<OutputFormat>
 
     init(_ given: OutputFormat?) {
         self.given = given
-        format = given ?? .csv
+        chosen = Mutex(given ?? .csv)
     }
 
+    var format: OutputFormat { chosen.withLock { $0 } }
+
     func follow(_ input: IntakeFormat) {
-        if given == nil { format = OutputFormat(input) }
+        if given == nil { chosen.withLock { $0 = OutputFormat(input) } }
     }
 }
 

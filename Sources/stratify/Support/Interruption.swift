@@ -17,6 +17,7 @@ import Synchronization
 /// a terminal or a silent pipe, or writing to a reader that stopped
 /// reading), or on a second signal, the files are removed and the process
 /// exits from here.
+// @unchecked: its vars are set in start() and cleared in stop() on the main thread; handlers only read them.
 final class Interruption: @unchecked Sendable {
     static let signals: [Int32] = [SIGINT, SIGTERM]
     /// How long a cancelled run may take to stop by itself.

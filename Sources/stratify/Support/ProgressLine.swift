@@ -10,6 +10,7 @@ import StratifyBatch
 /// has taken a second, so that short runs, pipes and log files never see
 /// it. The percentage and ETA need the input size, known only when every
 /// input is a regular file (not standard input).
+// @unchecked: updated by the ordered writer alone, finished after the run.
 final class ProgressLine: @unchecked Sendable {
     // `update` is called by one thread at a time (the batch's ordered
     // writer), and `finish` after the run: no lock is needed.
