@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyIO
 
 /// Byte strings prepared once and appended by index, kept in one flat

@@ -4,6 +4,7 @@ import Glibc
 import StratifyEngine
 import StratifyIO
 import StratifyRules
+import StratifyCore
 
 /// What one chunk of intake became: its output bytes, its rejected records
 /// (numbered within the chunk), how many records it held, and the

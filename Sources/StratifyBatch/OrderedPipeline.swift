@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Dispatch
-import StratifyIO
+import StratifyCore
 
 /// Runs `process` over a stream of items on `jobs` threads and hands the
 /// results to `emit` in the items' order, one at a time.

@@ -1,4 +1,4 @@
-import StratifyIO
+import StratifyCore
 import StratifyRules
 
 /// Evaluates a `Program` for one record at a time.

@@ -1,4 +1,4 @@
-import StratifyIO
+import StratifyCore
 import StratifyRules
 
 /// The fixed steps between the phases of a program's code (domain scores,

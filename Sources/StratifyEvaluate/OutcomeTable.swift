@@ -1,5 +1,5 @@
 import StratifyBatch
-import StratifyIO
+import StratifyCore
 import StratifyMonitor
 
 /// What kind of outcome a column holds.

@@ -1,4 +1,5 @@
 import StratifyBatch
+import StratifyCore
 import StratifyEngine
 import StratifyEvaluate
 import StratifyIO

@@ -1,3 +1,4 @@
+import StratifyTestSupport
 import Testing
 @testable import StratifyIO
 
@@ -14,7 +15,7 @@ struct CSVReferenceTests {
     /// Records of plain and quoted fields with LF or CR LF between them,
     /// blank lines, a last line with or without its end, and in one input
     /// of five a malformed field somewhere.
-    static func generatedInput(_ rng: inout SplitMix) -> [UInt8] {
+    static func generatedInput(_ rng: inout SplitMix64) -> [UInt8] {
         var text = ""
         let recordCount = Int.random(in: 0...12, using: &rng)
         let brokenRecord = Int.random(in: 0..<5, using: &rng) == 0 ? Int.random(in: 0..<max(1, recordCount), using: &rng) : -1
@@ -75,7 +76,7 @@ struct CSVReferenceTests {
     }
 
     @Test func generatedRecords() throws {
-        var rng = SplitMix(seed: 4180)
+        var rng = SplitMix64(seed: 4180)
         for round in 0..<400 {
             guard try Self.check(Self.generatedInput(&rng), "round \(round)") else { return }
         }
@@ -84,7 +85,7 @@ struct CSVReferenceTests {
     /// The token soup of the chunking properties (stray quotes anywhere,
     /// lone CRs, NUL, BOM), which is malformed more often than not.
     @Test func randomTokens() throws {
-        var rng = SplitMix(seed: 1804)
+        var rng = SplitMix64(seed: 1804)
         for round in 0..<300 {
             guard try Self.check(CSVPropertyTests.randomInput(&rng, maxTokens: 40), "round \(round)") else { return }
         }

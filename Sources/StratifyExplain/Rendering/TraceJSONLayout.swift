@@ -1,3 +1,4 @@
+import StratifyCore
 import StratifyEngine
 import StratifyIO
 import StratifyRules

@@ -1,4 +1,4 @@
-import StratifyIO
+import StratifyCore
 import StratifyRules
 
 /// For each rule, floor and escalation, the inputs whose presence its

@@ -1,4 +1,4 @@
-import StratifyIO
+import StratifyCore
 import StratifyRules
 
 /// The highest tier each domain and the record as a whole could reach if

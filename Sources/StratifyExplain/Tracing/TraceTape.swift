@@ -1,4 +1,4 @@
-import StratifyIO
+import StratifyCore
 import StratifyRules
 
 /// Every `ExprPlan` of a `TracePlan` (derived values, rules, floors,

@@ -1,4 +1,5 @@
 import CZlib
+import StratifyCore
 
 /// Inflates gzip data (RFC 1952) as it is read, with the system zlib, in
 /// constant memory: a 64 KiB input block and zlib's 32 KiB window.

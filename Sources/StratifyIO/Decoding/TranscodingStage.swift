@@ -1,3 +1,4 @@
+import StratifyCore
 /// The common part of the stages that rewrite bytes as they stream
 /// (``DelimiterStage``, ``JSONArrayStage``): read a block of the source,
 /// let the subclass turn it into `output`, hand `output` out, repeat.

@@ -1,4 +1,5 @@
 import Glibc
+import StratifyCore
 
 /// A stream of bytes read with `read(2)`: a file, standard input, (for
 /// tests and in-process callers) a byte array, or a ``ByteStage`` that

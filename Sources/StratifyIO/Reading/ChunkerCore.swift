@@ -1,4 +1,5 @@
 import Glibc
+import StratifyCore
 
 /// The engine shared by ``CSVChunker`` and ``NDJSONChunker``: reads blocks
 /// into one working buffer, finds record boundaries, counts lines, applies

@@ -1,3 +1,4 @@
+import StratifyCore
 /// A growable block of raw memory that keeps its address until it grows,
 /// used to return unescaped values as `UnsafeRawBufferPointer` without a
 /// heap allocation per value. Owned by a scanner or parser (one thread).

@@ -1,3 +1,4 @@
+import StratifyCore
 /// Tokenizes the records of a CSV chunk (RFC 4180) into field spans,
 /// without copying and without allocating per record.
 ///

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import StratifyCore
 #endif
 
 /// The keys a ``JSONLineParser`` knows by name, so that it can report each

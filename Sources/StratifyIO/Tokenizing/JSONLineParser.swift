@@ -1,3 +1,4 @@
+import StratifyCore
 /// Parses one NDJSON record: a line that must hold exactly one JSON object
 /// (RFC 8259), with whitespace allowed around tokens and nothing but
 /// whitespace after the object.

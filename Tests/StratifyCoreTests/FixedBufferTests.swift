@@ -1,5 +1,6 @@
+@testable import StratifyCore
+
 import Testing
-@testable import StratifyIO
 
 @Suite("FixedBuffer")
 struct FixedBufferTests {
