@@ -102,9 +102,9 @@ public final class Tracker {
     @exclusivity(unchecked) private var bridge = Bridge()
     /// Identifiers of current patients absent from the previous side, to
     /// find their repeats (the others are marked in `previous`).
-    private var newPatients = PatientTable(vocabulary: AssessmentVocabulary(tiers: [], models: [], domains: [], flags: []))
+    private let newPatients = PatientTable(vocabulary: AssessmentVocabulary(tiers: [], models: [], domains: [], flags: []))
     /// Whether the last record added repeated an earlier identifier.
-    public private(set) var lastWasDuplicate = false
+    @exclusivity(unchecked) public private(set) var lastWasDuplicate = false
 
     private struct Counts {
         var records = TrackReport.Records()
@@ -181,12 +181,19 @@ public final class Tracker {
     /// when `changes` is true: building it costs text), and nil for a
     /// repeated identifier (counted, left out).
     public func add(_ current: Assessment, vocabulary: AssessmentVocabulary, changes: Bool = true) -> TrackChange? {
+        addFields(current, vocabulary: vocabulary, changes: changes)
+    }
+
+    /// As `add(_:vocabulary:changes:)`, read in place.
+    public func add(_ current: AssessmentRecord, vocabulary: AssessmentVocabulary, changes: Bool = true) -> TrackChange? {
+        addFields(current, vocabulary: vocabulary, changes: changes)
+    }
+
+    private func addFields(_ current: some AssessmentFields, vocabulary: AssessmentVocabulary, changes: Bool) -> TrackChange? {
         update(vocabulary)
         lastWasDuplicate = false
-        guard let index = previous.index(of: current.identifier) else {
-            if newPatients.insert(Assessment(identifier: current.identifier, tier: 0, model: 0, domainTiers: [], flags: 0, totalScore: nil, reviewBy: nil))
-                != nil
-            {
+        guard let index = previous.index(of: current) else {
+            if newPatients.insertIdentifier(of: current) != nil {
                 lastWasDuplicate = true
                 counts.records.duplicateCurrent += 1
                 return nil
@@ -196,7 +203,7 @@ public final class Tracker {
             Self.count(&counts.models, counts.models.count - 1, current.model)
             guard changes else { return nil }
             return TrackChange(
-                identifier: current.identifier, previousTier: nil, currentTier: vocabulary.tiers[current.tier], previousModel: nil,
+                identifier: current.identifierText, previousTier: nil, currentTier: vocabulary.tiers[current.tier], previousModel: nil,
                 currentModel: vocabulary.models[current.model], direction: "new", flagsGained: [], flagsLost: [], domainsUp: [])
         }
         if previous.isMatched(index) {
@@ -224,7 +231,7 @@ public final class Tracker {
         for domain in 0..<bridge.previousDomain.count {
             let oldDomain = bridge.previousDomain[domain]
             guard oldDomain >= 0 else { continue }
-            let before = previous.domainTier(index, domain: oldDomain), after = current.domainTiers[domain]
+            let before = previous.domainTier(index, domain: oldDomain), after = current.domainTier(domain)
             guard before >= 0, after >= 0 else { continue }
             switch Self.direction(previousRank[before], bridge.currentRank[after]) {
             case 1:
@@ -266,7 +273,7 @@ public final class Tracker {
                 || gained != 0 || lostKnown != 0 || !lostUnknown.isEmpty
         else { return nil }
         return TrackChange(
-            identifier: current.identifier, previousTier: old.tiers[oldTier], currentTier: vocabulary.tiers[current.tier],
+            identifier: current.identifierText, previousTier: old.tiers[oldTier], currentTier: vocabulary.tiers[current.tier],
             previousModel: old.models[oldModel], currentModel: vocabulary.models[current.model],
             direction: direction > 0 ? "up" : direction < 0 ? "down" : "same",
             flagsGained: gainedNames.sorted(), flagsLost: lostNames.sorted(), domainsUp: domainsUp.map { vocabulary.domains[$0] })
