@@ -45,6 +45,7 @@ public final class PatientTable {
     @exclusivity(unchecked) private var matched: [UInt64] = []
     /// The patient after the last one looked up, tried first (see ``index(ofBytes:)``).
     @exclusivity(unchecked) private var guess = 0
+    private static let guesses = 4
     @exclusivity(unchecked) public private(set) var count = 0
 
     public init(vocabulary: AssessmentVocabulary) {
@@ -122,10 +123,11 @@ public final class PatientTable {
     }
 
     /// The patient with this identifier. Two waves of one population tend
-    /// to list their patients in the same order, so the patient after the
-    /// last one found is tried first: when it matches, the hash table (a
-    /// cache miss) is not touched. Identifiers are unique in the table, so
-    /// a match there is the match.
+    /// to list their patients in the same order, so the few patients after
+    /// the last one found are tried first (a few, for those who left in
+    /// between): when one matches, the hash table (a cache miss) is not
+    /// touched. Identifiers are unique in the table, so a match there is
+    /// the match.
     public func index(ofBytes key: UnsafeRawBufferPointer) -> Int? {
         index(ofBytes: key) { Self.hash(key) }
     }
@@ -136,9 +138,9 @@ public final class PatientTable {
     }
 
     private func index(ofBytes key: UnsafeRawBufferPointer, hash: () -> UInt64) -> Int? {
-        if guess < count, equals(guess, key) {
-            guess += 1
-            return guess - 1
+        for candidate in guess..<min(count, guess + Self.guesses) where equals(candidate, key) {
+            guess = candidate + 1
+            return candidate
         }
         guard let found = probe(key, hash: hash()).found else { return nil }
         guess = found + 1

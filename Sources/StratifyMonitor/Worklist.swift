@@ -1,3 +1,4 @@
+import Dispatch
 import StratifyIO
 import StratifyRules
 
@@ -307,41 +308,61 @@ public final class WorklistBuilder {
     private static func day(_ value: Int32) -> Int? { value == .min ? nil : Int(value) }
 
     /// Writes the list in order, a buffer at a time, without holding its
-    /// text; CSV and NDJSON rows straight from the entries' numbers and
-    /// names as bytes, without a String per cell.
+    /// text. CSV and NDJSON rows are written straight from the entries'
+    /// numbers and names as bytes, without a String per cell, and a few
+    /// blocks of rows at once on the cores (the scoring is over by then).
     public func write(_ writer: WorklistWriter, flush: (OutputBuffer) throws -> Void) rethrows {
         let out = OutputBuffer(capacity: 1 << 20)
         writer.header(into: out)
         let entries = ordered()
-        let reason = OutputBuffer(capacity: 256)
-        for (position, e) in entries.enumerated() {
-            if writer.format == .text {
+        if entries.isEmpty { writer.empty(into: out) }
+        guard writer.format != .text else {
+            for (position, e) in entries.enumerated() {
                 writer.write(entry(e, priority: position + 1), into: out)
-            } else {
-                reason.removeAll()
-                writeReasons(e, into: reason) { reason.append("; " as StaticString) }
-                withIdentifier(e) { identifier in
-                    reason.withUnsafeBytes { reasonBytes in
-                        names.tiers[Int(e.tier)].withUnsafeBytes { tier in
-                            names.models[Int(e.model)].withUnsafeBytes { model in
-                                writer.write(
-                                    WorklistWriter.Cells(
-                                        identifier: identifier, priority: position + 1, reason: reasonBytes, tier: tier, model: model,
-                                        reviewBy: Self.day(e.review), daysOverdue: Int(e.daysOverdue),
-                                        lastContact: Self.day(e.lastContact), nextContact: Self.day(e.nextContact)),
-                                    into: out)
-                            }
+                if out.count >= 1 << 20 {
+                    try flush(out)
+                    out.removeAll()
+                }
+            }
+            return try flush(out)
+        }
+        try flush(out)
+        let blockRows = 1 << 14, blocksAtOnce = 4
+        let blocks = (0..<blocksAtOnce).map { _ in OutputBuffer(capacity: blockRows * 128) }
+        // The blocks only read the builder, and each writes its own buffer.
+        nonisolated(unsafe) let builder = self
+        for roundStart in stride(from: 0, to: entries.count, by: blockRows * blocksAtOnce) {
+            let starts = Array(stride(from: roundStart, to: min(entries.count, roundStart + blockRows * blocksAtOnce), by: blockRows))
+            DispatchQueue.concurrentPerform(iterations: starts.count) { block in
+                blocks[block].removeAll()
+                builder.writeRows(entries, starts[block]..<min(entries.count, starts[block] + blockRows), writer, into: blocks[block])
+            }
+            for block in blocks.prefix(starts.count) { try flush(block) }
+        }
+    }
+
+    /// Writes the CSV or NDJSON rows of `entries[range]` (in list order).
+    private func writeRows(_ entries: [Entry], _ range: Range<Int>, _ writer: WorklistWriter, into out: OutputBuffer) {
+        let reason = OutputBuffer(capacity: 256)
+        for position in range {
+            let e = entries[position]
+            reason.removeAll()
+            writeReasons(e, into: reason) { reason.append("; " as StaticString) }
+            withIdentifier(e) { identifier in
+                reason.withUnsafeBytes { reasonBytes in
+                    names.tiers[Int(e.tier)].withUnsafeBytes { tier in
+                        names.models[Int(e.model)].withUnsafeBytes { model in
+                            writer.write(
+                                WorklistWriter.Cells(
+                                    identifier: identifier, priority: position + 1, reason: reasonBytes, tier: tier, model: model,
+                                    reviewBy: Self.day(e.review), daysOverdue: Int(e.daysOverdue),
+                                    lastContact: Self.day(e.lastContact), nextContact: Self.day(e.nextContact)),
+                                into: out)
                         }
                     }
                 }
             }
-            if out.count >= 1 << 20 {
-                try flush(out)
-                out.removeAll()
-            }
         }
-        if entries.isEmpty { writer.empty(into: out) }
-        try flush(out)
     }
 
     static func days(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }

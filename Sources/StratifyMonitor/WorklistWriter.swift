@@ -2,7 +2,7 @@ import StratifyIO
 
 /// Writes worklist rows as CSV (a header, then a row per patient), NDJSON
 /// or a text table for people.
-public struct WorklistWriter {
+public struct WorklistWriter: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         case csv, ndjson, text
     }
