@@ -95,20 +95,19 @@ public final class PatientTable {
             pages.append([])
             pages[pages.count - 1].reserveCapacity(Self.pageSize * rowWords)
         }
-        let page = pages.count - 1
-        pages[page].append(UInt32(arena.count))
-        arena.append(contentsOf: key)
-        pages[page].append(UInt32(truncatingIfNeeded: flags))
-        pages[page].append(UInt32(truncatingIfNeeded: flags >> 32))
-        var word: UInt32 = 0
-        for byte in 0..<(2 + domainCount) {
-            word |= UInt32(UInt8(truncatingIfNeeded: packed(byte))) << UInt32(8 * (byte % 4))
-            if byte % 4 == 3 {
-                pages[page].append(word)
-                word = 0
+        // The row is made on the stack and appended at once: one check of
+        // the page's storage, not one per word.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: rowWords) { row in
+            row.initialize(repeating: 0)
+            row[0] = UInt32(arena.count)
+            row[1] = UInt32(truncatingIfNeeded: flags)
+            row[2] = UInt32(truncatingIfNeeded: flags >> 32)
+            for byte in 0..<(2 + domainCount) {
+                row[3 + byte / 4] |= UInt32(UInt8(truncatingIfNeeded: packed(byte))) << UInt32(8 * (byte % 4))
             }
+            pages[pages.count - 1].append(contentsOf: row)
         }
-        if (2 + domainCount) % 4 != 0 { pages[page].append(word) }
+        arena.append(contentsOf: key)
         count += 1
         if index % 64 == 0 { matched.append(0) }
         slots[slot] = Self.slotValue(hash: hash, index: index)
