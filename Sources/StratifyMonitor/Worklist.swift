@@ -166,9 +166,9 @@ public final class WorklistBuilder {
             note(.contactOverdue)
             overdueSince = min(overdueSince ?? next, next)
         }
-        for date in [current.reviewBy, nextContact] {
-            if let date, date >= asOf, date - asOf <= horizon { note(.dueSoon) }
-        }
+        // Not a loop over an array of the two: no array per record.
+        func dueSoon(_ date: Int?) -> Bool { date.map { $0 >= asOf && $0 - asOf <= horizon } ?? false }
+        if dueSoon(current.reviewBy) || dueSoon(nextContact) { note(.dueSoon) }
         guard let trigger else { return true }
         func day(_ value: Int?) -> Int32 { value.map { Int32(clamping: $0) } ?? .min }
         entries.append(
