@@ -3,14 +3,10 @@ import StratifyEngine
 import StratifyIO
 import StratifyRules
 
-/// Writes each scored record as a compact binary ``Assessment`` instead of
-/// text, so that the monitoring commands aggregate a population through the
-/// same streaming pipeline as `score` without formatting and re-parsing it.
-///
-/// Layout of one record, native byte order (it never leaves the process):
-/// identifier length (UInt32), tier (UInt8), model (UInt8), one UInt8 tier
-/// per domain, flags (UInt64), total score (Float64), review date in days
-/// (Float64, NaN when none), then the identifier's bytes.
+/// Writes each scored record as a compact binary ``AssessmentRecord``
+/// instead of text, so that the monitoring commands aggregate a population
+/// through the same streaming pipeline as `score` without formatting and
+/// re-parsing it.
 public struct AssessmentFormatter: RecordFormatter {
     private let tierRegister: Int
     private let modelRegister: Int
@@ -29,78 +25,85 @@ public struct AssessmentFormatter: RecordFormatter {
     }
 
     /// The bytes of a record before its identifier.
-    public static func fixedSize(domains: Int) -> Int { 4 + 1 + 1 + domains + 8 + 8 + 8 }
+    public static func fixedSize(domains: Int) -> Int { AssessmentRecord.fixedSize(domains: domains) }
 
     public func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let r = evaluator.registerValues
-        let fixed = Self.fixedSize(domains: domainTierRegisters.count)
+        let fixed = AssessmentRecord.fixedSize(domains: domainTierRegisters.count)
         out.write(maxCount: fixed + identifier.count) { p in
             let raw = UnsafeMutableRawPointer(p)
-            raw.storeBytes(of: UInt32(identifier.count), toByteOffset: 0, as: UInt32.self)
-            raw.storeBytes(of: UInt8(r[tierRegister]), toByteOffset: 4, as: UInt8.self)
-            raw.storeBytes(of: UInt8(r[modelRegister]), toByteOffset: 5, as: UInt8.self)
-            var offset = 6
-            for register in domainTierRegisters {
-                raw.storeBytes(of: UInt8(r[register]), toByteOffset: offset, as: UInt8.self)
-                offset += 1
-            }
             var flags: UInt64 = 0
             for (index, register) in flagRegisters.enumerated() where r[register] == 1 {
                 flags |= 1 << UInt64(index)
             }
-            raw.storeBytes(of: flags, toByteOffset: offset, as: UInt64.self)
-            raw.storeBytes(of: r[totalRegister], toByteOffset: offset + 8, as: Double.self)
-            let review = reviewRegister >= 0 ? r[reviewRegister] : .nan
-            raw.storeBytes(of: review, toByteOffset: offset + 16, as: Double.self)
-            if let base = identifier.baseAddress, identifier.count > 0 {
-                (raw + fixed).copyMemory(from: base, byteCount: identifier.count)
-            }
+            AssessmentRecord.write(
+                at: raw, identifier: identifier, tier: Int(r[tierRegister]), model: Int(r[modelRegister]),
+                domainTiers: domainTierRegisters.lazy.map { Int(r[$0]) }, flags: flags, total: r[totalRegister],
+                review: reviewRegister >= 0 ? r[reviewRegister] : .nan)
             return fixed + identifier.count
         }
     }
 }
 
-/// Turns the bytes an ``AssessmentFormatter`` wrote back into assessments,
-/// in order. Writes arrive a chunk at a time; a record cut between two
-/// writes is kept until the rest arrives.
+/// Hands on the records an ``AssessmentFormatter`` wrote, in order, read in
+/// place. Writes arrive a chunk at a time; a record cut between two writes
+/// is kept until the rest arrives.
 public final class AssessmentDecoder {
     private let domains: Int
     private var pending = PendingRecordBytes()
-    private let onAssessment: (Assessment) -> Void
+    private let onRecord: (AssessmentRecord) -> Void
+    private let lookahead: ((AssessmentRecord) -> Void)?
 
-    public init(domains: Int, onAssessment: @escaping (Assessment) -> Void) {
+    /// - Parameter lookahead: called for a group of records before
+    ///   `onRecord` is called for each, to start the memory loads that
+    ///   `onRecord` will wait for (a hash table's slots) all at once, where
+    ///   one after the other each would stall the thread.
+    public init(domains: Int, lookahead: ((AssessmentRecord) -> Void)? = nil, onRecord: @escaping (AssessmentRecord) -> Void) {
         self.domains = domains
-        self.onAssessment = onAssessment
+        self.lookahead = lookahead
+        self.onRecord = onRecord
+    }
+
+    /// Records handed to `lookahead` ahead of `onRecord`: enough loads to
+    /// keep the memory busy, few enough for their cache lines to stay.
+    static let lookaheadGroup = 32
+
+    /// Each record as values (a String and an array each: for the commands
+    /// that keep few of them, or read few).
+    public convenience init(domains: Int, onAssessment: @escaping (Assessment) -> Void) {
+        self.init(domains: domains) { onAssessment($0.assessment) }
     }
 
     public func consume(_ bytes: UnsafeRawBufferPointer) {
         pending.consume(bytes, decode)
     }
 
-    /// Decodes the whole records at the start of `bytes`; returns the bytes used.
+    /// Hands on the whole records at the start of `bytes`; returns the bytes used.
     private func decode(_ bytes: UnsafeRawBufferPointer) -> Int {
-        let fixed = AssessmentFormatter.fixedSize(domains: domains)
         var start = 0
-        while bytes.count - start >= fixed {
-            let length = Int(bytes.loadUnaligned(fromByteOffset: start, as: UInt32.self))
-            guard bytes.count - start >= fixed + length else { break }
-            var domainTiers: [Int] = []
-            domainTiers.reserveCapacity(domains)
-            for index in 0..<domains {
-                domainTiers.append(Int(bytes[start + 6 + index]))
-            }
-            let offset = start + 6 + domains
-            let review = bytes.loadUnaligned(fromByteOffset: offset + 16, as: Double.self)
-            let total = bytes.loadUnaligned(fromByteOffset: offset + 8, as: Double.self)
-            onAssessment(
-                Assessment(
-                    identifier: String(decoding: bytes[(start + fixed)..<(start + fixed + length)], as: UTF8.self),
-                    tier: Int(bytes[start + 4]), model: Int(bytes[start + 5]), domainTiers: domainTiers,
-                    flags: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
-                    totalScore: total.isNaN ? nil : total,
-                    reviewBy: review.isNaN ? nil : Int(review)))
-            start += fixed + length
+        func record(at offset: Int) -> AssessmentRecord? {
+            AssessmentRecord(startOf: UnsafeRawBufferPointer(rebasing: bytes[offset...]), domains: domains)
         }
-        return start
+        guard let lookahead else {
+            while let record = record(at: start) {
+                onRecord(record)
+                start += record.bytes.count
+            }
+            return start
+        }
+        while true {
+            var ahead = start, group = 0
+            while group < Self.lookaheadGroup, let record = record(at: ahead) {
+                lookahead(record)
+                ahead += record.bytes.count
+                group += 1
+            }
+            guard group > 0 else { return start }
+            for _ in 0..<group {
+                let record = record(at: start)!
+                onRecord(record)
+                start += record.bytes.count
+            }
+        }
     }
 }

@@ -3,81 +3,165 @@ import Glibc
 #endif
 
 /// The assessments of one side of a comparison, by identifier, packed: the
-/// previous wave is held in memory while the current one streams past it,
-/// so each patient costs about 20 bytes (offset, tier, model, domain tiers,
-/// flags, a bit), its identifier's bytes and 11 to 23 bytes of hash table:
-/// about 45 bytes for an 8-character identifier and five domains, not a
-/// dictionary entry and an object. (Review dates are not kept: nothing
-/// compares them across assessments.)
+/// previous wave is held in memory while the current one streams past it.
+///
+/// Each patient is one row of 32-bit words — its identifier's offset, its
+/// flags, then its tier, model and domain tiers a byte each (20 bytes with
+/// five domains) — plus its identifier's bytes and 11 to 23 bytes of hash
+/// table: about 45 bytes for an 8-character identifier, not a dictionary
+/// entry and an object. A row is one cache line or two, where separate
+/// arrays per field cost a cache miss each; and a lookup that hits a row
+/// and the identifier next to the last one found touches no hash table at
+/// all. (Review dates are not kept: nothing compares them across assessments.)
 public final class PatientTable {
     /// The names the indexes refer to; a side read from score output
     /// learns them as it goes, so they are set again when it ends.
     public var vocabulary: AssessmentVocabulary
     private let domainCount: Int
+    /// Words per patient: the identifier's offset, the flags' low and high
+    /// halves, then the tier, model and domain tiers, four bytes a word.
+    private let rowWords: Int
     // The table is used by one thread, the batch's writer, once per record:
     // no dynamic exclusivity checks on its storage (each access would cost
     // one, several per record).
-    /// Identifier bytes back to back; patient `i` spans `offsets[i]..<offsets[i + 1]`.
+    /// The rows, in pages of `pageSize` patients: a page is allocated
+    /// whole and never copied, where one array doubling its capacity would
+    /// hold the old and the new copy at once (half as much memory again,
+    /// at the peak).
+    @exclusivity(unchecked) private var pages: [[UInt32]] = []
+    private static let pageShift = 16
+    private static let pageSize = 1 << pageShift
+    /// Identifier bytes back to back; patient `i`'s start at its row's first
+    /// word and end where patient `i + 1`'s start.
     @exclusivity(unchecked) private var arena: [UInt8] = []
-    @exclusivity(unchecked) private var offsets: [UInt32] = [0]
-    @exclusivity(unchecked) private var tiers: [UInt8] = []
-    @exclusivity(unchecked) private var models: [UInt8] = []
-    @exclusivity(unchecked) private var domainTiers: [Int8] = []
-    @exclusivity(unchecked) private var flagBits: [UInt64] = []
     /// Open addressing, at most 70% full: 0 for an empty slot, else the
     /// identifier hash's high 32 bits above the patient index + 1, so that
-    /// a probe compares bytes only when the hashes agree, in one load.
-    @exclusivity(unchecked) private var slots: [UInt64] = Array(repeating: 0, count: 1024)
+    /// a probe compares bytes only when the hashes agree, in one load. The
+    /// slot is chosen by the hash's high bits, which the entry keeps: the
+    /// table grows without reading an identifier, in one pass.
+    @exclusivity(unchecked) private var slots: [UInt64] = Array(repeating: 0, count: 1 << 10)
+    @exclusivity(unchecked) private var slotBits = 10
     /// Whether the other side had the patient, a bit each.
     @exclusivity(unchecked) private var matched: [UInt64] = []
+    /// The patient after the last one looked up, tried first (see ``index(ofBytes:)``).
+    @exclusivity(unchecked) private var guess = 0
+    private static let guesses = 4
+    @exclusivity(unchecked) public private(set) var count = 0
 
     public init(vocabulary: AssessmentVocabulary) {
         self.vocabulary = vocabulary
         domainCount = vocabulary.domains.count
+        rowWords = 3 + (2 + domainCount + 3) / 4
     }
-
-    public var count: Int { tiers.count }
 
     /// Adds a patient; returns the index of the earlier patient with the
     /// same identifier instead (nothing is added then).
     @discardableResult
-    public func insert(_ assessment: Assessment) -> Int? {
-        var identifier = assessment.identifier
-        return identifier.withUTF8 { key in
-            let key = UnsafeRawBufferPointer(key)
-            let hash = Self.hash(key)
-            let (existing, slot) = probe(key, hash: hash)
-            if let existing { return existing }
-            let index = count
-            arena.append(contentsOf: key)
-            offsets.append(UInt32(arena.count))
-            tiers.append(UInt8(assessment.tier))
-            models.append(UInt8(assessment.model))
-            for domain in 0..<domainCount {
-                domainTiers.append(Int8(domain < assessment.domainTiers.count ? assessment.domainTiers[domain] : -1))
+    public func insert(_ assessment: Assessment) -> Int? { insertFields(assessment) }
+
+    @discardableResult
+    public func insert(_ record: AssessmentRecord) -> Int? { insertFields(record) }
+
+    /// Adds a patient known only by its identifier (tier, model and domain
+    /// tiers 0, no flags), to find repeats; returns as `insert(_:)` does.
+    public func insert(identifier key: UnsafeRawBufferPointer) -> Int? {
+        insert(key, hash: Self.hash(key)) { _ in 0 }
+    }
+
+    /// As `insert(identifier:)`, the identifier's hash already made.
+    func insertIdentifier(of patient: some AssessmentFields) -> Int? {
+        patient.withIdentifierBytes { insert($0, hash: patient.identifierHash) { _ in 0 } }
+    }
+
+    private func insertFields(_ assessment: some AssessmentFields) -> Int? {
+        assessment.withIdentifierBytes { key in
+            insert(key, hash: assessment.identifierHash, flags: assessment.flags) { byte in
+                switch byte {
+                case 0: assessment.tier
+                case 1: assessment.model
+                default: byte - 2 < assessment.domainTierCount ? assessment.domainTier(byte - 2) : -1
+                }
             }
-            flagBits.append(assessment.flags)
-            if index % 64 == 0 { matched.append(0) }
-            slots[slot] = Self.slotValue(hash: hash, index: index)
-            // At most 70% full: about 1.4 to 2.9 slots (11 to 23 bytes) a patient.
-            if count * 10 > slots.count * 7 { grow() }
-            return nil
         }
+    }
+
+    /// `packed(i)`: the tier (0), model (1) and domain tiers (2...) to store.
+    private func insert(_ key: UnsafeRawBufferPointer, hash: UInt64, flags: UInt64 = 0, packed: (Int) -> Int) -> Int? {
+        let (existing, slot) = probe(key, hash: hash)
+        if let existing { return existing }
+        let index = count
+        precondition(arena.count + key.count <= UInt32.max && index < UInt32.max, "too many patients for one table")
+        if index % Self.pageSize == 0 {
+            pages.append([])
+            pages[pages.count - 1].reserveCapacity(Self.pageSize * rowWords)
+        }
+        // The row is made on the stack and appended at once: one check of
+        // the page's storage, not one per word.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: rowWords) { row in
+            row.initialize(repeating: 0)
+            row[0] = UInt32(arena.count)
+            row[1] = UInt32(truncatingIfNeeded: flags)
+            row[2] = UInt32(truncatingIfNeeded: flags >> 32)
+            for byte in 0..<(2 + domainCount) {
+                row[3 + byte / 4] |= UInt32(UInt8(truncatingIfNeeded: packed(byte))) << UInt32(8 * (byte % 4))
+            }
+            pages[pages.count - 1].append(contentsOf: row)
+        }
+        arena.append(contentsOf: key)
+        count += 1
+        if index % 64 == 0 { matched.append(0) }
+        slots[slot] = Self.slotValue(hash: hash, index: index)
+        // At most 70% full: about 1.4 to 2.9 slots (11 to 23 bytes) a patient.
+        if count * 10 > slots.count * 7 { grow() }
+        return nil
     }
 
     public func index(of identifier: String) -> Int? {
         var identifier = identifier
-        return identifier.withUTF8 { key in
-            let key = UnsafeRawBufferPointer(key)
-            return probe(key, hash: Self.hash(key)).found
-        }
+        return identifier.withUTF8 { index(ofBytes: UnsafeRawBufferPointer($0)) }
     }
+
+    /// The patient with this identifier. Two waves of one population tend
+    /// to list their patients in the same order, so the few patients after
+    /// the last one found are tried first (a few, for those who left in
+    /// between): when one matches, the hash table (a cache miss) is not
+    /// touched. Identifiers are unique in the table, so a match there is
+    /// the match.
+    public func index(ofBytes key: UnsafeRawBufferPointer) -> Int? {
+        index(ofBytes: key) { Self.hash(key) }
+    }
+
+    /// The patient with `patient`'s identifier (see ``index(ofBytes:)``).
+    func index(of patient: some AssessmentFields) -> Int? {
+        patient.withIdentifierBytes { key in index(ofBytes: key) { patient.identifierHash } }
+    }
+
+    private func index(ofBytes key: UnsafeRawBufferPointer, hash: () -> UInt64) -> Int? {
+        for candidate in guess..<min(count, guess + Self.guesses) where equals(candidate, key) {
+            guess = candidate + 1
+            return candidate
+        }
+        guard let found = probe(key, hash: hash()).found else { return nil }
+        guess = found + 1
+        return found
+    }
+
+    /// Starts loading the slot where a patient with this identifier hash
+    /// is or would go, without waiting for it (see ``AssessmentDecoder``'s
+    /// lookahead): a table of a million patients is far larger than the
+    /// cache, and each insert would otherwise stall on its slot in turn.
+    public func prefetch(hash: UInt64) {
+        // Kept, so that the load is not optimised away.
+        prefetched &+= slots[Int(truncatingIfNeeded: hash >> UInt64(64 - slotBits))]
+    }
+
+    @exclusivity(unchecked) private var prefetched: UInt64 = 0
 
     /// The patient with `key`, or the empty slot where it would go.
     private func probe(_ key: UnsafeRawBufferPointer, hash: UInt64) -> (found: Int?, slot: Int) {
         let mask = slots.count - 1
         let fragment = hash >> 32
-        var slot = Int(truncatingIfNeeded: hash) & mask
+        var slot = Int(truncatingIfNeeded: hash >> UInt64(64 - slotBits))
         while true {
             let value = slots[slot]
             if value == 0 { return (nil, slot) }
@@ -90,52 +174,77 @@ public final class PatientTable {
         (hash >> 32) << 32 | UInt64(index + 1)
     }
 
+    /// Twice the slots, each entry placed by its kept hash bits: the table
+    /// stays ordered by them, so the pass reads and writes in order.
+    private func grow() {
+        let bits = slotBits + 1
+        precondition(bits <= 32, "too many patients for one table")
+        var grown = [UInt64](repeating: 0, count: 1 << bits)
+        let mask = grown.count - 1
+        for value in slots where value != 0 {
+            var slot = Int(truncatingIfNeeded: (value >> 32) >> UInt64(32 - bits))
+            while grown[slot] != 0 { slot = (slot + 1) & mask }
+            grown[slot] = value
+        }
+        slots = grown
+        slotBits = bits
+    }
+
     public subscript(index: Int) -> Assessment {
         Assessment(
-            identifier: identifier(index), tier: Int(tiers[index]), model: Int(models[index]),
-            domainTiers: (0..<domainCount).map { Int(domainTiers[index * domainCount + $0]) },
-            flags: flagBits[index], totalScore: nil, reviewBy: nil)
+            identifier: identifier(index), tier: tier(index), model: model(index),
+            domainTiers: (0..<domainCount).map { domainTier(index, domain: $0) }, flags: flags(index), totalScore: nil, reviewBy: nil)
     }
 
     public func identifier(_ index: Int) -> String {
-        String(decoding: arena[Int(offsets[index])..<Int(offsets[index + 1])], as: UTF8.self)
+        withIdentifier(index) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Patient `index`'s identifier bytes, for the duration of `body`.
     public func withIdentifier<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[Int(offsets[index])..<Int(offsets[index + 1])])) }
+        let start = Int(word(index, 0)), end = identifierEnd(index)
+        return arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 
-    public func tier(_ index: Int) -> Int { Int(tiers[index]) }
-    public func model(_ index: Int) -> Int { Int(models[index]) }
-    public func flags(_ index: Int) -> UInt64 { flagBits[index] }
+    private func identifierEnd(_ index: Int) -> Int {
+        index + 1 < count ? Int(word(index + 1, 0)) : arena.count
+    }
+
+    /// Word `k` of patient `index`'s row.
+    private func word(_ index: Int, _ k: Int) -> UInt32 {
+        pages[index >> Self.pageShift][(index & (Self.pageSize - 1)) * rowWords + k]
+    }
+
+    /// Byte `byte` of patient `index`'s tier, model and domain tiers.
+    private func packedByte(_ index: Int, _ byte: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: word(index, 3 + byte / 4) >> UInt32(8 * (byte % 4)))
+    }
+
+    public func tier(_ index: Int) -> Int { Int(packedByte(index, 0)) }
+    public func model(_ index: Int) -> Int { Int(packedByte(index, 1)) }
+
+    public func flags(_ index: Int) -> UInt64 {
+        UInt64(word(index, 1)) | UInt64(word(index, 2)) << 32
+    }
+
     /// -1 when the side does not give the domain's tier.
-    public func domainTier(_ index: Int, domain: Int) -> Int { Int(domainTiers[index * domainCount + domain]) }
+    public func domainTier(_ index: Int, domain: Int) -> Int {
+        let tier = packedByte(index, 2 + domain)
+        return tier == .max ? -1 : Int(tier)
+    }
 
     public func markMatched(_ index: Int) { matched[index >> 6] |= 1 << UInt64(index & 63) }
     public func isMatched(_ index: Int) -> Bool { matched[index >> 6] & (1 << UInt64(index & 63)) != 0 }
 
     private func equals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {
-        let start = Int(offsets[index]), end = Int(offsets[index + 1])
+        let start = Int(word(index, 0)), end = identifierEnd(index)
         guard end - start == key.count else { return false }
         return key.count == 0 || arena.withUnsafeBytes { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
     }
 
-    private func grow() {
-        var grown = [UInt64](repeating: 0, count: slots.count * 2)
-        let mask = grown.count - 1
-        for index in 0..<count {
-            let hash = arena.withUnsafeBytes { Self.hash(UnsafeRawBufferPointer(rebasing: $0[Int(offsets[index])..<Int(offsets[index + 1])])) }
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while grown[slot] != 0 { slot = (slot + 1) & mask }
-            grown[slot] = Self.slotValue(hash: hash, index: index)
-        }
-        slots = grown
-    }
-
     /// FNV-1a, then a full avalanche (the splitmix64 finalizer): identifiers
     /// such as P0000001, P0000002 differ in one byte, and FNV alone leaves
-    /// their low bits, which pick the slot, too alike. Stable across runs.
+    /// their bits too alike to pick a slot. Stable across runs.
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
@@ -147,5 +256,33 @@ public final class PatientTable {
         h ^= h >> 27
         h = h &* 0x94d0_49bb_1331_11eb
         return h ^ (h >> 31)
+    }
+}
+
+/// Collects one side of a comparison into a ``PatientTable`` as its
+/// records stream past (the first record tells a side read from score
+/// output its domains), counting the repeated identifiers left out.
+public final class PatientTableBuilder {
+    // One thread, once per record: no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var table: PatientTable?
+    @exclusivity(unchecked) public private(set) var duplicates = 0
+
+    public init() {}
+
+    public func add(_ record: AssessmentRecord, vocabulary: AssessmentVocabulary) {
+        if table == nil { table = PatientTable(vocabulary: vocabulary) }
+        if table!.insert(record) != nil { duplicates += 1 }
+    }
+
+    /// For the decoder's lookahead: the slot `record` will go to.
+    public func prefetch(_ record: AssessmentRecord) {
+        table?.prefetch(hash: record.identifierHash)
+    }
+
+    /// The table, with the side's vocabulary as it ended.
+    public func finish(vocabulary: AssessmentVocabulary) -> PatientTable {
+        let finished = table ?? PatientTable(vocabulary: vocabulary)
+        finished.vocabulary = vocabulary
+        return finished
     }
 }

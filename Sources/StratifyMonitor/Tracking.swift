@@ -102,9 +102,9 @@ public final class Tracker {
     @exclusivity(unchecked) private var bridge = Bridge()
     /// Identifiers of current patients absent from the previous side, to
     /// find their repeats (the others are marked in `previous`).
-    private var newPatients = PatientTable(vocabulary: AssessmentVocabulary(tiers: [], models: [], domains: [], flags: []))
+    private let newPatients = PatientTable(vocabulary: AssessmentVocabulary(tiers: [], models: [], domains: [], flags: []))
     /// Whether the last record added repeated an earlier identifier.
-    public private(set) var lastWasDuplicate = false
+    @exclusivity(unchecked) public private(set) var lastWasDuplicate = false
 
     private struct Counts {
         var records = TrackReport.Records()
@@ -130,7 +130,8 @@ public final class Tracker {
         var previousDomain: [Int] = []
         /// The current flag of each previous flag (-1: none).
         var currentFlag: [Int] = []
-        var top: Set<Int> = []
+        /// Whether each current tier is one of the scale's two highest.
+        var top: [Bool] = []
     }
 
     /// Rank on the scale of each previous tier (-1: not on it).
@@ -163,7 +164,7 @@ public final class Tracker {
         bridge.currentRank = vocabulary.tiers.map { rank[$0] ?? -1 }
         bridge.previousDomain = vocabulary.domains.map { old.domains.firstIndex(of: $0) ?? -1 }
         bridge.currentFlag = old.flags.map { vocabulary.flags.firstIndex(of: $0) ?? -1 }
-        bridge.top = Set(vocabulary.tiers.indices.filter { scale.suffix(2).contains(vocabulary.tiers[$0]) })
+        bridge.top = vocabulary.tiers.map(scale.suffix(2).contains)
         if counts.domains.count < vocabulary.domains.count {
             counts.domains += Array(repeating: .init(), count: vocabulary.domains.count - counts.domains.count)
         }
@@ -181,12 +182,19 @@ public final class Tracker {
     /// when `changes` is true: building it costs text), and nil for a
     /// repeated identifier (counted, left out).
     public func add(_ current: Assessment, vocabulary: AssessmentVocabulary, changes: Bool = true) -> TrackChange? {
+        addFields(current, vocabulary: vocabulary, changes: changes)
+    }
+
+    /// As `add(_:vocabulary:changes:)`, read in place.
+    public func add(_ current: AssessmentRecord, vocabulary: AssessmentVocabulary, changes: Bool = true) -> TrackChange? {
+        addFields(current, vocabulary: vocabulary, changes: changes)
+    }
+
+    private func addFields(_ current: some AssessmentFields, vocabulary: AssessmentVocabulary, changes: Bool) -> TrackChange? {
         update(vocabulary)
         lastWasDuplicate = false
-        guard let index = previous.index(of: current.identifier) else {
-            if newPatients.insert(Assessment(identifier: current.identifier, tier: 0, model: 0, domainTiers: [], flags: 0, totalScore: nil, reviewBy: nil))
-                != nil
-            {
+        guard let index = previous.index(of: current) else {
+            if newPatients.insertIdentifier(of: current) != nil {
                 lastWasDuplicate = true
                 counts.records.duplicateCurrent += 1
                 return nil
@@ -196,7 +204,7 @@ public final class Tracker {
             Self.count(&counts.models, counts.models.count - 1, current.model)
             guard changes else { return nil }
             return TrackChange(
-                identifier: current.identifier, previousTier: nil, currentTier: vocabulary.tiers[current.tier], previousModel: nil,
+                identifier: current.identifierText, previousTier: nil, currentTier: vocabulary.tiers[current.tier], previousModel: nil,
                 currentModel: vocabulary.models[current.model], direction: "new", flagsGained: [], flagsLost: [], domainsUp: [])
         }
         if previous.isMatched(index) {
@@ -215,7 +223,7 @@ public final class Tracker {
         case -1: counts.direction.down += 1
         default: counts.direction.same += 1
         }
-        if previousTop[oldTier] && bridge.top.contains(current.tier) { counts.persistentTop += 1 }
+        if previousTop[oldTier] && bridge.top[current.tier] { counts.persistentTop += 1 }
         if oldTier == previousHighestTier {
             counts.previousHighest += 1
             if direction < 0 { counts.highestFell += 1 }
@@ -224,7 +232,7 @@ public final class Tracker {
         for domain in 0..<bridge.previousDomain.count {
             let oldDomain = bridge.previousDomain[domain]
             guard oldDomain >= 0 else { continue }
-            let before = previous.domainTier(index, domain: oldDomain), after = current.domainTiers[domain]
+            let before = previous.domainTier(index, domain: oldDomain), after = current.domainTier(domain)
             guard before >= 0, after >= 0 else { continue }
             switch Self.direction(previousRank[before], bridge.currentRank[after]) {
             case 1:
@@ -248,25 +256,32 @@ public final class Tracker {
         }
         let gained = current.flags & ~translated, lostKnown = translated & ~current.flags
         var gainedNames: [String] = [], lostNames: [String] = []
-        for flag in Self.bits(gained) {
+        bits = gained
+        while bits != 0 {
+            let flag = bits.trailingZeroBitCount
+            bits &= bits - 1
             counts.gained[flag] += 1
             if changes { gainedNames.append(vocabulary.flags[flag]) }
         }
-        for flag in bridge.currentFlag.indices where bridge.currentFlag[flag] >= 0 && lostKnown & (1 << UInt64(bridge.currentFlag[flag])) != 0 {
-            counts.lost[flag] += 1
-            if changes { lostNames.append(previous.vocabulary.flags[flag]) }
+        // Most patients lose no flag: the loop over the previous flags is skipped.
+        if lostKnown != 0 {
+            for flag in bridge.currentFlag.indices where bridge.currentFlag[flag] >= 0 && lostKnown & (1 << UInt64(bridge.currentFlag[flag])) != 0 {
+                counts.lost[flag] += 1
+                if changes { lostNames.append(previous.vocabulary.flags[flag]) }
+            }
         }
         for flag in lostUnknown {
             counts.lost[flag] += 1
             if changes { lostNames.append(previous.vocabulary.flags[flag]) }
         }
+        guard changes else { return nil }
         let old = previous.vocabulary
-        guard changes,
+        guard
             old.tiers[oldTier] != vocabulary.tiers[current.tier] || old.models[oldModel] != vocabulary.models[current.model]
                 || gained != 0 || lostKnown != 0 || !lostUnknown.isEmpty
         else { return nil }
         return TrackChange(
-            identifier: current.identifier, previousTier: old.tiers[oldTier], currentTier: vocabulary.tiers[current.tier],
+            identifier: current.identifierText, previousTier: old.tiers[oldTier], currentTier: vocabulary.tiers[current.tier],
             previousModel: old.models[oldModel], currentModel: vocabulary.models[current.model],
             direction: direction > 0 ? "up" : direction < 0 ? "down" : "same",
             flagsGained: gainedNames.sorted(), flagsLost: lostNames.sorted(), domainsUp: domainsUp.map { vocabulary.domains[$0] })
@@ -276,15 +291,6 @@ public final class Tracker {
     private static func direction(_ before: Int, _ after: Int) -> Int {
         guard before >= 0, after >= 0, before != after else { return 0 }
         return after > before ? 1 : -1
-    }
-
-    private static func bits(_ mask: UInt64) -> [Int] {
-        var bits = mask, out: [Int] = []
-        while bits != 0 {
-            out.append(bits.trailingZeroBitCount)
-            bits &= bits - 1
-        }
-        return out
     }
 
     /// The departed patients (previous only), in the previous file's order.

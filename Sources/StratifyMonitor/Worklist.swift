@@ -1,3 +1,4 @@
+import Dispatch
 import StratifyIO
 import StratifyRules
 
@@ -57,9 +58,11 @@ public final class WorklistBuilder {
     @exclusivity(unchecked) private var entries: [Entry] = []
     /// The identifiers of the current patients that the previous side lacks
     /// (those it has are marked there), to find repeats and to name them.
-    @exclusivity(unchecked) private var seen = PatientTable(vocabulary: AssessmentVocabulary(tiers: [], models: [], domains: [], flags: []))
+    private let seen = PatientTable(vocabulary: AssessmentVocabulary(tiers: [], models: [], domains: [], flags: []))
     @exclusivity(unchecked) private var contactsMatched = 0
-    public private(set) var duplicates = 0
+    /// The rule set's names as UTF-8 bytes, for writing rows without Strings.
+    private let names: (tiers: [[UInt8]], models: [[UInt8]], flags: [[UInt8]])
+    @exclusivity(unchecked) public private(set) var duplicates = 0
 
     /// What a worklist row is made of, before it is put in words.
     struct Entry {
@@ -94,6 +97,7 @@ public final class WorklistBuilder {
         let rank = Dictionary(program.tiers.values.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         previousRank = previous?.vocabulary.tiers.map { rank[$0] ?? -1 } ?? []
         previousFlag = program.flags.map { flag in previous?.vocabulary.flags.firstIndex(of: flag.name) ?? -1 }
+        names = (program.tiers.values.map { Array($0.utf8) }, program.models.map { Array($0.id.utf8) }, program.flags.map { Array($0.name.utf8) })
     }
 
     /// The flags that some escalation's condition reads, by index.
@@ -109,13 +113,19 @@ public final class WorklistBuilder {
 
     /// Checks one current assessment; returns false for a repeated identifier.
     @discardableResult
-    public func add(_ current: Assessment) -> Bool {
+    public func add(_ current: Assessment) -> Bool { addFields(current) }
+
+    /// As `add(_:)`, read in place.
+    @discardableResult
+    public func add(_ current: AssessmentRecord) -> Bool { addFields(current) }
+
+    private func addFields(_ current: some AssessmentFields) -> Bool {
         var trigger: WorklistTrigger?
         func note(_ kind: WorklistTrigger) { trigger = min(trigger ?? kind, kind) }
         var newFlags: UInt64 = 0
         var risenFrom: Int16 = -1
         let patient: Int32
-        if let previous, let index = previous.index(of: current.identifier) {
+        if let previous, let index = previous.index(of: current) {
             guard !previous.isMatched(index) else {
                 duplicates += 1
                 return false
@@ -134,15 +144,15 @@ public final class WorklistBuilder {
                 note(.tierRose)
             }
         } else {
-            guard seen.insert(Assessment(identifier: current.identifier, tier: 0, model: 0, domainTiers: [], flags: 0, totalScore: nil, reviewBy: nil)) == nil
-            else {
+            guard seen.insertIdentifier(of: current) == nil else {
                 duplicates += 1
                 return false
             }
             patient = -Int32(seen.count)
         }
         var lastContact: Int?
-        if let recorded = contacts[current.identifier] {
+        // Without a contacts file, no identifier is made into a String.
+        if !contacts.isEmpty, let recorded = contacts[current.identifierText] {
             contactsMatched += 1
             lastContact = recorded
         }
@@ -156,9 +166,9 @@ public final class WorklistBuilder {
             note(.contactOverdue)
             overdueSince = min(overdueSince ?? next, next)
         }
-        for date in [current.reviewBy, nextContact] {
-            if let date, date >= asOf, date - asOf <= horizon { note(.dueSoon) }
-        }
+        // Not a loop over an array of the two: no array per record.
+        func dueSoon(_ date: Int?) -> Bool { date.map { $0 >= asOf && $0 - asOf <= horizon } ?? false }
+        if dueSoon(current.reviewBy) || dueSoon(nextContact) { note(.dueSoon) }
         guard let trigger else { return true }
         func day(_ value: Int?) -> Int32 { value.map { Int32(clamping: $0) } ?? .min }
         entries.append(
@@ -174,19 +184,63 @@ public final class WorklistBuilder {
 
     /// The entries in list order: trigger, then higher tier, then the
     /// earlier due date (the earlier of review_by and the next contact;
-    /// none last), then identifier.
+    /// none last), then identifier. Sorted as one number per entry (those
+    /// three) and the identifier's first eight bytes: hundreds of thousands
+    /// of entries, whose identifiers are read only when both agree.
     func ordered() -> [Entry] {
-        func due(_ e: Entry) -> Int32 {
+        struct Key {
+            var rank: UInt64
+            var prefix: UInt64
+            var entry: Int
+        }
+        var keys: [Key] = []
+        keys.reserveCapacity(entries.count)
+        for (index, e) in entries.enumerated() {
             let review = e.review == .min ? Int32.max : e.review, next = e.nextContact == .min ? Int32.max : e.nextContact
-            return min(review, next)
+            // The due day with its sign bit flipped orders as an unsigned number.
+            let due = UInt64(UInt32(bitPattern: min(review, next)) ^ 0x8000_0000)
+            let rank = UInt64(e.trigger.rawValue) << 40 | UInt64(255 - e.tier) << 32 | due
+            keys.append(Key(rank: rank, prefix: withIdentifier(e, Self.prefix), entry: index))
         }
-        return entries.sorted { a, b in
-            if a.trigger != b.trigger { return a.trigger < b.trigger }
-            if a.tier != b.tier { return a.tier > b.tier }
-            let dueA = due(a), dueB = due(b)
-            if dueA != dueB { return dueA < dueB }
-            return withIdentifier(a) { x in withIdentifier(b) { y in x.lexicographicallyPrecedes(y) } }
+        // Identifiers are unique in the list: no two keys are equal.
+        nonisolated(unsafe) let builder = self
+        @Sendable func inOrder(_ a: Key, _ b: Key) -> Bool {
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
+            return builder.withIdentifier(builder.entries[a.entry]) { x in
+                builder.withIdentifier(builder.entries[b.entry]) { y in x.lexicographicallyPrecedes(y) }
+            }
         }
+        // The two halves sorted at once on the cores (the scoring is over
+        // by then), then merged.
+        let half = keys.count / 2
+        keys.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let buffer = buffer
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                var sorted = UnsafeMutableBufferPointer(rebasing: part == 0 ? buffer[..<half] : buffer[half...])
+                sorted.sort(by: inOrder)
+            }
+        }
+        var list: [Entry] = []
+        list.reserveCapacity(keys.count)
+        var low = 0, high = half
+        while low < half || high < keys.count {
+            let takeLow = high == keys.count || (low < half && inOrder(keys[low], keys[high]))
+            list.append(entries[keys[takeLow ? low : high].entry])
+            if takeLow { low += 1 } else { high += 1 }
+        }
+        return list
+    }
+
+    /// The first eight bytes, big-endian, zero-padded: ordered as the bytes
+    /// are, except that a shorter identifier may tie with a longer one
+    /// (then the whole identifiers are compared).
+    private static func prefix(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var value: UInt64 = 0
+        for index in 0..<8 {
+            value = value << 8 | UInt64(index < bytes.count ? bytes[index] : 0)
+        }
+        return value
     }
 
     private func withIdentifier<R>(_ e: Entry, _ body: (UnsafeRawBufferPointer) -> R) -> R {
@@ -200,55 +254,152 @@ public final class WorklistBuilder {
     /// Every reason of an entry, most urgent first, in words.
     func reasons(_ e: Entry) -> [String] {
         var reasons: [String] = []
+        let out = OutputBuffer(capacity: 256)
+        func take() {
+            reasons.append(out.withUnsafeBytes { String(decoding: $0, as: UTF8.self) })
+            out.removeAll()
+        }
+        writeReasons(e, into: out, between: take)
+        take()
+        return reasons
+    }
+
+    /// Writes the reasons of an entry, most urgent first, in words, calling
+    /// `between` between two (the one wording of both the rows written
+    /// straight to bytes and the ``WorklistEntry`` values).
+    private func writeReasons(_ e: Entry, into out: OutputBuffer, between: () -> Void) {
+        var first = true
+        func start() {
+            if !first { between() }
+            first = false
+        }
+        func days(_ n: Int) {
+            out.append(decimal: n)
+            out.append(n == 1 ? " day" as StaticString : " days")
+        }
         for flag in escalatingFlags where e.newFlags & (1 << UInt64(flag)) != 0 {
-            reasons.append("\(program.flags[flag].name) is new since the previous assessment")
+            start()
+            out.append(bytes: names.flags[flag])
+            out.append(" is new since the previous assessment" as StaticString)
         }
         if e.risenFrom >= 0 {
-            reasons.append("tier rose from \(program.tiers.values[Int(e.risenFrom)]) to \(program.tiers.values[Int(e.tier)])")
+            start()
+            out.append("tier rose from " as StaticString)
+            out.append(bytes: names.tiers[Int(e.risenFrom)])
+            out.append(" to " as StaticString)
+            out.append(bytes: names.tiers[Int(e.tier)])
         }
-        let review = e.review == .min ? nil : Int(e.review), next = e.nextContact == .min ? nil : Int(e.nextContact)
-        if let review, review < asOf { reasons.append("review \(Self.days(asOf - review)) overdue") }
-        if let next, next < asOf { reasons.append("contact \(Self.days(asOf - next)) overdue") }
-        for (what, date) in [("review", review), ("contact", next)] {
-            guard let date, date >= asOf, date - asOf <= horizon else { continue }
-            reasons.append("\(what) due \(date == asOf ? "today" : "in \(Self.days(date - asOf))")")
+        let review = Self.day(e.review), next = Self.day(e.nextContact)
+        func overdue(_ what: StaticString, _ date: Int?) {
+            guard let date, date < asOf else { return }
+            start()
+            out.append(what)
+            days(asOf - date)
+            out.append(" overdue" as StaticString)
         }
-        return reasons
+        func due(_ what: StaticString, _ date: Int?) {
+            guard let date, date >= asOf, date - asOf <= horizon else { return }
+            start()
+            out.append(what)
+            if date == asOf {
+                out.append("today" as StaticString)
+            } else {
+                out.append("in " as StaticString)
+                days(date - asOf)
+            }
+        }
+        overdue("review ", review)
+        overdue("contact ", next)
+        due("review due ", review)
+        due("contact due ", next)
     }
 
     /// The list in order, as values (for a small list, or tests).
     public func finish() -> [WorklistEntry] {
-        ordered().enumerated().map { position, e in
-            WorklistEntry(
-                identifier: identifier(e), priority: position + 1, trigger: e.trigger, reasons: reasons(e),
-                tier: Int(e.tier), tierName: program.tiers.values[Int(e.tier)], model: program.models[Int(e.model)].id,
-                reviewBy: e.review == .min ? nil : Int(e.review), daysOverdue: Int(e.daysOverdue),
-                lastContact: e.lastContact == .min ? nil : Int(e.lastContact),
-                nextContact: e.nextContact == .min ? nil : Int(e.nextContact))
-        }
+        ordered().enumerated().map { position, e in entry(e, priority: position + 1) }
     }
 
-    /// Writes the list in order, a buffer at a time, without holding its text.
+    private func entry(_ e: Entry, priority: Int) -> WorklistEntry {
+        WorklistEntry(
+            identifier: identifier(e), priority: priority, trigger: e.trigger, reasons: reasons(e),
+            tier: Int(e.tier), tierName: program.tiers.values[Int(e.tier)], model: program.models[Int(e.model)].id,
+            reviewBy: Self.day(e.review), daysOverdue: Int(e.daysOverdue), lastContact: Self.day(e.lastContact),
+            nextContact: Self.day(e.nextContact))
+    }
+
+    private static func day(_ value: Int32) -> Int? { value == .min ? nil : Int(value) }
+
+    /// Writes the list in order, a buffer at a time, without holding its
+    /// text. CSV and NDJSON rows are written straight from the entries'
+    /// numbers and names as bytes, without a String per cell, and a few
+    /// blocks of rows at once on the cores (the scoring is over by then).
     public func write(_ writer: WorklistWriter, flush: (OutputBuffer) throws -> Void) rethrows {
         let out = OutputBuffer(capacity: 1 << 20)
         writer.header(into: out)
         let entries = ordered()
-        for (position, e) in entries.enumerated() {
-            let entry = WorklistEntry(
-                identifier: identifier(e), priority: position + 1, trigger: e.trigger, reasons: reasons(e),
-                tier: Int(e.tier), tierName: program.tiers.values[Int(e.tier)], model: program.models[Int(e.model)].id,
-                reviewBy: e.review == .min ? nil : Int(e.review), daysOverdue: Int(e.daysOverdue),
-                lastContact: e.lastContact == .min ? nil : Int(e.lastContact),
-                nextContact: e.nextContact == .min ? nil : Int(e.nextContact))
-            writer.write(entry, into: out)
-            if out.count >= 1 << 20 {
-                try flush(out)
-                out.removeAll()
+        if entries.isEmpty { writer.empty(into: out) }
+        guard writer.format != .text else {
+            for (position, e) in entries.enumerated() {
+                writer.write(entry(e, priority: position + 1), into: out)
+                if out.count >= 1 << 20 {
+                    try flush(out)
+                    out.removeAll()
+                }
+            }
+            return try flush(out)
+        }
+        try flush(out)
+        let blockRows = 1 << 14, blocksAtOnce = 4
+        let blocks = (0..<blocksAtOnce).map { _ in OutputBuffer(capacity: blockRows * 128) }
+        // The blocks only read the builder, and each writes its own buffer.
+        nonisolated(unsafe) let builder = self
+        for roundStart in stride(from: 0, to: entries.count, by: blockRows * blocksAtOnce) {
+            let starts = Array(stride(from: roundStart, to: min(entries.count, roundStart + blockRows * blocksAtOnce), by: blockRows))
+            DispatchQueue.concurrentPerform(iterations: starts.count) { block in
+                blocks[block].removeAll()
+                builder.writeRows(entries, starts[block]..<min(entries.count, starts[block] + blockRows), writer, into: blocks[block])
+            }
+            for block in blocks.prefix(starts.count) { try flush(block) }
+        }
+    }
+
+    /// Writes the CSV or NDJSON rows of `entries[range]` (in list order).
+    private func writeRows(_ entries: [Entry], _ range: Range<Int>, _ writer: WorklistWriter, into out: OutputBuffer) {
+        let reason = OutputBuffer(capacity: 256)
+        var touched: UInt8 = 0
+        for position in range {
+            // In list order the identifiers are scattered over the tables:
+            // the first byte of each of the next rows' is loaded ahead, all
+            // at once, where one after the other each would stall the row.
+            if (position - range.lowerBound) % Self.lookahead == 0 {
+                for ahead in position..<min(range.upperBound, position + Self.lookahead) {
+                    touched &+= withIdentifier(entries[ahead]) { $0.first ?? 0 }
+                }
+            }
+            let e = entries[position]
+            reason.removeAll()
+            writeReasons(e, into: reason) { reason.append("; " as StaticString) }
+            withIdentifier(e) { identifier in
+                reason.withUnsafeBytes { reasonBytes in
+                    names.tiers[Int(e.tier)].withUnsafeBytes { tier in
+                        names.models[Int(e.model)].withUnsafeBytes { model in
+                            writer.write(
+                                WorklistWriter.Cells(
+                                    identifier: identifier, priority: position + 1, reason: reasonBytes, tier: tier, model: model,
+                                    reviewBy: Self.day(e.review), daysOverdue: Int(e.daysOverdue),
+                                    lastContact: Self.day(e.lastContact), nextContact: Self.day(e.nextContact)),
+                                into: out)
+                        }
+                    }
+                }
             }
         }
-        if entries.isEmpty { writer.empty(into: out) }
-        try flush(out)
+        // Kept, so that the loads ahead are not optimised away.
+        if touched == 0 { out.reserve(0) }
     }
+
+    /// Rows whose identifiers are loaded ahead of writing them.
+    private static let lookahead = 32
 
     static func days(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
 }

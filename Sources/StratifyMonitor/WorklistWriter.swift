@@ -3,17 +3,26 @@ import StratifyIO
 
 /// Writes worklist rows as CSV (a header, then a row per patient), NDJSON
 /// or a text table for people.
-public struct WorklistWriter {
+public struct WorklistWriter: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         case csv, ndjson, text
     }
 
     public let format: Format
     private let columns: [String]
+    /// Each column's name as a JSON key and its colon, made once.
+    private let jsonKeys: [[UInt8]]
 
     public init(format: Format, identifierName: String) {
         self.format = format
         columns = [identifierName, "priority", "reason", "tier", "model", "review_by", "days_overdue", "last_contact", "next_contact"]
+        let key = OutputBuffer(capacity: 64)
+        jsonKeys = columns.map { name in
+            key.removeAll()
+            key.appendJSONString(name)
+            key.append(UInt8(ascii: ":"))
+            return key.bytes
+        }
     }
 
     /// The whole list (for a small one, or tests).
@@ -37,43 +46,83 @@ public struct WorklistWriter {
         if format == .text { out.append("No patient needs anything in this window.\n") }
     }
 
+    /// One row's cells, the text ones as UTF-8 bytes.
+    public struct Cells {
+        public var identifier: UnsafeRawBufferPointer
+        public var priority: Int
+        public var reason: UnsafeRawBufferPointer
+        public var tier: UnsafeRawBufferPointer
+        public var model: UnsafeRawBufferPointer
+        public var reviewBy: Int?
+        public var daysOverdue: Int
+        public var lastContact: Int?
+        public var nextContact: Int?
+    }
+
     public func write(_ entry: WorklistEntry, into out: OutputBuffer) {
-        switch format {
-        case .csv:
-            for (index, cell) in cells(entry).enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.appendCSVField(cell ?? "")
-            }
-            out.append(10)
-        case .ndjson:
-            out.append(UInt8(ascii: "{"))
-            for (index, cell) in cells(entry).enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.appendJSONString(columns[index])
-                out.append(UInt8(ascii: ":"))
-                if let cell {
-                    // priority and days_overdue are numbers.
-                    if index == 1 || index == 6 { out.append(cell) } else { out.appendJSONString(cell) }
-                } else {
-                    out.append("null" as StaticString)
-                }
-            }
-            out.append("}\n" as StaticString)
-        case .text:
+        guard format != .text else {
             let dates = [("review by", entry.reviewBy), ("next contact", entry.nextContact)]
                 .compactMap { label, day in day.map { "\(label) \(ISODate.format(daysSince1970: $0))" } }
             out.append(
                 "\(entry.priority). \(entry.identifier)  \(entry.tierName), \(entry.model)"
                     + (dates.isEmpty ? "" : "  (\(dates.joined(separator: ", ")))") + "\n")
             out.append("   \(entry.reason)\n")
+            return
+        }
+        var identifier = entry.identifier, reason = entry.reason, tier = entry.tierName, model = entry.model
+        identifier.withUTF8 { identifier in
+            reason.withUTF8 { reason in
+                tier.withUTF8 { tier in
+                    model.withUTF8 { model in
+                        write(
+                            Cells(
+                                identifier: UnsafeRawBufferPointer(identifier), priority: entry.priority, reason: UnsafeRawBufferPointer(reason),
+                                tier: UnsafeRawBufferPointer(tier), model: UnsafeRawBufferPointer(model), reviewBy: entry.reviewBy,
+                                daysOverdue: entry.daysOverdue, lastContact: entry.lastContact, nextContact: entry.nextContact),
+                            into: out)
+                    }
+                }
+            }
         }
     }
 
-    private func cells(_ entry: WorklistEntry) -> [String?] {
-        func date(_ day: Int?) -> String? { day.map { ISODate.format(daysSince1970: $0) } }
-        return [
-            entry.identifier, String(entry.priority), entry.reason, entry.tierName, entry.model,
-            date(entry.reviewBy), String(entry.daysOverdue), date(entry.lastContact), date(entry.nextContact),
-        ]
+    /// Writes a CSV or NDJSON row (the text format needs a ``WorklistEntry``).
+    public func write(_ cells: Cells, into out: OutputBuffer) {
+        precondition(format != .text, "a text row is written from a WorklistEntry")
+        let csv = format == .csv
+        func name(_ index: Int) {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            if !csv { out.append(bytes: jsonKeys[index]) }
+        }
+        func text(_ index: Int, _ value: UnsafeRawBufferPointer) {
+            name(index)
+            if csv { out.appendCSVField(value) } else { out.appendJSONString(value) }
+        }
+        // priority and days_overdue are numbers in NDJSON too.
+        func number(_ index: Int, _ value: Int) {
+            name(index)
+            out.append(decimal: value)
+        }
+        func date(_ index: Int, _ day: Int?) {
+            name(index)
+            guard let day else {
+                if !csv { out.append("null" as StaticString) }
+                return
+            }
+            if !csv { out.append(UInt8(ascii: "\"")) }
+            out.appendDate(daysSince1970: day)
+            if !csv { out.append(UInt8(ascii: "\"")) }
+        }
+        if !csv { out.append(UInt8(ascii: "{")) }
+        text(0, cells.identifier)
+        number(1, cells.priority)
+        text(2, cells.reason)
+        text(3, cells.tier)
+        text(4, cells.model)
+        date(5, cells.reviewBy)
+        number(6, cells.daysOverdue)
+        date(7, cells.lastContact)
+        date(8, cells.nextContact)
+        out.append(csv ? "\n" as StaticString : "}\n" as StaticString)
     }
 }

@@ -53,6 +53,45 @@ import Testing
         #expect(tracker.departed().map(\.identifier) == ["GONE"])
     }
 
+    /// A patient goes into the table as a row of words and comes out the
+    /// same, inserted as values or as a record read in place, through the
+    /// table's growth, looked up in order (the next-row guess) or not.
+    @Test func theTableGivesBackWhatWasInserted() {
+        let table = PatientTable(vocabulary: vocabulary)
+        let patients = (0..<5000).map { i in
+            Assessment(
+                identifier: "ID\(i * 7919 % 100_003)", tier: i % 4, model: (i / 4) % 4, domainTiers: [i % 4, -1, 3, 0, i % 2],
+                flags: UInt64(i) << 40 | 0b101, totalScore: nil, reviewBy: nil)
+        }
+        for (i, patient) in patients.enumerated() {
+            let existing = i % 2 == 0 ? table.insert(patient) : AssessmentRecord.with(patient, domains: 5) { table.insert($0) }
+            #expect(existing == nil)
+        }
+        #expect(table.count == patients.count)
+        #expect(table.insert(patients[123]) == 123)
+        #expect(table.count == patients.count)
+        for i in [4999, 0, 1, 2, 2500, 17, 18] + Array(patients.indices) {
+            #expect(table.index(of: patients[i].identifier) == i)
+            #expect(table[i] == patients[i])
+        }
+        #expect(table.index(of: "absent") == nil)
+        #expect(table.index(of: "") == nil)
+        #expect(table.insert(Assessment(identifier: "", tier: 1, model: 2, domainTiers: [], flags: 0, totalScore: nil, reviewBy: nil)) == nil)
+        #expect(table.index(of: "") == 5000)
+        #expect(table[5000].domainTiers == [-1, -1, -1, -1, -1])
+    }
+
+    @Test func aRecordReadInPlaceIsTheAssessmentWritten() {
+        let value = Assessment(identifier: "P,ü", tier: 3, model: 1, domainTiers: [0, -1, 2], flags: 1 << 63 | 1, totalScore: nil, reviewBy: -3)
+        AssessmentRecord.with(value, domains: 3) { record in
+            #expect(record.assessment == value)
+            #expect(record.identifierHash == value.identifierHash)
+            #expect(record.bytes.count == AssessmentRecord.fixedSize(domains: 3) + 4)
+        }
+        let scored = Assessment(identifier: "X", tier: 0, model: 0, domainTiers: [1], flags: 0, totalScore: 7.5, reviewBy: 20_000)
+        AssessmentRecord.with(scored, domains: 1) { #expect($0.assessment == scored) }
+    }
+
     @Test func regressionCautionNeedsALargeShareOfEnoughPatients() {
         var report = TrackReport(tierTransitions: .init(rows: [], columns: [], counts: []), modelTransitions: .init(rows: [], columns: [], counts: []))
         report.topTiers = ["high", "very_high"]

@@ -118,4 +118,33 @@ import Testing
 
                 """)
     }
+
+    /// The CSV and NDJSON rows are written straight from the entries'
+    /// numbers and names as bytes; they must be the rows of the
+    /// ``WorklistEntry`` values, in the same order (identifiers alike in
+    /// their first eight bytes, or one the start of another, included).
+    @Test func rowsWrittenAsBytesAreTheRowsOfTheValues() {
+        let before = previous([patient("FLAG", tier: 1), patient("ROSE", tier: 0), patient("PATIENT-0001-B", tier: 0)])
+        let contacts: [String: Int?] = ["CONTACT": ISODate.parse("2026-08-01")!, "SOON": ISODate.parse("2026-09-10")!, "NODATE": nil]
+        let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 14, previous: before, contacts: contacts)
+        builder.add(patient("SOON", review: "2027-06-01"))
+        builder.add(patient("CONTACT", review: "2026-12-15"))
+        builder.add(patient("ROSE", tier: 2, review: "2026-12-01"))
+        builder.add(patient("FLAG", tier: 2, flags: 0b101, review: "2026-12-16"))
+        for id in ["PATIENT-0001-B", "PATIENT-0001-A", "PATIENT-0001", "PATIENT-00", "A,\"1\"", "AB", "ABC", "AB\u{0}"] {
+            builder.add(patient(id, tier: 2, review: "2026-11-30"))
+        }
+        builder.add(patient("NODATE", review: "2026-12-05"))
+        let list = builder.finish()
+        #expect(
+            list.map(\.identifier).suffix(10) == [
+                "A,\"1\"", "AB", "AB\u{0}", "ABC", "PATIENT-00", "PATIENT-0001", "PATIENT-0001-A", "CONTACT", "NODATE", "SOON",
+            ])
+        for format in [WorklistWriter.Format.csv, .ndjson] {
+            let writer = WorklistWriter(format: format, identifierName: "patient_id")
+            var written: [UInt8] = []
+            builder.write(writer) { written += $0.bytes }
+            #expect(written == writer.bytes(list), "\(format)")
+        }
+    }
 }

@@ -184,14 +184,7 @@ struct ReportCommand: ParsableCommand {
     /// The previous assessment held as `track` holds it.
     func readPrevious(_ path: String, program: Program, intake: IntakeOptions) throws -> PreviousSide {
         let side = AssessmentSide(path: path, program: program, intake: intake, errors: nil, quiet: rejects.quiet)
-        var table: PatientTable?
-        var duplicates = 0
-        let result = try side.read { assessment, vocabulary in
-            if table == nil { table = PatientTable(vocabulary: vocabulary) }
-            if table!.insert(assessment) != nil { duplicates += 1 }
-        }
-        let previousTable = table ?? PatientTable(vocabulary: result.vocabulary)
-        previousTable.vocabulary = result.vocabulary
+        let (previousTable, result, duplicates) = try side.readTable()
         return PreviousSide(tracker: Tracker(previous: previousTable, scale: program.tiers.values), rejected: result.rejected, duplicates: duplicates)
     }
 

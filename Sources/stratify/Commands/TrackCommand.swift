@@ -89,14 +89,7 @@ struct TrackCommand: ParsableCommand {
         let previousInput = try fhir.prepareSide(intake.inputs[0], intake: intake, program: program)
         let currentInput = try fhir.prepareSide(intake.inputs[1], intake: intake, program: program)
         let previousSide = AssessmentSide(path: previousInput.path, program: program, intake: intake, errors: nil, quiet: rejects.quiet)
-        var table: PatientTable?
-        var duplicatePrevious = 0
-        let previous = try previousSide.read { assessment, vocabulary in
-            if table == nil { table = PatientTable(vocabulary: vocabulary) }
-            if table!.insert(assessment) != nil { duplicatePrevious += 1 }
-        }
-        let previousTable = table ?? PatientTable(vocabulary: previous.vocabulary)
-        previousTable.vocabulary = previous.vocabulary
+        let (previousTable, previous, duplicatePrevious) = try previousSide.readTable()
         let tracker = Tracker(previous: previousTable, scale: program.tiers.values)
         var changesFile: OutputFile?
         if let changes {

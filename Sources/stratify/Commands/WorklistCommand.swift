@@ -96,13 +96,8 @@ struct WorklistCommand: ParsableCommand {
             let previousInput = try fhir.prepareSide(previous, intake: self.intake, program: program)
             if previousInput.problems > 0 { status = .partial }
             let side = AssessmentSide(path: previousInput.path, program: program, intake: intake, errors: nil, quiet: rejects.quiet)
-            var table: PatientTable?
-            let result = try side.read { assessment, vocabulary in
-                if table == nil { table = PatientTable(vocabulary: vocabulary) }
-                table!.insert(assessment)
-            }
-            previousTable = table ?? PatientTable(vocabulary: result.vocabulary)
-            previousTable!.vocabulary = result.vocabulary
+            let (table, result, _) = try side.readTable()
+            previousTable = table
             if result.rejected > 0 { status = .partial }
         }
         var lastContacts: [String: Int?] = [:]
@@ -119,7 +114,7 @@ struct WorklistCommand: ParsableCommand {
             program: program, asOf: ISODate.parse(asOf)!, horizon: horizon, previous: previousTable, contacts: lastContacts)
         let summary = try PopulationRun(
             program: program, intake: intake, errors: rejects.errors, quiet: rejects.quiet, label: previous == nil ? nil : intake.inputs.joined(separator: ", ")
-        ).forEach { builder.add($0) }
+        ).forEachInPlace { builder.add($0) }
         if summary.rejected > 0 { status = .partial }
         if builder.unmatchedContacts > 0 {
             let count = builder.unmatchedContacts

@@ -13,21 +13,33 @@ struct AssessmentSide {
     var errors: String?
     var quiet: Bool
 
+    /// Reads the side into a table, as the previous side of a join is held.
+    func readTable() throws -> (table: PatientTable, result: Result, duplicates: Int) {
+        let builder = PatientTableBuilder()
+        let result = try read(lookahead: builder.prefetch, builder.add)
+        return (builder.finish(vocabulary: result.vocabulary), result, builder.duplicates)
+    }
+
     struct Result {
         var vocabulary: AssessmentVocabulary
         var rejected: Int
         var isScoreOutput: Bool
     }
 
-    /// Reads every assessment of the side, in order. Repeated identifiers
-    /// in score output are reported here; in intake, the batch reports them.
-    func read(_ body: @escaping (Assessment, AssessmentVocabulary) -> Void) throws -> Result {
+    /// Reads every assessment of the side, in order, each valid during its
+    /// call only. Repeated identifiers in score output are reported here;
+    /// in intake, the batch reports them.
+    func read(
+        lookahead: ((AssessmentRecord) -> Void)? = nil, _ body: @escaping (AssessmentRecord, AssessmentVocabulary) -> Void
+    ) throws -> Result {
         let format = try intake.formats(of: [path])[0]
         let identifierName = program.inputs[program.identifier].name
         do {
             if try ScoredFileReader.isScoreOutput(path: path, format: format, identifierName: identifierName) {
                 let reader = ScoredFileReader(path: path, format: format, program: program)
-                try reader.read { body($0, reader.vocabulary) }
+                try reader.read { assessment in
+                    AssessmentRecord.with(assessment, domains: assessment.domainTiers.count) { body($0, reader.vocabulary) }
+                }
                 Terminal.standardError.write("\(path): \(reader.records) assessments read from score output\n")
                 return Result(vocabulary: reader.vocabulary, rejected: 0, isScoreOutput: true)
             }
@@ -38,7 +50,7 @@ struct AssessmentSide {
         let vocabulary = AssessmentVocabulary(program: program)
         let summary = try PopulationRun(
             program: program, intake: intake, inputs: [path], errors: errors, quiet: quiet, label: path
-        ).forEach { body($0, vocabulary) }
+        ).forEachInPlace(lookahead: lookahead) { body($0, vocabulary) }
         return Result(vocabulary: vocabulary, rejected: summary.rejected, isScoreOutput: false)
     }
 }

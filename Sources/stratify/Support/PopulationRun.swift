@@ -19,8 +19,17 @@ struct PopulationRun {
 
     /// Returns the batch's counts; failures are thrown (exit 2, signals).
     func forEach(_ body: @escaping (Assessment) -> Void) throws -> BatchSummary {
+        try forEachInPlace { body($0.assessment) }
+    }
+
+    /// As ``forEach(_:)``, each record read where the batch wrote it (valid
+    /// during the call only): no String or array is made per record.
+    /// `lookahead` sees each group of records first (see ``AssessmentDecoder``).
+    func forEachInPlace(
+        lookahead: ((AssessmentRecord) -> Void)? = nil, _ body: @escaping (AssessmentRecord) -> Void
+    ) throws -> BatchSummary {
         try Self.checkFlagLimit(program)
-        let decoder = AssessmentDecoder(domains: program.domains.count, onAssessment: body)
+        let decoder = AssessmentDecoder(domains: program.domains.count, lookahead: lookahead, onRecord: body)
         let program = self.program
         return try forEachRecord(consume: decoder.consume) { AssessmentFormatter(program: program) }
     }
