@@ -1,4 +1,5 @@
 internal import CYAML
+import StratifyCore
 
 /// Pulls events from libyaml's event API, one at a time.
 ///
@@ -8,13 +9,13 @@ internal import CYAML
 /// keeps `input` alive for the reader's whole life (create and use the
 /// reader inside `withUnsafeBufferPointer`).
 final class LibYAMLEventReader {
-    /// The parser (as the header) and the current event (the one element),
-    /// tail-allocated in one object that frees them with itself: no manual
-    /// deallocation. (StratifyYAML cannot import StratifyIO's `StateBox`.)
-    /// The event is a plain C struct that libyaml fills before it is read.
-    private let storage = ManagedBuffer<yaml_parser_t, yaml_event_t>.create(minimumCapacity: 1) { _ in yaml_parser_t() }
-    private var parser: UnsafeMutablePointer<yaml_parser_t> { storage.withUnsafeMutablePointerToHeader { $0 } }
-    private var event: UnsafeMutablePointer<yaml_event_t> { storage.withUnsafeMutablePointerToElements { $0 } }
+    /// The parser and the current event at fixed addresses, owned by
+    /// StratifyCore's `StateBox` (no manual deallocation). The event is a
+    /// plain C struct that libyaml fills before it is read.
+    private let parserBox = StateBox(yaml_parser_t())
+    private let eventBox = StateBox(yaml_event_t())
+    private var parser: UnsafeMutablePointer<yaml_parser_t> { parserBox.pointer }
+    private var event: UnsafeMutablePointer<yaml_event_t> { eventBox.pointer }
     private var initialized = false
 
     init(input: UnsafeBufferPointer<UInt8>) throws(LibYAMLFailure) {
