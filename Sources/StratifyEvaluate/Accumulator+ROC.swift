@@ -3,17 +3,17 @@
 extension EvaluationAccumulator {
     /// One point of the curve: the false and true positive rates when
     /// "total_score at least `score`" counts as positive.
-    public struct ROCPoint: Sendable, Equatable {
-        public var score: Double
-        public var falsePositiveRate: Double
-        public var truePositiveRate: Double
+    package struct ROCPoint: Sendable, Equatable {
+        package var score: Double
+        package var falsePositiveRate: Double
+        package var truePositiveRate: Double
     }
 
     /// The curve from (0, 0) to (1, 1), highest score first. Score values
     /// are merged downwards until a step holds at least `minCell` patients,
     /// so that no step reveals a small cell. Empty for a numeric outcome
     /// or a population without both events and non-events.
-    public func rocCurve(minCell: Int) -> [ROCPoint] {
+    package func rocCurve(minCell: Int) -> [ROCPoint] {
         guard binary else { return [] }
         let scores = all.sides[0].scores
         let events = scores.values.reduce(0) { $0 + $1.events }

@@ -1,20 +1,20 @@
 import StratifyRules
 
 /// A `--by` field: the tier, the model, or an enum or boolean input.
-public struct GroupField: Sendable {
-    public enum Kind: Sendable {
+package struct GroupField: Sendable {
+    package enum Kind: Sendable {
         case tier
         case model
         /// The input's register and the names of its values, by index.
         case input(register: Int)
     }
 
-    public let name: String
-    public let kind: Kind
-    public let values: [String]
+    package let name: String
+    package let kind: Kind
+    package let values: [String]
 
     /// The field `name` of `program`, or a message saying what can be used.
-    public static func named(_ name: String, in program: Program) -> Result<GroupField, GroupFieldError> {
+    package static func named(_ name: String, in program: Program) -> Result<GroupField, GroupFieldError> {
         switch name {
         case "tier": return .success(GroupField(name: name, kind: .tier, values: program.tiers.values))
         case "model": return .success(GroupField(name: name, kind: .model, values: program.models.map(\.id)))
@@ -40,8 +40,8 @@ public struct GroupField: Sendable {
     }
 }
 
-public struct GroupFieldError: Error, Sendable {
-    public var message: String
+package struct GroupFieldError: Error, Sendable {
+    package var message: String
 }
 
 /// What one rule set made of one group of patients, counted as records
@@ -124,33 +124,33 @@ struct GroupCounts {
 }
 
 /// The records and the outcomes of a population, as they are joined.
-public struct RecordCounts: Sendable, Equatable {
-    public var scored = 0
-    public var withOutcome = 0
-    public var withoutOutcome = 0
-    public var outcomesUnmatched = 0
-    public var rejected = 0
+package struct RecordCounts: Sendable, Equatable {
+    package var scored = 0
+    package var withOutcome = 0
+    package var withoutOutcome = 0
+    package var outcomesUnmatched = 0
+    package var rejected = 0
     /// With a candidate: rejected by one rule set only, or by both.
-    public var rejectedCurrentOnly = 0
-    public var rejectedCandidateOnly = 0
-    public var rejectedBoth = 0
+    package var rejectedCurrentOnly = 0
+    package var rejectedCandidateOnly = 0
+    package var rejectedBoth = 0
 
-    public init() {}
+    package init() {}
 }
 
 /// Joins each scored record to its outcome and counts it into the whole
 /// population and into its group of each `--by` field.
-public final class EvaluationAccumulator {
+package final class EvaluationAccumulator {
     let programs: [Program]
     let fields: [GroupField]
     let binary: Bool
     let outcomes: OutcomeTable
-    public var records = RecordCounts()
+    package var records = RecordCounts()
     var all: GroupCounts
     /// Per field, per value (the last: missing).
     var groups: [[GroupCounts]]
 
-    public init(program: Program, candidate: Program?, outcomes: OutcomeTable, type: OutcomeType, fields: [GroupField]) {
+    package init(program: Program, candidate: Program?, outcomes: OutcomeTable, type: OutcomeType, fields: [GroupField]) {
         programs = [program] + (candidate.map { [$0] } ?? [])
         self.fields = fields
         self.outcomes = outcomes
@@ -161,7 +161,7 @@ public final class EvaluationAccumulator {
     }
 
     /// The layout of each rule set's records, for the formatters and the decoder.
-    public var layouts: [EvaluationLayout] {
+    package var layouts: [EvaluationLayout] {
         let registers = fields.compactMap { field -> Int? in
             if case .input(let register) = field.kind { return register }
             return nil
@@ -170,7 +170,7 @@ public final class EvaluationAccumulator {
         return programs.enumerated().map { EvaluationLayout(program: $1, groupInputs: $0 == 0 ? registers : []) }
     }
 
-    public func add(_ current: EvaluatedRecord, _ candidate: EvaluatedRecord?) {
+    package func add(_ current: EvaluatedRecord, _ candidate: EvaluatedRecord?) {
         records.scored += 1
         let identifier = current.identifier
         guard case .some(let found) = outcomes.match(hash: OutcomeTable.hash(identifier)), let outcome = found else {
@@ -194,7 +194,7 @@ public final class EvaluationAccumulator {
     }
 
     /// Call once every record has been added.
-    public func finishRecords() {
+    package func finishRecords() {
         records.outcomesUnmatched = outcomes.unmatchedCount
     }
 }

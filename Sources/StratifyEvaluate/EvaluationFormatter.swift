@@ -8,16 +8,16 @@ import StratifyRules
 /// process): identifier length (UInt32), tier (UInt8), model (UInt8),
 /// total score (Float64), one UInt8 per grouping input (its value's index,
 /// 255 when missing), the fired rules as bits, then the identifier.
-public struct EvaluationLayout: Sendable {
-    public let groupInputs: [Int]
-    public let rules: Int
-    public let fixedSize: Int
+package struct EvaluationLayout: Sendable {
+    package let groupInputs: [Int]
+    package let rules: Int
+    package let fixedSize: Int
 
     static let missing: UInt8 = 255
 
     /// - Parameter groupInputs: the registers of the inputs `--by` names
     ///   (enum or boolean inputs of `program`).
-    public init(program: Program, groupInputs: [Int]) {
+    package init(program: Program, groupInputs: [Int]) {
         self.groupInputs = groupInputs
         rules = program.rules.count
         fixedSize = 4 + 1 + 1 + 8 + groupInputs.count + (rules + 7) / 8
@@ -25,22 +25,22 @@ public struct EvaluationLayout: Sendable {
 }
 
 /// One record as an ``EvaluationFormatter`` wrote it, read in place.
-public struct EvaluatedRecord {
+package struct EvaluatedRecord {
     let bytes: UnsafeRawBufferPointer
     let layout: EvaluationLayout
 
-    public var tier: Int { Int(bytes[4]) }
-    public var model: Int { Int(bytes[5]) }
-    public var totalScore: Double { bytes.loadUnaligned(fromByteOffset: 6, as: Double.self) }
+    package var tier: Int { Int(bytes[4]) }
+    package var model: Int { Int(bytes[5]) }
+    package var totalScore: Double { bytes.loadUnaligned(fromByteOffset: 6, as: Double.self) }
     /// The value index of grouping input `k`; nil when missing.
-    public func groupValue(_ k: Int) -> Int? {
+    package func groupValue(_ k: Int) -> Int? {
         let value = bytes[14 + k]
         return value == EvaluationLayout.missing ? nil : Int(value)
     }
     /// Calls `body` with each rule that fired, in order (most do not: whole
     /// bytes of rules that did not are skipped).
     @inline(__always)
-    public func forEachFiredRule(_ body: (Int) -> Void) {
+    package func forEachFiredRule(_ body: (Int) -> Void) {
         let start = 14 + layout.groupInputs.count
         for k in 0..<(layout.rules + 7) >> 3 {
             var byte = bytes[start + k]
@@ -50,21 +50,21 @@ public struct EvaluatedRecord {
             }
         }
     }
-    public var identifier: UnsafeRawBufferPointer {
+    package var identifier: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[layout.fixedSize...])
     }
 }
 
 /// Writes what `evaluate` needs of each scored record, compactly, through
 /// the same streaming pipeline as `score`.
-public struct EvaluationFormatter: RecordFormatter {
+package struct EvaluationFormatter: RecordFormatter {
     private let layout: EvaluationLayout
     private let tierRegister: Int
     private let modelRegister: Int
     private let totalRegister: Int
     private let ruleRegisters: [Int]
 
-    public init(program: Program, layout: EvaluationLayout) {
+    package init(program: Program, layout: EvaluationLayout) {
         self.layout = layout
         tierRegister = program.overall.tierRegister
         modelRegister = program.modelRegister
@@ -72,7 +72,7 @@ public struct EvaluationFormatter: RecordFormatter {
         ruleRegisters = program.rules.map(\.condition.register)
     }
 
-    public func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+    package func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let r = evaluator.registerValues
         let fixed = layout.fixedSize
         out.write(maxCount: fixed + identifier.count) { p in
@@ -104,29 +104,29 @@ public struct EvaluationFormatter: RecordFormatter {
         }
     }
 
-    public func outputCapacity(forInputBytes count: Int) -> Int? { count / 4 + 4096 }
+    package func outputCapacity(forInputBytes count: Int) -> Int? { count / 4 + 4096 }
 }
 
 /// Cuts the bytes ``EvaluationFormatter``s wrote into records, in order.
 /// With two layouts, records alternate (the current rules', then the
 /// candidate's: ``PairedChunk/pairs``).
-public final class EvaluationDecoder {
+package final class EvaluationDecoder {
     private let layouts: [EvaluationLayout]
     private var pending = PendingRecordBytes()
     private let onRecord: (EvaluatedRecord, EvaluatedRecord?) -> Void
 
-    public init(layouts: [EvaluationLayout], onRecord: @escaping (EvaluatedRecord, EvaluatedRecord?) -> Void) {
+    package init(layouts: [EvaluationLayout], onRecord: @escaping (EvaluatedRecord, EvaluatedRecord?) -> Void) {
         precondition(layouts.count == 1 || layouts.count == 2)
         self.layouts = layouts
         self.onRecord = onRecord
     }
 
-    public func consume(_ bytes: UnsafeRawBufferPointer) {
+    package func consume(_ bytes: UnsafeRawBufferPointer) {
         pending.consume(bytes, decode)
     }
 
     /// Whether every byte received made whole records.
-    public var isComplete: Bool { pending.isEmpty }
+    package var isComplete: Bool { pending.isEmpty }
 
     /// The length of the record at `start`, or nil if it is not all there.
     private func length(_ bytes: UnsafeRawBufferPointer, at start: Int, _ layout: EvaluationLayout) -> Int? {

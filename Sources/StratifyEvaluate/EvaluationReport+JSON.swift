@@ -63,7 +63,7 @@ indirect enum EvaluationJSON {
 
 extension EvaluationReport {
     /// The report as JSON (documented by docs/evaluate.schema.json).
-    public func json() -> String {
+    package func json() -> String {
         var members: [(String, EvaluationJSON)] = [
             (
                 "records",

@@ -3,7 +3,7 @@ import StratifyCore
 /// `evaluate --format text`: the figures for people, in aligned columns;
 /// a hidden small cell shows as `<N` (N the minimum cell).
 extension EvaluationReport {
-    public func text() -> String {
+    package func text() -> String {
         var out = ""
         let r = records
         out += "records: \(r.scored) scored, \(r.withOutcome) with an outcome, \(r.withoutOutcome) without"

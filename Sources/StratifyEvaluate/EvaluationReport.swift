@@ -4,122 +4,122 @@ import StratifyRules
 /// Everything `evaluate` found, with small cells already hidden: a count
 /// from 1 to `minCell − 1` is nil, so is every figure computed from it, and
 /// the row says `suppressed`. A count of 0 is shown (it reveals no one).
-public struct EvaluationReport: Sendable {
-    public var records: RecordCounts
-    public var outcomeName: String
-    public var outcomeType: OutcomeType
-    public var minCell: Int
-    public var current: SideReport
-    public var candidate: SideReport?
-    public var comparison: Comparison?
-    public var rulesFile: String
-    public var candidateFile: String?
+package struct EvaluationReport: Sendable {
+    package var records: RecordCounts
+    package var outcomeName: String
+    package var outcomeType: OutcomeType
+    package var minCell: Int
+    package var current: SideReport
+    package var candidate: SideReport?
+    package var comparison: Comparison?
+    package var rulesFile: String
+    package var candidateFile: String?
 }
 
 /// One rule set's figures on the population, and per group.
-public struct SideReport: Sendable {
-    public var figures: Figures
-    public var groups: [Group]
+package struct SideReport: Sendable {
+    package var figures: Figures
+    package var groups: [Group]
 }
 
-public struct Group: Sendable {
-    public var by: String
+package struct Group: Sendable {
+    package var by: String
     /// The value's name; nil for the patients without one.
-    public var value: String?
-    public var figures: Figures
+    package var value: String?
+    package var figures: Figures
 }
 
 /// The figures of one rule set on one set of patients.
-public struct Figures: Sendable {
-    public var n: Int?
+package struct Figures: Sendable {
+    package var n: Int?
     /// Binary: the outcome's events and their rate.
-    public var events: Int?
-    public var rate: Double?
+    package var events: Int?
+    package var rate: Double?
     /// Numeric: the outcome's mean, median and total.
-    public var mean: Double?
-    public var median: Double?
-    public var total: Double?
-    public var suppressed: Bool
-    public var cTotalScore: CStatistic?
-    public var cTier: CStatistic?
-    public var tiers: [Row]
-    public var thresholds: [Threshold]
-    public var models: [Row]
-    public var rules: [RuleRow]
-    public var bands: [Row]
-    public var scores: [Row]
-    public var spearman: Double?
+    package var mean: Double?
+    package var median: Double?
+    package var total: Double?
+    package var suppressed: Bool
+    package var cTotalScore: CStatistic?
+    package var cTier: CStatistic?
+    package var tiers: [Row]
+    package var thresholds: [Threshold]
+    package var models: [Row]
+    package var rules: [RuleRow]
+    package var bands: [Row]
+    package var scores: [Row]
+    package var spearman: Double?
 }
 
 /// A tier, model, score band or score value: a binary outcome's n, events,
 /// rate and Wilson interval, or a number's n, mean, median, total and share.
-public struct Row: Sendable {
-    public var name: String
+package struct Row: Sendable {
+    package var name: String
     /// Score bands: their bounds (upper nil: open).
-    public var lower: Int?
-    public var upper: Int?
-    public var n: Int?
-    public var events: Int?
-    public var rate: Double?
-    public var ci95: (Double, Double)?
-    public var mean: Double?
-    public var median: Double?
-    public var total: Double?
-    public var share: Double?
-    public var suppressed: Bool
+    package var lower: Int?
+    package var upper: Int?
+    package var n: Int?
+    package var events: Int?
+    package var rate: Double?
+    package var ci95: (Double, Double)?
+    package var mean: Double?
+    package var median: Double?
+    package var total: Double?
+    package var share: Double?
+    package var suppressed: Bool
 }
 
 /// "Tier at least X" as a test for the outcome.
-public struct Threshold: Sendable {
-    public var atLeast: String
-    public var flagged: Int?
-    public var share: Double?
+package struct Threshold: Sendable {
+    package var atLeast: String
+    package var flagged: Int?
+    package var share: Double?
     /// Events among the flagged.
-    public var events: Int?
-    public var sensitivity: Double?
-    public var specificity: Double?
-    public var ppv: Double?
-    public var lift: Double?
-    public var suppressed: Bool
+    package var events: Int?
+    package var sensitivity: Double?
+    package var specificity: Double?
+    package var ppv: Double?
+    package var lift: Double?
+    package var suppressed: Bool
 }
 
-public struct RuleRow: Sendable {
-    public var rule: String
-    public var fired: Int?
-    public var notFired: Int?
+package struct RuleRow: Sendable {
+    package var rule: String
+    package var fired: Int?
+    package var notFired: Int?
     /// Binary: events where it fired and where it did not, their rates,
     /// and the lift (rate when fired ÷ base rate).
-    public var eventsFired: Int?
-    public var eventsNotFired: Int?
-    public var rateFired: Double?
-    public var rateNotFired: Double?
-    public var lift: Double?
+    package var eventsFired: Int?
+    package var eventsNotFired: Int?
+    package var rateFired: Double?
+    package var rateNotFired: Double?
+    package var lift: Double?
     /// Numeric: the outcome's mean where it fired and where it did not.
-    public var meanFired: Double?
-    public var meanNotFired: Double?
-    public var suppressed: Bool
+    package var meanFired: Double?
+    package var meanNotFired: Double?
+    package var suppressed: Bool
 }
 
 /// Candidate against current on the same patients.
-public struct Comparison: Sendable {
-    public var cStatisticDifference: CStatisticDifference?
-    public var cStatisticDifferenceTier: CStatisticDifference?
-    public var nri: NRI?
+package struct Comparison: Sendable {
+    package var cStatisticDifference: CStatisticDifference?
+    package var cStatisticDifferenceTier: CStatisticDifference?
+    package var nri: NRI?
 }
 
 /// Net reclassification improvement across tiers (by tier rank).
-public struct NRI: Sendable {
-    public var eventsUp: Int
-    public var eventsDown: Int
-    public var nonEventsUp: Int
-    public var nonEventsDown: Int
-    public var events: Double
-    public var nonEvents: Double
-    public var total: Double { events + nonEvents }
+package struct NRI: Sendable {
+    package var eventsUp: Int
+    package var eventsDown: Int
+    package var nonEventsUp: Int
+    package var nonEventsDown: Int
+    package var events: Double
+    package var nonEvents: Double
+    package var total: Double { events + nonEvents }
 }
 
 extension EvaluationAccumulator {
-    public func report(minCell: Int, outcomeName: String) -> EvaluationReport {
+    package func report(minCell: Int, outcomeName: String) -> EvaluationReport {
         let builder = FigureBuilder(minCell: minCell, binary: binary)
         func side(_ index: Int) -> SideReport {
             let program = programs[index]

@@ -3,7 +3,7 @@ import StratifyCore
 import StratifyMonitor
 
 /// What kind of outcome a column holds.
-public enum OutcomeType: String, Sendable, CaseIterable {
+package enum OutcomeType: String, Sendable, CaseIterable {
     /// 0/1, true/false, yes/no (any case).
     case binary
     /// Any number: a cost, a count of visits.
@@ -21,7 +21,7 @@ public enum OutcomeType: String, Sendable, CaseIterable {
 /// (for 10 million rows, 5 in a million), and a collision shows as a
 /// duplicate in the outcome file, an error that names the identifier —
 /// never as a silent mix-up.
-public final class OutcomeTable {
+package final class OutcomeTable {
     private struct Slot {
         /// The hash's low 63 bits (0: empty slot; a hash of 0 is stored
         /// as 1), and in the top bit whether a scored record matched it.
@@ -33,17 +33,17 @@ public final class OutcomeTable {
     private static let matchedBit: UInt64 = 1 << 63
     private var slots: FixedBuffer<Slot>
     private var capacity: Int
-    public private(set) var count = 0
+    package private(set) var count = 0
     /// Rows whose outcome is empty (lost to follow-up).
-    public private(set) var missingCount = 0
+    package private(set) var missingCount = 0
 
-    public init() {
+    package init() {
         capacity = 1024
         slots = FixedBuffer(repeating: Slot(key: 0, value: 0), count: capacity)
     }
 
     /// The 63-bit key of an identifier's bytes.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    package static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             h ^= UInt64(byte)
@@ -53,14 +53,14 @@ public final class OutcomeTable {
         return h == 0 ? 1 : h
     }
 
-    public static func hash(_ identifier: String) -> UInt64 {
+    package static func hash(_ identifier: String) -> UInt64 {
         var identifier = identifier
         return identifier.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
     }
 
     /// Adds a row; nil value: lost to follow-up. Returns false (adding
     /// nothing) when the identifier is already there.
-    public func insert(hash: UInt64, value: Double?) -> Bool {
+    package func insert(hash: UInt64, value: Double?) -> Bool {
         if (count + 1) * 2 > capacity { grow() }
         let slot = find(hash)
         guard slots[slot].key == 0 else { return false }
@@ -73,7 +73,7 @@ public final class OutcomeTable {
     /// The outcome of a scored record, marking its row as matched:
     /// `.some(nil)` when the row has no value, nil when there is no row.
     @inline(__always)
-    public func match(hash: UInt64) -> Double?? {
+    package func match(hash: UInt64) -> Double?? {
         let slot = find(hash)
         guard slots[slot].key != 0 else { return nil }
         slots[slot].key |= Self.matchedBit
@@ -82,7 +82,7 @@ public final class OutcomeTable {
     }
 
     /// Rows no scored record matched.
-    public var unmatchedCount: Int {
+    package var unmatchedCount: Int {
         var matched = 0
         for slot in 0..<capacity where slots[slot].key & Self.matchedBit != 0 { matched += 1 }
         return count - matched
@@ -114,19 +114,19 @@ public final class OutcomeTable {
 
 /// Reads an outcome column keyed by identifier from a CSV or NDJSON file
 /// (the outcome file, or the intake itself) into an ``OutcomeTable``.
-public struct OutcomeReader {
-    public var path: String
+package struct OutcomeReader {
+    package var path: String
     /// nil: by the name, or for standard input its first bytes.
-    public var format: IntakeFormat?
-    public var identifierName: String
-    public var outcomeName: String
+    package var format: IntakeFormat?
+    package var identifierName: String
+    package var outcomeName: String
     /// nil: guessed from the values (binary when every value is binary).
-    public var type: OutcomeType?
+    package var type: OutcomeType?
     /// Reading the intake itself: a row without an identifier is a record
     /// `score` rejects and reports, not an error here.
-    public var skipsRowsWithoutIdentifier = false
+    package var skipsRowsWithoutIdentifier = false
 
-    public init(path: String, format: IntakeFormat?, identifierName: String, outcomeName: String, type: OutcomeType?) {
+    package init(path: String, format: IntakeFormat?, identifierName: String, outcomeName: String, type: OutcomeType?) {
         self.path = path
         self.format = format
         self.identifierName = identifierName
@@ -138,7 +138,7 @@ public struct OutcomeReader {
     /// repeated identifier, a row without one and a value that is not of
     /// the type stop the read with an error naming the file, the line and
     /// the identifier.
-    public func read(into table: OutcomeTable) throws(BatchError) -> OutcomeType {
+    package func read(into table: OutcomeTable) throws(BatchError) -> OutcomeType {
         var guess = TypeGuess(type: type)
         /// Adds a row; returns what is wrong with it instead (a closure
         /// over bytes cannot throw a typed error).

@@ -6,12 +6,12 @@ import Darwin
 
 /// Events and non-events among the patients who share a value (a score,
 /// a tier rank, a pair of scores).
-public struct EventCounts: Sendable, Equatable {
-    public var events = 0
-    public var nonEvents = 0
-    public var n: Int { events + nonEvents }
+package struct EventCounts: Sendable, Equatable {
+    package var events = 0
+    package var nonEvents = 0
+    package var n: Int { events + nonEvents }
 
-    public init(events: Int = 0, nonEvents: Int = 0) {
+    package init(events: Int = 0, nonEvents: Int = 0) {
         self.events = events
         self.nonEvents = nonEvents
     }
@@ -22,46 +22,46 @@ public struct EventCounts: Sendable, Equatable {
 }
 
 /// A c-statistic with its DeLong standard error and 95% interval.
-public struct CStatistic: Sendable, Equatable {
-    public var value: Double
+package struct CStatistic: Sendable, Equatable {
+    package var value: Double
     /// nil when there are fewer than two events or two non-events.
-    public var standardError: Double?
-    public var ci95: (Double, Double)? {
+    package var standardError: Double?
+    package var ci95: (Double, Double)? {
         standardError.map { (value - 1.96 * $0, value + 1.96 * $0) }
     }
 
-    public static func == (a: CStatistic, b: CStatistic) -> Bool {
+    package static func == (a: CStatistic, b: CStatistic) -> Bool {
         a.value == b.value && a.standardError == b.standardError
     }
 }
 
 /// The difference of two c-statistics on the same patients (paired DeLong).
-public struct CStatisticDifference: Sendable, Equatable {
-    public var value: Double
-    public var standardError: Double?
-    public var ci95: (Double, Double)? {
+package struct CStatisticDifference: Sendable, Equatable {
+    package var value: Double
+    package var standardError: Double?
+    package var ci95: (Double, Double)? {
         standardError.map { (value - 1.96 * $0, value + 1.96 * $0) }
     }
     /// Two-sided p-value of the difference being 0; nil when the standard
     /// error is 0 or unknown.
-    public var p: Double? {
+    package var p: Double? {
         guard let standardError, standardError > 0 else { return nil }
         return erfc(abs(value / standardError) / 2.0.squareRoot())
     }
 
-    public static func == (a: CStatisticDifference, b: CStatisticDifference) -> Bool {
+    package static func == (a: CStatisticDifference, b: CStatisticDifference) -> Bool {
         a.value == b.value && a.standardError == b.standardError
     }
 }
 
 /// The statistics of `evaluate`, computed from counts per value so that
 /// memory does not grow with the number of patients.
-public enum Statistics {
+package enum Statistics {
     /// The 97.5th percentile of the standard normal, for Wilson intervals.
-    public static let z = 1.959963984540054
+    package static let z = 1.959963984540054
 
     /// Wilson score interval for `events` out of `n`, at 95%.
-    public static func wilson(events: Int, n: Int) -> (Double, Double)? {
+    package static func wilson(events: Int, n: Int) -> (Double, Double)? {
         guard n > 0 else { return nil }
         let nn = Double(n), p = Double(events) / nn, z2 = z * z
         let denominator = 1 + z2 / nn
@@ -107,7 +107,7 @@ public enum Statistics {
 
     /// The c-statistic (area under the ROC curve, ties ½) of a score whose
     /// patients are counted per value, with DeLong's standard error.
-    public static func cStatistic(_ counts: [Double: EventCounts]) -> CStatistic? {
+    package static func cStatistic(_ counts: [Double: EventCounts]) -> CStatistic? {
         guard let c = components(counts) else { return nil }
         var s10 = 0.0, s01 = 0.0
         for (value, cell) in counts {
@@ -122,7 +122,7 @@ public enum Statistics {
     /// Candidate minus current c-statistic on the same patients, with the
     /// paired DeLong standard error (the covariance of the two rankings'
     /// components), from counts per pair of values.
-    public static func cStatisticDifference(_ joint: [ValuePair: EventCounts]) -> CStatisticDifference? {
+    package static func cStatisticDifference(_ joint: [ValuePair: EventCounts]) -> CStatisticDifference? {
         var first: [Double: EventCounts] = [:], second: [Double: EventCounts] = [:]
         for (pair, cell) in joint {
             first[pair.first, default: EventCounts()].events += cell.events
@@ -147,7 +147,7 @@ public enum Statistics {
     }
 
     /// The median; of an even count, the mean of the middle two.
-    public static func median(_ values: [Double]) -> Double? {
+    package static func median(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
         let middle = sorted.count / 2
@@ -171,7 +171,7 @@ public enum Statistics {
 
     /// Spearman's correlation: Pearson's of the average ranks; nil when
     /// either side is constant or there are fewer than two pairs.
-    public static func spearman(_ x: [Double], _ y: [Double]) -> Double? {
+    package static func spearman(_ x: [Double], _ y: [Double]) -> Double? {
         guard x.count == y.count, x.count > 1 else { return nil }
         let rx = averageRanks(x), ry = averageRanks(y)
         let mean = Double(x.count + 1) / 2
@@ -190,11 +190,11 @@ public enum Statistics {
 }
 
 /// A patient's values under the current and the candidate rules.
-public struct ValuePair: Hashable, Sendable {
-    public var first: Double
-    public var second: Double
+package struct ValuePair: Hashable, Sendable {
+    package var first: Double
+    package var second: Double
 
-    public init(_ first: Double, _ second: Double) {
+    package init(_ first: Double, _ second: Double) {
         self.first = first
         self.second = second
     }

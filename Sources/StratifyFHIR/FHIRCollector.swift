@@ -10,10 +10,10 @@ struct ResourceLocation {
 
 /// An input problem (spec section 2.3): reported with its location, the
 /// resource skipped, the run going on.
-public struct InputProblem: Sendable, Equatable {
-    public var location: String
-    public var patientId: String
-    public var message: String
+package struct InputProblem: Sendable, Equatable {
+    package var location: String
+    package var patientId: String
+    package var message: String
 }
 
 /// Reads resources one at a time and keeps, per patient reference, only

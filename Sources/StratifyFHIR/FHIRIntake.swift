@@ -10,22 +10,22 @@ import StratifyRules
 /// FHIR R4 input (spec fhir-mapping.md) turned into flat intake: one CSV
 /// record per Patient, with the rule set's inputs as columns, which the
 /// normal pipeline then validates and scores exactly like a CSV file.
-public struct FHIRIntake: Sendable {
+package struct FHIRIntake: Sendable {
     /// The intake CSV (header and one row per Patient, in order).
-    public var csv: [UInt8]
-    public var patients: Int
+    package var csv: [UInt8]
+    package var patients: Int
     /// Input problems, in input order (spec section 2.3).
-    public var problems: [InputProblem]
+    package var problems: [InputProblem]
     /// Aggregated warnings: `N × what`.
-    public var warnings: [String]
+    package var warnings: [String]
     /// For each patient id, the resources whose data gave its inputs values.
-    public var basis: [String: [String]]
+    package var basis: [String: [String]]
     /// With `keepSources`: for each patient id, where each input came from.
-    public var sources: [String: [InputSource]] = [:]
+    package var sources: [String: [InputSource]] = [:]
 
     /// True when `path` is to be read as FHIR without `--input-format`: a
     /// directory, or a file whose first JSON object has a `resourceType`.
-    public static func looksLikeFHIR(path: String) -> Bool {
+    package static func looksLikeFHIR(path: String) -> Bool {
         if isDirectory(path) { return true }
         guard path != "-", let bytes = try? readHead(path) else { return false }
         return firstObjectHasResourceType(bytes)
@@ -107,7 +107,7 @@ public struct FHIRIntake: Sendable {
 
     /// Reads `paths` (directories or files) as one FHIR input and derives
     /// one intake record per Patient. `asOf` is days since 1970-01-01.
-    public static func read(
+    package static func read(
         paths: [String], mapping: FHIRMapping, program: Program, asOf: Int, keepBasis: Bool = false, keepSources: Bool = false
     ) throws(IOError) -> FHIRIntake {
         var files: [String] = [], ignored: [String] = []

@@ -6,7 +6,7 @@ import StratifyYAML
 /// from YAML (`Rules/fhir.yaml`). The Swift code knows FHIR's structure
 /// (where an Observation keeps its value, an Encounter its class); every
 /// code, window, status and answer table comes from here.
-public struct FHIRMapping: Sendable {
+package struct FHIRMapping: Sendable {
     /// A coding written `SYSTEM|code`, with SYSTEM expanded to its URL.
     typealias Code = String
 
@@ -66,7 +66,7 @@ public struct FHIRMapping: Sendable {
         case equals(Source, String)
     }
 
-    public let source: SourceFile
+    package let source: SourceFile
     var observationStatuses: Set<String> = []
     var lookBackDays = 365
     var overrideSystem: String?
@@ -90,7 +90,7 @@ public struct FHIRMapping: Sendable {
     var linkIdSystem: String?
     var tables: [String: [Code: TableValue]] = [:]
     /// `score --format fhir`: tier name → risk-probability code.
-    public internal(set) var riskCodes: [String: String] = [:]
+    package internal(set) var riskCodes: [String: String] = [:]
     /// Per input of the program, in the program's order.
     var inputs: [Source] = []
     /// Every Observation code any source reads, for keeping only those.
@@ -98,7 +98,7 @@ public struct FHIRMapping: Sendable {
 
     /// Decodes `source` and checks it against `program`'s inputs. Throws
     /// every error found, each at its file:line:column.
-    public static func load(_ source: SourceFile, program: Program) throws(DiagnosticError) -> FHIRMapping {
+    package static func load(_ source: SourceFile, program: Program) throws(DiagnosticError) -> FHIRMapping {
         let root = try YAMLLoader.load(source)
         var decoder = MappingDecoder(source: source, program: program)
         let mapping = decoder.decode(root)

@@ -1,14 +1,14 @@
 import StratifyRules
 
 /// Where one input of a record came from, for `explain`.
-public struct InputSource: Sendable, Equatable {
-    public var input: String
+package struct InputSource: Sendable, Equatable {
+    package var input: String
     /// The cell (nil: missing).
-    public var value: String?
+    package var value: String?
     /// `Type/id` of the resources that supplied it.
-    public var resources: [String]
+    package var resources: [String]
     /// What the mapping looked for.
-    public var lookedFor: String
+    package var lookedFor: String
 }
 
 /// Derives one patient's intake record from its facts, following the

@@ -7,17 +7,17 @@ import StratifyYAML
 /// `score --format fhir`: one FHIR R4 `RiskAssessment` per scored record,
 /// as NDJSON (spec fhir-mapping.md section 10). Deterministic: the output
 /// depends only on the input, the rule file, the mapping and `--as-of`.
-public struct RiskAssessmentFormatter: RecordFormatter {
+package struct RiskAssessmentFormatter: RecordFormatter {
     private let layout: RiskAssessmentLayout
 
     /// `basis` gives, for a record read from FHIR, the resources whose
     /// data gave its inputs their values (nil: CSV or NDJSON intake, no
     /// `basis` element).
-    public init(program: Program, riskCodes: [String: String], basis: [String: [String]]?) {
+    package init(program: Program, riskCodes: [String: String], basis: [String: [String]]?) {
         layout = RiskAssessmentLayout(program: program, riskCodes: riskCodes, basis: basis)
     }
 
-    public mutating func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+    package mutating func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let text = layout.resource(evaluator, patientId: String(decoding: identifier, as: UTF8.self))
         out.append(bytes: Array(text.utf8))
         out.append(10)

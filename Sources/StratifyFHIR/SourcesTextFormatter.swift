@@ -6,21 +6,21 @@ import StratifyIO
 /// each input came from: the resources that supplied its value, or, for a
 /// missing input, what the mapping looked for ("PHQ-9 missing" means no
 /// usable PHQ-9 total in the 365 days before the assessment).
-public struct SourcesTextFormatter<Inner: RecordFormatter>: RecordFormatter {
+package struct SourcesTextFormatter<Inner: RecordFormatter>: RecordFormatter {
     private var inner: Inner
     private let sources: [String: [InputSource]]
 
-    public init(_ inner: Inner, sources: [String: [InputSource]]) {
+    package init(_ inner: Inner, sources: [String: [InputSource]]) {
         self.inner = inner
         self.sources = sources
     }
 
-    public func header(into out: inout OutputBuffer) { inner.header(into: &out) }
-    public func separator(into out: inout OutputBuffer) { inner.separator(into: &out) }
-    public func footer(into out: inout OutputBuffer) { inner.footer(into: &out) }
-    public func outputCapacity(forInputBytes count: Int) -> Int? { inner.outputCapacity(forInputBytes: count) }
+    package func header(into out: inout OutputBuffer) { inner.header(into: &out) }
+    package func separator(into out: inout OutputBuffer) { inner.separator(into: &out) }
+    package func footer(into out: inout OutputBuffer) { inner.footer(into: &out) }
+    package func outputCapacity(forInputBytes count: Int) -> Int? { inner.outputCapacity(forInputBytes: count) }
 
-    public mutating func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+    package mutating func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let before = out.count
         inner.write(evaluator, identifier: identifier, into: &out)
         // Nothing written: a record not selected by --patient.

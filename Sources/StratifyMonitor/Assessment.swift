@@ -8,21 +8,21 @@ import StratifyRules
 /// Tiers, models, domains and flags are indexes into the
 /// ``AssessmentVocabulary`` of the side they come from, so that last
 /// month's output, scored with last month's rules, keeps its own names.
-public struct Assessment: Sendable, Equatable {
-    public var identifier: String
+package struct Assessment: Sendable, Equatable {
+    package var identifier: String
     /// Index into the vocabulary's `tiers`.
-    public var tier: Int
+    package var tier: Int
     /// Index into the vocabulary's `models`.
-    public var model: Int
+    package var model: Int
     /// One tier index per vocabulary domain; -1 when the side does not say.
-    public var domainTiers: [Int]
+    package var domainTiers: [Int]
     /// Bit `i` set: the vocabulary's flag `i` is set.
-    public var flags: UInt64
-    public var totalScore: Double?
+    package var flags: UInt64
+    package var totalScore: Double?
     /// Days since 1970-01-01; nil when the record has no review date.
-    public var reviewBy: Int?
+    package var reviewBy: Int?
 
-    public init(identifier: String, tier: Int, model: Int, domainTiers: [Int], flags: UInt64, totalScore: Double?, reviewBy: Int?) {
+    package init(identifier: String, tier: Int, model: Int, domainTiers: [Int], flags: UInt64, totalScore: Double?, reviewBy: Int?) {
         self.identifier = identifier
         self.tier = tier
         self.model = model
@@ -34,14 +34,14 @@ public struct Assessment: Sendable, Equatable {
 }
 
 /// The names an ``Assessment``'s indexes refer to.
-public struct AssessmentVocabulary: Sendable, Equatable {
+package struct AssessmentVocabulary: Sendable, Equatable {
     /// Lowest first, as in the rule set's tier scale.
-    public var tiers: [String]
-    public var models: [String]
-    public var domains: [String]
-    public var flags: [String]
+    package var tiers: [String]
+    package var models: [String]
+    package var domains: [String]
+    package var flags: [String]
 
-    public init(tiers: [String], models: [String], domains: [String], flags: [String]) {
+    package init(tiers: [String], models: [String], domains: [String], flags: [String]) {
         self.tiers = tiers
         self.models = models
         self.domains = domains
@@ -49,21 +49,21 @@ public struct AssessmentVocabulary: Sendable, Equatable {
     }
 
     /// The names of a compiled rule set.
-    public init(program: Program) {
+    package init(program: Program) {
         self.init(
             tiers: program.tiers.values, models: program.models.map(\.id),
             domains: program.domains.map(\.name), flags: program.flags.map(\.name))
     }
 
     /// The most flags an ``Assessment`` can hold.
-    public static let maxFlags = 64
+    package static let maxFlags = 64
 }
 
 /// What the monitoring commands read of one scored patient, whether it is
 /// held as values (``Assessment``) or as the bytes the batch wrote
 /// (``AssessmentRecord``): the join and the worklist are written once,
 /// over this, and specialised for each.
-public protocol AssessmentFields {
+package protocol AssessmentFields {
     var tier: Int { get }
     var model: Int { get }
     var flags: UInt64 { get }
@@ -79,25 +79,25 @@ public protocol AssessmentFields {
 }
 
 extension AssessmentFields {
-    public func hasFlag(_ index: Int) -> Bool {
+    package func hasFlag(_ index: Int) -> Bool {
         index < 64 && flags & (1 << UInt64(index)) != 0
     }
 
-    public var identifierText: String {
+    package var identifierText: String {
         withIdentifierBytes { String(decoding: $0, as: UTF8.self) }
     }
 }
 
 extension Assessment: AssessmentFields {
-    public var domainTierCount: Int { domainTiers.count }
-    public func domainTier(_ domain: Int) -> Int { domainTiers[domain] }
+    package var domainTierCount: Int { domainTiers.count }
+    package func domainTier(_ domain: Int) -> Int { domainTiers[domain] }
 
-    public func withIdentifierBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    package func withIdentifierBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         var identifier = identifier
         return try identifier.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
     }
 
-    public var identifierHash: UInt64 { withIdentifierBytes(PatientTable.hash) }
+    package var identifierHash: UInt64 { withIdentifierBytes(PatientTable.hash) }
 }
 
 /// One assessment as the bytes ``AssessmentFormatter`` wrote, read in
@@ -113,16 +113,16 @@ extension Assessment: AssessmentFields {
 /// identifier's hash (UInt64: made on the worker threads, where scoring
 /// runs in parallel, not on the one thread that joins), then the
 /// identifier's bytes.
-public struct AssessmentRecord: AssessmentFields {
+package struct AssessmentRecord: AssessmentFields {
     /// The record's bytes, from its identifier length to its identifier's end.
-    public let bytes: UnsafeRawBufferPointer
-    public let domainTierCount: Int
+    package let bytes: UnsafeRawBufferPointer
+    package let domainTierCount: Int
 
     /// The bytes of a record before its identifier.
-    public static func fixedSize(domains: Int) -> Int { 4 + 1 + 1 + domains + 8 + 8 + 8 + 8 }
+    package static func fixedSize(domains: Int) -> Int { 4 + 1 + 1 + domains + 8 + 8 + 8 + 8 }
 
     /// The whole record at the start of `bytes`, or nil when `bytes` ends before it does.
-    public init?(startOf bytes: UnsafeRawBufferPointer, domains: Int) {
+    package init?(startOf bytes: UnsafeRawBufferPointer, domains: Int) {
         let fixed = Self.fixedSize(domains: domains)
         guard bytes.count >= fixed else { return nil }
         let length = Int(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
@@ -131,38 +131,38 @@ public struct AssessmentRecord: AssessmentFields {
         domainTierCount = domains
     }
 
-    public var tier: Int { Int(bytes[4]) }
-    public var model: Int { Int(bytes[5]) }
+    package var tier: Int { Int(bytes[4]) }
+    package var model: Int { Int(bytes[5]) }
 
-    public func domainTier(_ domain: Int) -> Int {
+    package func domainTier(_ domain: Int) -> Int {
         let tier = bytes[6 + domain]
         return tier == .max ? -1 : Int(tier)
     }
 
-    public var flags: UInt64 { bytes.loadUnaligned(fromByteOffset: 6 + domainTierCount, as: UInt64.self) }
+    package var flags: UInt64 { bytes.loadUnaligned(fromByteOffset: 6 + domainTierCount, as: UInt64.self) }
 
-    public var totalScore: Double? {
+    package var totalScore: Double? {
         let total = bytes.loadUnaligned(fromByteOffset: 14 + domainTierCount, as: Double.self)
         return total.isNaN ? nil : total
     }
 
-    public var reviewBy: Int? {
+    package var reviewBy: Int? {
         let review = bytes.loadUnaligned(fromByteOffset: 22 + domainTierCount, as: Double.self)
         return review.isNaN ? nil : Int(review)
     }
 
-    public var identifierHash: UInt64 { bytes.loadUnaligned(fromByteOffset: 30 + domainTierCount, as: UInt64.self) }
+    package var identifierHash: UInt64 { bytes.loadUnaligned(fromByteOffset: 30 + domainTierCount, as: UInt64.self) }
 
-    public var identifier: UnsafeRawBufferPointer {
+    package var identifier: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[Self.fixedSize(domains: domainTierCount)...])
     }
 
-    public func withIdentifierBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    package func withIdentifierBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(identifier)
     }
 
     /// The record as values.
-    public var assessment: Assessment {
+    package var assessment: Assessment {
         Assessment(
             identifier: identifierText, tier: tier, model: model, domainTiers: (0..<domainTierCount).map(domainTier),
             flags: flags, totalScore: totalScore, reviewBy: reviewBy)
@@ -192,7 +192,7 @@ public struct AssessmentRecord: AssessmentFields {
 
     /// Calls `body` with `assessment` laid out as a record (for a side read
     /// from score output, so that both kinds of side go one way).
-    public static func with<R>(_ assessment: Assessment, domains: Int, _ body: (AssessmentRecord) throws -> R) rethrows -> R {
+    package static func with<R>(_ assessment: Assessment, domains: Int, _ body: (AssessmentRecord) throws -> R) rethrows -> R {
         try assessment.withIdentifierBytes { identifier in
             let fixed = fixedSize(domains: domains)
             return try withUnsafeTemporaryAllocation(byteCount: fixed + identifier.count, alignment: 8) { buffer in

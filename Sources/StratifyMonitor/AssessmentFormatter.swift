@@ -7,7 +7,7 @@ import StratifyRules
 /// instead of text, so that the monitoring commands aggregate a population
 /// through the same streaming pipeline as `score` without formatting and
 /// re-parsing it.
-public struct AssessmentFormatter: RecordFormatter {
+package struct AssessmentFormatter: RecordFormatter {
     private let tierRegister: Int
     private let modelRegister: Int
     private let totalRegister: Int
@@ -15,7 +15,7 @@ public struct AssessmentFormatter: RecordFormatter {
     private let domainTierRegisters: [Int]
     private let flagRegisters: [Int]
 
-    public init(program: Program) {
+    package init(program: Program) {
         tierRegister = program.overall.tierRegister
         modelRegister = program.modelRegister
         totalRegister = program.overall.totalRegister
@@ -25,9 +25,9 @@ public struct AssessmentFormatter: RecordFormatter {
     }
 
     /// The bytes of a record before its identifier.
-    public static func fixedSize(domains: Int) -> Int { AssessmentRecord.fixedSize(domains: domains) }
+    package static func fixedSize(domains: Int) -> Int { AssessmentRecord.fixedSize(domains: domains) }
 
-    public func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+    package func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let r = evaluator.registerValues
         let fixed = AssessmentRecord.fixedSize(domains: domainTierRegisters.count)
         out.write(maxCount: fixed + identifier.count) { p in
@@ -48,7 +48,7 @@ public struct AssessmentFormatter: RecordFormatter {
 /// Hands on the records an ``AssessmentFormatter`` wrote, in order, read in
 /// place. Writes arrive a chunk at a time; a record cut between two writes
 /// is kept until the rest arrives.
-public final class AssessmentDecoder {
+package final class AssessmentDecoder {
     private let domains: Int
     private var pending = PendingRecordBytes()
     private let onRecord: (AssessmentRecord) -> Void
@@ -58,7 +58,7 @@ public final class AssessmentDecoder {
     ///   `onRecord` is called for each, to start the memory loads that
     ///   `onRecord` will wait for (a hash table's slots) all at once, where
     ///   one after the other each would stall the thread.
-    public init(domains: Int, lookahead: ((AssessmentRecord) -> Void)? = nil, onRecord: @escaping (AssessmentRecord) -> Void) {
+    package init(domains: Int, lookahead: ((AssessmentRecord) -> Void)? = nil, onRecord: @escaping (AssessmentRecord) -> Void) {
         self.domains = domains
         self.lookahead = lookahead
         self.onRecord = onRecord
@@ -70,11 +70,11 @@ public final class AssessmentDecoder {
 
     /// Each record as values (a String and an array each: for the commands
     /// that keep few of them, or read few).
-    public convenience init(domains: Int, onAssessment: @escaping (Assessment) -> Void) {
+    package convenience init(domains: Int, onAssessment: @escaping (Assessment) -> Void) {
         self.init(domains: domains) { onAssessment($0.assessment) }
     }
 
-    public func consume(_ bytes: UnsafeRawBufferPointer) {
+    package func consume(_ bytes: UnsafeRawBufferPointer) {
         pending.consume(bytes, decode)
     }
 

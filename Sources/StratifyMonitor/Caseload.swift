@@ -4,45 +4,45 @@ import StratifyRules
 /// each model has, how many case managers that takes at the model's
 /// `caseload`, how many contacts a month at its `contact_days`, and, with
 /// the staff in post, the gap and who waits.
-public struct CaseloadReport: Sendable, Equatable {
-    public struct Row: Sendable, Equatable {
-        public var model: String
-        public var patients: Int
+package struct CaseloadReport: Sendable, Equatable {
+    package struct Row: Sendable, Equatable {
+        package var model: String
+        package var patients: Int
         /// nil when the rule set gives the model no `caseload`.
-        public var caseload: Int?
+        package var caseload: Int?
         /// Patients ÷ caseload, rounded up.
-        public var needed: Int?
+        package var needed: Int?
         /// Patients × 30 ÷ contact_days (unrounded; shown to one decimal).
-        public var contactsPerMonth: Double?
+        package var contactsPerMonth: Double?
         /// nil without `--staff`.
-        public var staff: Int?
+        package var staff: Int?
         /// Staff × caseload.
-        public var capacity: Int?
+        package var capacity: Int?
         /// Needed minus staff: positive means short.
-        public var gap: Int?
+        package var gap: Int?
         /// Patients beyond capacity.
-        public var waitlisted: Int?
+        package var waitlisted: Int?
     }
 
     /// One patient beyond capacity, in priority order within its model.
-    public struct WaitlistEntry: Sendable, Equatable {
-        public var model: String
+    package struct WaitlistEntry: Sendable, Equatable {
+        package var model: String
         /// 1 for the first patient beyond capacity.
-        public var position: Int
-        public var identifier: String
-        public var tier: String
-        public var totalScore: Double?
-        public var reviewBy: Int?
+        package var position: Int
+        package var identifier: String
+        package var tier: String
+        package var totalScore: Double?
+        package var reviewBy: Int?
     }
 
-    public var models: [Row]
-    public var total: Row
-    public var waitlist: [WaitlistEntry]
+    package var models: [Row]
+    package var total: Row
+    package var waitlist: [WaitlistEntry]
 }
 
 /// Counts a population's assessments by model and, where staff is given,
 /// keeps each model's patients to find the wait list.
-public final class CaseloadCounter {
+package final class CaseloadCounter {
     private let program: Program
     private let vocabulary: AssessmentVocabulary
     private let staff: [Int?]?
@@ -52,7 +52,7 @@ public final class CaseloadCounter {
 
     /// - Parameter staff: case managers per model (indexed like
     ///   `program.models`), or nil when no staff was given.
-    public init(program: Program, staff: [Int?]?) {
+    package init(program: Program, staff: [Int?]?) {
         self.program = program
         self.vocabulary = AssessmentVocabulary(program: program)
         self.staff = staff
@@ -60,7 +60,7 @@ public final class CaseloadCounter {
         members = Array(repeating: [], count: program.models.count)
     }
 
-    public func add(_ assessment: Assessment) {
+    package func add(_ assessment: Assessment) {
         patients[assessment.model] += 1
         // Only a model that can run over capacity needs its patients kept.
         if let staff, staff[assessment.model] != nil, program.models[assessment.model].caseload != nil {
@@ -68,7 +68,7 @@ public final class CaseloadCounter {
         }
     }
 
-    public func finish() -> CaseloadReport {
+    package func finish() -> CaseloadReport {
         var rows: [CaseloadReport.Row] = []
         var waitlist: [CaseloadReport.WaitlistEntry] = []
         for (index, model) in program.models.enumerated() {
@@ -135,14 +135,14 @@ public final class CaseloadCounter {
 
 /// `--staff`: case managers in post per model, as `MODEL=N,MODEL=N` or in
 /// a file of `model,staff` rows (CSV with that header).
-public enum StaffParser {
-    public struct Failure: Error, Equatable, CustomStringConvertible {
-        public var description: String
+package enum StaffParser {
+    package struct Failure: Error, Equatable, CustomStringConvertible {
+        package var description: String
     }
 
     /// Staff per model of `program`, indexed like its models; a model not
     /// named has 0 (no one in post: all its patients wait).
-    public static func parse(assignments text: String, program: Program, origin: String) throws(Failure) -> [Int?] {
+    package static func parse(assignments text: String, program: Program, origin: String) throws(Failure) -> [Int?] {
         var staff: [Int?] = Array(repeating: nil, count: program.models.count)
         let pairs = text.split(whereSeparator: { $0 == "," || $0.isNewline })
             .map { $0.trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }
@@ -157,7 +157,7 @@ public enum StaffParser {
     }
 
     /// A staff file: a `model,staff` header, then one row per model.
-    public static func parse(file text: String, program: Program, path: String) throws(Failure) -> [Int?] {
+    package static func parse(file text: String, program: Program, path: String) throws(Failure) -> [Int?] {
         var staff: [Int?] = Array(repeating: nil, count: program.models.count)
         // `\r\n` is one Character, a newline like `\n`.
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)

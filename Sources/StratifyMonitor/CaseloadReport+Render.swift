@@ -19,7 +19,7 @@ extension CaseloadReport {
         ]
     }
 
-    public func json() -> String {
+    package func json() -> String {
         let out = OutputBuffer(capacity: 1024)
         func object(_ row: Row, includeModel: Bool) {
             out.append(UInt8(ascii: "{"))
@@ -49,7 +49,7 @@ extension CaseloadReport {
         return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    public func csv() -> String {
+    package func csv() -> String {
         var lines = [Self.columns.joined(separator: ",")]
         for row in models + [total] {
             let out = OutputBuffer(capacity: 128)
@@ -63,7 +63,7 @@ extension CaseloadReport {
     }
 
     /// A table for people, with a line per model over capacity.
-    public func text() -> String {
+    package func text() -> String {
         let headings = ["model", "patients", "caseload", "needed", "contacts/month", "staff", "capacity", "gap", "wait-listed"]
         let staffGiven = total.staff != nil
         let shown = staffGiven ? headings.indices.map { $0 } : Array(0..<5)
@@ -99,7 +99,7 @@ extension CaseloadReport {
 
     /// The wait list as CSV (a header, then a row per patient) or NDJSON,
     /// with the rule set's identifier name for the identifier column.
-    public func waitlistBytes(ndjson: Bool, identifierName: String) -> [UInt8] {
+    package func waitlistBytes(ndjson: Bool, identifierName: String) -> [UInt8] {
         let out = OutputBuffer(capacity: 256 + waitlist.count * 64)
         var columns = Self.waitlistColumns
         columns[2] = identifierName

@@ -5,10 +5,10 @@ import StratifyIO
 /// The contacts file of `worklist --contacts`: the rule set's identifier
 /// and `last_contact` (a date) per row, CSV or NDJSON. With several rows
 /// for a patient the latest date counts; an empty date records no contact.
-public enum ContactsReader {
+package enum ContactsReader {
     /// Last contact per identifier, in days since 1970-01-01 (nil: the
     /// patient has rows, none with a date).
-    public static func read(path: String, format: IntakeFormat?, identifierName: String) throws(BatchError) -> [String: Int?] {
+    package static func read(path: String, format: IntakeFormat?, identifierName: String) throws(BatchError) -> [String: Int?] {
         let reader = RowReader(path: path, format: format)
         if (format ?? IntakeFormat.detect(path: path)) == .csv {
             let names = try reader.columnNames()

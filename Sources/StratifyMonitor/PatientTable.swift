@@ -13,10 +13,10 @@ import Glibc
 /// arrays per field cost a cache miss each; and a lookup that hits a row
 /// and the identifier next to the last one found touches no hash table at
 /// all. (Review dates are not kept: nothing compares them across assessments.)
-public final class PatientTable {
+package final class PatientTable {
     /// The names the indexes refer to; a side read from score output
     /// learns them as it goes, so they are set again when it ends.
-    public var vocabulary: AssessmentVocabulary
+    package var vocabulary: AssessmentVocabulary
     private let domainCount: Int
     /// Words per patient: the identifier's offset, the flags' low and high
     /// halves, then the tier, model and domain tiers, four bytes a word.
@@ -46,9 +46,9 @@ public final class PatientTable {
     /// The patient after the last one looked up, tried first (see ``index(ofBytes:)``).
     @exclusivity(unchecked) private var guess = 0
     private static let guesses = 4
-    @exclusivity(unchecked) public private(set) var count = 0
+    @exclusivity(unchecked) package private(set) var count = 0
 
-    public init(vocabulary: AssessmentVocabulary) {
+    package init(vocabulary: AssessmentVocabulary) {
         self.vocabulary = vocabulary
         domainCount = vocabulary.domains.count
         rowWords = 3 + (2 + domainCount + 3) / 4
@@ -57,14 +57,14 @@ public final class PatientTable {
     /// Adds a patient; returns the index of the earlier patient with the
     /// same identifier instead (nothing is added then).
     @discardableResult
-    public func insert(_ assessment: Assessment) -> Int? { insertFields(assessment) }
+    package func insert(_ assessment: Assessment) -> Int? { insertFields(assessment) }
 
     @discardableResult
-    public func insert(_ record: AssessmentRecord) -> Int? { insertFields(record) }
+    package func insert(_ record: AssessmentRecord) -> Int? { insertFields(record) }
 
     /// Adds a patient known only by its identifier (tier, model and domain
     /// tiers 0, no flags), to find repeats; returns as `insert(_:)` does.
-    public func insert(identifier key: UnsafeRawBufferPointer) -> Int? {
+    package func insert(identifier key: UnsafeRawBufferPointer) -> Int? {
         insert(key, hash: Self.hash(key)) { _ in 0 }
     }
 
@@ -116,7 +116,7 @@ public final class PatientTable {
         return nil
     }
 
-    public func index(of identifier: String) -> Int? {
+    package func index(of identifier: String) -> Int? {
         var identifier = identifier
         return identifier.withUTF8 { index(ofBytes: UnsafeRawBufferPointer($0)) }
     }
@@ -127,7 +127,7 @@ public final class PatientTable {
     /// between): when one matches, the hash table (a cache miss) is not
     /// touched. Identifiers are unique in the table, so a match there is
     /// the match.
-    public func index(ofBytes key: UnsafeRawBufferPointer) -> Int? {
+    package func index(ofBytes key: UnsafeRawBufferPointer) -> Int? {
         index(ofBytes: key) { Self.hash(key) }
     }
 
@@ -150,7 +150,7 @@ public final class PatientTable {
     /// is or would go, without waiting for it (see ``AssessmentDecoder``'s
     /// lookahead): a table of a million patients is far larger than the
     /// cache, and each insert would otherwise stall on its slot in turn.
-    public func prefetch(hash: UInt64) {
+    package func prefetch(hash: UInt64) {
         // Kept, so that the load is not optimised away.
         prefetched &+= slots[Int(truncatingIfNeeded: hash >> UInt64(64 - slotBits))]
     }
@@ -190,18 +190,18 @@ public final class PatientTable {
         slotBits = bits
     }
 
-    public subscript(index: Int) -> Assessment {
+    package subscript(index: Int) -> Assessment {
         Assessment(
             identifier: identifier(index), tier: tier(index), model: model(index),
             domainTiers: (0..<domainCount).map { domainTier(index, domain: $0) }, flags: flags(index), totalScore: nil, reviewBy: nil)
     }
 
-    public func identifier(_ index: Int) -> String {
+    package func identifier(_ index: Int) -> String {
         withIdentifier(index) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Patient `index`'s identifier bytes, for the duration of `body`.
-    public func withIdentifier<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    package func withIdentifier<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         let start = Int(word(index, 0)), end = identifierEnd(index)
         return arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
@@ -220,21 +220,21 @@ public final class PatientTable {
         UInt8(truncatingIfNeeded: word(index, 3 + byte / 4) >> UInt32(8 * (byte % 4)))
     }
 
-    public func tier(_ index: Int) -> Int { Int(packedByte(index, 0)) }
-    public func model(_ index: Int) -> Int { Int(packedByte(index, 1)) }
+    package func tier(_ index: Int) -> Int { Int(packedByte(index, 0)) }
+    package func model(_ index: Int) -> Int { Int(packedByte(index, 1)) }
 
-    public func flags(_ index: Int) -> UInt64 {
+    package func flags(_ index: Int) -> UInt64 {
         UInt64(word(index, 1)) | UInt64(word(index, 2)) << 32
     }
 
     /// -1 when the side does not give the domain's tier.
-    public func domainTier(_ index: Int, domain: Int) -> Int {
+    package func domainTier(_ index: Int, domain: Int) -> Int {
         let tier = packedByte(index, 2 + domain)
         return tier == .max ? -1 : Int(tier)
     }
 
-    public func markMatched(_ index: Int) { matched[index >> 6] |= 1 << UInt64(index & 63) }
-    public func isMatched(_ index: Int) -> Bool { matched[index >> 6] & (1 << UInt64(index & 63)) != 0 }
+    package func markMatched(_ index: Int) { matched[index >> 6] |= 1 << UInt64(index & 63) }
+    package func isMatched(_ index: Int) -> Bool { matched[index >> 6] & (1 << UInt64(index & 63)) != 0 }
 
     private func equals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let start = Int(word(index, 0)), end = identifierEnd(index)
@@ -262,25 +262,25 @@ public final class PatientTable {
 /// Collects one side of a comparison into a ``PatientTable`` as its
 /// records stream past (the first record tells a side read from score
 /// output its domains), counting the repeated identifiers left out.
-public final class PatientTableBuilder {
+package final class PatientTableBuilder {
     // One thread, once per record: no dynamic exclusivity checks.
     @exclusivity(unchecked) private var table: PatientTable?
-    @exclusivity(unchecked) public private(set) var duplicates = 0
+    @exclusivity(unchecked) package private(set) var duplicates = 0
 
-    public init() {}
+    package init() {}
 
-    public func add(_ record: AssessmentRecord, vocabulary: AssessmentVocabulary) {
+    package func add(_ record: AssessmentRecord, vocabulary: AssessmentVocabulary) {
         if table == nil { table = PatientTable(vocabulary: vocabulary) }
         if table!.insert(record) != nil { duplicates += 1 }
     }
 
     /// For the decoder's lookahead: the slot `record` will go to.
-    public func prefetch(_ record: AssessmentRecord) {
+    package func prefetch(_ record: AssessmentRecord) {
         table?.prefetch(hash: record.identifierHash)
     }
 
     /// The table, with the side's vocabulary as it ended.
-    public func finish(vocabulary: AssessmentVocabulary) -> PatientTable {
+    package func finish(vocabulary: AssessmentVocabulary) -> PatientTable {
         let finished = table ?? PatientTable(vocabulary: vocabulary)
         finished.vocabulary = vocabulary
         return finished

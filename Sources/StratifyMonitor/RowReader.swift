@@ -6,28 +6,28 @@ import StratifyIO
 /// row by row, with each value as text: for the files the monitoring
 /// commands read beside the intake (score output read back, contacts).
 /// Streams, through the same chunkers and tokenizers as intake.
-public struct RowReader {
-    public let path: String
+package struct RowReader {
+    package let path: String
     /// nil: by the file's name, or for standard input its first bytes.
-    public let format: IntakeFormat?
+    package let format: IntakeFormat?
 
-    public init(path: String, format: IntakeFormat?) {
+    package init(path: String, format: IntakeFormat?) {
         self.path = path
         self.format = format
     }
 
     /// One row: its line, and its values by column name. A JSON array is
     /// given as its raw text, a JSON null as nil.
-    public struct Row {
-        public var line: Int
-        public var values: [String: String]
+    package struct Row {
+        package var line: Int
+        package var values: [String: String]
         /// Names in file order (the header, or the object's keys).
-        public var names: [String]
+        package var names: [String]
     }
 
     /// Calls `body` for each row, in order; malformed rows stop the read
     /// with an error naming the file and line.
-    public func forEach(_ body: (Row) throws(BatchError) -> Void) throws(BatchError) {
+    package func forEach(_ body: (Row) throws(BatchError) -> Void) throws(BatchError) {
         let opening = try open()
         switch opening.records {
         case .csv: try forEachCSV(CSVChunker(source: opening.source), body)
@@ -37,7 +37,7 @@ public struct RowReader {
 
     /// The column names: the CSV header, or the first NDJSON object's
     /// keys; only the start of the file is read.
-    public func columnNames() throws(BatchError) -> [String] {
+    package func columnNames() throws(BatchError) -> [String] {
         let opening = try open()
         switch opening.records {
         case .csv:
@@ -91,7 +91,7 @@ public struct RowReader {
     /// many rows without making strings); `record` returns an error to stop.
     /// A malformed record, or one with more or fewer fields than the
     /// header, is an error naming its line.
-    public func forEachCSVRecord(
+    package func forEachCSVRecord(
         header: ([String]) throws(BatchError) -> Void,
         _ record: (CSVRecordScanner, UnsafeRawBufferPointer, _ line: Int) -> BatchError?
     ) throws(BatchError) {

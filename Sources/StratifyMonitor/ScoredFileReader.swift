@@ -11,16 +11,16 @@ import StratifyRules
 /// Names are kept as the file has them: tiers, models and flags that the
 /// current rule set lacks are added to this side's vocabulary, and the
 /// domains are those of its `<domain>_tier` columns.
-public final class ScoredFileReader {
-    public private(set) var vocabulary: AssessmentVocabulary
-    public let path: String
+package final class ScoredFileReader {
+    package private(set) var vocabulary: AssessmentVocabulary
+    package let path: String
     private let rows: RowReader
     private let identifierName: String
-    public private(set) var records = 0
+    package private(set) var records = 0
 
     static let requiredColumns = ["tier", "model", "total_score"]
 
-    public init(path: String, format: IntakeFormat?, program: Program) {
+    package init(path: String, format: IntakeFormat?, program: Program) {
         self.path = path
         rows = RowReader(path: path, format: format)
         identifierName = program.inputs[program.identifier].name
@@ -30,13 +30,13 @@ public final class ScoredFileReader {
 
     /// Whether the file at `path` is score output: its header (CSV) or its
     /// first line's keys (NDJSON) name the identifier, tier, model and total_score.
-    public static func isScoreOutput(path: String, format: IntakeFormat?, identifierName: String) throws(BatchError) -> Bool {
+    package static func isScoreOutput(path: String, format: IntakeFormat?, identifierName: String) throws(BatchError) -> Bool {
         let names = try RowReader(path: path, format: format).columnNames()
         return names.contains(identifierName) && requiredColumns.allSatisfy(names.contains)
     }
 
     /// Reads every row, in order, calling `body` with each.
-    public func read(_ body: (Assessment) -> Void) throws(BatchError) {
+    package func read(_ body: (Assessment) -> Void) throws(BatchError) {
         records = 0
         var domains: [String]?
         try rows.forEach { row throws(BatchError) in

@@ -2,7 +2,7 @@ import StratifyIO
 
 /// `track --format text|json`, and the `--changes` file.
 extension TrackReport {
-    public func json() -> String {
+    package func json() -> String {
         let out = OutputBuffer(capacity: 4096)
         func key(_ name: String) {
             out.appendJSONString(name)
@@ -79,7 +79,7 @@ extension TrackReport {
         return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    public func text() -> String {
+    package func text() -> String {
         var lines: [String] = []
         lines.append(
             "Patients: \(records.both) in both, \(records.new) new, \(records.departed) departed"
@@ -133,12 +133,12 @@ extension TrackReport {
 }
 
 /// Writes ``TrackChange`` rows as CSV (with a header) or NDJSON.
-public struct TrackChangeWriter {
-    public let ndjson: Bool
-    public let identifierName: String
+package struct TrackChangeWriter {
+    package let ndjson: Bool
+    package let identifierName: String
     private let columns: [String]
 
-    public init(ndjson: Bool, identifierName: String) {
+    package init(ndjson: Bool, identifierName: String) {
         self.ndjson = ndjson
         self.identifierName = identifierName
         columns = [
@@ -147,7 +147,7 @@ public struct TrackChangeWriter {
         ]
     }
 
-    public func header(into out: OutputBuffer) {
+    package func header(into out: OutputBuffer) {
         guard !ndjson else { return }
         for (index, column) in columns.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -156,7 +156,7 @@ public struct TrackChangeWriter {
         out.append(10)
     }
 
-    public func write(_ change: TrackChange, into out: OutputBuffer) {
+    package func write(_ change: TrackChange, into out: OutputBuffer) {
         let texts: [String?] = [
             change.identifier, change.previousTier, change.currentTier, change.previousModel,
             change.currentModel, change.direction,

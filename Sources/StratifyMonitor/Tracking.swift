@@ -2,58 +2,58 @@
 /// both, who is new and who departed; the tier and model transitions; who
 /// moved up or down, overall and per domain; which flags were gained or
 /// lost. Tiers are compared by their rank on the current rule set's scale.
-public struct TrackReport: Sendable, Equatable {
-    public struct Records: Sendable, Equatable {
-        public var both = 0
-        public var new = 0
-        public var departed = 0
-        public var rejectedPrevious = 0
-        public var rejectedCurrent = 0
+package struct TrackReport: Sendable, Equatable {
+    package struct Records: Sendable, Equatable {
+        package var both = 0
+        package var new = 0
+        package var departed = 0
+        package var rejectedPrevious = 0
+        package var rejectedCurrent = 0
         /// Later rows repeating an identifier of their side (left out of the join).
-        public var duplicatePrevious = 0
-        public var duplicateCurrent = 0
+        package var duplicatePrevious = 0
+        package var duplicateCurrent = 0
     }
 
-    public struct Direction: Sendable, Equatable {
-        public var up = 0
-        public var down = 0
-        public var same = 0
+    package struct Direction: Sendable, Equatable {
+        package var up = 0
+        package var down = 0
+        package var same = 0
     }
 
-    public struct FlagChange: Sendable, Equatable {
-        public var flag: String
-        public var gained = 0
-        public var lost = 0
+    package struct FlagChange: Sendable, Equatable {
+        package var flag: String
+        package var gained = 0
+        package var lost = 0
     }
 
     /// Rows and columns of a transition matrix, in order, and the counts.
-    public struct Matrix: Sendable, Equatable {
-        public var rows: [String]
-        public var columns: [String]
-        public var counts: [[Int]]
+    package struct Matrix: Sendable, Equatable {
+        package var rows: [String]
+        package var columns: [String]
+        package var counts: [[Int]]
 
-        public func count(_ row: String, _ column: String) -> Int {
+        package func count(_ row: String, _ column: String) -> Int {
             guard let r = rows.firstIndex(of: row), let c = columns.firstIndex(of: column) else { return 0 }
             return counts[r][c]
         }
     }
 
-    public var records = Records()
-    public var tierTransitions: Matrix
-    public var modelTransitions: Matrix
-    public var direction = Direction()
+    package var records = Records()
+    package var tierTransitions: Matrix
+    package var modelTransitions: Matrix
+    package var direction = Direction()
     /// Per domain present on both sides.
-    public var domains: [(name: String, direction: Direction)] = []
-    public var flags: [FlagChange] = []
+    package var domains: [(name: String, direction: Direction)] = []
+    package var flags: [FlagChange] = []
     /// The tiers counted as "top" (the two highest of the scale), and the
     /// patients in them both times.
-    public var topTiers: [String] = []
-    public var persistentTop = 0
+    package var topTiers: [String] = []
+    package var persistentTop = 0
     /// Of the patients in both whose previous tier was the highest, how many fell.
-    public var previousHighest = 0
-    public var highestFell = 0
+    package var previousHighest = 0
+    package var highestFell = 0
 
-    public static func == (a: TrackReport, b: TrackReport) -> Bool {
+    package static func == (a: TrackReport, b: TrackReport) -> Bool {
         a.records == b.records && a.tierTransitions == b.tierTransitions && a.modelTransitions == b.modelTransitions
             && a.direction == b.direction && a.flags == b.flags && a.persistentTop == b.persistentTop
             && a.domains.map(\.name) == b.domains.map(\.name) && a.domains.map(\.direction) == b.domains.map(\.direction)
@@ -62,7 +62,7 @@ public struct TrackReport: Sendable, Equatable {
 
     /// The share of the previous highest tier that fell, when it is large
     /// enough to call for a word about regression to the mean.
-    public var regressionCaution: String? {
+    package var regressionCaution: String? {
         guard previousHighest >= 10, Double(highestFell) >= 0.25 * Double(previousHighest) else { return nil }
         let share = Int((100 * Double(highestFell) / Double(previousHighest)).rounded())
         let tier = topTiers.last ?? "top"
@@ -73,24 +73,24 @@ public struct TrackReport: Sendable, Equatable {
 }
 
 /// One patient whose tier, model or flags changed, or who is new or departed.
-public struct TrackChange: Sendable, Equatable {
-    public var identifier: String
-    public var previousTier: String?
-    public var currentTier: String?
-    public var previousModel: String?
-    public var currentModel: String?
+package struct TrackChange: Sendable, Equatable {
+    package var identifier: String
+    package var previousTier: String?
+    package var currentTier: String?
+    package var previousModel: String?
+    package var currentModel: String?
     /// up, down, same, new or departed.
-    public var direction: String
-    public var flagsGained: [String]
-    public var flagsLost: [String]
-    public var domainsUp: [String]
+    package var direction: String
+    package var flagsGained: [String]
+    package var flagsLost: [String]
+    package var domainsUp: [String]
 }
 
 /// Joins the current side, record by record, to the previous side held in
 /// a ``PatientTable``. Runs once per current record on the batch's writer
 /// thread, so it counts by index: names are compared once per vocabulary,
 /// not per record.
-public final class Tracker {
+package final class Tracker {
     private let previous: PatientTable
     private let scale: [String]
     /// Rank of each tier name on the current rule set's scale.
@@ -104,7 +104,7 @@ public final class Tracker {
     /// find their repeats (the others are marked in `previous`).
     private let newPatients = PatientTable(vocabulary: AssessmentVocabulary(tiers: [], models: [], domains: [], flags: []))
     /// Whether the last record added repeated an earlier identifier.
-    @exclusivity(unchecked) public private(set) var lastWasDuplicate = false
+    @exclusivity(unchecked) package private(set) var lastWasDuplicate = false
 
     private struct Counts {
         var records = TrackReport.Records()
@@ -140,7 +140,7 @@ public final class Tracker {
     private let previousHighestTier: Int
 
     /// - Parameter scale: the current rule set's tiers, lowest first.
-    public init(previous: PatientTable, scale: [String]) {
+    package init(previous: PatientTable, scale: [String]) {
         self.previous = previous
         self.scale = scale
         let rank = Dictionary(scale.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -181,12 +181,12 @@ public final class Tracker {
     /// Adds a current record; returns its change row when it has one (only
     /// when `changes` is true: building it costs text), and nil for a
     /// repeated identifier (counted, left out).
-    public func add(_ current: Assessment, vocabulary: AssessmentVocabulary, changes: Bool = true) -> TrackChange? {
+    package func add(_ current: Assessment, vocabulary: AssessmentVocabulary, changes: Bool = true) -> TrackChange? {
         addFields(current, vocabulary: vocabulary, changes: changes)
     }
 
     /// As `add(_:vocabulary:changes:)`, read in place.
-    public func add(_ current: AssessmentRecord, vocabulary: AssessmentVocabulary, changes: Bool = true) -> TrackChange? {
+    package func add(_ current: AssessmentRecord, vocabulary: AssessmentVocabulary, changes: Bool = true) -> TrackChange? {
         addFields(current, vocabulary: vocabulary, changes: changes)
     }
 
@@ -294,7 +294,7 @@ public final class Tracker {
     }
 
     /// The departed patients (previous only), in the previous file's order.
-    public func departed() -> [TrackChange] {
+    package func departed() -> [TrackChange] {
         (0..<previous.count).filter { !previous.isMatched($0) }.map { index in
             TrackChange(
                 identifier: previous.identifier(index), previousTier: previous.vocabulary.tiers[previous.tier(index)], currentTier: nil,
@@ -304,7 +304,7 @@ public final class Tracker {
     }
 
     /// The report, once every current record was added.
-    public func finish(current vocabulary: AssessmentVocabulary, rejectedPrevious: Int, rejectedCurrent: Int, duplicatePrevious: Int) -> TrackReport {
+    package func finish(current vocabulary: AssessmentVocabulary, rejectedPrevious: Int, rejectedCurrent: Int, duplicatePrevious: Int) -> TrackReport {
         update(vocabulary)
         let old = previous.vocabulary
         var tiers = counts.tiers, models = counts.models

@@ -3,7 +3,7 @@ import StratifyIO
 import StratifyRules
 
 /// Why a patient is on the worklist, most urgent first.
-public enum WorklistTrigger: Int, Sendable, Comparable, CaseIterable {
+package enum WorklistTrigger: Int, Sendable, Comparable, CaseIterable {
     /// A flag that an escalation uses is set now and was not before.
     case newEscalatingFlag = 1
     /// The tier is higher than at the previous assessment.
@@ -15,35 +15,35 @@ public enum WorklistTrigger: Int, Sendable, Comparable, CaseIterable {
     /// The review or the next contact falls due within the horizon.
     case dueSoon
 
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// One patient on the worklist.
-public struct WorklistEntry: Sendable, Equatable {
-    public var identifier: String
+package struct WorklistEntry: Sendable, Equatable {
+    package var identifier: String
     /// 1, 2, … in list order.
-    public var priority = 0
+    package var priority = 0
     /// The most urgent trigger, which places the row.
-    public var trigger: WorklistTrigger
+    package var trigger: WorklistTrigger
     /// Every reason that applies, most urgent first, in words.
-    public var reasons: [String]
-    public var tier: Int
-    public var tierName: String
-    public var model: String
-    public var reviewBy: Int?
+    package var reasons: [String]
+    package var tier: Int
+    package var tierName: String
+    package var model: String
+    package var reviewBy: Int?
     /// As-of minus the earliest overdue date; 0 when nothing is overdue.
-    public var daysOverdue: Int
-    public var lastContact: Int?
-    public var nextContact: Int?
+    package var daysOverdue: Int
+    package var lastContact: Int?
+    package var nextContact: Int?
 
-    public var reason: String { reasons.joined(separator: "; ") }
+    package var reason: String { reasons.joined(separator: "; ") }
 }
 
 /// Builds the worklist as the current population streams past: each
 /// patient is checked against its previous assessment and last contact,
 /// and kept, as a few numbers, only when some trigger applies; the reasons
 /// are put in words when the list is written.
-public final class WorklistBuilder {
+package final class WorklistBuilder {
     private let program: Program
     private let asOf: Int
     private let horizon: Int
@@ -62,7 +62,7 @@ public final class WorklistBuilder {
     @exclusivity(unchecked) private var contactsMatched = 0
     /// The rule set's names as UTF-8 bytes, for writing rows without Strings.
     private let names: (tiers: [[UInt8]], models: [[UInt8]], flags: [[UInt8]])
-    @exclusivity(unchecked) public private(set) var duplicates = 0
+    @exclusivity(unchecked) package private(set) var duplicates = 0
 
     /// What a worklist row is made of, before it is put in words.
     struct Entry {
@@ -87,7 +87,7 @@ public final class WorklistBuilder {
     ///   - horizon: days after `asOf` (included) in which a due date counts as due soon.
     ///   - previous: the previous assessment, when given.
     ///   - contacts: each patient's last contact (nil: a row with no date).
-    public init(program: Program, asOf: Int, horizon: Int, previous: PatientTable?, contacts: [String: Int?]) {
+    package init(program: Program, asOf: Int, horizon: Int, previous: PatientTable?, contacts: [String: Int?]) {
         self.program = program
         self.asOf = asOf
         self.horizon = horizon
@@ -101,7 +101,7 @@ public final class WorklistBuilder {
     }
 
     /// The flags that some escalation's condition reads, by index.
-    public static func flagsUsedByEscalations(_ program: Program) -> [Int] {
+    package static func flagsUsedByEscalations(_ program: Program) -> [Int] {
         var used = Set<Int>()
         func visit(_ expr: TypedExpr) {
             if case .flag(let index) = expr.kind { used.insert(index) }
@@ -113,11 +113,11 @@ public final class WorklistBuilder {
 
     /// Checks one current assessment; returns false for a repeated identifier.
     @discardableResult
-    public func add(_ current: Assessment) -> Bool { addFields(current) }
+    package func add(_ current: Assessment) -> Bool { addFields(current) }
 
     /// As `add(_:)`, read in place.
     @discardableResult
-    public func add(_ current: AssessmentRecord) -> Bool { addFields(current) }
+    package func add(_ current: AssessmentRecord) -> Bool { addFields(current) }
 
     private func addFields(_ current: some AssessmentFields) -> Bool {
         var trigger: WorklistTrigger?
@@ -180,7 +180,7 @@ public final class WorklistBuilder {
     }
 
     /// Identifiers in the contacts file that no input record has.
-    public var unmatchedContacts: Int { contacts.count - contactsMatched }
+    package var unmatchedContacts: Int { contacts.count - contactsMatched }
 
     /// The entries in list order: trigger, then higher tier, then the
     /// earlier due date (the earlier of review_by and the next contact;
@@ -315,7 +315,7 @@ public final class WorklistBuilder {
     }
 
     /// The list in order, as values (for a small list, or tests).
-    public func finish() -> [WorklistEntry] {
+    package func finish() -> [WorklistEntry] {
         ordered().enumerated().map { position, e in entry(e, priority: position + 1) }
     }
 
@@ -333,7 +333,7 @@ public final class WorklistBuilder {
     /// text. CSV and NDJSON rows are written straight from the entries'
     /// numbers and names as bytes, without a String per cell, and a few
     /// blocks of rows at once on the cores (the scoring is over by then).
-    public func write(_ writer: WorklistWriter, flush: (OutputBuffer) throws -> Void) rethrows {
+    package func write(_ writer: WorklistWriter, flush: (OutputBuffer) throws -> Void) rethrows {
         let out = OutputBuffer(capacity: 1 << 20)
         writer.header(into: out)
         let entries = ordered()

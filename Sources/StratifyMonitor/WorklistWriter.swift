@@ -3,17 +3,17 @@ import StratifyIO
 
 /// Writes worklist rows as CSV (a header, then a row per patient), NDJSON
 /// or a text table for people.
-public struct WorklistWriter: Sendable {
-    public enum Format: String, Sendable, CaseIterable {
+package struct WorklistWriter: Sendable {
+    package enum Format: String, Sendable, CaseIterable {
         case csv, ndjson, text
     }
 
-    public let format: Format
+    package let format: Format
     private let columns: [String]
     /// Each column's name as a JSON key and its colon, made once.
     private let jsonKeys: [[UInt8]]
 
-    public init(format: Format, identifierName: String) {
+    package init(format: Format, identifierName: String) {
         self.format = format
         columns = [identifierName, "priority", "reason", "tier", "model", "review_by", "days_overdue", "last_contact", "next_contact"]
         let key = OutputBuffer(capacity: 64)
@@ -26,7 +26,7 @@ public struct WorklistWriter: Sendable {
     }
 
     /// The whole list (for a small one, or tests).
-    public func bytes(_ entries: [WorklistEntry]) -> [UInt8] {
+    package func bytes(_ entries: [WorklistEntry]) -> [UInt8] {
         let out = OutputBuffer(capacity: 256 + entries.count * 128)
         header(into: out)
         for entry in entries { write(entry, into: out) }
@@ -35,31 +35,31 @@ public struct WorklistWriter: Sendable {
     }
 
     /// The CSV header line (nothing for the other formats).
-    public func header(into out: OutputBuffer) {
+    package func header(into out: OutputBuffer) {
         guard format == .csv else { return }
         out.append(columns.joined(separator: ","))
         out.append(10)
     }
 
     /// What an empty list says: a line for people, nothing for programs.
-    public func empty(into out: OutputBuffer) {
+    package func empty(into out: OutputBuffer) {
         if format == .text { out.append("No patient needs anything in this window.\n") }
     }
 
     /// One row's cells, the text ones as UTF-8 bytes.
-    public struct Cells {
-        public var identifier: UnsafeRawBufferPointer
-        public var priority: Int
-        public var reason: UnsafeRawBufferPointer
-        public var tier: UnsafeRawBufferPointer
-        public var model: UnsafeRawBufferPointer
-        public var reviewBy: Int?
-        public var daysOverdue: Int
-        public var lastContact: Int?
-        public var nextContact: Int?
+    package struct Cells {
+        package var identifier: UnsafeRawBufferPointer
+        package var priority: Int
+        package var reason: UnsafeRawBufferPointer
+        package var tier: UnsafeRawBufferPointer
+        package var model: UnsafeRawBufferPointer
+        package var reviewBy: Int?
+        package var daysOverdue: Int
+        package var lastContact: Int?
+        package var nextContact: Int?
     }
 
-    public func write(_ entry: WorklistEntry, into out: OutputBuffer) {
+    package func write(_ entry: WorklistEntry, into out: OutputBuffer) {
         guard format != .text else {
             let dates = [("review by", entry.reviewBy), ("next contact", entry.nextContact)]
                 .compactMap { label, day in day.map { "\(label) \(ISODate.format(daysSince1970: $0))" } }
@@ -87,7 +87,7 @@ public struct WorklistWriter: Sendable {
     }
 
     /// Writes a CSV or NDJSON row (the text format needs a ``WorklistEntry``).
-    public func write(_ cells: Cells, into out: OutputBuffer) {
+    package func write(_ cells: Cells, into out: OutputBuffer) {
         precondition(format != .text, "a text row is written from a WorklistEntry")
         let csv = format == .csv
         func name(_ index: Int) {

@@ -4,8 +4,8 @@ import StratifyIO
 import StratifyMonitor
 
 /// `--previous`: the tier migration as a Sankey diagram and its matrix.
-public enum MigrationSection {
-    public static func write(_ html: inout HTMLWriter, _ report: TrackReport, cells: SmallCells, previousName: String) {
+package enum MigrationSection {
+    package static func write(_ html: inout HTMLWriter, _ report: TrackReport, cells: SmallCells, previousName: String) {
         html.open("section", [("id", "migration")])
         html.element("h2", "Movement since the previous assessment")
         let records = report.records
@@ -30,7 +30,7 @@ public enum MigrationSection {
 
     /// A transition matrix (rows before, with `new`; columns after, with
     /// `departed`) as a Sankey diagram and a table.
-    public static func matrix(
+    package static func matrix(
         _ html: inout HTMLWriter, rows: [String], columns: [String], counts: [[Int]], title: String, kind: String, cells: SmallCells,
         sankey: Bool = true
     ) {
@@ -51,8 +51,8 @@ public enum MigrationSection {
 }
 
 /// `--outcomes`: the tiers against what happened next, from `evaluate`'s figures.
-public enum OutcomeSection {
-    public static func write(_ html: inout HTMLWriter, _ report: EvaluationReport, roc: [EvaluationAccumulator.ROCPoint]) {
+package enum OutcomeSection {
+    package static func write(_ html: inout HTMLWriter, _ report: EvaluationReport, roc: [EvaluationAccumulator.ROCPoint]) {
         let figures = report.current.figures
         html.open("section", [("id", "outcomes")])
         html.element("h2", "Against the outcome \(report.outcomeName)")

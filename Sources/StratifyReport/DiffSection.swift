@@ -4,8 +4,8 @@ import StratifyIO
 
 /// `diff --format html`: two rule sets on the same patients, from the
 /// `DiffReport` that `diff` computes.
-public enum DiffSection {
-    public static func write(_ html: inout HTMLWriter, _ report: DiffReport, oldName: String, newName: String, cells: SmallCells) {
+package enum DiffSection {
+    package static func write(_ html: inout HTMLWriter, _ report: DiffReport, oldName: String, newName: String, cells: SmallCells) {
         func shown(_ count: Int) -> String { cells.shown(count).map(String.init) ?? "suppressed" }
         html.open("section", [("id", "diff")])
         html.element("h2", "\(oldName) → \(newName)")

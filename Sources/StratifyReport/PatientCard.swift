@@ -8,16 +8,16 @@ import StratifyRules
 /// written for a nurse: the result in words, each domain's score on its
 /// bands, the reasons, what is missing and what would change the result.
 /// It renders the ``Trace`` that `explain` builds; nothing is recomputed.
-public struct PatientCardRenderer: Sendable {
+package struct PatientCardRenderer: Sendable {
     let program: Program
     let ruleSetDigest: String
 
-    public init(program: Program, ruleSetDigest: String) {
+    package init(program: Program, ruleSetDigest: String) {
         self.program = program
         self.ruleSetDigest = ruleSetDigest
     }
 
-    public func render(_ trace: Trace) -> String {
+    package func render(_ trace: Trace) -> String {
         var html = HTMLWriter()
         html.open(
             "article", [("class", "card"), ("data-kind", "patient"), ("data-key", trace.identifier), ("data-tier", trace.tier), ("data-model", trace.model)])
@@ -186,28 +186,28 @@ extension String {
 }
 
 /// Writes a card per selected patient into one HTML document.
-public struct PatientCardFormatter: RecordFormatter {
+package struct PatientCardFormatter: RecordFormatter {
     private let selection: PatientSelection?
     private var builder: TraceBuilder
     private let renderer: PatientCardRenderer
 
-    public init(plan: TracePlan, selection: PatientSelection?, ruleSetDigest: String) {
+    package init(plan: TracePlan, selection: PatientSelection?, ruleSetDigest: String) {
         self.selection = selection
         builder = TraceBuilder(plan: plan, whatIf: true)
         renderer = PatientCardRenderer(program: plan.program, ruleSetDigest: ruleSetDigest)
     }
 
-    public func header(into out: inout OutputBuffer) {
+    package func header(into out: inout OutputBuffer) {
         var html = HTMLWriter()
         ReportPage.head(&html, title: "Patient card")
         out.append(html.text)
     }
 
-    public func footer(into out: inout OutputBuffer) {
+    package func footer(into out: inout OutputBuffer) {
         out.append(ReportPage.tail)
     }
 
-    public mutating func write(_ e: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+    package mutating func write(_ e: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         if let selection, !selection.selects(identifier) { return }
         let trace = builder.trace(e, identifier: String(decoding: identifier, as: UTF8.self))
         out.append(renderer.render(trace))

@@ -10,24 +10,24 @@ import Synchronization
 /// The population figures of a report that ``Assessment``s give: tiers,
 /// domain tiers, flags and reviews falling due. Added on the batch's writer
 /// thread, one assessment at a time (models come from `CaseloadCounter`).
-public final class PopulationCounts {
-    public let vocabulary: AssessmentVocabulary
+package final class PopulationCounts {
+    package let vocabulary: AssessmentVocabulary
     /// The first day of the first week counted (the report's date).
-    public let asOf: Int
-    public static let weeks = 12
-    public private(set) var scored = 0
-    public private(set) var tiers: [Int]
+    package let asOf: Int
+    package static let weeks = 12
+    package private(set) var scored = 0
+    package private(set) var tiers: [Int]
     /// [domain][tier].
-    public private(set) var domainTiers: [[Int]]
-    public private(set) var flags: [Int]
+    package private(set) var domainTiers: [[Int]]
+    package private(set) var flags: [Int]
     /// Reviews due per week from `asOf`: `weeks` weeks, then overdue
     /// (before `asOf`), later, and none.
-    public private(set) var reviewWeeks: [Int]
-    public private(set) var reviewsOverdue = 0
-    public private(set) var reviewsLater = 0
-    public private(set) var reviewsNone = 0
+    package private(set) var reviewWeeks: [Int]
+    package private(set) var reviewsOverdue = 0
+    package private(set) var reviewsLater = 0
+    package private(set) var reviewsNone = 0
 
-    public init(vocabulary: AssessmentVocabulary, asOf: Int) {
+    package init(vocabulary: AssessmentVocabulary, asOf: Int) {
         self.vocabulary = vocabulary
         self.asOf = asOf
         tiers = Array(repeating: 0, count: vocabulary.tiers.count)
@@ -36,7 +36,7 @@ public final class PopulationCounts {
         reviewWeeks = Array(repeating: 0, count: Self.weeks)
     }
 
-    public func add(_ assessment: Assessment) {
+    package func add(_ assessment: Assessment) {
         scored += 1
         tiers[assessment.tier] += 1
         for (domain, tier) in assessment.domainTiers.enumerated() where tier >= 0 && tier < tiers.count {
@@ -64,7 +64,7 @@ public final class PopulationCounts {
 
 /// How often each rule fired and each input was missing, summed over the
 /// worker threads (counting is order-free, so the sum is deterministic).
-public final class RuleAndInputTally: Sendable {
+package final class RuleAndInputTally: Sendable {
     /// Per worker thread: its own counts, touched by that thread only.
     /// Fixed buffers: the hot path adds to them per record with no
     /// exclusivity checks or copy-on-write.
@@ -86,7 +86,7 @@ public final class RuleAndInputTally: Sendable {
     private let rules: Int
     private let inputs: Int
 
-    public init(program: Program) {
+    package init(program: Program) {
         rules = program.rules.count
         inputs = program.missingOrder.count
     }
@@ -98,9 +98,9 @@ public final class RuleAndInputTally: Sendable {
     }
 
     /// Per rule (program order): the records it fired for (its condition true).
-    public var fired: [Int] { sum(\.fired, count: rules) }
+    package var fired: [Int] { sum(\.fired, count: rules) }
     /// Per input of `program.missingOrder`: the records without a value.
-    public var missing: [Int] { sum(\.missing, count: inputs) }
+    package var missing: [Int] { sum(\.missing, count: inputs) }
 
     private func sum(_ key: KeyPath<Part, UnsafeMutableBufferPointer<Int>>, count: Int) -> [Int] {
         parts.withLock { parts in
@@ -117,14 +117,14 @@ public final class RuleAndInputTally: Sendable {
 /// intake feeds the population, the migration and the outcome sections;
 /// plus order-free counts of rule firings and missing inputs kept on the
 /// worker thread.
-public struct ReportFormatter: RecordFormatter {
+package struct ReportFormatter: RecordFormatter {
     private var assessment: AssessmentFormatter
     private var evaluation: EvaluationFormatter?
     private let part: RuleAndInputTally.Part
     private let ruleRegisters: [Int]
     private let inputRegisters: [Int]
 
-    public init(program: Program, tally: RuleAndInputTally, evaluation: EvaluationLayout?) {
+    package init(program: Program, tally: RuleAndInputTally, evaluation: EvaluationLayout?) {
         assessment = AssessmentFormatter(program: program)
         self.evaluation = evaluation.map { EvaluationFormatter(program: program, layout: $0) }
         part = tally.newPart()
@@ -132,7 +132,7 @@ public struct ReportFormatter: RecordFormatter {
         inputRegisters = program.missingOrder
     }
 
-    public mutating func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+    package mutating func write(_ evaluator: Evaluator, identifier: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let r = evaluator.registerValues
         let fired = part.fired, missing = part.missing
         ruleRegisters.withUnsafeBufferPointer { registers in
@@ -145,26 +145,26 @@ public struct ReportFormatter: RecordFormatter {
         evaluation?.write(evaluator, identifier: identifier, into: &out)
     }
 
-    public func outputCapacity(forInputBytes count: Int) -> Int? { count / 2 + 4096 }
+    package func outputCapacity(forInputBytes count: Int) -> Int? { count / 2 + 4096 }
 }
 
 /// Cuts the bytes ``ReportFormatter``s wrote into their records and hands
 /// each part to its own decoder, whole.
-public final class ReportDecoder {
+package final class ReportDecoder {
     private var pending = PendingRecordBytes()
     private let assessmentFixed: Int
     private let evaluationFixed: Int?
     private let assessments: AssessmentDecoder
     private let evaluations: EvaluationDecoder?
 
-    public init(domains: Int, assessments: AssessmentDecoder, evaluation: EvaluationLayout?, evaluations: EvaluationDecoder?) {
+    package init(domains: Int, assessments: AssessmentDecoder, evaluation: EvaluationLayout?, evaluations: EvaluationDecoder?) {
         assessmentFixed = AssessmentFormatter.fixedSize(domains: domains)
         evaluationFixed = evaluation?.fixedSize
         self.assessments = assessments
         self.evaluations = evaluations
     }
 
-    public func consume(_ bytes: UnsafeRawBufferPointer) {
+    package func consume(_ bytes: UnsafeRawBufferPointer) {
         pending.consume(bytes, decode)
     }
 

@@ -6,17 +6,17 @@ import StratifyRules
 
 /// Everything the population section of `stratify report` draws; every
 /// figure was computed elsewhere (the batch pipeline, `CaseloadCounter`).
-public struct PopulationFigures {
-    public var program: Program
-    public var counts: PopulationCounts
-    public var rejected: Int
-    public var caseload: CaseloadReport
+package struct PopulationFigures {
+    package var program: Program
+    package var counts: PopulationCounts
+    package var rejected: Int
+    package var caseload: CaseloadReport
     /// Per rule, in program order.
-    public var fired: [Int]
+    package var fired: [Int]
     /// Per input of `program.missingOrder`.
-    public var missing: [Int]
+    package var missing: [Int]
 
-    public init(program: Program, counts: PopulationCounts, rejected: Int, caseload: CaseloadReport, fired: [Int], missing: [Int]) {
+    package init(program: Program, counts: PopulationCounts, rejected: Int, caseload: CaseloadReport, fired: [Int], missing: [Int]) {
         self.program = program
         self.counts = counts
         self.rejected = rejected
@@ -26,8 +26,8 @@ public struct PopulationFigures {
     }
 }
 
-public enum PopulationSection {
-    public static func write(_ html: inout HTMLWriter, _ figures: PopulationFigures, cells: SmallCells) {
+package enum PopulationSection {
+    package static func write(_ html: inout HTMLWriter, _ figures: PopulationFigures, cells: SmallCells) {
         let counts = figures.counts
         let tiers = counts.vocabulary.tiers
         html.open("section", [("id", "population")])

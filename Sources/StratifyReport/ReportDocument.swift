@@ -4,15 +4,15 @@ import StratifyMonitor
 import StratifyRules
 
 /// What makes a printed report traceable: the rule set, the inputs, the date.
-public struct Traceability: Sendable {
-    public struct Input: Sendable {
-        public var path: String
-        public var bytes: Int?
-        public var records: Int
-        public var scored: Int
-        public var rejected: Int
+package struct Traceability: Sendable {
+    package struct Input: Sendable {
+        package var path: String
+        package var bytes: Int?
+        package var records: Int
+        package var scored: Int
+        package var rejected: Int
 
-        public init(path: String, bytes: Int?, records: Int, scored: Int, rejected: Int) {
+        package init(path: String, bytes: Int?, records: Int, scored: Int, rejected: Int) {
             self.path = path
             self.bytes = bytes
             self.records = records
@@ -21,17 +21,17 @@ public struct Traceability: Sendable {
         }
     }
 
-    public var ruleSetName: String
-    public var ruleFile: String
-    public var sha256: String
-    public var inputs: [Input]
+    package var ruleSetName: String
+    package var ruleFile: String
+    package var sha256: String
+    package var inputs: [Input]
     /// YYYY-MM-DD.
-    public var date: String
+    package var date: String
     /// Where the date came from (`--as-of`, SOURCE_DATE_EPOCH, today).
-    public var dateSource: String
-    public var version: String
+    package var dateSource: String
+    package var version: String
 
-    public init(ruleSetName: String, ruleFile: String, sha256: String, inputs: [Input], date: String, dateSource: String, version: String) {
+    package init(ruleSetName: String, ruleFile: String, sha256: String, inputs: [Input], date: String, dateSource: String, version: String) {
         self.ruleSetName = ruleSetName
         self.ruleFile = ruleFile
         self.sha256 = sha256
@@ -44,7 +44,7 @@ public struct Traceability: Sendable {
 
 /// The HTML page around the sections: one inline stylesheet (screen and
 /// print), no script, no external resource.
-public enum ReportPage {
+package enum ReportPage {
     static let style = """
         body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#111;background:#fff;max-width:720px;margin:0 auto;padding:16px}
         h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;border-bottom:2px solid #08306b;padding-bottom:2px;margin-top:28px}
@@ -67,7 +67,7 @@ public enum ReportPage {
         """
 
     /// The whole document.
-    public static func render(title: String, lead: String, body: (inout HTMLWriter) -> Void) -> String {
+    package static func render(title: String, lead: String, body: (inout HTMLWriter) -> Void) -> String {
         var html = HTMLWriter()
         head(&html, title: title)
         html.element("h1", title)
@@ -78,17 +78,17 @@ public enum ReportPage {
     }
 
     /// Everything up to the opening `<body>`.
-    public static func head(_ html: inout HTMLWriter, title: String) {
+    package static func head(_ html: inout HTMLWriter, title: String) {
         html.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         html.raw("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
         html.element("title", title)
         html.raw("<style>\(style)</style></head><body>")
     }
 
-    public static let tail = "</body></html>\n"
+    package static let tail = "</body></html>\n"
 
     /// The rule sets compared, with their SHA-256, for a printed copy.
-    public static func ruleSets(_ html: inout HTMLWriter, _ programs: [Program]) {
+    package static func ruleSets(_ html: inout HTMLWriter, _ programs: [Program]) {
         html.open("section", [("id", "traceability")])
         html.element("h2", "Where these numbers come from")
         let rows = programs.map { program in
@@ -100,7 +100,7 @@ public enum ReportPage {
     }
 
     /// The traceability block, at the end of every report.
-    public static func traceability(_ html: inout HTMLWriter, _ trace: Traceability) {
+    package static func traceability(_ html: inout HTMLWriter, _ trace: Traceability) {
         html.open("section", [("id", "traceability")])
         html.element("h2", "Where these numbers come from")
         html.open("dl", [("class", "facts")])

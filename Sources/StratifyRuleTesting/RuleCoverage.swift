@@ -14,8 +14,8 @@ import StratifyRules
 /// - **band boundary**: reached the score on each side of it, the top of
 ///   the lower band and the bottom of the upper one (two items per
 ///   boundary, for every domain and for the total).
-public struct RuleCoverage: Sendable {
-    public let program: Program
+package struct RuleCoverage: Sendable {
+    package let program: Program
     private var ruleFired: [Bool]
     private var ruleNotFired: [Bool]
     private var floorHeld: [[Bool]]
@@ -28,7 +28,7 @@ public struct RuleCoverage: Sendable {
     private var atEdge: [[Bool]]
     private let scales: [(name: String, bands: TierBands, register: Int)]
 
-    public init(program: Program) {
+    package init(program: Program) {
         self.program = program
         ruleFired = Array(repeating: false, count: program.rules.count)
         ruleNotFired = ruleFired
@@ -43,7 +43,7 @@ public struct RuleCoverage: Sendable {
     }
 
     /// Records what the evaluation now in `evaluator`'s registers exercised.
-    public mutating func record(_ evaluator: Evaluator) {
+    package mutating func record(_ evaluator: Evaluator) {
         let r = evaluator.registerValues
         for (index, rule) in program.rules.enumerated() {
             let value = r[rule.condition.register]
@@ -70,7 +70,7 @@ public struct RuleCoverage: Sendable {
     }
 
     /// Adds what another run over the same program exercised.
-    public mutating func merge(_ other: RuleCoverage) {
+    package mutating func merge(_ other: RuleCoverage) {
         func or(_ a: inout [Bool], _ b: [Bool]) { for i in a.indices where b[i] { a[i] = true } }
         or(&ruleFired, other.ruleFired)
         or(&ruleNotFired, other.ruleNotFired)
@@ -86,7 +86,7 @@ public struct RuleCoverage: Sendable {
     // MARK: - Report
 
     /// Every item, in file order within each kind.
-    public var items: [RuleCoverageItem] {
+    package var items: [RuleCoverageItem] {
         var items: [RuleCoverageItem] = []
         for (index, rule) in program.rules.enumerated() {
             items.append(
@@ -140,11 +140,11 @@ public struct RuleCoverage: Sendable {
         return items
     }
 
-    public var exercised: Int { items.count { $0.exercised } }
-    public var total: Int { items.count }
+    package var exercised: Int { items.count { $0.exercised } }
+    package var total: Int { items.count }
 
     /// Exercised items as a percentage of all (100 when there are none).
-    public var percent: Double {
+    package var percent: Double {
         let items = items
         guard !items.isEmpty else { return 100 }
         return Double(items.count { $0.exercised }) * 100 / Double(items.count)
@@ -156,8 +156,8 @@ public struct RuleCoverage: Sendable {
 }
 
 /// One thing a test suite should exercise.
-public struct RuleCoverageItem: Sendable {
-    public enum Kind: String, Sendable, CaseIterable {
+package struct RuleCoverageItem: Sendable {
+    package enum Kind: String, Sendable, CaseIterable {
         case ruleFired = "rules fired"
         case ruleNotFired = "rules not fired"
         case floor = "floors applied"
@@ -166,11 +166,11 @@ public struct RuleCoverageItem: Sendable {
         case bandEdge = "band boundary sides reached"
     }
 
-    public let kind: Kind
-    public let id: String
+    package let kind: Kind
+    package let id: String
     /// Where the rule, floor, escalation or model is written; nil for a band edge.
-    public let location: SourceLocation?
-    public let exercised: Bool
+    package let location: SourceLocation?
+    package let exercised: Bool
     /// What is missing, when it is not exercised.
-    public let gap: String
+    package let gap: String
 }

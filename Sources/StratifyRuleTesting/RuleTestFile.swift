@@ -6,29 +6,29 @@ import StratifyYAML
 /// A rule test file (`*.test.yaml`), decoded and checked against the rule
 /// file it tests: every name resolved, every value decoded, so that running
 /// it can only pass or fail, never go wrong.
-public struct RuleTestFile: Sendable {
-    public let source: SourceFile
+package struct RuleTestFile: Sendable {
+    package let source: SourceFile
     /// The rule file, as the test file names it relative to itself, normalised.
-    public let rulesPath: String
-    public let program: Program
-    public let description: String?
-    public let cases: [RuleTestCase]
+    package let rulesPath: String
+    package let program: Program
+    package let description: String?
+    package let cases: [RuleTestCase]
 }
 
 /// One case: a patient and what the rules must make of it.
-public struct RuleTestCase: Sendable {
-    public let name: String
+package struct RuleTestCase: Sendable {
+    package let name: String
     /// Where the case starts in the test file.
-    public let location: SourceLocation
+    package let location: SourceLocation
     /// One value per input register, decoded by the real `InputDecoder`;
     /// NaN for a missing value.
-    public let inputs: [Double]
-    public let expectations: [RuleExpectation]
+    package let inputs: [Double]
+    package let expectations: [RuleExpectation]
 }
 
 /// One expected result of a case, with where it is written.
-public struct RuleExpectation: Sendable {
-    public enum Kind: Sendable {
+package struct RuleExpectation: Sendable {
+    package enum Kind: Sendable {
         /// `<domain>_score`: domain index, score.
         case domainScore(Int, Int)
         /// `<domain>_tier`: domain index, tier index (after floors).
@@ -49,22 +49,22 @@ public struct RuleExpectation: Sendable {
         case derived(Int, Double)
     }
 
-    public let kind: Kind
+    package let kind: Kind
     /// The key or list item the expectation is written at.
-    public let location: SourceLocation
+    package let location: SourceLocation
     /// How wide a caret under it should be.
-    public let length: Int
+    package let length: Int
 }
 
 /// A condition of a rule file that a test can name by its id.
-public enum ConditionReference: Sendable, Hashable {
+package enum ConditionReference: Sendable, Hashable {
     case rule(Int)
     case floor(domain: Int, index: Int)
     case escalation(Int)
     case model(Int)
 
     /// The condition's id as written in the rule file.
-    public func id(in program: Program) -> String {
+    package func id(in program: Program) -> String {
         switch self {
         case .rule(let index): program.rules[index].id
         case .floor(let domain, let index): program.domains[domain].floors[index].id
@@ -74,7 +74,7 @@ public enum ConditionReference: Sendable, Hashable {
     }
 
     /// The compiled condition; nil for a model that always holds.
-    public func condition(in program: Program) -> TypedExpr? {
+    package func condition(in program: Program) -> TypedExpr? {
         switch self {
         case .rule(let index): program.rules[index].condition
         case .floor(let domain, let index): program.domains[domain].floors[index].condition
@@ -85,7 +85,7 @@ public enum ConditionReference: Sendable, Hashable {
 
     /// The condition's outcome in an evaluated record; a model without a
     /// condition always holds.
-    public func outcome(in evaluator: Evaluator) -> Outcome {
+    package func outcome(in evaluator: Evaluator) -> Outcome {
         guard let condition = condition(in: evaluator.program) else { return .fired }
         return Outcome(evaluator.registerValues[condition.register])
     }

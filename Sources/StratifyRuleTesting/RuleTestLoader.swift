@@ -5,11 +5,11 @@ import StratifyYAML
 
 /// Something that stops a test file from running: a mistake in it, or in
 /// the rule file it tests, with the source to quote.
-public struct RuleTestProblem: Sendable {
-    public let diagnostic: Diagnostic
-    public let source: SourceFile?
+package struct RuleTestProblem: Sendable {
+    package let diagnostic: Diagnostic
+    package let source: SourceFile?
 
-    public init(_ diagnostic: Diagnostic, source: SourceFile?) {
+    package init(_ diagnostic: Diagnostic, source: SourceFile?) {
         self.diagnostic = diagnostic
         self.source = source
     }
@@ -19,18 +19,18 @@ public struct RuleTestProblem: Sendable {
 /// compiled once however many test files name it → a checked
 /// `RuleTestFile`. Problems are collected, never thrown, so that one run
 /// reports every broken file.
-public final class RuleTestLoader {
+package final class RuleTestLoader {
     /// The rule file a test file tests when it does not say.
-    public static let defaultRulesPath = "../default.yaml"
+    package static let defaultRulesPath = "../default.yaml"
 
-    public private(set) var problems: [RuleTestProblem] = []
+    package private(set) var problems: [RuleTestProblem] = []
     /// Compiled rule files by normalised path; nil when a file did not load.
     private var programs: [String: Program?] = [:]
 
-    public init() {}
+    package init() {}
 
     /// Loads the test file at `path`; nil when it has a problem (reported in `problems`).
-    public func load(path: String) -> RuleTestFile? {
+    package func load(path: String) -> RuleTestFile? {
         let bytes: [UInt8]
         do {
             bytes = try Self.readFile(path)
@@ -42,7 +42,7 @@ public final class RuleTestLoader {
     }
 
     /// Loads a test file from memory; its `rules:` path is relative to `source.path`.
-    public func load(_ source: SourceFile) -> RuleTestFile? {
+    package func load(_ source: SourceFile) -> RuleTestFile? {
         let context = NodeReader(source: source)
         defer { problems += context.diagnostics.map { RuleTestProblem($0, source: source) } }
         guard !Self.isBlank(source.bytes) else {
@@ -109,7 +109,7 @@ public final class RuleTestLoader {
 
     /// `relative` resolved against the folder of `file`, with `.` and `..`
     /// segments removed, so that a rule file has one name however it is reached.
-    public static func resolve(_ relative: String, from file: String) -> String {
+    package static func resolve(_ relative: String, from file: String) -> String {
         if relative.hasPrefix("/") { return normalise(relative) }
         guard let slash = file.lastIndex(of: "/") else { return normalise(relative) }
         return normalise(String(file[...slash]) + relative)

@@ -4,12 +4,12 @@ import Glibc
 
 /// Finds test files: a path may be a file (taken whatever its name) or a
 /// folder (its `*.test.yaml` files, not its sub-folders, sorted by name).
-public enum RuleTestPaths {
-    public static let suffix = ".test.yaml"
+package enum RuleTestPaths {
+    package static let suffix = ".test.yaml"
 
     /// The test files `paths` name, in order; an error message for a path
     /// that does not exist or a folder without test files.
-    public static func expand(_ paths: [String]) -> (files: [String], errors: [String]) {
+    package static func expand(_ paths: [String]) -> (files: [String], errors: [String]) {
         var files: [String] = []
         var errors: [String] = []
         for path in paths {
@@ -32,7 +32,7 @@ public enum RuleTestPaths {
     }
 
     /// The `*.test.yaml` files directly in `folder`, sorted by name.
-    public static func testFiles(in folder: String) -> [String] {
+    package static func testFiles(in folder: String) -> [String] {
         guard let directory = opendir(folder) else { return [] }
         defer { closedir(directory) }
         var names: [String] = []

@@ -1,9 +1,9 @@
 /// The text of a test run, for people: failures with the trace that
 /// decided them, the closing counts, and coverage.
-public enum RuleTestReport {
+package enum RuleTestReport {
     /// A failing case: where it is, each expectation that did not hold
     /// (expected vs actual, at its own line) and its trace.
-    public static func failure(_ result: RuleCaseResult, in file: RuleTestFile) -> String {
+    package static func failure(_ result: RuleCaseResult, in file: RuleTestFile) -> String {
         var lines = ["FAIL \(file.source.path):\(result.location): \(result.name)"]
         var shown = Set<[String]>()
         for failure in result.failures {
@@ -33,19 +33,19 @@ public enum RuleTestReport {
         return sections
     }
 
-    public static func pass(_ result: RuleCaseResult, in file: RuleTestFile) -> String {
+    package static func pass(_ result: RuleCaseResult, in file: RuleTestFile) -> String {
         "PASS \(file.source.path):\(result.location): \(result.name)"
     }
 
     /// The failures of a whole run, then the counts; the last line is
     /// `N passed, M failed`.
-    public static func text(_ suite: RuleTestSuiteResult, verbose: Bool = false) -> String {
+    package static func text(_ suite: RuleTestSuiteResult, verbose: Bool = false) -> String {
         let cases = results(suite, verbose: verbose)
         return (cases.isEmpty ? "" : cases + "\n") + closing(suite)
     }
 
     /// Each failing case (and, when `verbose`, each passing one).
-    public static func results(_ suite: RuleTestSuiteResult, verbose: Bool = false) -> String {
+    package static func results(_ suite: RuleTestSuiteResult, verbose: Bool = false) -> String {
         var blocks: [String] = []
         for file in suite.files {
             for result in file.cases {
@@ -60,7 +60,7 @@ public enum RuleTestReport {
     }
 
     /// What ran, then `N passed, M failed`.
-    public static func closing(_ suite: RuleTestSuiteResult) -> String {
+    package static func closing(_ suite: RuleTestSuiteResult) -> String {
         let cases = suite.files.reduce(0) { $0 + $1.cases.count }
         var text = "Ran \(cases) case\(cases == 1 ? "" : "s") from \(suite.files.count) test file\(suite.files.count == 1 ? "" : "s")"
         if !suite.coverage.isEmpty { text += " against \(suite.coverage.map(\.rulesPath).joined(separator: ", "))" }
@@ -71,7 +71,7 @@ public enum RuleTestReport {
 
     /// Coverage of one rule file: the percentage, counts by kind, and every
     /// item not exercised, located in the rule file where it can be.
-    public static func coverage(_ coverage: RuleCoverage, rulesPath: String) -> String {
+    package static func coverage(_ coverage: RuleCoverage, rulesPath: String) -> String {
         let items = coverage.items
         var lines = ["Coverage of \(rulesPath): \(percentText(coverage.percent)) (\(items.count { $0.exercised }) of \(items.count) items)"]
         for kind in RuleCoverageItem.Kind.allCases {
@@ -92,7 +92,7 @@ public enum RuleTestReport {
     }
 
     /// `97.3%`, rounded down so that anything short of complete is below 100.
-    public static func percentText(_ percent: Double) -> String {
+    package static func percentText(_ percent: Double) -> String {
         let tenths = Int((percent * 10).rounded(.down))
         return "\(tenths / 10).\(tenths % 10)%"
     }

@@ -5,17 +5,17 @@ import StratifyRules
 /// Runs the cases of a test file: each patient goes into the input
 /// registers, the program is evaluated once, and every expectation is read
 /// from the registers. Observers (coverage) see every evaluation.
-public struct RuleTestRunner {
-    public let file: RuleTestFile
+package struct RuleTestRunner {
+    package let file: RuleTestFile
 
-    public init(file: RuleTestFile) {
+    package init(file: RuleTestFile) {
         self.file = file
     }
 
     /// Runs every case; `observe` is called after each evaluation, before
     /// the expectations are checked. A failing case is traced (`TraceBuilder`)
     /// from the same registers, to show what decided each value.
-    public func run(observe: (Evaluator) -> Void = { _ in }) -> RuleTestFileResult {
+    package func run(observe: (Evaluator) -> Void = { _ in }) -> RuleTestFileResult {
         let evaluator = Evaluator(program: file.program)
         var builder: TraceBuilder?
         var results: [RuleCaseResult] = []

@@ -1,10 +1,10 @@
 import StratifyRules
 
 /// Loads and runs test files, with coverage of every rule file they test.
-public enum RuleTestSuite {
+package enum RuleTestSuite {
     /// Runs the test files that `paths` name (files, or folders of
     /// `*.test.yaml`). A broken file is reported and skipped; the others run.
-    public static func run(paths: [String]) -> RuleTestSuiteResult {
+    package static func run(paths: [String]) -> RuleTestSuiteResult {
         let (files, pathErrors) = RuleTestPaths.expand(paths)
         let loader = RuleTestLoader()
         let loaded = files.compactMap { loader.load(path: $0) }
@@ -15,7 +15,7 @@ public enum RuleTestSuite {
     }
 
     /// Runs loaded test files; coverage is kept per rule file.
-    public static func run(_ files: [RuleTestFile]) -> RuleTestSuiteResult {
+    package static func run(_ files: [RuleTestFile]) -> RuleTestSuiteResult {
         var result = RuleTestSuiteResult()
         for file in files {
             var coverage = result.coverage.first { $0.rulesPath == file.rulesPath }?.coverage ?? RuleCoverage(program: file.program)
@@ -31,22 +31,22 @@ public enum RuleTestSuite {
 }
 
 /// Everything a test run found.
-public struct RuleTestSuiteResult: Sendable {
+package struct RuleTestSuiteResult: Sendable {
     /// Paths that name nothing to run.
-    public var pathErrors: [String] = []
+    package var pathErrors: [String] = []
     /// Mistakes in test files (or the rule files they test); those files did not run.
-    public var problems: [RuleTestProblem] = []
-    public var files: [RuleTestFileResult] = []
+    package var problems: [RuleTestProblem] = []
+    package var files: [RuleTestFileResult] = []
     /// Per rule file tested, in the order first tested.
-    public var coverage: [(rulesPath: String, coverage: RuleCoverage)] = []
+    package var coverage: [(rulesPath: String, coverage: RuleCoverage)] = []
 
-    public var passed: Int { files.reduce(0) { $0 + $1.passed } }
-    public var failed: Int { files.reduce(0) { $0 + $1.failed } }
+    package var passed: Int { files.reduce(0) { $0 + $1.passed } }
+    package var failed: Int { files.reduce(0) { $0 + $1.failed } }
     /// A test file did not load, or a path named nothing.
-    public var isBroken: Bool { !pathErrors.isEmpty || problems.contains { $0.diagnostic.severity == .error } }
+    package var isBroken: Bool { !pathErrors.isEmpty || problems.contains { $0.diagnostic.severity == .error } }
 
     /// The rule files whose coverage is below `minimum` percent.
-    public func coverage(below minimum: Double) -> [(rulesPath: String, percent: Double)] {
+    package func coverage(below minimum: Double) -> [(rulesPath: String, percent: Double)] {
         coverage.filter { $0.coverage.percent < minimum }.map { ($0.rulesPath, $0.coverage.percent) }
     }
 }

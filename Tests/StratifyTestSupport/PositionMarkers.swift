@@ -1,10 +1,10 @@
 /// Position markers (`1️⃣`, `2️⃣`, …) inside a test's source text, as
 /// swift-syntax's `assertParse` writes them: a test reads like the
 /// diagnostics it expects, at the places it marks.
-public enum PositionMarkers {
+package enum PositionMarkers {
     /// The text without its markers, and the line and column (1-based, in
     /// Unicode scalars, as diagnostics count them) where each marker was.
-    public static func strip(_ marked: String) -> (text: String, places: [String: (line: Int, column: Int)]) {
+    package static func strip(_ marked: String) -> (text: String, places: [String: (line: Int, column: Int)]) {
         var text = ""
         var places: [String: (line: Int, column: Int)] = [:]
         var line = 1

@@ -1,10 +1,10 @@
 import Foundation
 
 /// A folder for the files one test makes, removed with the value.
-public final class ScratchFolder {
-    public let path: String
+package final class ScratchFolder {
+    package let path: String
 
-    public init(prefix: String = "stratify-test") throws {
+    package init(prefix: String = "stratify-test") throws {
         path = RepositoryFixtures.temporaryPath(prefix: prefix, suffix: "")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
@@ -14,17 +14,17 @@ public final class ScratchFolder {
     }
 
     /// The path of the file `name` in the folder.
-    public func file(_ name: String) -> String {
+    package func file(_ name: String) -> String {
         path + "/" + name
     }
 
     /// Writes `bytes` to the file `name` in the folder; returns its path.
-    public func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+    package func write(_ name: String, _ bytes: [UInt8]) throws -> String {
         try Data(bytes).write(to: URL(fileURLWithPath: file(name)))
         return file(name)
     }
 
-    public func write(_ name: String, _ text: String) throws -> String {
+    package func write(_ name: String, _ text: String) throws -> String {
         try write(name, Array(text.utf8))
     }
 }

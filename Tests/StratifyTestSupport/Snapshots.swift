@@ -4,13 +4,13 @@ import Foundation
 /// `Tests/Fixtures/snapshots/`. When the output changes on purpose, run the
 /// tests with `STRATIFY_UPDATE_SNAPSHOTS=1` to rewrite the files, and review
 /// the change with `git diff` before committing it.
-public enum Snapshots {
+package enum Snapshots {
     /// Whether this run rewrites the snapshot files instead of comparing.
-    public static let updating = ProcessInfo.processInfo.environment["STRATIFY_UPDATE_SNAPSHOTS"] == "1"
+    package static let updating = ProcessInfo.processInfo.environment["STRATIFY_UPDATE_SNAPSHOTS"] == "1"
 
     /// The stored snapshot `name` (a path under `Tests/Fixtures/snapshots/`),
     /// to compare `actual` with; when updating, `actual` is stored first.
-    public static func expected(_ name: String, actual: String) throws -> String {
+    package static func expected(_ name: String, actual: String) throws -> String {
         let path = RepositoryFixtures.fixture("snapshots/" + name)
         if updating {
             try FileManager.default.createDirectory(

@@ -5,21 +5,21 @@ import StratifyIO
 /// element (for screen readers and copy-paste). Each row carries its
 /// figures as data attributes (`data-kind`, `data-key`, `data-n`...) so that
 /// a test can read them from the page's DOM.
-public struct DataTable {
-    public struct Row {
-        public var cells: [String]
-        public var attributes: [(String, String)]
+package struct DataTable {
+    package struct Row {
+        package var cells: [String]
+        package var attributes: [(String, String)]
 
-        public init(_ cells: [String], attributes: [(String, String)] = []) {
+        package init(_ cells: [String], attributes: [(String, String)] = []) {
             self.cells = cells
             self.attributes = attributes
         }
     }
 
-    public var header: [String]
-    public var rows: [Row]
+    package var header: [String]
+    package var rows: [Row]
 
-    public init(header: [String], rows: [Row]) {
+    package init(header: [String], rows: [Row]) {
         self.header = header
         self.rows = rows
     }
@@ -45,29 +45,29 @@ public struct DataTable {
 }
 
 /// Counts as people see them: a small cell (1 to minCell − 1) is hidden.
-public struct SmallCells: Sendable {
-    public var minCell: Int
+package struct SmallCells: Sendable {
+    package var minCell: Int
 
-    public init(minCell: Int) { self.minCell = minCell }
+    package init(minCell: Int) { self.minCell = minCell }
 
     /// The count, or nil when it is hidden.
-    public func shown(_ count: Int) -> Int? {
+    package func shown(_ count: Int) -> Int? {
         count > 0 && count < minCell ? nil : count
     }
 
-    public func text(_ count: Int) -> String {
+    package func text(_ count: Int) -> String {
         shown(count).map(String.init) ?? "<\(minCell)"
     }
 
     /// `data-n` for a shown count, `data-suppressed` for a hidden one.
-    public func attributes(_ count: Int) -> [(String, String)] {
+    package func attributes(_ count: Int) -> [(String, String)] {
         shown(count).map { [("data-n", String($0))] } ?? [("data-suppressed", "true")]
     }
 }
 
 /// Each chart as a `<figure>`: a heading, the inline SVG (with `role="img"`,
 /// an `aria-label` and a `<title>`), and the `<details>` table.
-public enum Charts {
+package enum Charts {
     static let width = 640.0
     static let labelWidth = 170.0
 
@@ -110,7 +110,7 @@ public enum Charts {
 
     /// Horizontal bars with their labels and counts; `shades` gives each
     /// bar's ramp step (a tier's place on the scale), nil for one colour.
-    public static func bars(
+    package static func bars(
         _ html: inout HTMLWriter, title: String, labels: [String], counts: [Int], cells: SmallCells,
         shades: [Int]? = nil, centred: Bool = false, table: DataTable
     ) {
@@ -132,7 +132,7 @@ public enum Charts {
     }
 
     /// A grid of counts, each cell shaded by its count and labelled with it.
-    public static func heatmap(
+    package static func heatmap(
         _ html: inout HTMLWriter, title: String, rows: [String], columns: [String], counts: [[Int]], cells: SmallCells,
         table: DataTable
     ) {
@@ -161,7 +161,7 @@ public enum Charts {
     }
 
     /// Before → after as a Sankey diagram of a transition matrix.
-    public static func sankey(
+    package static func sankey(
         _ html: inout HTMLWriter, title: String, left: [String], right: [String], counts: [[Int]], cells: SmallCells,
         table: DataTable
     ) {
@@ -197,7 +197,7 @@ public enum Charts {
     }
 
     /// A curve in the unit square (the ROC curve), with the diagonal of chance.
-    public static func curve(
+    package static func curve(
         _ html: inout HTMLWriter, title: String, summary: String, points: [(x: Double, y: Double)], xLabel: String, yLabel: String,
         table: DataTable
     ) {
@@ -224,7 +224,7 @@ public enum Charts {
 
     /// A rate per group with its 95% interval: a point and a whisker per
     /// group on a 0–100% axis (event rate per tier; calibration by band).
-    public static func rates(
+    package static func rates(
         _ html: inout HTMLWriter, title: String, labels: [String], rates: [Double?], intervals: [(Double, Double)?], table: DataTable
     ) {
         let rowHeight = 26.0, plot = width - labelWidth - 40
@@ -271,7 +271,7 @@ public enum Charts {
         return min(width / 2, max(labelWidth, longest * 7 + 12))
     }
 
-    public static func percent(_ value: Double) -> String {
+    package static func percent(_ value: Double) -> String {
         NumberText.fixed(value * 100, decimals: 1, trimZeros: true) + "%"
     }
 }

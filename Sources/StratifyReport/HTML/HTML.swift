@@ -1,5 +1,5 @@
 /// Text made safe for HTML element content and attribute values.
-public func htmlEscaped(_ text: String) -> String {
+package func htmlEscaped(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.utf8.count)
     for character in text.unicodeScalars {
@@ -17,40 +17,40 @@ public func htmlEscaped(_ text: String) -> String {
 
 /// Builds an HTML document by appending: plain string building with one
 /// escaping helper, so that what goes out is easy to see in the code.
-public struct HTMLWriter {
-    public private(set) var text = ""
+package struct HTMLWriter {
+    package private(set) var text = ""
 
-    public init() {}
+    package init() {}
 
     /// Raw markup, written as it is (only literals and other writers' output).
-    public mutating func raw(_ markup: String) {
+    package mutating func raw(_ markup: String) {
         text += markup
     }
 
     /// Text content, escaped.
-    public mutating func escaped(_ content: String) {
+    package mutating func escaped(_ content: String) {
         text += htmlEscaped(content)
     }
 
     /// `<tag attributes>escaped content</tag>`.
-    public mutating func element(_ tag: String, _ attributes: [(String, String)], _ content: String) {
+    package mutating func element(_ tag: String, _ attributes: [(String, String)], _ content: String) {
         open(tag, attributes)
         escaped(content)
         close(tag)
     }
 
     /// `<tag>escaped content</tag>`.
-    public mutating func element(_ tag: String, _ content: String) {
+    package mutating func element(_ tag: String, _ content: String) {
         element(tag, [], content)
     }
 
-    public mutating func open(_ tag: String, _ attributes: [(String, String)] = []) {
+    package mutating func open(_ tag: String, _ attributes: [(String, String)] = []) {
         text += "<" + tag
         for (name, value) in attributes { text += " \(name)=\"\(htmlEscaped(value))\"" }
         text += ">"
     }
 
-    public mutating func close(_ tag: String) {
+    package mutating func close(_ tag: String) {
         text += "</\(tag)>"
     }
 }
@@ -59,13 +59,13 @@ public struct HTMLWriter {
 /// so it reads in greyscale print and with every common colour-vision
 /// deficiency: it follows ColorBrewer's "Blues" lightness steps), and the
 /// text colour that stays readable on each step.
-public enum Palette {
-    public static let ramp = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
-    public static let textOn = ["#000", "#000", "#000", "#fff", "#fff"]
+package enum Palette {
+    package static let ramp = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+    package static let textOn = ["#000", "#000", "#000", "#fff", "#fff"]
 
     /// The ramp step of item `index` of `count` ordered items (a tier scale):
     /// the lowest light, the highest darkest; never the near-white step.
-    public static func step(_ index: Int, of count: Int) -> Int {
+    package static func step(_ index: Int, of count: Int) -> Int {
         guard count > 1 else { return ramp.count - 1 }
         return 1 + Int((Double(index) * Double(ramp.count - 2) / Double(count - 1)).rounded())
     }

@@ -2,13 +2,13 @@ import StratifyCore
 import StratifyIO
 
 /// A rectangle in SVG user units.
-public struct Rect: Sendable, Equatable {
-    public var x: Double
-    public var y: Double
-    public var width: Double
-    public var height: Double
+package struct Rect: Sendable, Equatable {
+    package var x: Double
+    package var y: Double
+    package var width: Double
+    package var height: Double
 
-    public init(x: Double, y: Double, width: Double, height: Double) {
+    package init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x
         self.y = y
         self.width = width
@@ -18,21 +18,21 @@ public struct Rect: Sendable, Equatable {
 
 /// Coordinates as SVG text: one decimal, so that the same numbers always
 /// give the same bytes (and the file stays small).
-public enum SVGNumber {
+package enum SVGNumber {
     /// `12.25` → `12.3`, `12.0` → `12`.
-    public static func text(_ value: Double) -> String {
+    package static func text(_ value: Double) -> String {
         let text = NumberText.fixed(value.isFinite ? value : 0, decimals: 1)
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 }
 
 /// The geometry of every chart, apart from any HTML: numbers in, shapes out.
-public enum ChartGeometry {
+package enum ChartGeometry {
     /// Horizontal bars, one per value, top to bottom, each `barHeight` high
     /// with `gap` between; the longest is `width` long. With `centred`, the
     /// bars are centred on `width / 2` (a pyramid); otherwise they start at 0.
     /// A nil value (a suppressed count) gets a bar of width 0.
-    public static func bars(_ values: [Int?], width: Double, barHeight: Double, gap: Double, centred: Bool) -> [Rect] {
+    package static func bars(_ values: [Int?], width: Double, barHeight: Double, gap: Double, centred: Bool) -> [Rect] {
         let largest = values.compactMap { $0 }.max() ?? 0
         return values.enumerated().map { index, value in
             let length = largest > 0 ? width * Double(value ?? 0) / Double(largest) : 0
@@ -42,7 +42,7 @@ public enum ChartGeometry {
     }
 
     /// The cells of a rows × columns grid, row by row.
-    public static func grid(rows: Int, columns: Int, cellWidth: Double, cellHeight: Double) -> [[Rect]] {
+    package static func grid(rows: Int, columns: Int, cellWidth: Double, cellHeight: Double) -> [[Rect]] {
         (0..<rows).map { row in
             (0..<columns).map { column in
                 Rect(x: Double(column) * cellWidth, y: Double(row) * cellHeight, width: cellWidth, height: cellHeight)
@@ -52,19 +52,19 @@ public enum ChartGeometry {
 
     /// The step of a sequential palette of `steps` colours for `value`
     /// against `largest`: 0 for nothing, `steps - 1` for the largest.
-    public static func shade(_ value: Int, largest: Int, steps: Int) -> Int {
+    package static func shade(_ value: Int, largest: Int, steps: Int) -> Int {
         guard largest > 0, value > 0, steps > 1 else { return 0 }
         return min(steps - 1, max(1, Int((Double(value) / Double(largest) * Double(steps - 1)).rounded(.up))))
     }
 
     /// Points in the unit square (x right, y up) as an SVG `points` list in
     /// a `width` × `height` box (y down).
-    public static func polyline(_ points: [(x: Double, y: Double)], width: Double, height: Double) -> String {
+    package static func polyline(_ points: [(x: Double, y: Double)], width: Double, height: Double) -> String {
         points.map { "\(SVGNumber.text($0.x * width)),\(SVGNumber.text(height - $0.y * height))" }.joined(separator: " ")
     }
 
     /// A point of the unit square in the box, as for ``polyline(_:width:height:)``.
-    public static func point(x: Double, y: Double, width: Double, height: Double) -> (x: Double, y: Double) {
+    package static func point(x: Double, y: Double, width: Double, height: Double) -> (x: Double, y: Double) {
         (x * width, height - y * height)
     }
 }
@@ -72,14 +72,14 @@ public enum ChartGeometry {
 /// A score on its tier bands: one segment per band along a line, and the
 /// score's place on it. The last band is open above; it is drawn as wide as
 /// the band before it (at least 2 points), or to just past the score.
-public struct BandScaleLayout: Sendable, Equatable {
-    public var segments: [Rect]
-    public var marker: Double
+package struct BandScaleLayout: Sendable, Equatable {
+    package var segments: [Rect]
+    package var marker: Double
     /// The score at the right end of the line.
-    public var end: Int
+    package var end: Int
 
     /// - Parameter bands: lower bounds, lowest first (each band runs to the next).
-    public init(lowers: [Int], score: Int, width: Double, height: Double) {
+    package init(lowers: [Int], score: Int, width: Double, height: Double) {
         let start = min(lowers.first ?? 0, score)
         let lastWidth = lowers.count > 1 ? max(2, lowers[lowers.count - 1] - lowers[lowers.count - 2]) : 2
         let end = max((lowers.last ?? 0) + lastWidth, score + 1)
@@ -98,23 +98,23 @@ public struct BandScaleLayout: Sendable, Equatable {
 /// A Sankey diagram of a transition matrix: a column of nodes for the rows
 /// (before), a column for the columns (after), and a ribbon per non-empty
 /// cell whose thickness is its count.
-public struct SankeyLayout: Sendable, Equatable {
-    public struct Ribbon: Sendable, Equatable {
-        public var from: Int
-        public var to: Int
-        public var count: Int
+package struct SankeyLayout: Sendable, Equatable {
+    package struct Ribbon: Sendable, Equatable {
+        package var from: Int
+        package var to: Int
+        package var count: Int
         /// The SVG path of the ribbon's outline.
-        public var path: String
+        package var path: String
     }
 
-    public var left: [Rect]
-    public var right: [Rect]
-    public var ribbons: [Ribbon]
+    package var left: [Rect]
+    package var right: [Rect]
+    package var ribbons: [Ribbon]
 
     /// - Parameters:
     ///   - counts: rows (left nodes) × columns (right nodes).
     ///   - height: the space for nodes; `gap` between nodes comes on top.
-    public init(counts: [[Int]], width: Double, height: Double, nodeWidth: Double, gap: Double) {
+    package init(counts: [[Int]], width: Double, height: Double, nodeWidth: Double, gap: Double) {
         let rowTotals = counts.map { $0.reduce(0, +) }
         let columnCount = counts.map(\.count).max() ?? 0
         let columnTotals = (0..<columnCount).map { column in counts.reduce(0) { $0 + (column < $1.count ? $1[column] : 0) } }
