@@ -43,7 +43,7 @@ struct AssessmentSide {
                 Terminal.standardError.write("\(path): \(reader.records) assessments read from score output\n")
                 return Result(vocabulary: reader.vocabulary, rejected: 0, isScoreOutput: true)
             }
-        } catch let error as BatchError {
+        } catch {
             Terminal.standardError.write(error.description + "\n")
             throw ExitStatus.failure
         }
