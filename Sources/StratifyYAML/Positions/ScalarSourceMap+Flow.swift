@@ -6,32 +6,13 @@ extension ScalarSourceMap {
     static func plain(_ bytes: [UInt8], start: Int, end: Int) -> ScalarSourceMap {
         var map = ScalarSourceMap()
         var position = start
-        var leadingBlanks = false
-        var leadingBreak: Piece?
-        var trailingBreaks: [Piece] = []
-        var whitespaces: [Piece] = []
+        var folding = Folding()
         while position < end {
-            if isBlank(bytes, position, end) {
-                // Blanks that start a continuation line are indentation.
-                if !leadingBlanks { whitespaces.append(Piece(bytes: [bytes[position]], origin: position)) }
-                position += 1
-            } else if let lineBreak = lineBreak(bytes, position, end) {
-                let piece = Piece(bytes: lineBreak.value, origin: position)
-                if !leadingBlanks {
-                    whitespaces.removeAll()
-                    leadingBreak = piece
-                    leadingBlanks = true
-                } else {
-                    trailingBreaks.append(piece)
-                }
-                position += lineBreak.length
+            if let next = folding.take(bytes, position, end) {
+                position = next
             } else {
-                if leadingBlanks || !whitespaces.isEmpty {
-                    map.join(leadingBlanks: leadingBlanks, leadingBreak: leadingBreak, trailingBreaks: trailingBreaks, whitespaces: whitespaces)
-                    leadingBlanks = false
-                    leadingBreak = nil
-                    trailingBreaks.removeAll()
-                    whitespaces.removeAll()
+                if folding.leadingBlanks || !folding.whitespaces.isEmpty {
+                    folding.join(into: &map)
                 }
                 let width = width(bytes, position, end)
                 map.emit(bytes[position..<(position + width)], from: position)
@@ -42,17 +23,50 @@ extension ScalarSourceMap {
         return map
     }
 
+    /// The blanks and line breaks between two runs of text, which YAML
+    /// folds (libyaml's `leading_blanks`, `leading_break`, `trailing_breaks`
+    /// and `whitespaces`): one copy for plain and quoted scalars.
+    struct Folding {
+        var leadingBlanks = false
+        var leadingBreak: Piece?
+        var trailingBreaks: [Piece] = []
+        var whitespaces: [Piece] = []
+
+        /// Takes the blank or line break at `position` and returns the
+        /// position after it; nil at anything else.
+        mutating func take(_ bytes: [UInt8], _ position: Int, _ end: Int) -> Int? {
+            if ScalarSourceMap.isBlank(bytes, position, end) {
+                // Blanks that start a continuation line are indentation.
+                if !leadingBlanks { whitespaces.append(Piece(bytes: [bytes[position]], origin: position)) }
+                return position + 1
+            }
+            guard let lineBreak = ScalarSourceMap.lineBreak(bytes, position, end) else { return nil }
+            let piece = Piece(bytes: lineBreak.value, origin: position)
+            if !leadingBlanks {
+                whitespaces.removeAll()
+                leadingBreak = piece
+                leadingBlanks = true
+            } else {
+                trailingBreaks.append(piece)
+            }
+            return position + lineBreak.length
+        }
+
+        /// Emits the folded whitespace into `map` and starts over.
+        mutating func join(into map: inout ScalarSourceMap) {
+            map.join(leadingBlanks: leadingBlanks, leadingBreak: leadingBreak, trailingBreaks: trailingBreaks, whitespaces: whitespaces)
+            self = Folding()
+        }
+    }
+
     // MARK: - Quoted
 
     /// `start..<end` is the text between the quotes.
     static func quoted(_ bytes: [UInt8], start: Int, end: Int, single: Bool) -> ScalarSourceMap? {
         var map = ScalarSourceMap()
         var position = start
-        var leadingBreak: Piece?
-        var trailingBreaks: [Piece] = []
-        var whitespaces: [Piece] = []
+        var folding = Folding()
         while true {
-            var leadingBlanks = false
             while position < end, !isBlank(bytes, position, end), lineBreak(bytes, position, end) == nil {
                 let byte = bytes[position]
                 if single, byte == UInt8(ascii: "'") {
@@ -64,7 +78,7 @@ extension ScalarSourceMap {
                     if let lineBreak = lineBreak(bytes, position + 1, end) {
                         // An escaped line break joins the lines with nothing between.
                         position += 1 + lineBreak.length
-                        leadingBlanks = true
+                        folding.leadingBlanks = true
                         break
                     }
                     guard let escape = Self.escape(bytes, at: position, end: end) else { return nil }
@@ -77,28 +91,10 @@ extension ScalarSourceMap {
                 }
             }
             if position >= end { break }
-            while position < end {
-                if isBlank(bytes, position, end) {
-                    if !leadingBlanks { whitespaces.append(Piece(bytes: [bytes[position]], origin: position)) }
-                    position += 1
-                } else if let lineBreak = lineBreak(bytes, position, end) {
-                    let piece = Piece(bytes: lineBreak.value, origin: position)
-                    if !leadingBlanks {
-                        whitespaces.removeAll()
-                        leadingBreak = piece
-                        leadingBlanks = true
-                    } else {
-                        trailingBreaks.append(piece)
-                    }
-                    position += lineBreak.length
-                } else {
-                    break
-                }
+            while position < end, let next = folding.take(bytes, position, end) {
+                position = next
             }
-            map.join(leadingBlanks: leadingBlanks, leadingBreak: leadingBreak, trailingBreaks: trailingBreaks, whitespaces: whitespaces)
-            leadingBreak = nil
-            trailingBreaks.removeAll()
-            whitespaces.removeAll()
+            folding.join(into: &map)
         }
         map.endOrigin = end
         return map
