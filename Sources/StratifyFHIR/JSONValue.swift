@@ -133,77 +133,33 @@ struct JSONTextParser {
     }
 
     private mutating func object() throws(JSONSyntaxError) -> JSONValue {
-        depth += 1
-        if depth > Self.maxDepth { throw fail("nested too deeply") }
-        pos += 1
         var members: [(key: String, value: JSONValue)] = []
-        skipSpace()
-        if pos < bytes.count, bytes[pos] == 0x7D {
-            pos += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
+        if try open(until: 0x7D) { return .object(members) }
+        repeat {
             skipSpace()
             guard pos < bytes.count, bytes[pos] == 0x22 else { throw fail("expected a member name") }
             // A name not kept is told from its bytes: no string is made.
             if let keep, !keep.contains(nameAt: pos, in: bytes) {
                 try skipString()
-                skipSpace()
-                guard pos < bytes.count, bytes[pos] == 0x3A else { throw fail("expected ':'") }
-                pos += 1
-                skipSpace()
+                try colon()
                 try skipValue()
             } else {
                 let key = try string()
-                skipSpace()
-                guard pos < bytes.count, bytes[pos] == 0x3A else { throw fail("expected ':'") }
-                pos += 1
-                skipSpace()
+                try colon()
                 members.append((key, try value()))
             }
-            skipSpace()
-            guard pos < bytes.count else { throw fail("unexpected end of text") }
-            if bytes[pos] == 0x2C {
-                pos += 1
-                continue
-            }
-            if bytes[pos] == 0x7D {
-                pos += 1
-                depth -= 1
-                return .object(members)
-            }
-            throw fail("expected ',' or '}'")
-        }
+        } while try another(until: 0x7D)
+        return .object(members)
     }
 
     private mutating func array() throws(JSONSyntaxError) -> JSONValue {
-        depth += 1
-        if depth > Self.maxDepth { throw fail("nested too deeply") }
-        pos += 1
         var items: [JSONValue] = []
-        skipSpace()
-        if pos < bytes.count, bytes[pos] == 0x5D {
-            pos += 1
-            depth -= 1
-            return .array(items)
-        }
-        while true {
+        if try open(until: 0x5D) { return .array(items) }
+        repeat {
             skipSpace()
             items.append(try value())
-            skipSpace()
-            guard pos < bytes.count else { throw fail("unexpected end of text") }
-            if bytes[pos] == 0x2C {
-                pos += 1
-                continue
-            }
-            if bytes[pos] == 0x5D {
-                pos += 1
-                depth -= 1
-                return .array(items)
-            }
-            throw fail("expected ',' or ']'")
-        }
+        } while try another(until: 0x5D)
+        return .array(items)
     }
 
     /// Checks one value's syntax and moves past it, building nothing.
@@ -212,40 +168,16 @@ struct JSONTextParser {
         switch bytes[pos] {
         case 0x7B, 0x5B:
             let close: UInt8 = bytes[pos] == 0x7B ? 0x7D : 0x5D
-            let isObject = close == 0x7D
-            depth += 1
-            if depth > Self.maxDepth { throw fail("nested too deeply") }
-            pos += 1
-            skipSpace()
-            if pos < bytes.count, bytes[pos] == close {
-                pos += 1
-                depth -= 1
-                return
-            }
-            while true {
+            if try open(until: close) { return }
+            repeat {
                 skipSpace()
-                if isObject {
+                if close == 0x7D {
                     guard pos < bytes.count, bytes[pos] == 0x22 else { throw fail("expected a member name") }
                     try skipString()
-                    skipSpace()
-                    guard pos < bytes.count, bytes[pos] == 0x3A else { throw fail("expected ':'") }
-                    pos += 1
-                    skipSpace()
+                    try colon()
                 }
                 try skipValue()
-                skipSpace()
-                guard pos < bytes.count else { throw fail("unexpected end of text") }
-                if bytes[pos] == 0x2C {
-                    pos += 1
-                    continue
-                }
-                if bytes[pos] == close {
-                    pos += 1
-                    depth -= 1
-                    return
-                }
-                throw fail(isObject ? "expected ',' or '}'" : "expected ',' or ']'")
-            }
+            } while try another(until: close)
         case 0x22: try skipString()
         case 0x74: try literal("true")
         case 0x66: try literal("false")
@@ -253,6 +185,44 @@ struct JSONTextParser {
         case 0x2D, 0x30...0x39: _ = try number()
         default: throw fail("unexpected character")
         }
+    }
+
+    // MARK: - The punctuation of objects and arrays, one copy for reading and skipping
+
+    /// Steps into the `{` or `[` at `pos`; true (and out again) when the
+    /// container is empty, closed by `close` right away.
+    private mutating func open(until close: UInt8) throws(JSONSyntaxError) -> Bool {
+        depth += 1
+        if depth > Self.maxDepth { throw fail("nested too deeply") }
+        pos += 1
+        skipSpace()
+        guard pos < bytes.count, bytes[pos] == close else { return false }
+        pos += 1
+        depth -= 1
+        return true
+    }
+
+    /// After an item: true past a `,` (another item follows), false past
+    /// `close` (the container ended).
+    private mutating func another(until close: UInt8) throws(JSONSyntaxError) -> Bool {
+        skipSpace()
+        guard pos < bytes.count else { throw fail("unexpected end of text") }
+        if bytes[pos] == 0x2C {
+            pos += 1
+            return true
+        }
+        guard bytes[pos] == close else { throw fail(close == 0x7D ? "expected ',' or '}'" : "expected ',' or ']'") }
+        pos += 1
+        depth -= 1
+        return false
+    }
+
+    /// The `:` after a member name, and the space around it.
+    private mutating func colon() throws(JSONSyntaxError) {
+        skipSpace()
+        guard pos < bytes.count, bytes[pos] == 0x3A else { throw fail("expected ':'") }
+        pos += 1
+        skipSpace()
     }
 
     private mutating func skipString() throws(JSONSyntaxError) {
