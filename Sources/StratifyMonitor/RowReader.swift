@@ -35,6 +35,22 @@ package struct RowReader {
         }
     }
 
+    /// For a reader that wants a few columns of many rows: a CSV file's
+    /// header and then its records in place, read through the scanner
+    /// without a string per field (see ``forEachCSVRecord(header:_:)``);
+    /// any other format row by row, as ``forEach(_:)`` gives them.
+    package func forEach(
+        csvHeader: ([String]) throws(BatchError) -> Void,
+        csvRecord: (CSVRecordScanner, UnsafeRawBufferPointer, _ line: Int) -> BatchError?,
+        row: (Row) throws(BatchError) -> Void
+    ) throws(BatchError) {
+        let opening = try open()
+        switch opening.records {
+        case .csv: try forEachCSVRecord(CSVChunker(source: opening.source), header: csvHeader, csvRecord)
+        default: try forEachNDJSON(NDJSONChunker(source: opening.source), row)
+        }
+    }
+
     /// The column names: the CSV header, or the first NDJSON object's
     /// keys; only the start of the file is read.
     package func columnNames() throws(BatchError) -> [String] {
