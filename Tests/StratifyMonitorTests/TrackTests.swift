@@ -4,6 +4,7 @@ import StratifyCore
 import StratifyIO
 @testable import StratifyMonitor
 import StratifyRules
+import StratifyTestSupport
 import Testing
 
 @Suite struct TrackTests {
@@ -152,6 +153,53 @@ import Testing
             try reader.read { _ in }
         } catch {
             #expect(error.description == "\(csv):2: error: record 1 (patient_id P1): 'tier' is empty or absent")
+        }
+    }
+
+    /// The CSV path reads fields in place (a quoted one through the
+    /// scanner's scratch space): escaped quotes in any column, and the same
+    /// refusals, with the same words, as the NDJSON path.
+    @Test func scoreOutputInPlaceMatchesTheRowPath() throws {
+        let folder = try ScratchFolder()
+        let csv = try folder.write("s.csv", "patient_id,total_score,tier,model,flags,review_by\n\"P\"\"3\",1,low,\"new \"\"model\"\"\",\"a;b\",2026-01-02\n")
+        let ndjson = try folder.write(
+            "s.ndjson", #"{"patient_id":"P\"3","total_score":1,"tier":"low","model":"new \"model\"","flags":["a","b"],"review_by":"2026-01-02"}"# + "\n")
+        for (path, format) in [(csv, IntakeFormat.csv), (ndjson, .ndjson)] {
+            let reader = ScoredFileReader(path: path, format: format, program: program)
+            var read: [Assessment] = []
+            try reader.read { read.append($0) }
+            #expect(read.map(\.identifier) == ["P\"3"], "\(format)")
+            #expect(reader.vocabulary.models.last == "new \"model\"", "\(format)")
+            #expect(read.first?.model == reader.vocabulary.models.count - 1)
+            #expect(Array(reader.vocabulary.flags.suffix(2)) == ["a", "b"], "\(format)")
+            #expect(read.first?.reviewBy == ISODate.parse("2026-01-02"))
+        }
+        let rows: [(csv: String, ndjson: String, message: String)] = [
+            (
+                "P1,3,low,brokerage,2026-13-01", #"{"patient_id":"P1","total_score":3,"tier":"low","model":"brokerage","review_by":"2026-13-01"}"#,
+                "record 1 (patient_id P1): review_by '2026-13-01' is not a date (YYYY-MM-DD)"
+            ),
+            (
+                "P1,3,low,,", #"{"patient_id":"P1","total_score":3,"tier":"low","model":"","review_by":null}"#,
+                "record 1 (patient_id P1): 'model' is empty or absent"
+            ),
+            (
+                ",3,low,brokerage,", #"{"patient_id":"","total_score":3,"tier":"low","model":"brokerage","review_by":null}"#,
+                "record 1 (patient_id ): 'patient_id' is empty or absent"
+            ),
+        ]
+        for row in rows {
+            let csv = try folder.write("bad.csv", "patient_id,total_score,tier,model,review_by\n\(row.csv)\n")
+            let ndjson = try folder.write("bad.ndjson", row.ndjson + "\n")
+            for (path, format) in [(csv, IntakeFormat.csv), (ndjson, .ndjson)] {
+                let line = format == .csv ? 2 : 1
+                do {
+                    try ScoredFileReader(path: path, format: format, program: program).read { _ in }
+                    Issue.record("\(format): \(row.message) was not reported")
+                } catch {
+                    #expect(error.description == "\(path):\(line): error: \(row.message)")
+                }
+            }
         }
     }
 }
