@@ -7,11 +7,18 @@ import StratifyCore
 /// Runs `process` over a stream of items on `jobs` threads and hands the
 /// results to `emit` in the items' order, one at a time.
 ///
-/// Items are taken and results emitted under one lock: reading and writing
-/// stay sequential while processing overlaps. At most `window` items are
-/// in flight, which bounds memory whatever the input size. The first error
+/// Reading (`next`) and emitting are each done by one thread at a time,
+/// outside the lock: a thread holds the reader's or the emitter's role,
+/// not the lock, while it reads or emits. Emitting can be long (the
+/// monitoring commands join a whole chunk of records there), and under
+/// the lock it kept every other thread from storing its result or taking
+/// its next item, leaving a core idle. At most `window` items are in
+/// flight, which bounds memory whatever the input size. The first error
 /// (from `next`, `emit`, `stop()`, or `shouldStop`) ends the run and is rethrown.
-// @unchecked: every var is read and written under `lock`.
+// @unchecked: every var is read and written under `lock`; `next` is
+// called only by the thread holding the reader's role (`reading`), `emit`
+// and `shouldStop` only by the one holding the emitter's (`emitting`) or
+// under the lock when no thread holds it.
 final class OrderedPipeline<Item, Result>: @unchecked Sendable {
     private let lock = Condition()
     private let next: () throws(BatchError) -> Item?
@@ -23,9 +30,14 @@ final class OrderedPipeline<Item, Result>: @unchecked Sendable {
     private var finished = false
     private var failure: BatchError?
     private var done: [Int: Result] = [:]
+    /// A thread is in `next`.
+    private var reading = false
+    /// A thread is emitting the results ready in order.
+    private var emitting = false
 
-    /// Asked, under the lock, before each item is taken: an error ends the
-    /// run there (a cancelled batch). It must not block.
+    /// Asked before each item is taken, and before each result is
+    /// emitted, by the thread that could emit: an error ends the run there
+    /// (a cancelled batch). It must not block.
     var shouldStop: (() -> BatchError?)?
 
     init(window: Int, next: @escaping () throws(BatchError) -> Item?, emit: @escaping (Result) throws(BatchError) -> Void) {
@@ -62,53 +74,80 @@ final class OrderedPipeline<Item, Result>: @unchecked Sendable {
     }
 
     private func work(_ process: (Item) -> Result) {
-        while true {
-            lock.lock()
-            while failure == nil, !finished, taken - emitted >= window {
-                lock.wait()
-            }
-            if failure == nil, !finished, let stop = shouldStop?() {
-                failure = stop
-                lock.broadcast()
-            }
-            if failure != nil || finished {
-                lock.unlock()
-                return
-            }
-            let sequence = taken
-            let item: Item?
-            do {
-                item = try next()
-            } catch {
-                failure = error
-                lock.broadcast()
-                lock.unlock()
-                return
-            }
-            guard let item else {
-                finished = true
-                lock.broadcast()
-                lock.unlock()
-                return
-            }
-            taken += 1
-            lock.unlock()
-
+        while let (sequence, item) = take() {
             let result = process(item)
-
             lock.lock()
             done[sequence] = result
-            while failure == nil, let ready = done.removeValue(forKey: emitted) {
-                do {
-                    try emit(ready)
-                } catch {
-                    failure = error
-                }
-                emitted += 1
-            }
-            lock.broadcast()
+            if !emitting { emitReady() }
             lock.unlock()
         }
+    }
+
+    /// The next item and its number, or nil when the run is over. Waits
+    /// while the window is full or another thread is reading.
+    private func take() -> (Int, Item)? {
+        lock.lock()
+        defer { lock.unlock() }
+        while failure == nil, !finished, reading || taken - emitted >= window {
+            lock.wait()
+        }
+        // While a thread emits, it asks `shouldStop` itself.
+        if failure == nil, !finished, !emitting, let stop = shouldStop?() {
+            failure = stop
+            lock.broadcast()
+        }
+        guard failure == nil, !finished else { return nil }
+        reading = true
+        let sequence = taken
+        lock.unlock()
+        let item: Item?
+        let error: BatchError?
+        do throws(BatchError) {
+            item = try next()
+            error = nil
+        } catch let failed {
+            item = nil
+            error = failed
+        }
+        lock.lock()
+        reading = false
+        lock.broadcast()
+        if let error {
+            if failure == nil { failure = error }
+            return nil
+        }
+        guard let item else {
+            finished = true
+            return nil
+        }
+        taken += 1
+        return (sequence, item)
+    }
+
+    /// Emits the results ready in order, outside the lock, until the next
+    /// one is still being processed. Called, and returns, with the lock
+    /// held; the caller takes the emitter's role.
+    private func emitReady() {
+        emitting = true
+        defer { emitting = false }
+        while failure == nil, let ready = done.removeValue(forKey: emitted) {
+            if let stop = shouldStop?() {
+                failure = stop
+                break
+            }
+            lock.unlock()
+            var error: BatchError?
+            do throws(BatchError) {
+                try emit(ready)
+            } catch let failed {
+                error = failed
+            }
+            lock.lock()
+            if let error, failure == nil { failure = error }
+            emitted += 1
+            lock.broadcast()
+        }
+        lock.broadcast()
     }
 }
 
