@@ -75,8 +75,13 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
     /// input; see ``IntakeOpening``). Every input is opened and its header
     /// (or first NDJSON keys) matched to the inputs before anything is
     /// scored, so that a bad file stops the batch before any output; the
-    /// warnings about each go to `rejects` first.
-    public func run(inputs: [String], formats: [IntakeFormat?], output: ByteSink, rejects: RejectSink) throws(BatchError) -> BatchSummary {
+    /// warnings about each go to `rejects` first. With `repeats`, the
+    /// consumer of `output` finds the records that repeat an identifier,
+    /// and the batch does not (see ``RepeatedIdentifierFinder``).
+    public func run(
+        inputs: [String], formats: [IntakeFormat?], output: ByteSink, rejects: RejectSink,
+        repeats: (any RepeatedIdentifierFinder)? = nil
+    ) throws(BatchError) -> BatchSummary {
         var sources: [IntakeSource] = []
         for (path, format) in zip(inputs, formats) {
             let source = try IntakeSource(
@@ -89,7 +94,7 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
         onOpen?(sources.map(\.fileFormat))
         let writer = OutputWriter(
             sink: output, rejects: rejects, formatter: makeFormatter(),
-            identifiers: IdentifierTable(capacity: identifierCapacity),
+            identifiers: repeats == nil ? .table(IdentifierTable(capacity: identifierCapacity)) : .finder(repeats!),
             identifierName: program.inputs[program.identifier].name,
             rejectLimit: rejectLimit)
         try writer.begin()
@@ -129,8 +134,9 @@ public struct BatchRunner<Formatter: RecordFormatter>: Sendable {
         }
         let program = self.program
         let makeFormatter = self.makeFormatter
+        let checksIdentifiers = repeats == nil
         try pipeline.run(jobs: jobs) {
-            let scorer = ChunkScorer(program: program, formatter: makeFormatter())
+            let scorer = ChunkScorer(program: program, formatter: makeFormatter(), checksIdentifiers: checksIdentifiers)
             return { item in item.process(with: scorer) }
         }
         for (source, hadRecords) in zip(sources, sourcesWithRecords) where !hadRecords {
@@ -281,13 +287,21 @@ final class OutputWriter<Formatter: RecordFormatter> {
     private let formatter: Formatter
     private(set) var summary = BatchSummary()
     private var buffer = OutputBuffer(capacity: 1 << 10)
-    private let identifiers: IdentifierTable
+    private let identifiers: RepeatCheck
     private let identifierName: String
+
+    /// Who finds the records that repeat an identifier.
+    enum RepeatCheck {
+        /// The writer, in its own table.
+        case table(IdentifierTable)
+        /// The output's consumer (see ``RepeatedIdentifierFinder``).
+        case finder(any RepeatedIdentifierFinder)
+    }
     private var rejectCounter: RejectLimitCounter?
 
     init(
         sink: ByteSink, rejects: RejectSink, formatter: Formatter,
-        identifiers: IdentifierTable = IdentifierTable(), identifierName: String = "identifier",
+        identifiers: RepeatCheck = .table(IdentifierTable()), identifierName: String = "identifier",
         rejectLimit: RejectLimit? = nil
     ) {
         self.sink = sink
@@ -306,21 +320,45 @@ final class OutputWriter<Formatter: RecordFormatter> {
 
     func write(_ result: WorkResult) throws(BatchError) {
         let chunk = result.chunk
+        // The scored records to look up (with the writer's table), or those
+        // found repeating (by the consumer), as indexes into `chunk.identifiers`.
+        var repeats: [RepeatedIdentifier] = []
         if chunk.scored > 0 {
             if summary.scored > 0 {
                 buffer.removeAll()
                 formatter.separator(into: &buffer)
                 try flush(buffer)
             }
-            try flush(chunk.output)
+            if case .finder(let finder) = identifiers {
+                finder.chunkBegins(records: ScoredRecordNumbers(base: summary.records, numbers: chunk.identifiers.records))
+                try flush(chunk.output)
+                repeats = finder.chunkEnds()
+            } else {
+                try flush(chunk.output)
+            }
+        }
+        let pending: Int
+        let scoredIndex: (Int) -> Int
+        if case .finder = identifiers {
+            pending = repeats.count
+            scoredIndex = { repeats[$0].scored }
+        } else {
+            pending = chunk.identifiers.count
+            scoredIndex = { $0 }
+        }
+        func settle(_ next: Int) throws(BatchError) {
+            switch identifiers {
+            case .table(let table): try checkIdentifier(next, of: chunk, in: table)
+            case .finder: try warnRepeat(repeats[next].scored, of: chunk, identifier: repeats[next].identifier, first: repeats[next].first)
+            }
         }
         // Rejected records and repeated identifiers, in record order.
         var next = 0
         var lastRejected = 0
         var passed: RejectLimitPassed?
         for var rejected in chunk.rejected {
-            while next < chunk.identifiers.count, Int(chunk.identifiers.records[next]) < rejected.record {
-                try checkIdentifier(next, of: chunk)
+            while next < pending, Int(chunk.identifiers.records[scoredIndex(next)]) < rejected.record {
+                try settle(next)
                 next += 1
             }
             rejected.record += summary.records
@@ -338,8 +376,8 @@ final class OutputWriter<Formatter: RecordFormatter> {
             passed = rejectCounter?.read(summary.records + chunk.records)
         }
         if let passed { try stop(passed) }
-        while next < chunk.identifiers.count {
-            try checkIdentifier(next, of: chunk)
+        while next < pending {
+            try settle(next)
             next += 1
         }
         summary.records += chunk.records
@@ -350,21 +388,28 @@ final class OutputWriter<Formatter: RecordFormatter> {
 
     /// Looks up the identifier of the `index`th scored record of `chunk`,
     /// and warns when an earlier record had it.
-    private func checkIdentifier(_ index: Int, of chunk: ChunkResult) throws(BatchError) {
+    private func checkIdentifier(_ index: Int, of chunk: ChunkResult, in table: IdentifierTable) throws(BatchError) {
         let record = summary.records + Int(chunk.identifiers.records[index])
-        let wasFull = identifiers.isFull
-        guard let first = identifiers.check(chunk.identifiers.hashes[index], record: record) else {
-            if !wasFull, identifiers.isFull {
+        let wasFull = table.isFull
+        guard let first = table.check(chunk.identifiers.hashes[index], record: record) else {
+            if !wasFull, table.isFull {
                 try rejects.warn(
-                    "warning: only the \(identifierName) of the first \(identifiers.capacity) scored records are "
+                    "warning: only the \(identifierName) of the first \(table.capacity) scored records are "
                         + "remembered: each later one is checked against those, not against the others after them")
             }
             return
         }
+        try warnRepeat(index, of: chunk, identifier: chunk.identifiers.identifier(at: index), first: first)
+    }
+
+    /// Counts the `index`th scored record of `chunk` as repeating the
+    /// identifier of record `first`, and warns (the first thousand times).
+    private func warnRepeat(_ index: Int, of chunk: ChunkResult, identifier: String, first: Int) throws(BatchError) {
+        let record = summary.records + Int(chunk.identifiers.records[index])
         summary.duplicates += 1
         if summary.duplicates <= Self.maxDuplicateWarnings {
             let place = "\(chunk.identifiers.file):\(chunk.identifiers.lines[index])"
-            let id = DisplayText.escaped(chunk.identifiers.identifier(at: index))
+            let id = DisplayText.escaped(identifier)
             try rejects.warn(
                 "\(place): warning: record \(record) (\(identifierName) \(id)) repeats the \(identifierName) "
                     + "of record \(first); both are scored")

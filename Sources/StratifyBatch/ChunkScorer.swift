@@ -40,6 +40,9 @@ final class ChunkScorer {
     private let inputCount: Int
     private let countedInputs: Int
     private let identifierInput: Int
+    /// Whether the batch finds repeated identifiers itself (see
+    /// ``RepeatedIdentifierFinder``): then each one is hashed and kept.
+    private let checksIdentifiers: Bool
     /// The mutable state, in a box: each access to a stored `var` of a
     /// class costs a dynamic exclusivity check, several per record. `state`
     /// is the box's address, so the record loop reaches it in one load.
@@ -60,7 +63,8 @@ final class ChunkScorer {
         var memberProblems: [(member: Int, problem: FieldError.Problem)] = []
     }
 
-    init(program: Program, formatter: any RecordFormatter) {
+    init(program: Program, formatter: any RecordFormatter, checksIdentifiers: Bool = true) {
+        self.checksIdentifiers = checksIdentifiers
         self.program = program
         self.evaluator = Evaluator(program: program)
         self.decoder = InputDecoder(program: program)
@@ -255,7 +259,11 @@ final class ChunkScorer {
         if result.scored > 0 { state.pointee.formatter.separator(into: &result.output) }
         state.pointee.formatter.write(evaluator, identifier: identifier, into: &result.output)
         if result.identifiers.count == 0 { result.identifiers.file = file }
-        result.identifiers.append(identifier, record: record, line: line)
+        if checksIdentifiers {
+            result.identifiers.append(identifier, record: record, line: line)
+        } else {
+            result.identifiers.appendPosition(record: record, line: line)
+        }
         result.scored += 1
     }
 

@@ -4,7 +4,8 @@
 ///
 /// Each identifier is kept as a 64-bit keyed hash (``hash(_:)``), with the
 /// record's number within the chunk and its line; its text is kept too, but
-/// only to name it in a warning.
+/// only to name it in a warning. When a ``RepeatedIdentifierFinder`` finds
+/// the repeats, only the numbers and lines are kept (``appendPosition(record:line:)``).
 struct ScoredIdentifiers: Sendable {
     /// The intake file of the chunk.
     var file = ""
@@ -15,7 +16,8 @@ struct ScoredIdentifiers: Sendable {
     private var text: [UInt8] = []
     private var textEnds: [Int32] = []
 
-    var count: Int { hashes.count }
+    /// Scored records kept.
+    var count: Int { records.count }
 
     mutating func append(_ identifier: UnsafeRawBufferPointer, record: Int, line: Int) {
         hashes.append(Self.hash(identifier))
@@ -23,6 +25,12 @@ struct ScoredIdentifiers: Sendable {
         lines.append(line)
         text.append(contentsOf: identifier)
         textEnds.append(Int32(truncatingIfNeeded: text.count))
+    }
+
+    /// A scored record whose identifier the batch does not check.
+    mutating func appendPosition(record: Int, line: Int) {
+        records.append(Int32(truncatingIfNeeded: record))
+        lines.append(line)
     }
 
     /// The identifier of entry `index`, as text.

@@ -15,7 +15,9 @@ import Testing
 
     /// Scores `text` (CSV) with the default rules, warnings and rejected
     /// records as text in one stream.
-    static func run(_ text: String, jobs: Int = 1, chunkBytes: Int = 1 << 20, capacity: Int? = nil) throws -> (summary: BatchSummary, report: String) {
+    static func run(
+        _ text: String, jobs: Int = 1, chunkBytes: Int = 1 << 20, capacity: Int? = nil, finder: LineFinder? = nil
+    ) throws -> (summary: BatchSummary, report: String) {
         let input = RepositoryFixtures.temporaryPath(suffix: ".csv")
         let output = RepositoryFixtures.temporaryPath(suffix: ".out")
         let report = RepositoryFixtures.temporaryPath(suffix: ".report")
@@ -30,7 +32,8 @@ import Testing
         runner.chunkOptions = ChunkerOptions(targetChunkBytes: chunkBytes, readBlockBytes: min(chunkBytes, 256 << 10))
         if let capacity { runner.identifierCapacity = capacity }
         let rejects = RejectSink(sink: try ByteSink.createFile(report), format: .text, identifierName: "patient_id")
-        let summary = try runner.run(inputs: [input], formats: [.csv], output: try ByteSink.createFile(output), rejects: rejects)
+        let sink = try finder.map { finder in ByteSink { finder.consume($0) } } ?? ByteSink.createFile(output)
+        let summary = try runner.run(inputs: [input], formats: [.csv], output: sink, rejects: rejects, repeats: finder)
         // Without the warning that the file has no column for 28 inputs (true, and not the subject here).
         let text = RepositoryFixtures.read(report).split(separator: input, omittingEmptySubsequences: false).joined(separator: "in.csv")
         return (
@@ -101,6 +104,66 @@ import Testing
                 in.csv:6: warning: record 5 (patient_id A) repeats the patient_id of record 1; both are scored
 
                 """)
+    }
+
+    /// A consumer of score's CSV output that finds repeated identifiers
+    /// (the first column; the tests' identifiers need no quotes) in a
+    /// dictionary, as the monitoring commands do in their patient tables.
+    final class LineFinder: RepeatedIdentifierFinder {
+        private var firstRecord: [String: Int] = [:]
+        private var numbers: ScoredRecordNumbers?
+        private var scored = 0
+        private var repeats: [RepeatedIdentifier] = []
+        private(set) var chunks = 0
+
+        func chunkBegins(records: ScoredRecordNumbers) {
+            numbers = records
+            scored = 0
+            repeats = []
+            chunks += 1
+        }
+
+        func chunkEnds() -> [RepeatedIdentifier] {
+            numbers = nil
+            return repeats
+        }
+
+        func consume(_ bytes: UnsafeRawBufferPointer) {
+            // The header row comes before any chunk.
+            guard let numbers else { return }
+            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+                let identifier = String(line.prefix { $0 != "," })
+                if let first = firstRecord[identifier] {
+                    repeats.append(RepeatedIdentifier(scored: scored, first: first, identifier: identifier))
+                } else {
+                    firstRecord[identifier] = numbers[scored]
+                }
+                scored += 1
+            }
+        }
+    }
+
+    /// When the output's consumer finds the repeats, the batch keeps no
+    /// identifiers, and the warnings, their place among the rejected
+    /// records and the counts are the same, for any threads and chunks.
+    @Test func consumerFindsTheSameRepeats() throws {
+        var ids: [String] = []
+        for index in 0..<3000 { ids.append("P\(index * 7919 % 1000)") }
+        // Rejected records among them, so that record numbers and scored
+        // records part ways.
+        let text = "patient_id,age\n" + ids.enumerated().map { [5, 700, 1999].contains($0) ? "\($1),x\n" : "\($1),\($0 % 100)\n" }.joined()
+        for (jobs, chunk) in [(1, 1 << 20), (2, 1 << 10), (4, 333), (3, 64 << 10)] {
+            let reference = try Self.run(text, jobs: jobs, chunkBytes: chunk)
+            let finder = LineFinder()
+            let found = try Self.run(text, jobs: jobs, chunkBytes: chunk, finder: finder)
+            #expect(reference.summary.rejected == 3)
+            #expect(found.summary == reference.summary)
+            #expect(found.report == reference.report)
+            #expect(finder.chunks >= (chunk < 1 << 10 ? 20 : 1))
+        }
+        let small = try Self.run(Self.csv(["A", "B", "A", "C", "B", "A"]) + "A,x\n", finder: LineFinder())
+        #expect(small.report == (try Self.run(Self.csv(["A", "B", "A", "C", "B", "A"]) + "A,x\n")).report)
+        #expect(small.summary.duplicates == 3)
     }
 
     @Test func tableFindsEveryRepeat() {
