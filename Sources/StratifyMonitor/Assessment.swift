@@ -76,6 +76,10 @@ package protocol AssessmentFields {
     func withIdentifierBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R
     /// ``PatientTable/hash(_:)`` of the identifier's bytes.
     var identifierHash: UInt64 { get }
+    /// The number of the record in its batch (from 1), to name it when a
+    /// later record repeats its identifier; 0 when unknown (a side read
+    /// from score output).
+    var recordNumber: Int { get }
 }
 
 extension AssessmentFields {
@@ -98,6 +102,7 @@ extension Assessment: AssessmentFields {
     }
 
     package var identifierHash: UInt64 { withIdentifierBytes(PatientTable.hash) }
+    package var recordNumber: Int { 0 }
 }
 
 /// One assessment as the bytes ``AssessmentFormatter`` wrote, read in
@@ -117,6 +122,9 @@ package struct AssessmentRecord: AssessmentFields {
     /// The record's bytes, from its identifier length to its identifier's end.
     package let bytes: UnsafeRawBufferPointer
     package let domainTierCount: Int
+    /// Not in the bytes: the decoder knows it from the batch (see
+    /// ``AssessmentDecoder``); 0 when unknown.
+    package var recordNumber = 0
 
     /// The bytes of a record before its identifier.
     package static func fixedSize(domains: Int) -> Int { 4 + 1 + 1 + domains + 8 + 8 + 8 + 8 }

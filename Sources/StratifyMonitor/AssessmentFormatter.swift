@@ -48,17 +48,29 @@ package struct AssessmentFormatter: RecordFormatter {
 /// Hands on the records an ``AssessmentFormatter`` wrote, in order, read in
 /// place. Writes arrive a chunk at a time; a record cut between two writes
 /// is kept until the rest arrives.
-package final class AssessmentDecoder {
+///
+/// It finds the records that repeat an identifier for the batch (a
+/// ``RepeatedIdentifierFinder``): `onRecord`, which looks each patient up
+/// in a table anyway, says which, and the decoder gives each record its
+/// number in the batch for the table to keep.
+package final class AssessmentDecoder: RepeatedIdentifierFinder {
     private let domains: Int
     private var pending = PendingRecordBytes()
-    private let onRecord: (AssessmentRecord) -> Void
+    private let onRecord: (AssessmentRecord) -> Int?
     private let lookahead: ((AssessmentRecord) -> Void)?
+    /// The batch's numbers of the current chunk's scored records, the next
+    /// one's index among them, and the repeats found in the chunk so far.
+    private var numbers: ScoredRecordNumbers?
+    private var scored = 0
+    private var repeats: [RepeatedIdentifier] = []
 
     /// - Parameter lookahead: called for a group of records before
     ///   `onRecord` is called for each, to start the memory loads that
     ///   `onRecord` will wait for (a hash table's slots) all at once, where
     ///   one after the other each would stall the thread.
-    package init(domains: Int, lookahead: ((AssessmentRecord) -> Void)? = nil, onRecord: @escaping (AssessmentRecord) -> Void) {
+    /// - Parameter onRecord: returns, when the record repeats an earlier
+    ///   one's identifier, that record's number (and nil otherwise).
+    package init(domains: Int, lookahead: ((AssessmentRecord) -> Void)? = nil, onRecord: @escaping (AssessmentRecord) -> Int?) {
         self.domains = domains
         self.lookahead = lookahead
         self.onRecord = onRecord
@@ -71,7 +83,31 @@ package final class AssessmentDecoder {
     /// Each record as values (a String and an array each: for the commands
     /// that keep few of them, or read few).
     package convenience init(domains: Int, onAssessment: @escaping (Assessment) -> Void) {
-        self.init(domains: domains) { onAssessment($0.assessment) }
+        self.init(domains: domains) {
+            onAssessment($0.assessment)
+            return nil
+        }
+    }
+
+    package func chunkBegins(records: ScoredRecordNumbers) {
+        numbers = records
+        scored = 0
+        repeats.removeAll(keepingCapacity: true)
+    }
+
+    package func chunkEnds() -> [RepeatedIdentifier] {
+        numbers = nil
+        return repeats
+    }
+
+    /// Numbers `record` and hands it on.
+    private func handOn(_ record: AssessmentRecord) {
+        var record = record
+        if let numbers, scored < numbers.count { record.recordNumber = numbers[scored] }
+        if let first = onRecord(record) {
+            repeats.append(RepeatedIdentifier(scored: scored, first: first, identifier: record.identifierText))
+        }
+        scored += 1
     }
 
     package func consume(_ bytes: UnsafeRawBufferPointer) {
@@ -86,7 +122,7 @@ package final class AssessmentDecoder {
         }
         guard let lookahead else {
             while let record = record(at: start) {
-                onRecord(record)
+                handOn(record)
                 start += record.bytes.count
             }
             return start
@@ -101,7 +137,7 @@ package final class AssessmentDecoder {
             guard group > 0 else { return start }
             for _ in 0..<group {
                 let record = record(at: start)!
-                onRecord(record)
+                handOn(record)
                 start += record.bytes.count
             }
         }

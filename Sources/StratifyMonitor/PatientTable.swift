@@ -6,8 +6,9 @@ import Glibc
 /// previous wave is held in memory while the current one streams past it.
 ///
 /// Each patient is one row of 32-bit words — its identifier's offset, its
-/// flags, then its tier, model and domain tiers a byte each (20 bytes with
-/// five domains) — plus its identifier's bytes and 11 to 23 bytes of hash
+/// record number, its flags (one word for up to 32 flags), then its tier,
+/// model and domain tiers a byte each (20 bytes with five domains and up to
+/// 32 flags) — plus its identifier's bytes and 11 to 23 bytes of hash
 /// table: about 45 bytes for an 8-character identifier, not a dictionary
 /// entry and an object. A row is one cache line or two, where separate
 /// arrays per field cost a cache miss each; and a lookup that hits a row
@@ -18,9 +19,19 @@ package final class PatientTable {
     /// learns them as it goes, so they are set again when it ends.
     package var vocabulary: AssessmentVocabulary
     private let domainCount: Int
-    /// Words per patient: the identifier's offset, the flags' low and high
-    /// halves, then the tier, model and domain tiers, four bytes a word.
+    /// Words per patient: the identifier's offset, the record number, the
+    /// flags (`flagWords`), then the tier, model and domain tiers, four
+    /// bytes a word.
     private let rowWords: Int
+    /// 1, or 2 when the vocabulary has more than 32 flags.
+    private let flagWords: Int
+    /// The word of the row where the tier, model and domain tiers start.
+    private let packedWord: Int
+    /// The flags past the 32nd of the patients that have some, when the
+    /// rows keep one word of flags: a side read from score output learns
+    /// its flags as it goes, and may learn more than 32 after the table
+    /// was made. Empty otherwise.
+    @exclusivity(unchecked) private var highFlags: [Int: UInt32] = [:]
     // The table is used by one thread, the batch's writer, once per record:
     // no dynamic exclusivity checks on its storage (each access would cost
     // one, several per record).
@@ -51,7 +62,9 @@ package final class PatientTable {
     package init(vocabulary: AssessmentVocabulary) {
         self.vocabulary = vocabulary
         domainCount = vocabulary.domains.count
-        rowWords = 3 + (2 + domainCount + 3) / 4
+        flagWords = vocabulary.flags.count > 32 ? 2 : 1
+        packedWord = 2 + flagWords
+        rowWords = packedWord + (2 + domainCount + 3) / 4
     }
 
     /// Adds a patient; returns the index of the earlier patient with the
@@ -65,17 +78,18 @@ package final class PatientTable {
     /// Adds a patient known only by its identifier (tier, model and domain
     /// tiers 0, no flags), to find repeats; returns as `insert(_:)` does.
     package func insert(identifier key: UnsafeRawBufferPointer) -> Int? {
-        insert(key, hash: Self.hash(key)) { _ in 0 }
+        insert(key, hash: Self.hash(key), record: 0) { _ in 0 }
     }
 
-    /// As `insert(identifier:)`, the identifier's hash already made.
+    /// As `insert(identifier:)`, the identifier's hash already made, with
+    /// the patient's record number.
     func insertIdentifier(of patient: some AssessmentFields) -> Int? {
-        patient.withIdentifierBytes { insert($0, hash: patient.identifierHash) { _ in 0 } }
+        patient.withIdentifierBytes { insert($0, hash: patient.identifierHash, record: patient.recordNumber) { _ in 0 } }
     }
 
     private func insertFields(_ assessment: some AssessmentFields) -> Int? {
         assessment.withIdentifierBytes { key in
-            insert(key, hash: assessment.identifierHash, flags: assessment.flags) { byte in
+            insert(key, hash: assessment.identifierHash, record: assessment.recordNumber, flags: assessment.flags) { byte in
                 switch byte {
                 case 0: assessment.tier
                 case 1: assessment.model
@@ -86,7 +100,7 @@ package final class PatientTable {
     }
 
     /// `packed(i)`: the tier (0), model (1) and domain tiers (2...) to store.
-    private func insert(_ key: UnsafeRawBufferPointer, hash: UInt64, flags: UInt64 = 0, packed: (Int) -> Int) -> Int? {
+    private func insert(_ key: UnsafeRawBufferPointer, hash: UInt64, record: Int, flags: UInt64 = 0, packed: (Int) -> Int) -> Int? {
         let (existing, slot) = probe(key, hash: hash)
         if let existing { return existing }
         let index = count
@@ -100,10 +114,15 @@ package final class PatientTable {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: rowWords) { row in
             row.initialize(repeating: 0)
             row[0] = UInt32(arena.count)
-            row[1] = UInt32(truncatingIfNeeded: flags)
-            row[2] = UInt32(truncatingIfNeeded: flags >> 32)
+            row[1] = UInt32(clamping: record)
+            row[2] = UInt32(truncatingIfNeeded: flags)
+            if flagWords == 2 {
+                row[3] = UInt32(truncatingIfNeeded: flags >> 32)
+            } else if flags >> 32 != 0 {
+                highFlags[index] = UInt32(truncatingIfNeeded: flags >> 32)
+            }
             for byte in 0..<(2 + domainCount) {
-                row[3 + byte / 4] |= UInt32(UInt8(truncatingIfNeeded: packed(byte))) << UInt32(8 * (byte % 4))
+                row[packedWord + byte / 4] |= UInt32(UInt8(truncatingIfNeeded: packed(byte))) << UInt32(8 * (byte % 4))
             }
             pages[pages.count - 1].append(contentsOf: row)
         }
@@ -217,14 +236,29 @@ package final class PatientTable {
 
     /// Byte `byte` of patient `index`'s tier, model and domain tiers.
     private func packedByte(_ index: Int, _ byte: Int) -> UInt8 {
-        UInt8(truncatingIfNeeded: word(index, 3 + byte / 4) >> UInt32(8 * (byte % 4)))
+        UInt8(truncatingIfNeeded: word(index, packedWord + byte / 4) >> UInt32(8 * (byte % 4)))
+    }
+
+    /// The number in its batch of the record patient `index` came from
+    /// (0: unknown, as for a side read from score output). Set by the
+    /// insert, and again by ``setRecord(_:_:)``. Kept to name it when a
+    /// later record repeats the identifier.
+    package func record(_ index: Int) -> Int { Int(word(index, 1)) }
+
+    /// Sets patient `index`'s record number: when the previous side is
+    /// joined to the current one, the row then names the current side's
+    /// record, whose repeats the join finds next (the previous side's
+    /// number is no longer asked for once its table is built).
+    package func setRecord(_ index: Int, _ record: Int) {
+        pages[index >> Self.pageShift][(index & (Self.pageSize - 1)) * rowWords + 1] = UInt32(clamping: record)
     }
 
     package func tier(_ index: Int) -> Int { Int(packedByte(index, 0)) }
     package func model(_ index: Int) -> Int { Int(packedByte(index, 1)) }
 
     package func flags(_ index: Int) -> UInt64 {
-        UInt64(word(index, 1)) | UInt64(word(index, 2)) << 32
+        let high = flagWords == 2 ? word(index, 3) : highFlags.isEmpty ? 0 : highFlags[index] ?? 0
+        return UInt64(word(index, 2)) | UInt64(high) << 32
     }
 
     /// -1 when the side does not give the domain's tier.
@@ -269,9 +303,14 @@ package final class PatientTableBuilder {
 
     package init() {}
 
-    package func add(_ record: AssessmentRecord, vocabulary: AssessmentVocabulary) {
+    /// Adds `record`; returns the record number of the earlier record with
+    /// its identifier instead, when there is one (`record` is left out).
+    @discardableResult
+    package func add(_ record: AssessmentRecord, vocabulary: AssessmentVocabulary) -> Int? {
         if table == nil { table = PatientTable(vocabulary: vocabulary) }
-        if table!.insert(record) != nil { duplicates += 1 }
+        guard let earlier = table!.insert(record) else { return nil }
+        duplicates += 1
+        return table!.record(earlier)
     }
 
     /// For the decoder's lookahead: the slot `record` will go to.

@@ -103,8 +103,9 @@ package final class Tracker {
     /// Identifiers of current patients absent from the previous side, to
     /// find their repeats (the others are marked in `previous`).
     private let newPatients = PatientTable(vocabulary: AssessmentVocabulary(tiers: [], models: [], domains: [], flags: []))
-    /// Whether the last record added repeated an earlier identifier.
-    @exclusivity(unchecked) package private(set) var lastWasDuplicate = false
+    /// When the last record added repeated an earlier identifier of its
+    /// side: the earlier record's number (0 when unknown).
+    @exclusivity(unchecked) package private(set) var lastRepeated: Int?
 
     private struct Counts {
         var records = TrackReport.Records()
@@ -192,10 +193,10 @@ package final class Tracker {
 
     private func addFields(_ current: some AssessmentFields, vocabulary: AssessmentVocabulary, changes: Bool) -> TrackChange? {
         update(vocabulary)
-        lastWasDuplicate = false
+        lastRepeated = nil
         guard let index = previous.index(of: current) else {
-            if newPatients.insertIdentifier(of: current) != nil {
-                lastWasDuplicate = true
+            if let earlier = newPatients.insertIdentifier(of: current) {
+                lastRepeated = newPatients.record(earlier)
                 counts.records.duplicateCurrent += 1
                 return nil
             }
@@ -208,11 +209,12 @@ package final class Tracker {
                 currentModel: vocabulary.models[current.model], direction: "new", flagsGained: [], flagsLost: [], domainsUp: [])
         }
         if previous.isMatched(index) {
-            lastWasDuplicate = true
+            lastRepeated = previous.record(index)
             counts.records.duplicateCurrent += 1
             return nil
         }
         previous.markMatched(index)
+        previous.setRecord(index, current.recordNumber)
         counts.records.both += 1
         let oldTier = previous.tier(index), oldModel = previous.model(index)
         Self.count(&counts.tiers, oldTier, current.tier)

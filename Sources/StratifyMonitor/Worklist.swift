@@ -111,15 +111,17 @@ package final class WorklistBuilder {
         return used.sorted()
     }
 
-    /// Checks one current assessment; returns false for a repeated identifier.
+    /// Checks one current assessment; for a repeated identifier, returns
+    /// the number of the earlier record that had it (0 when unknown), and
+    /// leaves the patient out.
     @discardableResult
-    package func add(_ current: Assessment) -> Bool { addFields(current) }
+    package func add(_ current: Assessment) -> Int? { addFields(current) }
 
     /// As `add(_:)`, read in place.
     @discardableResult
-    package func add(_ current: AssessmentRecord) -> Bool { addFields(current) }
+    package func add(_ current: AssessmentRecord) -> Int? { addFields(current) }
 
-    private func addFields(_ current: some AssessmentFields) -> Bool {
+    private func addFields(_ current: some AssessmentFields) -> Int? {
         var trigger: WorklistTrigger?
         func note(_ kind: WorklistTrigger) { trigger = min(trigger ?? kind, kind) }
         var newFlags: UInt64 = 0
@@ -128,9 +130,10 @@ package final class WorklistBuilder {
         if let previous, let index = previous.index(of: current) {
             guard !previous.isMatched(index) else {
                 duplicates += 1
-                return false
+                return previous.record(index)
             }
             previous.markMatched(index)
+            previous.setRecord(index, current.recordNumber)
             patient = Int32(index)
             let before = previous.flags(index)
             for flag in escalatingFlags where current.hasFlag(flag) {
@@ -144,9 +147,9 @@ package final class WorklistBuilder {
                 note(.tierRose)
             }
         } else {
-            guard seen.insertIdentifier(of: current) == nil else {
+            if let earlier = seen.insertIdentifier(of: current) {
                 duplicates += 1
-                return false
+                return seen.record(earlier)
             }
             patient = -Int32(seen.count)
         }
@@ -169,14 +172,14 @@ package final class WorklistBuilder {
         // Not a loop over an array of the two: no array per record.
         func dueSoon(_ date: Int?) -> Bool { date.map { $0 >= asOf && $0 - asOf <= horizon } ?? false }
         if dueSoon(current.reviewBy) || dueSoon(nextContact) { note(.dueSoon) }
-        guard let trigger else { return true }
+        guard let trigger else { return nil }
         func day(_ value: Int?) -> Int32 { value.map { Int32(clamping: $0) } ?? .min }
         entries.append(
             Entry(
                 patient: patient, trigger: trigger, tier: UInt8(current.tier), model: UInt8(current.model),
                 risenFrom: risenFrom, newFlags: newFlags, review: day(current.reviewBy), lastContact: day(lastContact),
                 nextContact: day(nextContact), daysOverdue: Int32(overdueSince.map { asOf - $0 } ?? 0)))
-        return true
+        return nil
     }
 
     /// Identifiers in the contacts file that no input record has.

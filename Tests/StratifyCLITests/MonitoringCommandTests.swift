@@ -57,6 +57,52 @@ import Testing
         #expect(rows[1].hasPrefix("P0000003,1,self_harm_risk is new since the previous assessment; tier rose from high to very_high;"))
     }
 
+    /// The monitoring commands find repeated identifiers in their patient
+    /// tables, not with the batch's own check: the warnings must be those
+    /// `score` writes, word for word and in the same place among the
+    /// rejected records, on either side, across chunks, and the sides'
+    /// counts must leave the repeats out of the join.
+    @Test func repeatedIdentifiersAreWarnedAsScoreWarns() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-repeat-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lines = try String(contentsOfFile: CLI.root + "/Samples/intake.csv", encoding: .utf8).split(separator: "\n")
+        // Records 2 and 4 again, and a rejected one between them; 40 copies
+        // of the sample with new identifiers, so that it spans chunks.
+        var rows = [String(lines[0])]
+        for copy in 0..<40 {
+            for line in lines.dropFirst() {
+                rows.append(copy == 0 ? String(line) : "C\(copy)-" + line)
+            }
+            if copy % 13 == 0 {
+                rows.append(copy == 0 ? String(lines[2]) : "C\(copy)-" + lines[2])
+                rows.append(
+                    "BAD\(copy),"
+                        + lines[3].split(separator: ",", omittingEmptySubsequences: false).dropFirst().joined(separator: ",").replacingOccurrences(
+                            of: "2026-", with: "20x-"))
+                rows.append(copy == 0 ? String(lines[4]) : "C\(copy)-" + lines[4])
+            }
+        }
+        let path = directory.appendingPathComponent("dup.csv").path
+        try (rows.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let score = try CLI.run(["score", "--jobs", "2", path])
+        let warnings = score.stderr.split(separator: "\n").filter { $0.contains("dup.csv:") && !$0.contains(" scored, ") }
+        #expect(warnings.filter { $0.contains(": warning: record ") }.count == 8)
+        #expect(warnings.count > 8)
+        for command in [["track", "--format", "json", path, path], ["worklist", "--as-of", "2026-12-01", "--previous", path, path]] {
+            let result = try CLI.run(command + ["--jobs", "2"])
+            #expect(result.status == 1)
+            let sides = result.stderr.components(separatedBy: "\(path): ").count - 1
+            #expect(sides == 2)
+            // Each side's lines are score's.
+            let seen = result.stderr.split(separator: "\n").filter { $0.contains("dup.csv:") && !$0.contains(" scored, ") }
+            #expect(seen == warnings + warnings)
+            #expect(result.stderr.contains("\(path): \(score.stderr.split(separator: "\n").last!)"))
+        }
+        let track = try CLI.run(["track", "--format", "json", path, path])
+        #expect(track.stdout.contains(#""duplicate_previous":8,"duplicate_current":8"#))
+    }
+
     @Test func usageErrors() throws {
         let cases: [([String], String)] = [
             (["track", "Samples/intake.csv"], "give two assessments: PREVIOUS CURRENT"),

@@ -82,6 +82,55 @@ import Testing
         #expect(table[5000].domainTiers == [-1, -1, -1, -1, -1])
     }
 
+    /// A rule set with more than 32 flags gets rows of two flag words; with
+    /// fewer, flags past the 32nd (learned later from score output) are
+    /// kept aside. Either way, every flag comes back.
+    @Test func flagsPastTheThirtySecondComeBack() {
+        let many = AssessmentVocabulary(tiers: ["low"], models: ["m"], domains: ["d"], flags: (0..<40).map { "f\($0)" })
+        for vocabulary in [many, self.vocabulary] {
+            let table = PatientTable(vocabulary: vocabulary)
+            let flags: [UInt64] = [0, 1, 1 << 31, 1 << 32, 1 << 39 | 1, .max]
+            for (i, flag) in flags.enumerated() {
+                table.insert(Assessment(identifier: "P\(i)", tier: 0, model: 0, domainTiers: [0], flags: flag, totalScore: nil, reviewBy: nil))
+            }
+            #expect(flags.indices.map(table.flags) == flags)
+        }
+    }
+
+    /// A repeat names the earlier record of its own side: the previous
+    /// side's while its table is built, the current side's once joined
+    /// (not the previous side's number for the same patient).
+    @Test func repeatsNameTheEarlierRecordOfTheirSide() {
+        func numbered(_ value: Assessment, _ number: Int, _ body: (AssessmentRecord) -> Int?) -> Int? {
+            AssessmentRecord.with(value, domains: 5) { record in
+                var record = record
+                record.recordNumber = number
+                return body(record)
+            }
+        }
+        let builder = PatientTableBuilder()
+        #expect(numbered(patient("A", tier: 0), 2) { builder.add($0, vocabulary: vocabulary) } == nil)
+        #expect(numbered(patient("B", tier: 1), 3) { builder.add($0, vocabulary: vocabulary) } == nil)
+        #expect(numbered(patient("A", tier: 2), 5) { builder.add($0, vocabulary: vocabulary) } == 2)
+        let table = builder.finish(vocabulary: vocabulary)
+        #expect(builder.duplicates == 1)
+        #expect(table.record(0) == 2 && table.record(1) == 3)
+        let tracker = Tracker(previous: table, scale: program.tiers.values)
+        func add(_ value: Assessment, _ number: Int) -> Int? {
+            numbered(value, number) { record in
+                _ = tracker.add(record, vocabulary: vocabulary)
+                return tracker.lastRepeated
+            }
+        }
+        #expect(add(patient("B", tier: 1), 7) == nil)
+        #expect(add(patient("NEW", tier: 1), 8) == nil)
+        #expect(add(patient("B", tier: 3), 11) == 7)
+        #expect(add(patient("NEW", tier: 0), 12) == 8)
+        #expect(add(patient("A", tier: 0), 13) == nil)
+        let report = tracker.finish(current: vocabulary, rejectedPrevious: 0, rejectedCurrent: 0, duplicatePrevious: builder.duplicates)
+        #expect(report.records == .init(both: 2, new: 1, departed: 0, rejectedPrevious: 0, rejectedCurrent: 0, duplicatePrevious: 1, duplicateCurrent: 2))
+    }
+
     @Test func aRecordReadInPlaceIsTheAssessmentWritten() {
         let value = Assessment(identifier: "P,ü", tier: 3, model: 1, domainTiers: [0, -1, 2], flags: 1 << 63 | 1, totalScore: nil, reviewBy: -3)
         AssessmentRecord.with(value, domains: 3) { record in

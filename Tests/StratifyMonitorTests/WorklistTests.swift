@@ -93,10 +93,31 @@ import Testing
         #expect(entry.daysOverdue == 23)
     }
 
+    /// A repeat is left out, and names the record it repeats: the current
+    /// side's, whether the patient is new or was in the previous side.
     @Test func repeatedIdentifiersAreCheckedOnce() {
+        let builder = WorklistBuilder(
+            program: program, asOf: asOf, horizon: 14, previous: previous([patient("OLD", tier: 2)]), contacts: ["GONE": nil])
+        func add(_ value: Assessment, record: Int) -> Int? {
+            AssessmentRecord.with(value, domains: 5) { record0 in
+                var numbered = record0
+                numbered.recordNumber = record
+                return builder.add(numbered)
+            }
+        }
+        #expect(add(patient("A", review: "2026-11-01"), record: 4) == nil)
+        #expect(add(patient("OLD", review: "2026-11-01"), record: 6) == nil)
+        #expect(add(patient("A", review: "2026-11-02"), record: 9) == 4)
+        #expect(add(patient("OLD", review: "2026-11-02"), record: 10) == 6)
+        #expect(builder.finish().map(\.identifier) == ["A", "OLD"])
+        #expect(builder.duplicates == 2)
+        #expect(builder.unmatchedContacts == 1)
+    }
+
+    @Test func repeatedValuesAreLeftOut() {
         let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 14, previous: nil, contacts: ["GONE": nil])
-        #expect(builder.add(patient("A", review: "2026-11-01")))
-        #expect(!builder.add(patient("A", review: "2026-11-02")))
+        #expect(builder.add(patient("A", review: "2026-11-01")) == nil)
+        #expect(builder.add(patient("A", review: "2026-11-02")) == 0)
         #expect(builder.finish().count == 1)
         #expect(builder.duplicates == 1)
         #expect(builder.unmatchedContacts == 1)

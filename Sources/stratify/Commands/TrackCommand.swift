@@ -113,11 +113,14 @@ struct TrackCommand: ParsableCommand {
         let current: AssessmentSide.Result
         do {
             current = try currentSide.read { assessment, vocabulary in
-                guard let change = tracker.add(assessment, vocabulary: vocabulary, changes: writer != nil) else { return }
+                guard let change = tracker.add(assessment, vocabulary: vocabulary, changes: writer != nil) else {
+                    return tracker.lastRepeated
+                }
                 if let writer {
                     writer.write(change, into: buffer)
                     flush(force: false)
                 }
+                return nil
             }
         } catch {
             changesFile?.discard()

@@ -27,10 +27,11 @@ struct AssessmentSide {
     }
 
     /// Reads every assessment of the side, in order, each valid during its
-    /// call only. Repeated identifiers in score output are reported here;
-    /// in intake, the batch reports them.
+    /// call only. `body` returns, for a record that repeats an earlier
+    /// one's identifier, that record's number: in intake, the batch warns
+    /// about it (see ``PopulationRun/forEachInPlace(lookahead:_:)``).
     func read(
-        lookahead: ((AssessmentRecord) -> Void)? = nil, _ body: @escaping (AssessmentRecord, AssessmentVocabulary) -> Void
+        lookahead: ((AssessmentRecord) -> Void)? = nil, _ body: @escaping (AssessmentRecord, AssessmentVocabulary) -> Int?
     ) throws -> Result {
         let format = try intake.formats(of: [path])[0]
         let identifierName = program.inputs[program.identifier].name
@@ -38,7 +39,7 @@ struct AssessmentSide {
             if try ScoredFileReader.isScoreOutput(path: path, format: format, identifierName: identifierName) {
                 let reader = ScoredFileReader(path: path, format: format, program: program)
                 try reader.read { assessment in
-                    AssessmentRecord.with(assessment, domains: assessment.domainTiers.count) { body($0, reader.vocabulary) }
+                    _ = AssessmentRecord.with(assessment, domains: assessment.domainTiers.count) { body($0, reader.vocabulary) }
                 }
                 Terminal.standardError.write("\(path): \(reader.records) assessments read from score output\n")
                 return Result(vocabulary: reader.vocabulary, rejected: 0, isScoreOutput: true)

@@ -33,6 +33,9 @@ struct BatchCommandRun {
     /// Where the formatted records go instead of standard output or
     /// `output`: the monitoring commands aggregate them in memory.
     var outputSink: ByteSink?
+    /// The consumer of `outputSink`, when it finds the records that repeat
+    /// an identifier itself (see ``RepeatedIdentifierFinder``).
+    var repeatFinder: (any RepeatedIdentifierFinder)?
     /// Put before the summary line (`previous.csv: 23 scored, 1 rejected`)
     /// when a command reads several populations.
     var summaryLabel: String?
@@ -91,7 +94,8 @@ struct BatchCommandRun {
             do {
                 for problem in inputProblems { try rejects.write(problem) }
                 summary = try runner.run(
-                    inputs: inputs, formats: formats, output: outputSink ?? outputFile?.sink ?? ByteSink.standardOutput(), rejects: rejects)
+                    inputs: inputs, formats: formats, output: outputSink ?? outputFile?.sink ?? ByteSink.standardOutput(), rejects: rejects,
+                    repeats: repeatFinder)
             } catch {
                 interruption.finish()
                 progress?.finish()

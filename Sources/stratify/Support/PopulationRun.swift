@@ -19,26 +19,34 @@ struct PopulationRun {
 
     /// Returns the batch's counts; failures are thrown (exit 2, signals).
     func forEach(_ body: @escaping (Assessment) -> Void) throws -> BatchSummary {
-        try forEachInPlace { body($0.assessment) }
+        try Self.checkFlagLimit(program)
+        let decoder = AssessmentDecoder(domains: program.domains.count, onAssessment: body)
+        let program = self.program
+        return try forEachRecord(consume: decoder.consume) { AssessmentFormatter(program: program) }
     }
 
     /// As ``forEach(_:)``, each record read where the batch wrote it (valid
     /// during the call only): no String or array is made per record.
     /// `lookahead` sees each group of records first (see ``AssessmentDecoder``).
+    /// `body` finds the records that repeat an identifier, as it holds each
+    /// patient in a table anyway, and returns the earlier record's number
+    /// for each (nil for the others): the batch warns about them as it
+    /// would have, without its own check.
     func forEachInPlace(
-        lookahead: ((AssessmentRecord) -> Void)? = nil, _ body: @escaping (AssessmentRecord) -> Void
+        lookahead: ((AssessmentRecord) -> Void)? = nil, _ body: @escaping (AssessmentRecord) -> Int?
     ) throws -> BatchSummary {
         try Self.checkFlagLimit(program)
         let decoder = AssessmentDecoder(domains: program.domains.count, lookahead: lookahead, onRecord: body)
         let program = self.program
-        return try forEachRecord(consume: decoder.consume) { AssessmentFormatter(program: program) }
+        return try forEachRecord(consume: decoder.consume, repeats: decoder) { AssessmentFormatter(program: program) }
     }
 
     /// As ``forEach(_:)``, with each scored record written by a formatter
     /// of the caller's (one per worker thread) and its bytes handed to
     /// `consume` on the writer thread, in input order.
     func forEachRecord<Formatter: RecordFormatter>(
-        consume: @escaping (UnsafeRawBufferPointer) -> Void, formatter: @escaping @Sendable () -> Formatter
+        consume: @escaping (UnsafeRawBufferPointer) -> Void, repeats: (any RepeatedIdentifierFinder)? = nil,
+        formatter: @escaping @Sendable () -> Formatter
     ) throws -> BatchSummary {
         let inputs = self.inputs ?? intake.inputs
         let formats = try intake.formats(of: inputs)
@@ -49,6 +57,7 @@ struct PopulationRun {
         run.rejectLimit = intake.rejectLimit
         run.delimiter = intake.delimiter
         run.outputSink = ByteSink(consumer: consume)
+        run.repeatFinder = repeats
         run.summaryLabel = label
         var summary = BatchSummary()
         run.onSummary = { summary = $0 }
