@@ -225,6 +225,23 @@ package final class PatientTable {
         return arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 
+    /// Calls `body` with the identifiers' bytes, valid during the call: for
+    /// reading many, the storage is reached once, not once per identifier.
+    package func withIdentifiers<R>(_ body: (Identifiers) -> R) -> R {
+        arena.withUnsafeBytes { body(Identifiers(table: self, arena: $0)) }
+    }
+
+    package struct Identifiers {
+        fileprivate let table: PatientTable
+        fileprivate let arena: UnsafeRawBufferPointer
+
+        package subscript(index: Int) -> UnsafeRawBufferPointer {
+            let start = Int(table.word(index, 0))
+            let end = index + 1 < table.count ? Int(table.word(index + 1, 0)) : arena.count
+            return UnsafeRawBufferPointer(rebasing: arena[start..<end])
+        }
+    }
+
     private func identifierEnd(_ index: Int) -> Int {
         index + 1 < count ? Int(word(index + 1, 0)) : arena.count
     }

@@ -61,7 +61,7 @@ package final class WorklistBuilder {
     private let seen = PatientTable(vocabulary: AssessmentVocabulary(tiers: [], models: [], domains: [], flags: []))
     @exclusivity(unchecked) private var contactsMatched = 0
     /// The rule set's names as UTF-8 bytes, for writing rows without Strings.
-    private let names: (tiers: [[UInt8]], models: [[UInt8]], flags: [[UInt8]])
+    private let names: RowNames
     @exclusivity(unchecked) package private(set) var duplicates = 0
 
     /// What a worklist row is made of, before it is put in words.
@@ -97,7 +97,7 @@ package final class WorklistBuilder {
         let rank = Dictionary(program.tiers.values.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         previousRank = previous?.vocabulary.tiers.map { rank[$0] ?? -1 } ?? []
         previousFlag = program.flags.map { flag in previous?.vocabulary.flags.firstIndex(of: flag.name) ?? -1 }
-        names = (program.tiers.values.map { Array($0.utf8) }, program.models.map { Array($0.id.utf8) }, program.flags.map { Array($0.name.utf8) })
+        names = RowNames(tiers: program.tiers.values, models: program.models.map(\.id), flags: program.flags.map(\.name))
     }
 
     /// The flags that some escalation's condition reads, by index.
@@ -250,6 +250,24 @@ package final class WorklistBuilder {
         e.patient >= 0 ? previous!.withIdentifier(Int(e.patient), body) : seen.withIdentifier(Int(-1 - e.patient), body)
     }
 
+    /// The identifiers of the entries, from the table each is in.
+    struct EntryIdentifiers {
+        let previous: PatientTable.Identifiers?
+        let seen: PatientTable.Identifiers
+
+        subscript(e: Entry) -> UnsafeRawBufferPointer {
+            e.patient >= 0 ? previous![Int(e.patient)] : seen[Int(-1 - e.patient)]
+        }
+    }
+
+    /// Calls `body` with the entries' identifiers, valid during the call.
+    private func withIdentifiers<R>(_ body: (EntryIdentifiers) -> R) -> R {
+        seen.withIdentifiers { seen in
+            guard let previous else { return body(EntryIdentifiers(previous: nil, seen: seen)) }
+            return previous.withIdentifiers { body(EntryIdentifiers(previous: $0, seen: seen)) }
+        }
+    }
+
     private func identifier(_ e: Entry) -> String {
         withIdentifier(e) { String(decoding: $0, as: UTF8.self) }
     }
@@ -271,6 +289,10 @@ package final class WorklistBuilder {
     /// `between` between two (the one wording of both the rows written
     /// straight to bytes and the ``WorklistEntry`` values).
     private func writeReasons(_ e: Entry, into out: OutputBuffer, between: () -> Void) {
+        names.withBytes { writeReasons(e, names: $0, into: out, between: between) }
+    }
+
+    private func writeReasons(_ e: Entry, names: RowNames.Bytes, into out: OutputBuffer, between: () -> Void) {
         var first = true
         func start() {
             if !first { between() }
@@ -282,15 +304,15 @@ package final class WorklistBuilder {
         }
         for flag in escalatingFlags where e.newFlags & (1 << UInt64(flag)) != 0 {
             start()
-            out.append(bytes: names.flags[flag])
+            out.append(bytes: names.flag(flag))
             out.append(" is new since the previous assessment" as StaticString)
         }
         if e.risenFrom >= 0 {
             start()
             out.append("tier rose from " as StaticString)
-            out.append(bytes: names.tiers[Int(e.risenFrom)])
+            out.append(bytes: names.tier(Int(e.risenFrom)))
             out.append(" to " as StaticString)
-            out.append(bytes: names.tiers[Int(e.tier)])
+            out.append(bytes: names.tier(Int(e.tier)))
         }
         let review = Self.day(e.review), next = Self.day(e.nextContact)
         func overdue(_ what: StaticString, _ date: Int?) {
@@ -368,6 +390,21 @@ package final class WorklistBuilder {
 
     /// Writes the CSV or NDJSON rows of `entries[range]` (in list order).
     private func writeRows(_ entries: [Entry], _ range: Range<Int>, _ writer: WorklistWriter, into out: OutputBuffer) {
+        // Both cores write rows: reference counting per row (an array
+        // taken out of an array, a table's storage) would make them take
+        // turns at the same counters. The names and identifiers are reached
+        // through pointers taken once per block.
+        names.withBytes { names in
+            withIdentifiers { identifiers in
+                writeRows(entries, range, writer, names: names, identifiers: identifiers, into: out)
+            }
+        }
+    }
+
+    private func writeRows(
+        _ entries: [Entry], _ range: Range<Int>, _ writer: WorklistWriter, names: RowNames.Bytes,
+        identifiers: EntryIdentifiers, into out: OutputBuffer
+    ) {
         let reason = OutputBuffer(capacity: 256)
         var touched: UInt8 = 0
         for position in range {
@@ -376,25 +413,19 @@ package final class WorklistBuilder {
             // at once, where one after the other each would stall the row.
             if (position - range.lowerBound) % Self.lookahead == 0 {
                 for ahead in position..<min(range.upperBound, position + Self.lookahead) {
-                    touched &+= withIdentifier(entries[ahead]) { $0.first ?? 0 }
+                    touched &+= identifiers[entries[ahead]].first ?? 0
                 }
             }
             let e = entries[position]
             reason.removeAll()
-            writeReasons(e, into: reason) { reason.append("; " as StaticString) }
-            withIdentifier(e) { identifier in
-                reason.withUnsafeBytes { reasonBytes in
-                    names.tiers[Int(e.tier)].withUnsafeBytes { tier in
-                        names.models[Int(e.model)].withUnsafeBytes { model in
-                            writer.write(
-                                WorklistWriter.Cells(
-                                    identifier: identifier, priority: position + 1, reason: reasonBytes, tier: tier, model: model,
-                                    reviewBy: Self.day(e.review), daysOverdue: Int(e.daysOverdue),
-                                    lastContact: Self.day(e.lastContact), nextContact: Self.day(e.nextContact)),
-                                into: out)
-                        }
-                    }
-                }
+            writeReasons(e, names: names, into: reason) { reason.append("; " as StaticString) }
+            reason.withUnsafeBytes { reasonBytes in
+                writer.write(
+                    WorklistWriter.Cells(
+                        identifier: identifiers[e], priority: position + 1, reason: reasonBytes, tier: names.tier(Int(e.tier)),
+                        model: names.model(Int(e.model)), reviewBy: Self.day(e.review), daysOverdue: Int(e.daysOverdue),
+                        lastContact: Self.day(e.lastContact), nextContact: Self.day(e.nextContact)),
+                    into: out)
             }
         }
         // Kept, so that the loads ahead are not optimised away.
@@ -405,4 +436,50 @@ package final class WorklistBuilder {
     private static let lookahead = 32
 
     static func days(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
+}
+
+/// The rule set's tier, model and flag names as UTF-8, back to back in one
+/// array, for writing worklist rows as bytes.
+struct RowNames {
+    private let bytes: [UInt8]
+    /// Where each name ends in `bytes`: the tiers', then the models', then the flags'.
+    private let ends: [Int]
+    private let models: Int
+    private let flags: Int
+
+    init(tiers: [String], models: [String], flags: [String]) {
+        var bytes: [UInt8] = [], ends: [Int] = []
+        for name in tiers + models + flags {
+            bytes += Array(name.utf8)
+            ends.append(bytes.count)
+        }
+        self.bytes = bytes
+        self.ends = ends
+        self.models = tiers.count
+        self.flags = tiers.count + models.count
+    }
+
+    /// The names, reached through pointers during `body`.
+    func withBytes<R>(_ body: (Bytes) -> R) -> R {
+        bytes.withUnsafeBytes { bytes in
+            ends.withUnsafeBufferPointer { ends in
+                body(Bytes(bytes: bytes, ends: ends, models: models, flags: flags))
+            }
+        }
+    }
+
+    struct Bytes {
+        let bytes: UnsafeRawBufferPointer
+        let ends: UnsafeBufferPointer<Int>
+        let models: Int
+        let flags: Int
+
+        private func name(_ index: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]])
+        }
+
+        func tier(_ index: Int) -> UnsafeRawBufferPointer { name(index) }
+        func model(_ index: Int) -> UnsafeRawBufferPointer { name(models + index) }
+        func flag(_ index: Int) -> UnsafeRawBufferPointer { name(flags + index) }
+    }
 }
