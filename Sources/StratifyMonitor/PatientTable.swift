@@ -270,6 +270,35 @@ package final class PatientTable {
         pages[index >> Self.pageShift][(index & (Self.pageSize - 1)) * rowWords + 1] = UInt32(clamping: record)
     }
 
+    /// One patient's row, read in place: the join reads most of a row per
+    /// record, and reaching the row once costs less than once per field.
+    package struct Row {
+        fileprivate let packed: UnsafePointer<UInt32>
+        /// The flags, from the row or from ``PatientTable/highFlags``.
+        package let flags: UInt64
+
+        private func byte(_ byte: Int) -> UInt8 {
+            UInt8(truncatingIfNeeded: packed[byte / 4] >> UInt32(8 * (byte % 4)))
+        }
+
+        package var tier: Int { Int(byte(0)) }
+        package var model: Int { Int(byte(1)) }
+
+        /// -1 when the side does not give the domain's tier.
+        package func domainTier(_ domain: Int) -> Int {
+            let tier = byte(2 + domain)
+            return tier == .max ? -1 : Int(tier)
+        }
+    }
+
+    /// Patient `index`'s row, for the duration of `body`.
+    package func withRow<R>(_ index: Int, _ body: (Row) -> R) -> R {
+        let flags = flags(index)
+        return pages[index >> Self.pageShift].withUnsafeBufferPointer { page in
+            body(Row(packed: page.baseAddress! + (index & (Self.pageSize - 1)) * rowWords + packedWord, flags: flags))
+        }
+    }
+
     package func tier(_ index: Int) -> Int { Int(packedByte(index, 0)) }
     package func model(_ index: Int) -> Int { Int(packedByte(index, 1)) }
 

@@ -215,8 +215,15 @@ package final class Tracker {
         }
         previous.markMatched(index)
         previous.setRecord(index, current.recordNumber)
+        return previous.withRow(index) { join(current, previous: $0, vocabulary: vocabulary, changes: changes) }
+    }
+
+    /// Counts a current record against its previous row.
+    private func join(
+        _ current: some AssessmentFields, previous row: PatientTable.Row, vocabulary: AssessmentVocabulary, changes: Bool
+    ) -> TrackChange? {
         counts.records.both += 1
-        let oldTier = previous.tier(index), oldModel = previous.model(index)
+        let oldTier = row.tier, oldModel = row.model
         Self.count(&counts.tiers, oldTier, current.tier)
         Self.count(&counts.models, oldModel, current.model)
         let direction = Self.direction(previousRank[oldTier], bridge.currentRank[current.tier])
@@ -234,7 +241,7 @@ package final class Tracker {
         for domain in 0..<bridge.previousDomain.count {
             let oldDomain = bridge.previousDomain[domain]
             guard oldDomain >= 0 else { continue }
-            let before = previous.domainTier(index, domain: oldDomain), after = current.domainTier(domain)
+            let before = row.domainTier(oldDomain), after = current.domainTier(domain)
             guard before >= 0, after >= 0 else { continue }
             switch Self.direction(previousRank[before], bridge.currentRank[after]) {
             case 1:
@@ -246,7 +253,7 @@ package final class Tracker {
         }
         // The previous flags in the current vocabulary's bits; a flag the
         // current side does not know is lost when it was set.
-        let oldFlags = previous.flags(index)
+        let oldFlags = row.flags
         var translated: UInt64 = 0
         var lostUnknown: [Int] = []
         var bits = oldFlags
