@@ -48,7 +48,7 @@ package final class WorklistBuilder {
     private let asOf: Int
     private let horizon: Int
     private let previous: PatientTable?
-    private let contacts: [String: Int?]
+    private let contacts: ContactTable
     private let escalatingFlags: [Int]
     /// The previous side's tier rank on the current scale, and its flag
     /// index for each current flag (-1: it has none of that name).
@@ -87,7 +87,7 @@ package final class WorklistBuilder {
     ///   - horizon: days after `asOf` (included) in which a due date counts as due soon.
     ///   - previous: the previous assessment, when given.
     ///   - contacts: each patient's last contact (nil: a row with no date).
-    package init(program: Program, asOf: Int, horizon: Int, previous: PatientTable?, contacts: [String: Int?]) {
+    package init(program: Program, asOf: Int, horizon: Int, previous: PatientTable?, contacts: ContactTable) {
         self.program = program
         self.asOf = asOf
         self.horizon = horizon
@@ -154,8 +154,7 @@ package final class WorklistBuilder {
             patient = -Int32(seen.count)
         }
         var lastContact: Int?
-        // Without a contacts file, no identifier is made into a String.
-        if !contacts.isEmpty, let recorded = contacts[current.identifierText] {
+        if !contacts.isEmpty, let recorded = contacts.lastContact(of: current) {
             contactsMatched += 1
             lastContact = recorded
         }

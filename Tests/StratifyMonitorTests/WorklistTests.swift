@@ -36,7 +36,7 @@ import Testing
             patient("ROSE", tier: 1),
             patient("SAME", tier: 2, flags: 0b100),
         ])
-        let contacts: [String: Int?] = [
+        let contacts: ContactTable = [
             "CONTACT": ISODate.parse("2026-08-01")!,  // brokerage: next 2026-10-30, 32 days overdue
             "SOON": ISODate.parse("2026-09-10")!,  // next 2026-12-09: due in 8 days
             "NODATE": nil,
@@ -146,7 +146,7 @@ import Testing
     /// their first eight bytes, or one the start of another, included).
     @Test func rowsWrittenAsBytesAreTheRowsOfTheValues() {
         let before = previous([patient("FLAG", tier: 1), patient("ROSE", tier: 0), patient("PATIENT-0001-B", tier: 0)])
-        let contacts: [String: Int?] = ["CONTACT": ISODate.parse("2026-08-01")!, "SOON": ISODate.parse("2026-09-10")!, "NODATE": nil]
+        let contacts: ContactTable = ["CONTACT": ISODate.parse("2026-08-01")!, "SOON": ISODate.parse("2026-09-10")!, "NODATE": nil]
         let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 14, previous: before, contacts: contacts)
         builder.add(patient("SOON", review: "2027-06-01"))
         builder.add(patient("CONTACT", review: "2026-12-15"))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import StratifyBatch
 import StratifyCore
 import StratifyIO
@@ -92,6 +93,19 @@ struct WorklistCommand: ParsableCommand {
         let fhir = FHIROptions(asOf: asOf, fhirMapping: fhirMapping)
         var intake = self.intake
         if try fhir.prepareReportingProblems(&intake, program: program) > 0 { status = .partial }
+        // The contacts file is read on a thread of its own while the
+        // previous side is scored: reading it is one thread's work, which
+        // would otherwise leave the other core idle.
+        let contactsFormat = try contacts.map { try intake.formats(of: [$0])[0] }
+        nonisolated(unsafe) var contactsRead: Result<ContactTable, BatchError>?
+        let contactsDone = DispatchGroup()
+        if let contacts {
+            DispatchQueue.global().async(group: contactsDone) {
+                contactsRead = Result { () throws(BatchError) in
+                    try ContactsReader.read(path: contacts, format: contactsFormat!, identifierName: identifierName)
+                }
+            }
+        }
         if let previous {
             let previousInput = try fhir.prepareSide(previous, intake: self.intake, program: program)
             if previousInput.problems > 0 { status = .partial }
@@ -100,15 +114,14 @@ struct WorklistCommand: ParsableCommand {
             previousTable = table
             if result.rejected > 0 { status = .partial }
         }
-        var lastContacts: [String: Int?] = [:]
-        if let contacts {
-            do {
-                lastContacts = try ContactsReader.read(
-                    path: contacts, format: try intake.formats(of: [contacts])[0], identifierName: identifierName)
-            } catch let error as BatchError {
-                Terminal.standardError.write(error.description + "\n")
-                throw ExitStatus.failure
-            }
+        var lastContacts = ContactTable()
+        contactsDone.wait()
+        switch contactsRead {
+        case .success(let table): lastContacts = table
+        case .failure(let error):
+            Terminal.standardError.write(error.description + "\n")
+            throw ExitStatus.failure
+        case nil: break
         }
         let builder = WorklistBuilder(
             program: program, asOf: ISODate.parse(asOf)!, horizon: horizon, previous: previousTable, contacts: lastContacts)
