@@ -62,6 +62,25 @@ struct OutputBufferTests {
         }
     }
 
+    /// The check eight bytes a step finds a special byte at every position
+    /// of every length, as a byte-at-a-time reading of the rule does.
+    @Test func csvFieldQuotingAtEveryPosition() {
+        func reference(_ bytes: [UInt8]) -> Bool {
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            return [0x20, 0x09].contains(first) || [0x20, 0x09].contains(last) || bytes.contains { [0x22, 0x2C, 0x0A, 0x0D].contains($0) }
+        }
+        for length in 0...27 {
+            for position in 0..<max(1, length) {
+                for special: UInt8 in [0x22, 0x2C, 0x0A, 0x0D, 0x20, 0x09, 0x21, 0x2B, 0x0B, 0xE2] {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    if length > 0 { bytes[position] = special }
+                    let written = bytes.withUnsafeBytes { value in text { $0.appendCSVField(value) } }
+                    #expect(written.hasPrefix("\"") == reference(bytes), "length \(length), \(special) at \(position)")
+                }
+            }
+        }
+    }
+
     @Test func csvFieldRoundTripsThroughTheScanner() throws {
         let values = ["a", "b,c", "\"q\"", "x\r\ny", " s ", "", "é"]
         let out = OutputBuffer()
