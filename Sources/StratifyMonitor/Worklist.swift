@@ -190,48 +190,58 @@ package final class WorklistBuilder {
     /// three) and the identifier's first eight bytes: hundreds of thousands
     /// of entries, whose identifiers are read only when both agree.
     func ordered() -> [Entry] {
+        order().map { entries[Int($0)] }
+    }
+
+    /// The entries' indexes in list order. The keys are made on both
+    /// cores (each reads an identifier, scattered over the tables), the
+    /// two halves sorted at once, then merged (the scoring is over by then).
+    func order() -> [Int32] {
         struct Key {
             var rank: UInt64
             var prefix: UInt64
-            var entry: Int
+            var entry: Int32
         }
-        var keys: [Key] = []
-        keys.reserveCapacity(entries.count)
-        for (index, e) in entries.enumerated() {
-            let review = e.review == .min ? Int32.max : e.review, next = e.nextContact == .min ? Int32.max : e.nextContact
-            // The due day with its sign bit flipped orders as an unsigned number.
-            let due = UInt64(UInt32(bitPattern: min(review, next)) ^ 0x8000_0000)
-            let rank = UInt64(e.trigger.rawValue) << 40 | UInt64(255 - e.tier) << 32 | due
-            keys.append(Key(rank: rank, prefix: withIdentifier(e, Self.prefix), entry: index))
-        }
-        // Identifiers are unique in the list: no two keys are equal.
-        nonisolated(unsafe) let builder = self
-        @Sendable func inOrder(_ a: Key, _ b: Key) -> Bool {
-            if a.rank != b.rank { return a.rank < b.rank }
-            if a.prefix != b.prefix { return a.prefix < b.prefix }
-            return builder.withIdentifier(builder.entries[a.entry]) { x in
-                builder.withIdentifier(builder.entries[b.entry]) { y in x.lexicographicallyPrecedes(y) }
+        let count = entries.count
+        let half = count / 2
+        return entries.withUnsafeBufferPointer { entries in
+            withIdentifiers { identifiers in
+                // Both cores only read the entries and the tables.
+                nonisolated(unsafe) let entries = entries, identifiers = identifiers
+                // Identifiers are unique in the list: no two keys are equal.
+                @Sendable func inOrder(_ a: Key, _ b: Key) -> Bool {
+                    if a.rank != b.rank { return a.rank < b.rank }
+                    if a.prefix != b.prefix { return a.prefix < b.prefix }
+                    return identifiers[entries[Int(a.entry)]].lexicographicallyPrecedes(identifiers[entries[Int(b.entry)]])
+                }
+                let keys = [Key](unsafeUninitializedCapacity: count) { keys, initialized in
+                    nonisolated(unsafe) let keys = keys
+                    DispatchQueue.concurrentPerform(iterations: 2) { part in
+                        let range = part == 0 ? 0..<half : half..<count
+                        for index in range {
+                            let e = entries[index]
+                            let review = e.review == .min ? Int32.max : e.review, next = e.nextContact == .min ? Int32.max : e.nextContact
+                            // The due day with its sign bit flipped orders as an unsigned number.
+                            let due = UInt64(UInt32(bitPattern: min(review, next)) ^ 0x8000_0000)
+                            let rank = UInt64(e.trigger.rawValue) << 40 | UInt64(255 - e.tier) << 32 | due
+                            (keys.baseAddress! + index).initialize(to: Key(rank: rank, prefix: Self.prefix(identifiers[e]), entry: Int32(index)))
+                        }
+                        var sorted = UnsafeMutableBufferPointer(rebasing: keys[range])
+                        sorted.sort(by: inOrder)
+                    }
+                    initialized = count
+                }
+                var order: [Int32] = []
+                order.reserveCapacity(count)
+                var low = 0, high = half
+                while low < half || high < count {
+                    let takeLow = high == count || (low < half && inOrder(keys[low], keys[high]))
+                    order.append(keys[takeLow ? low : high].entry)
+                    if takeLow { low += 1 } else { high += 1 }
+                }
+                return order
             }
         }
-        // The two halves sorted at once on the cores (the scoring is over
-        // by then), then merged.
-        let half = keys.count / 2
-        keys.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let buffer = buffer
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
-                var sorted = UnsafeMutableBufferPointer(rebasing: part == 0 ? buffer[..<half] : buffer[half...])
-                sorted.sort(by: inOrder)
-            }
-        }
-        var list: [Entry] = []
-        list.reserveCapacity(keys.count)
-        var low = 0, high = half
-        while low < half || high < keys.count {
-            let takeLow = high == keys.count || (low < half && inOrder(keys[low], keys[high]))
-            list.append(entries[keys[takeLow ? low : high].entry])
-            if takeLow { low += 1 } else { high += 1 }
-        }
-        return list
     }
 
     /// The first eight bytes, big-endian, zero-padded: ordered as the bytes
@@ -360,11 +370,11 @@ package final class WorklistBuilder {
     package func write(_ writer: WorklistWriter, flush: (OutputBuffer) throws -> Void) rethrows {
         let out = OutputBuffer(capacity: 1 << 20)
         writer.header(into: out)
-        let entries = ordered()
-        if entries.isEmpty { writer.empty(into: out) }
+        let order = order()
+        if order.isEmpty { writer.empty(into: out) }
         guard writer.format != .text else {
-            for (position, e) in entries.enumerated() {
-                writer.write(entry(e, priority: position + 1), into: out)
+            for (position, index) in order.enumerated() {
+                writer.write(entry(entries[Int(index)], priority: position + 1), into: out)
                 if out.count >= 1 << 20 {
                     try flush(out)
                     out.removeAll()
@@ -377,32 +387,36 @@ package final class WorklistBuilder {
         let blocks = (0..<blocksAtOnce).map { _ in OutputBuffer(capacity: blockRows * 128) }
         // The blocks only read the builder, and each writes its own buffer.
         nonisolated(unsafe) let builder = self
-        for roundStart in stride(from: 0, to: entries.count, by: blockRows * blocksAtOnce) {
-            let starts = Array(stride(from: roundStart, to: min(entries.count, roundStart + blockRows * blocksAtOnce), by: blockRows))
+        for roundStart in stride(from: 0, to: order.count, by: blockRows * blocksAtOnce) {
+            let starts = Array(stride(from: roundStart, to: min(order.count, roundStart + blockRows * blocksAtOnce), by: blockRows))
             DispatchQueue.concurrentPerform(iterations: starts.count) { block in
                 blocks[block].removeAll()
-                builder.writeRows(entries, starts[block]..<min(entries.count, starts[block] + blockRows), writer, into: blocks[block])
+                builder.writeRows(order, starts[block]..<min(order.count, starts[block] + blockRows), writer, into: blocks[block])
             }
             for block in blocks.prefix(starts.count) { try flush(block) }
         }
     }
 
-    /// Writes the CSV or NDJSON rows of `entries[range]` (in list order).
-    private func writeRows(_ entries: [Entry], _ range: Range<Int>, _ writer: WorklistWriter, into out: OutputBuffer) {
+    /// Writes the CSV or NDJSON rows of `order[range]` (entries' indexes in list order).
+    private func writeRows(_ order: [Int32], _ range: Range<Int>, _ writer: WorklistWriter, into out: OutputBuffer) {
         // Both cores write rows: reference counting per row (an array
         // taken out of an array, a table's storage) would make them take
         // turns at the same counters. The names and identifiers are reached
         // through pointers taken once per block.
         names.withBytes { names in
             withIdentifiers { identifiers in
-                writeRows(entries, range, writer, names: names, identifiers: identifiers, into: out)
+                entries.withUnsafeBufferPointer { entries in
+                    order.withUnsafeBufferPointer { order in
+                        writeRows(entries, order, range, writer, names: names, identifiers: identifiers, into: out)
+                    }
+                }
             }
         }
     }
 
     private func writeRows(
-        _ entries: [Entry], _ range: Range<Int>, _ writer: WorklistWriter, names: RowNames.Bytes,
-        identifiers: EntryIdentifiers, into out: OutputBuffer
+        _ entries: UnsafeBufferPointer<Entry>, _ order: UnsafeBufferPointer<Int32>, _ range: Range<Int>, _ writer: WorklistWriter,
+        names: RowNames.Bytes, identifiers: EntryIdentifiers, into out: OutputBuffer
     ) {
         let reason = OutputBuffer(capacity: 256)
         var touched: UInt8 = 0
@@ -412,10 +426,10 @@ package final class WorklistBuilder {
             // at once, where one after the other each would stall the row.
             if (position - range.lowerBound) % Self.lookahead == 0 {
                 for ahead in position..<min(range.upperBound, position + Self.lookahead) {
-                    touched &+= identifiers[entries[ahead]].first ?? 0
+                    touched &+= identifiers[entries[Int(order[ahead])]].first ?? 0
                 }
             }
-            let e = entries[position]
+            let e = entries[Int(order[position])]
             reason.removeAll()
             writeReasons(e, names: names, into: reason) { reason.append("; " as StaticString) }
             reason.withUnsafeBytes { reasonBytes in
