@@ -419,6 +419,7 @@ package final class WorklistBuilder {
         names: RowNames.Bytes, identifiers: EntryIdentifiers, into out: OutputBuffer
     ) {
         let reason = OutputBuffer(capacity: 256)
+        let dates = DateTexts()
         var touched: UInt8 = 0
         for position in range {
             // In list order the identifiers are scattered over the tables:
@@ -438,7 +439,7 @@ package final class WorklistBuilder {
                         identifier: identifiers[e], priority: position + 1, reason: reasonBytes, tier: names.tier(Int(e.tier)),
                         model: names.model(Int(e.model)), reviewBy: Self.day(e.review), daysOverdue: Int(e.daysOverdue),
                         lastContact: Self.day(e.lastContact), nextContact: Self.day(e.nextContact)),
-                    into: out)
+                    into: out, dates: dates)
             }
         }
         // Kept, so that the loads ahead are not optimised away.

@@ -123,6 +123,19 @@ import Testing
         #expect(builder.unmatchedContacts == 1)
     }
 
+    /// The cached date texts are the dates: for days sharing a slot, in
+    /// any order, and for years that are not kept (outside 0…9999).
+    @Test func cachedDatesAreTheDates() {
+        let dates = DateTexts()
+        let days = [0, 20_000, 20_000 + 4096, 20_000, -719_528, -719_529, 2_932_896, 2_932_897, 1, 4097, 1, -1, -4097, 20_001]
+        for day in days + days.reversed() {
+            let cached = OutputBuffer(capacity: 32), direct = OutputBuffer(capacity: 32)
+            dates.append(day, to: cached)
+            direct.appendDate(daysSince1970: day)
+            #expect(cached.bytes == direct.bytes, "day \(day)")
+        }
+    }
+
     @Test func csvAndNDJSONRows() {
         let builder = WorklistBuilder(program: program, asOf: asOf, horizon: 14, previous: nil, contacts: [:])
         builder.add(patient("A,1", review: "2026-11-30"))
