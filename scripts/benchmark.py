@@ -15,8 +15,10 @@ numbers; no rules, no output) runs in the same session as the baseline.
 This is a benchmark, not a test: it prints a table and never fails on speed.
 """
 import argparse
+import datetime
 import os
 import platform
+import random
 import resource
 import shutil
 import statistics
@@ -81,6 +83,32 @@ def generate_outcomes(n, seed):
         print(f"generating m{n}.outcomes.csv ...", file=sys.stderr)
         subprocess.run([sys.executable, os.path.join(BENCH, "gen_intake.py"), "--n", str(n), "--seed", str(seed),
                         "--outcomes", path + ".tmp"], stdout=subprocess.DEVNULL, check=True)
+        os.rename(path + ".tmp", path)
+    return path
+
+
+def generate_contacts(intake):
+    """A contacts file for `intake` (cached): a row for nine patients in ten,
+    in the intake's order, each last contacted 1 to 200 days before the
+    as-of day (2026-12-01), one in twenty without a date, and 1,000 rows for
+    patients no longer in the intake."""
+    path = intake[:-len(".csv")] + ".contacts.csv"
+    if not os.path.exists(path):
+        print(f"generating {os.path.basename(path)} ...", file=sys.stderr)
+        rng = random.Random(5)
+        as_of = datetime.date(2026, 12, 1)
+        with open(intake) as f, open(path + ".tmp", "w") as out:
+            f.readline()
+            out.write("patient_id,last_contact\n")
+            for line in f:
+                identifier = line.split(",", 1)[0]
+                draw = rng.random()
+                if draw < 0.05:
+                    out.write(f"{identifier},\n")
+                elif draw < 0.9:
+                    out.write(f"{identifier},{as_of - datetime.timedelta(days=rng.randint(1, 200))}\n")
+            for gone in range(1000):
+                out.write(f"GONE{gone:05d},2026-06-01\n")
         os.rename(path + ".tmp", path)
     return path
 
@@ -211,6 +239,9 @@ def main():
     add("score wave 2 CSV → CSV (the current file)", [STRATIFY, "score", wave2], wave2_records)
     add("track wave 1 → wave 2 (both intake)", [STRATIFY, "track", "--format", "json", csv, wave2], wave2_records)
     add("worklist --previous wave 1, wave 2", [STRATIFY, "worklist", "--as-of", "2026-12-01", "--previous", csv, wave2], wave2_records)
+    contacts = generate_contacts(wave2)
+    add("worklist --previous wave 1 --contacts (9 in 10 patients), wave 2",
+        [STRATIFY, "worklist", "--as-of", "2026-12-01", "--previous", csv, "--contacts", contacts, wave2], wave2_records)
     # Last month's `score` output as the previous side (read back, not
     # re-scored: the usual monthly run keeps it).
     previous_scored = os.path.join(tmp, "wave1-scored.csv")
