@@ -19,7 +19,7 @@ import StratifyCore
 // called only by the thread holding the reader's role (`reading`), `emit`
 // and `shouldStop` only by the one holding the emitter's (`emitting`) or
 // under the lock when no thread holds it.
-final class OrderedPipeline<Item, Result>: @unchecked Sendable {
+package final class OrderedPipeline<Item, Result>: @unchecked Sendable {
     private let lock = Condition()
     private let next: () throws(BatchError) -> Item?
     private let emit: (Result) throws(BatchError) -> Void
@@ -38,9 +38,9 @@ final class OrderedPipeline<Item, Result>: @unchecked Sendable {
     /// Asked before each item is taken, and before each result is
     /// emitted, by the thread that could emit: an error ends the run there
     /// (a cancelled batch). It must not block.
-    var shouldStop: (() -> BatchError?)?
+    package var shouldStop: (() -> BatchError?)?
 
-    init(window: Int, next: @escaping () throws(BatchError) -> Item?, emit: @escaping (Result) throws(BatchError) -> Void) {
+    package init(window: Int, next: @escaping () throws(BatchError) -> Item?, emit: @escaping (Result) throws(BatchError) -> Void) {
         self.window = max(1, window)
         self.next = next
         self.emit = emit
@@ -48,7 +48,7 @@ final class OrderedPipeline<Item, Result>: @unchecked Sendable {
 
     /// Runs to the end of the items. `makeWorker` is called once per thread
     /// and returns that thread's processing function.
-    func run(jobs: Int, makeWorker: @escaping @Sendable () -> (Item) -> Result) throws(BatchError) {
+    package func run(jobs: Int, makeWorker: @escaping @Sendable () -> (Item) -> Result) throws(BatchError) {
         let threads = max(1, jobs)
         if threads == 1 {
             work(makeWorker())

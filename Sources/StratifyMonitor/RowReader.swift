@@ -118,35 +118,88 @@ package struct RowReader {
         _ chunker: CSVChunker, header: ([String]) throws(BatchError) -> Void,
         _ body: (CSVRecordScanner, UnsafeRawBufferPointer, Int) -> BatchError?
     ) throws(BatchError) {
+        guard let names = try readHeader(chunker, header) else { return }
+        let scanner = CSVRecordScanner()
+        while let chunk = try nextItem(chunker.next) {
+            if let failure = Self.forEachRecord(in: chunk, scanner: scanner, fields: names.count, path: path, body) { throw failure }
+        }
+    }
+
+    /// The header's names, handed to `header` (nil, after handing it no
+    /// names, for a file without a header).
+    private func readHeader(_ chunker: CSVChunker, _ header: ([String]) throws(BatchError) -> Void) throws(BatchError) -> [String]? {
         let result: CSVHeaderResult
         do { result = try chunker.readHeader() } catch { throw BatchError.file(path, line: nil, error.message) }
         guard case .header(let columns) = result else {
             if case .malformed(let error) = result {
                 throw BatchError.file(path, line: error.errorLine, "the header row is malformed: \(error.message)")
             }
-            return try header([])
+            try header([])
+            return nil
         }
-        let names = columns.names
-        try header(names)
-        let scanner = CSVRecordScanner()
-        while let chunk = try nextItem(chunker.next) {
-            var failure: BatchError?
-            chunk.bytes.withUnsafeBytes { buffer in
-                scanner.reset()
-                while failure == nil, let record = scanner.nextRecord(in: buffer) {
-                    let line = chunk.firstLine + record.lineOffset
-                    if let error = record.error {
-                        failure = .file(path, line: line, error.message)
-                    } else if record.fieldCount != names.count {
-                        failure = .file(
-                            path, line: line, "the row has \(record.fieldCount) field\(record.fieldCount == 1 ? "" : "s"), the header has \(names.count)")
-                    } else {
-                        failure = body(scanner, buffer, line)
-                    }
+        try header(columns.names)
+        return columns.names
+    }
+
+    /// Calls `body` with each record of `chunk` (the scanner on it) and its
+    /// line, until one returns an error; a malformed record, or one with
+    /// more or fewer than `fields` fields, is an error naming its line.
+    package static func forEachRecord(
+        in chunk: IntakeChunk, scanner: CSVRecordScanner, fields: Int, path: String,
+        _ body: (CSVRecordScanner, UnsafeRawBufferPointer, Int) -> BatchError?
+    ) -> BatchError? {
+        chunk.bytes.withUnsafeBytes { buffer in
+            scanner.reset()
+            while let record = scanner.nextRecord(in: buffer) {
+                let line = chunk.firstLine + record.lineOffset
+                if let error = record.error { return .file(path, line: line, error.message) }
+                guard record.fieldCount == fields else {
+                    return .file(path, line: line, "the row has \(record.fieldCount) field\(record.fieldCount == 1 ? "" : "s"), the header has \(fields)")
                 }
+                if let failure = body(scanner, buffer, line) { return failure }
             }
-            if let failure { throw failure }
+            return nil
         }
+    }
+
+    /// A CSV file's chunks of records, processed on `jobs` threads and
+    /// handed to `emit` in the file's order. `header` gets the header's
+    /// names and returns what makes each thread's function, which reads a
+    /// chunk's records with its own scanner
+    /// (``forEachRecord(in:scanner:fields:path:_:)``). A chunk the reader
+    /// could not cut out is an error, thrown in its place in the order.
+    /// Returns false, reading nothing, when the file is not CSV (it is left
+    /// to ``forEach(_:)``), or has no header.
+    package func forEachCSVChunk<Result>(
+        jobs: Int, options: ChunkerOptions = ChunkerOptions(),
+        header: ([String]) throws(BatchError) -> @Sendable () -> (IntakeChunk) -> Result,
+        emit: @escaping (Result) throws(BatchError) -> Void
+    ) throws(BatchError) -> Bool {
+        let opening = try open()
+        guard opening.records == .csv else { return false }
+        let chunker = CSVChunker(source: opening.source, options: options)
+        var makeProcess: (@Sendable () -> (IntakeChunk) -> Result)?
+        guard try readHeader(chunker, { names throws(BatchError) in makeProcess = try header(names) }) != nil, let makeProcess else {
+            return false
+        }
+        let path = self.path
+        let pipeline = OrderedPipeline<Swift.Result<IntakeChunk, BatchError>, Swift.Result<Result, BatchError>>(
+            window: max(2, 2 * jobs),
+            next: { () throws(BatchError) -> Swift.Result<IntakeChunk, BatchError>? in
+                let item: IntakeItem?
+                do throws(IOError) { item = try chunker.next() } catch { throw BatchError.file(path, line: nil, error.message) }
+                switch item {
+                case nil: return nil
+                case .chunk(let chunk)?: return .success(chunk)
+                case .recordError(let error)?: return .failure(.file(path, line: error.line, error.message))
+                }
+            },
+            emit: { (result: Swift.Result<Result, BatchError>) throws(BatchError) in try emit(result.get()) })
+        try pipeline.run(jobs: jobs) {
+            let process = makeProcess()
+            return { (item: Swift.Result<IntakeChunk, BatchError>) in item.map(process) }
+        }
+        return true
     }
 
     private func forEachNDJSON(_ chunker: NDJSONChunker, _ body: (Row) throws(BatchError) -> Void) throws(BatchError) {

@@ -18,11 +18,11 @@ import Darwin
 /// current rule set lacks are added to this side's vocabulary, and the
 /// domains are those of its `<domain>_tier` columns.
 package final class ScoredFileReader {
-    package private(set) var vocabulary: AssessmentVocabulary
+    package internal(set) var vocabulary: AssessmentVocabulary
     package let path: String
-    private let rows: RowReader
-    private let identifierName: String
-    package private(set) var records = 0
+    let rows: RowReader
+    let identifierName: String
+    package internal(set) var records = 0
 
     static let requiredColumns = ["tier", "model", "total_score"]
 

@@ -253,6 +253,110 @@ import Testing
     }
 }
 
+/// Score output read on several threads, a chunk each, is what reading it
+/// row by row gives: the same assessments, the names learned in the same
+/// order (new ones first named in any chunk, again in later ones), and the
+/// same first error, for any threads and chunk sizes.
+@Suite struct ChunkedScoreOutputTests {
+    let program = Fixture.defaultProgram
+
+    static func file(rows: Int, edit: (Int, inout [String]) -> Void = { _, _ in }) -> String {
+        var text = "patient_id,clinical_score,clinical_tier,housing_tier,total_score,tier,model,flags,missing,review_by\n"
+        let tiers = ["low", "moderate", "high", "very_high"]
+        let models = ["intensive", "clinical", "strengths_based", "brokerage"]
+        let flags = ["", "homeless", "self_harm_risk;homeless", "interpersonal_safety"]
+        for row in 1...rows {
+            var fields = [
+                row % 97 == 0 ? "\"Q\"\"\(row),x\"" : "P\(row)", "\(row % 7)", tiers[row % 4], tiers[(row / 3) % 4], "\(Double(row % 50) / 2)",
+                tiers[(row / 5) % 4], models[row % 4], flags[row % 4], "", row % 11 == 0 ? "" : "2026-0\(1 + row % 9)-1\(row % 10)",
+            ]
+            edit(row, &fields)
+            text += fields.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    func rowByRow(_ path: String) -> (records: [Assessment], vocabulary: AssessmentVocabulary, error: String?) {
+        let reader = ScoredFileReader(path: path, format: .csv, program: program)
+        var records: [Assessment] = []
+        do {
+            try reader.read { records.append($0) }
+            return (records, reader.vocabulary, nil)
+        } catch {
+            return (records, reader.vocabulary, error.description)
+        }
+    }
+
+    func chunked(_ path: String, jobs: Int, chunkBytes: Int) -> (records: [Assessment], vocabulary: AssessmentVocabulary, error: String?) {
+        let reader = ScoredFileReader(path: path, format: .csv, program: program)
+        nonisolated(unsafe) var records: [Assessment] = []
+        do {
+            try reader.readRecords(jobs: jobs, chunkOptions: ChunkerOptions(targetChunkBytes: chunkBytes, readBlockBytes: chunkBytes)) {
+                records.append($0.assessment)
+            }
+            return (records, reader.vocabulary, nil)
+        } catch {
+            return (records, reader.vocabulary, error.description)
+        }
+    }
+
+    static let layouts = [(1, 1 << 20), (2, 1 << 10), (4, 333), (3, 64 << 10)]
+
+    @Test func newNamesInAnyChunkAreLearnedInOrder() throws {
+        let folder = try ScratchFolder()
+        let path = try folder.write(
+            "s.csv",
+            Self.file(rows: 3000) { row, fields in
+                if row == 5 || row == 2200 { fields[5] = "odd" }  // a tier the rules lack, again much later
+                if row >= 1500 && row % 50 == 0 { fields[6] = "legacy" }
+                if row == 700 { fields[3] = "unknown_tier" }  // a domain's tier
+                if row == 2900 || row == 10 { fields[7] = "newflag;homeless" }
+                if row == 2950 { fields[7] = "zeta;alpha;newflag" }
+            })
+        let reference = rowByRow(path)
+        #expect(reference.error == nil)
+        #expect(reference.records.count == 3000)
+        #expect(reference.vocabulary.tiers == ["low", "moderate", "high", "very_high", "odd", "unknown_tier"])
+        #expect(reference.vocabulary.models.last == "legacy")
+        #expect(Array(reference.vocabulary.flags.suffix(3)) == ["newflag", "zeta", "alpha"])
+        for (jobs, chunkBytes) in Self.layouts {
+            let read = chunked(path, jobs: jobs, chunkBytes: chunkBytes)
+            #expect(read.error == nil)
+            #expect(read.vocabulary == reference.vocabulary, "jobs \(jobs), chunks of \(chunkBytes)")
+            #expect(read.records == reference.records, "jobs \(jobs), chunks of \(chunkBytes)")
+
+        }
+    }
+
+    @Test func theFirstErrorIsTheRowByRowOne() throws {
+        let folder = try ScratchFolder()
+        let cases: [(String, (Int, inout [String]) -> Void)] = [
+            ("bad review_by", { row, fields in if row == 2000 || row == 2500 { fields[9] = "2026-13-01" } }),
+            ("empty tier", { row, fields in if row == 1234 { fields[5] = "" } }),
+            ("empty domain tier", { row, fields in if row == 77 { fields[3] = "" } }),
+            ("empty identifier", { row, fields in if row == 2999 { fields[0] = "" } }),
+            ("ragged row", { row, fields in if row == 1800 { fields.append("extra") } }),
+            (
+                "a new name, then a bad row",
+                { row, fields in
+                    if row == 900 { fields[6] = "legacy" }
+                    if row == 901 { fields[9] = "x" }
+                }
+            ),
+            // The 65th flag (the rules have 3): one new flag a row from row 1000.
+            ("too many flags", { row, fields in if row >= 1000 && row < 1100 { fields[7] = "f\(row)" } }),
+        ]
+        for (name, edit) in cases {
+            let path = try folder.write("bad.csv", Self.file(rows: 3000, edit: edit))
+            let reference = rowByRow(path)
+            #expect(reference.error != nil, "\(name)")
+            for (jobs, chunkBytes) in Self.layouts {
+                #expect(chunked(path, jobs: jobs, chunkBytes: chunkBytes).error == reference.error, "\(name): jobs \(jobs), chunks of \(chunkBytes)")
+            }
+        }
+    }
+}
+
 enum CLIPath {
     static let sample = Fixture.root + "/Samples/intake.csv"
 }

@@ -56,6 +56,12 @@ public final class OutputBuffer: @unchecked Sendable {
         try body(UnsafeRawBufferPointer(start: state.pointee.base, count: state.pointee.count))
     }
 
+    /// Calls `body` with the bytes written so far, to change in place (a
+    /// reader renumbering the records it wrote; valid only inside it).
+    public func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeMutableRawBufferPointer(start: state.pointee.base, count: state.pointee.count))
+    }
+
     /// A copy of the bytes written so far.
     public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 

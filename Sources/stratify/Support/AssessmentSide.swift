@@ -38,8 +38,8 @@ struct AssessmentSide {
         do {
             if try ScoredFileReader.isScoreOutput(path: path, format: format, identifierName: identifierName) {
                 let reader = ScoredFileReader(path: path, format: format, program: program)
-                try reader.read { assessment in
-                    _ = AssessmentRecord.with(assessment, domains: assessment.domainTiers.count) { body($0, reader.vocabulary) }
+                try reader.readRecords(jobs: intake.jobs ?? BatchCommandRun.coreCount, lookahead: lookahead) { record in
+                    _ = body(record, reader.vocabulary)
                 }
                 Terminal.standardError.write("\(path): \(reader.records) assessments read from score output\n")
                 return Result(vocabulary: reader.vocabulary, rejected: 0, isScoreOutput: true)
