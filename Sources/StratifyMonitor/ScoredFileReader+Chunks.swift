@@ -246,8 +246,8 @@ extension ScoredFileReader {
                 return names.count - 1
             }
         }
-        let tierMap = add(parsed.newTiers, to: &vocabulary.tiers, limit: 255, what: "tiers")
-        let modelMap = add(parsed.newModels, to: &vocabulary.models, limit: 255, what: "models")
+        let tierMap = add(parsed.newTiers, to: &vocabulary.tiers, limit: Self.maxNames, what: "tiers")
+        let modelMap = add(parsed.newModels, to: &vocabulary.models, limit: Self.maxNames, what: "models")
         let flagMap = add(parsed.newFlags, to: &vocabulary.flags, limit: AssessmentVocabulary.maxFlags, what: "flags")
         var failure: (row: Int, line: Int, identifier: [UInt8], message: String)?
         switch parsed.failure {

@@ -26,6 +26,10 @@ package final class ScoredFileReader {
 
     static let requiredColumns = ["tier", "model", "total_score"]
 
+    /// The most tier names (and model names) a side can have: an
+    /// ``AssessmentRecord`` keeps each as a byte, 255 meaning none.
+    static let maxNames = 255
+
     package init(path: String, format: IntakeFormat?, program: Program) {
         self.path = path
         rows = RowReader(path: path, format: format)
@@ -114,19 +118,20 @@ package final class ScoredFileReader {
         func problem(_ message: String) -> BatchError {
             .file(path, line: line, "record \(records) (\(identifierName) \(DisplayText.escaped(identifier))): \(message)")
         }
-        func index(_ column: Int?, named name: String, in names: inout [String]) throws(BatchError) -> Int {
+        func index(_ column: Int?, named name: String, in names: inout [String], what: String) throws(BatchError) -> Int {
             guard let bytes = field(column), bytes.count > 0 else { throw problem("'\(name)' is empty or absent") }
             if let index = names.firstIndex(where: { Self.spells($0, bytes) }) { return index }
+            guard names.count < Self.maxNames else { throw problem("more than \(Self.maxNames) different \(what)") }
             names.append(String(decoding: bytes, as: UTF8.self))
             return names.count - 1
         }
         guard !identifier.isEmpty else { throw problem("'\(identifierName)' is empty or absent") }
-        let tier = try index(columns.tier, named: "tier", in: &vocabulary.tiers)
-        let model = try index(columns.model, named: "model", in: &vocabulary.models)
+        let tier = try index(columns.tier, named: "tier", in: &vocabulary.tiers, what: "tiers")
+        let model = try index(columns.model, named: "model", in: &vocabulary.models, what: "models")
         var domainTiers: [Int] = []
         domainTiers.reserveCapacity(columns.domains.count)
         for domain in columns.domains {
-            domainTiers.append(try index(domain.column, named: domain.columnName, in: &vocabulary.tiers))
+            domainTiers.append(try index(domain.column, named: domain.columnName, in: &vocabulary.tiers, what: "tiers"))
         }
         var flags: UInt64 = 0
         if let cell = field(columns.flags), cell.count > 0 {
@@ -175,18 +180,19 @@ package final class ScoredFileReader {
         func problem(_ message: String) -> BatchError {
             .file(path, line: row.line, "record \(records) (\(identifierName) \(DisplayText.escaped(identifier))): \(message)")
         }
-        func index(_ column: String, in names: inout [String]) throws(BatchError) -> Int {
+        func index(_ column: String, in names: inout [String], what: String) throws(BatchError) -> Int {
             guard let name = row.values[column], !name.isEmpty else { throw problem("'\(column)' is empty or absent") }
             if let index = names.firstIndex(of: name) { return index }
+            guard names.count < Self.maxNames else { throw problem("more than \(Self.maxNames) different \(what)") }
             names.append(name)
             return names.count - 1
         }
         guard !identifier.isEmpty else { throw problem("'\(identifierName)' is empty or absent") }
-        let tier = try index("tier", in: &vocabulary.tiers)
-        let model = try index("model", in: &vocabulary.models)
+        let tier = try index("tier", in: &vocabulary.tiers, what: "tiers")
+        let model = try index("model", in: &vocabulary.models, what: "models")
         var domainTiers: [Int] = []
         for domain in vocabulary.domains {
-            domainTiers.append(try index(domain + "_tier", in: &vocabulary.tiers))
+            domainTiers.append(try index(domain + "_tier", in: &vocabulary.tiers, what: "tiers"))
         }
         let flags = try flagBits(Self.names(in: row.values["flags"] ?? ""), problem: problem)
         let total = row.values["total_score"].flatMap { Double($0) }

@@ -345,6 +345,9 @@ import Testing
             ),
             // The 65th flag (the rules have 3): one new flag a row from row 1000.
             ("too many flags", { row, fields in if row >= 1000 && row < 1100 { fields[7] = "f\(row)" } }),
+            // The 256th tier name (the rules have 4), in a domain's column.
+            ("too many tiers", { row, fields in if row >= 1000 && row < 1300 { fields[3] = "t\(row)" } }),
+            ("too many models", { row, fields in if row >= 500 && row < 800 { fields[6] = "m\(row)" } }),
         ]
         for (name, edit) in cases {
             let path = try folder.write("bad.csv", Self.file(rows: 3000, edit: edit))
