@@ -320,8 +320,7 @@ final class OutputWriter<Formatter: RecordFormatter> {
 
     func write(_ result: WorkResult) throws(BatchError) {
         let chunk = result.chunk
-        // The scored records to look up (with the writer's table), or those
-        // found repeating (by the consumer), as indexes into `chunk.identifiers`.
+        // Found by the consumer while it read the chunk's records.
         var repeats: [RepeatedIdentifier] = []
         if chunk.scored > 0 {
             if summary.scored > 0 {
@@ -337,6 +336,8 @@ final class OutputWriter<Formatter: RecordFormatter> {
                 try flush(chunk.output)
             }
         }
+        // The scored records to settle in record order: each one, looked up
+        // in the writer's table, or those the consumer found repeating.
         let pending: Int
         let scoredIndex: (Int) -> Int
         if case .finder = identifiers {

@@ -60,9 +60,10 @@ package final class AssessmentDecoder: RepeatedIdentifierFinder {
     private let lookahead: ((AssessmentRecord) -> Void)?
     /// The batch's numbers of the current chunk's scored records, the next
     /// one's index among them, and the repeats found in the chunk so far.
-    private var numbers: ScoredRecordNumbers?
-    private var scored = 0
-    private var repeats: [RepeatedIdentifier] = []
+    // The writer's thread, once per record: no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var numbers: ScoredRecordNumbers?
+    @exclusivity(unchecked) private var scored = 0
+    @exclusivity(unchecked) private var repeats: [RepeatedIdentifier] = []
 
     /// - Parameter lookahead: called for a group of records before
     ///   `onRecord` is called for each, to start the memory loads that
@@ -103,7 +104,7 @@ package final class AssessmentDecoder: RepeatedIdentifierFinder {
     /// Numbers `record` and hands it on.
     private func handOn(_ record: AssessmentRecord) {
         var record = record
-        if let numbers, scored < numbers.count { record.recordNumber = numbers[scored] }
+        if scored < numbers?.count ?? 0 { record.recordNumber = numbers![scored] }
         if let first = onRecord(record) {
             repeats.append(RepeatedIdentifier(scored: scored, first: first, identifier: record.identifierText))
         }
