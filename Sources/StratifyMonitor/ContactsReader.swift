@@ -46,16 +46,17 @@ package final class ContactTable: ExpressibleByDictionaryLiteral {
     /// The patient's last contact: nil when the file has no row for it,
     /// `.some(nil)` when its rows have no date.
     package func lastContact(of patient: some AssessmentFields) -> Int?? {
-        guard let index = identifiers.index(of: patient) else { return nil }
-        let day = days[index]
-        return .some(day == Self.noDate ? nil : Int(day))
+        lastContact(at: identifiers.index(of: patient))
     }
 
     /// As `lastContact(of:)`, by identifier.
     package func lastContact(of identifier: String) -> Int?? {
-        guard let index = identifiers.index(of: identifier) else { return nil }
-        let day = days[index]
-        return .some(day == Self.noDate ? nil : Int(day))
+        lastContact(at: identifiers.index(of: identifier))
+    }
+
+    private func lastContact(at index: Int?) -> Int?? {
+        guard let index else { return nil }
+        return .some(days[index] == Self.noDate ? nil : Int(days[index]))
     }
 }
 
